@@ -1,0 +1,119 @@
+"""Forms: GOV.UK widget classes, 'reason for change' and the edit version on every edit."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from partnership.models import Membership, Organisation, Partnership
+
+WIDGET_CLASSES = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.SelectMultiple: "govuk-select",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.ClearableFileInput: "govuk-file-upload",
+    forms.FileInput: "govuk-file-upload",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class GovukFormMixin:
+    """Gives every widget its GOV.UK class and renders with templates/forms/."""
+
+    template_name = "forms/govuk.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            widget = form_field.widget
+            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
+                form_field.widget = widget = DateInput()
+            css = next(
+                (c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input"
+            )
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if css == "govuk-input" and isinstance(
+                form_field, forms.DecimalField | forms.IntegerField
+            ):
+                css += " govuk-input--width-10"
+            if isinstance(widget, DateInput):
+                css += " govuk-input--width-10"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+
+class Form(GovukFormMixin, forms.Form):
+    pass
+
+
+class TrackedModelForm(GovukFormMixin, forms.ModelForm):
+    """A ModelForm for a TrackedModel edit: a reason for the change, and the
+    version the form was loaded with, so a stale edit can be refused."""
+
+    change_reason = forms.CharField(
+        label="Reason for change (optional)",
+        required=False,
+        max_length=500,
+        help_text="Kept in the history that auditors read.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+        # Move the reason to the end of the form.
+        self.fields["change_reason"] = self.fields.pop("change_reason")
+
+    def has_changed(self):
+        return any(name not in ("change_reason", "loaded_version") for name in self.changed_data)
+
+
+class OrganisationForm(TrackedModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "ods_code",
+            "ons_code",
+            "active_from",
+            "active_to",
+            "successor",
+            "website",
+        ]
+
+
+class PartnershipForm(TrackedModelForm):
+    class Meta:
+        model = Partnership
+        fields = ["name", "area", "description", "status", "established"]
+
+
+class MembershipForm(Form):
+    """Add a person to a body in one role, by their username or e-mail."""
+
+    user = forms.CharField(
+        label="Username or e-mail address", help_text="The person must already have an account."
+    )
+    role = forms.ChoiceField(choices=Membership._meta.get_field("role").choices)
+    job_title = forms.CharField(required=False, max_length=200)
+
+    def clean_user(self):
+        value = self.cleaned_data["user"].strip()
+        users = get_user_model().objects.filter(
+            username__iexact=value
+        ) | get_user_model().objects.filter(email__iexact=value)
+        users = list(users.distinct()[:2])
+        if len(users) != 1:
+            raise forms.ValidationError(f"No single account has the username or e-mail “{value}”.")
+        return users[0]

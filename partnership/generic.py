@@ -1,0 +1,285 @@
+"""The handful of generic views every app's views subclass.
+
+Each names a ``model`` (and optionally a ``queryset``, ``form_class``,
+``table_class``, ``filterset_class``); these classes do the rest once:
+the partnership in the URL (404 to anyone outside it), restricting the
+queryset to what the user may see, permission checks through
+``partnership.permissions``, the reason for a change, refusing a stale
+edit, success messages and redirects.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from partnership import history, permissions
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after this form was loaded."""
+
+    def __init__(self, message, current_version):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+class PartnershipMixin(LoginRequiredMixin):
+    """Loads the partnership named in the URL; anyone who cannot see it gets 404."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.partnership = permissions.get_partnership_or_404(request.user, kwargs["partnership"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("partnership", self.partnership)
+        return super().get_context_data(**kwargs)
+
+
+class ObjectMixin(PartnershipMixin):
+    model = None
+    queryset = None
+
+    def get_base_queryset(self):
+        queryset = self.queryset if self.queryset is not None else self.model._default_manager.all()
+        queryset = permissions.restrict(queryset.all(), self.request.user)
+        path = self.model.partnership_path
+        return queryset.filter(**{"pk" if path == "pk" else path: self.partnership})
+
+    def get_queryset(self):
+        return self.get_base_queryset()
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.get_base_queryset(), pk=self.kwargs["pk"])
+
+
+class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
+    """A register: filters, sorting, pagination and CSV/XLSX export of the filtered rows."""
+
+    template_name = "generic/object_list.html"
+    paginate_by = 25
+    export_formats = ("csv", "xlsx")
+    export_trigger_param = "export"
+    title = None
+    create_url = None
+
+    def get_export_filename(self, export_format):
+        name = str(self.model._meta.verbose_name_plural).replace(" ", "-")
+        return f"{self.partnership.slug}-{name}.{export_format}"
+
+    def get_table_pagination(self, table):
+        return {"per_page": self.paginate_by}
+
+    def get_create_url(self):
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title or str(self.model._meta.verbose_name_plural).capitalize()
+        context["create_url"] = self.get_create_url()
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("export", None)
+        context["export_query"] = query.urlencode()
+        return context
+
+
+class ObjectDetailView(ObjectMixin, DetailView):
+    """A record's page; ``can_change`` and ``can_delete`` are in the context."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_change"] = permissions.can_change(user, self.object)
+        context["can_delete"] = permissions.can_delete(user, self.object)
+        context["active_tab"] = "details"
+        return context
+
+
+class ObjectHistoryView(ObjectMixin, DetailView):
+    """The history tab: each change to the record and its children, field by field."""
+
+    template_name = "generic/object_history.html"
+    paginate_by = 50
+
+    def history_sources(self, obj):
+        sources = [obj.history.all()]
+        children = getattr(obj, "history_children", None)
+        if children is not None:
+            sources.extend(children())
+        return sources
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        entries = history.entries_for(self.history_sources(self.object))
+        page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, entries=page.object_list, active_tab="history")
+        return context
+
+
+class ObjectEditView(ObjectMixin, TemplateView):
+    """Create (no ``pk`` in the URL) or edit one record.
+
+    Subclasses set ``form_class`` and may override :meth:`new_object` (to
+    fill in the partnership or owner) and :meth:`save_object` (to call a
+    service). The save runs in one transaction which is rolled back if the
+    user may not hold the record as saved, so a posted foreign key cannot
+    move it into another body or partnership.
+    """
+
+    template_name = "generic/object_edit.html"
+    form_class = None
+
+    @cached_property
+    def object(self):
+        if "pk" in self.kwargs:
+            return self.get_object()
+        return self.new_object()
+
+    def new_object(self):
+        obj = self.model()
+        if self.model.partnership_path == "partnership":
+            obj.partnership = self.partnership
+        return obj
+
+    def has_permission(self, obj):
+        user = self.request.user
+        if obj.pk:
+            return permissions.can_change(user, obj)
+        return permissions.can_create(user, self.model, self.partnership, self.owner_of(obj))
+
+    def owner_of(self, obj):
+        """The body that will own a new record, when a body owns it."""
+        return None
+
+    def get_form_kwargs(self):
+        kwargs = {"instance": self.object}
+        if self.request.method == "POST":
+            kwargs.update(data=self.request.POST, files=self.request.FILES)
+        return kwargs
+
+    def get_form(self):
+        return self.form_class(**self.get_form_kwargs())
+
+    def get_success_url(self):
+        return self.object.get_absolute_url()
+
+    def get_cancel_url(self):
+        if self.object.pk:
+            return self.object.get_absolute_url()
+        return self.partnership.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.get_form())
+        context["object"] = self.object
+        context["verbose_name"] = self.model._meta.verbose_name
+        context["cancel_url"] = self.get_cancel_url()
+        return context
+
+    def get(self, request, *args, **kwargs):
+        permissions.require(self.has_permission(self.object), self.refusal_message())
+        return super().get(request, *args, **kwargs)
+
+    def refusal_message(self):
+        name = self.model._meta.verbose_name
+        if self.object.pk:
+            return f"You may not change this {name}: it belongs to a body you do not act for in this role."
+        return f"You may not add a {name} here: none of your roles in this partnership allows it."
+
+    def post(self, request, *args, **kwargs):
+        permissions.require(self.has_permission(self.object), self.refusal_message())
+        form = self.get_form()
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        if self.object.pk and not form.has_changed():
+            messages.info(request, "Nothing was changed.")
+            return HttpResponseRedirect(self.get_success_url())
+        created = self.object.pk is None
+        try:
+            with transaction.atomic():
+                self.check_not_stale(form)
+                obj = form.save(commit=False)
+                obj._change_reason = form.cleaned_data.get("change_reason") or ""
+                self.save_object(form, obj)
+                if not self.has_permission(obj) or not permissions.can_view(request.user, obj):
+                    raise PermissionDenied(self.refusal_message())
+        except StaleEdit as stale:
+            # Keep what the user typed; a second save knowingly overwrites.
+            form.data = form.data.copy()
+            form.data["loaded_version"] = stale.current_version
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(form=form, stale=True))
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        verb = "added" if created else "saved"
+        messages.success(request, f"{self.model._meta.verbose_name.capitalize()} “{obj}” {verb}.")
+        return HttpResponseRedirect(self.get_success_url())
+
+    def check_not_stale(self, form):
+        if not self.object.pk:
+            return
+        current = type(self.object)._default_manager.select_for_update().get(pk=self.object.pk)
+        loaded = form.cleaned_data.get("loaded_version")
+        if loaded and current.updated_at.isoformat() != loaded:
+            latest = current.history.select_related("history_user").first()
+            who = (
+                (latest.history_user.get_full_name() or latest.history_user.username)
+                if latest and latest.history_user
+                else "someone"
+            )
+            raise StaleEdit(
+                f"{who} changed this {self.model._meta.verbose_name} at "
+                f"{current.updated_at:%H:%M on %d %B %Y} after you opened it, so your changes were "
+                "not saved. Your version is shown below: compare it with the record's history, "
+                "then save again to overwrite.",
+                current.updated_at.isoformat(),
+            )
+
+    def save_object(self, form, obj):
+        obj.save()
+        form.save_m2m()
+
+
+class ObjectDeleteView(ObjectMixin, TemplateView):
+    template_name = "generic/object_delete.html"
+
+    @cached_property
+    def object(self):
+        return self.get_object()
+
+    def get_success_url(self):
+        return self.partnership.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["verbose_name"] = self.model._meta.verbose_name
+        return context
+
+    def get(self, request, *args, **kwargs):
+        permissions.require(permissions.can_delete(request.user, self.object))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        permissions.require(permissions.can_delete(request.user, self.object))
+        obj = self.object
+        label = str(obj)
+        with transaction.atomic():
+            obj._change_reason = request.POST.get("change_reason", "")[:500]
+            obj.delete()
+        messages.success(
+            request, f"{self.model._meta.verbose_name.capitalize()} “{label}” deleted."
+        )
+        return HttpResponseRedirect(self.get_success_url())

@@ -1,0 +1,49 @@
+import importlib
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+#: Apps whose ``demo.load(context)`` builds their part of the demo, in dependency order.
+DEMO_APPS = ["agreements", "finance", "staffing", "committees"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo partnerships of shared/seeds/ with a demo login for each role. Safe to run again."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even with DEBUG off. Never do this on a production database: the demo logins share one password.",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off: demo logins must not reach a production "
+                "database. Pass --force if this really is a demonstration system."
+            )
+        from partnership import demo
+
+        with transaction.atomic():
+            context = demo.load()
+            for app in DEMO_APPS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                self.stdout.write(f"Loading demo {app}…")
+                module.load(context)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        self.stdout.write(
+            f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):\n"
+            "  admin                          site administrator (Django admin)\n"
+            "  <body>-<role>                  e.g. banes-council-officer, banes-ccg-signatory\n"
+            f"    bodies: {', '.join(demo.DEMO_BODIES)}\n"
+            f"    roles:  {', '.join(demo.ROLE_SLUGS.values())}\n"
+            "  jcu-manager                    Walsall JCU manager (S113: acts for both bodies, signs only for NHS Walsall)\n"
+            "  external-auditor               external auditor of the B&NES partnership only\n"
+        )

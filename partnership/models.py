@@ -1,0 +1,317 @@
+"""Partner bodies, partnerships, and the people who act for each body."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from partnership.choices import (
+    OrganisationKind,
+    PartnerRole,
+    PartnershipStatus,
+    ReminderStatus,
+    Role,
+)
+
+
+class HistoryContext(models.Model):
+    """Extra columns on every history table: the body the change was made for."""
+
+    history_organisation = models.ForeignKey(
+        "partnership.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+        verbose_name="acting for",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class TrackedModel(models.Model):
+    """Base for every record an auditor may ask about.
+
+    ``updated_at`` doubles as the edit version: an edit form carries the value it
+    was loaded with and the save is refused if it has changed meanwhile.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True, editable=False)
+
+    history = HistoricalRecords(inherit=True, bases=[HistoryContext])
+
+    #: Lookup from this model to its Partnership, used to restrict querysets.
+    partnership_path = "partnership"
+
+    class Meta:
+        abstract = True
+
+    def get_partnership(self):
+        obj = self
+        for part in self.partnership_path.split("__"):
+            obj = getattr(obj, part)
+            if obj is None:
+                return None
+        return obj
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from partnership import permissions
+
+        return permissions.restrict_organisations(self, user)
+
+
+class Organisation(TrackedModel):
+    """A partner body: a council, an NHS commissioner or an NHS provider."""
+
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+    kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    ods_code = models.CharField(
+        "ODS code", max_length=10, blank=True, help_text="NHS Organisation Data Service code."
+    )
+    ons_code = models.CharField(
+        "ONS code", max_length=12, blank=True, help_text="ONS local authority code, e.g. E06000022."
+    )
+    active_from = models.DateField(null=True, blank=True)
+    active_to = models.DateField(
+        null=True, blank=True, help_text="Leave blank while the body exists."
+    )
+    successor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text="The body that took over its functions when it was abolished.",
+    )
+    website = models.URLField(blank=True)
+
+    objects = OrganisationQuerySet.as_manager()
+    partnership_path = None
+    owner_permissions = {Role.ADMINISTRATOR: ["change", "manage_members"]}
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("manage_members_organisation", "Manage who acts for this body")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(active_to__isnull=True)
+                | Q(active_from__isnull=True)
+                | Q(active_to__gte=models.F("active_from")),
+                name="organisation_active_dates_in_order",
+                violation_error_message="The end date must not be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=models.F("id")),
+                name="organisation_not_own_successor",
+                violation_error_message="A body cannot be its own successor.",
+            ),
+            models.UniqueConstraint(
+                fields=["ods_code"],
+                condition=~Q(ods_code=""),
+                name="organisation_unique_ods_code",
+                violation_error_message="Another body already has this ODS code.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    @property
+    def is_nhs(self):
+        return self.kind in {
+            OrganisationKind.ICB,
+            OrganisationKind.CCG,
+            OrganisationKind.PCT,
+            OrganisationKind.NHS_TRUST,
+            OrganisationKind.NHS_FOUNDATION_TRUST,
+        }
+
+    def is_active_on(self, day):
+        return (self.active_from is None or self.active_from <= day) and (
+            self.active_to is None or day <= self.active_to
+        )
+
+    def owner_organisations(self):
+        return [self]
+
+    def get_absolute_url(self):
+        return reverse("organisation_detail", kwargs={"pk": self.pk})
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from partnership import permissions
+
+        return permissions.restrict(self, user)
+
+
+class Partnership(TrackedModel):
+    """Bodies working together under one set of agreements and committees."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    area = models.CharField(
+        max_length=200, blank=True, help_text="The place the partnership serves."
+    )
+    description = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
+    )
+    established = models.DateField(null=True, blank=True)
+    organisations = models.ManyToManyField(
+        Organisation, through="Partner", related_name="partnerships"
+    )
+
+    objects = PartnershipQuerySet.as_manager()
+    partnership_path = "pk"
+    #: Administrators of every partner body may edit the partnership's details.
+    owner_permissions = {Role.ADMINISTRATOR: ["change"]}
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_partnership(self):
+        return self
+
+    def owner_organisations(self):
+        return [p.organisation for p in self.partners.select_related("organisation")]
+
+    def get_absolute_url(self):
+        return reverse("partnership_detail", kwargs={"partnership": self.slug})
+
+
+class Partner(TrackedModel):
+    """A body's place in one partnership."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partners")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partner_places"
+    )
+    role = models.CharField(max_length=16, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
+    joined = models.DateField(null=True, blank=True)
+    left = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"],
+                name="partner_once_per_partnership",
+                violation_error_message="This body is already a partner in this partnership.",
+            ),
+            models.CheckConstraint(
+                condition=Q(left__isnull=True)
+                | Q(joined__isnull=True)
+                | Q(left__gte=models.F("joined")),
+                name="partner_dates_in_order",
+                violation_error_message="A body cannot leave before it joined.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} in {self.partnership}"
+
+
+class Membership(TrackedModel):
+    """One role a person holds for one body.
+
+    A person may hold several roles, and roles in two bodies (staff employed
+    under Section 113 act for both). ``partnership`` narrows a membership to one
+    partnership, for people such as external auditors who serve a partnership
+    rather than every partnership their body is in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=32, choices=Role.choices)
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="scoped_memberships",
+        help_text="Only for people who act in one partnership, such as its external auditor.",
+    )
+    job_title = models.CharField(max_length=200, blank=True)
+
+    partnership_path = None
+
+    class Meta:
+        ordering = ["organisation__name", "user__last_name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"],
+                condition=Q(partnership__isnull=True),
+                name="membership_role_once_per_body",
+                violation_error_message="This person already holds this role for this body.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role", "partnership"],
+                name="membership_role_once_per_body_partnership",
+                violation_error_message="This person already holds this role for this body.",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "organisation"])]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+class Reminder(models.Model):
+    """One reminder sent (or to be sent) to one person about one thing.
+
+    ``key`` is unique: a task that runs twice finds the row already there and
+    sends nothing, so every reminder goes once.
+    """
+
+    key = models.CharField(max_length=255, unique=True)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders"
+    )
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="reminders"
+    )
+    subject = models.CharField(max_length=255)
+    body = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "-created_at"])]
+
+    def __str__(self):
+        return self.subject
+
+
+class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class PartnershipGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Partnership, on_delete=models.CASCADE)

@@ -1,0 +1,291 @@
+"""Who may do what in Concordat: the one place that decides.
+
+Two questions, answered two ways:
+
+* **Seeing** follows membership. A person sees the records of every
+  partnership one of their bodies belongs to (or that a partnership-scoped
+  membership names). :func:`restrict` filters any queryset to that in one
+  query, through the model's ``partnership_path``. Anything outside answers
+  404, so a partnership's existence is not revealed.
+* **Changing** what a body owns (its details, its contribution, its
+  sign-off, its delegation, its post) is a django-guardian object
+  permission held by that body's role groups, never by a person directly.
+  A model says which roles of its owning bodies get which permissions with
+  ``owner_permissions`` and which bodies own a record with
+  ``owner_organisations()``; :func:`grant_owner_permissions` keeps the
+  rows in step (``partnership.signals`` calls it on create). Big tables use
+  guardian's direct foreign-key permission models, which cascade on delete.
+
+Model-wide permissions are never granted to body groups: guardian would
+read them as permission on every object.
+"""
+
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, remove_perm
+
+from partnership.choices import Role
+
+#: Roles that may never change anything, whatever else a group holds.
+READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+
+
+def body_group_name(organisation_id, role):
+    return f"body:{organisation_id}:{role}"
+
+
+def body_group(organisation, role):
+    group, _ = Group.objects.get_or_create(name=body_group_name(organisation.pk, role))
+    return group
+
+
+def user_memberships(user):
+    """Every membership of ``user``, fetched once per request (cached on the user)."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_concordat_memberships", None)
+    if cached is None:
+        from partnership.models import Membership
+
+        cached = list(
+            Membership.objects.filter(user=user).select_related("organisation", "partnership")
+        )
+        user._concordat_memberships = cached
+    return cached
+
+
+def forget_memberships(user):
+    user.__dict__.pop("_concordat_memberships", None)
+
+
+def visible_partnerships(user):
+    """Partnerships ``user`` may see, as a queryset usable as a subquery."""
+    from partnership.models import Partnership
+
+    if not user.is_authenticated:
+        return Partnership.objects.none()
+    if user.is_superuser:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(
+        Q(
+            partners__organisation__memberships__user=user,
+            partners__organisation__memberships__partnership__isnull=True,
+        )
+        | Q(scoped_memberships__user=user)
+    ).distinct()
+
+
+def restrict(queryset, user):
+    """Filter ``queryset`` to the records ``user`` may see (one query)."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    path = queryset.model.partnership_path
+    if path is None:
+        raise TypeError(f"{queryset.model.__name__} has no partnership_path to restrict by.")
+    ids = visible_partnerships(user).values("pk")
+    lookup = "pk__in" if path == "pk" else f"{path}__in"
+    return queryset.filter(**{lookup: ids})
+
+
+def restrict_organisations(queryset, user):
+    """Bodies ``user`` may see: their own, and every body in their partnerships."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    ids = visible_partnerships(user).values("pk")
+    return queryset.filter(
+        Q(partner_places__partnership__in=ids) | Q(memberships__user=user)
+    ).distinct()
+
+
+def can_view(user, obj):
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    from partnership.models import Organisation
+
+    if isinstance(obj, Organisation):
+        return restrict_organisations(Organisation.objects.filter(pk=obj.pk), user).exists()
+    partnership = obj.get_partnership()
+    if partnership is None:
+        return False
+    return partnership.pk in visible_partnership_ids(user)
+
+
+def visible_partnership_ids(user):
+    """The ids of the partnerships ``user`` may see, cached per request."""
+    cached = getattr(user, "_concordat_partnership_ids", None)
+    if cached is None:
+        cached = frozenset(visible_partnerships(user).values_list("pk", flat=True))
+        user._concordat_partnership_ids = cached
+    return cached
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    """The one record matching ``lookup`` that ``user`` may see, else 404."""
+    try:
+        return restrict(queryset, user).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404(f"No {queryset.model._meta.verbose_name} found.") from exc
+
+
+def get_partnership_or_404(user, slug):
+    from partnership.models import Partnership
+
+    return get_visible_or_404(Partnership.objects.all(), user, slug=slug)
+
+
+def roles_for(user, organisation, partnership=None):
+    """The roles ``user`` holds for ``organisation`` (within ``partnership`` if given)."""
+    return {
+        m.role
+        for m in user_memberships(user)
+        if m.organisation_id == organisation.pk
+        and (m.partnership_id is None or partnership is None or m.partnership_id == partnership.pk)
+    }
+
+
+def has_role(user, organisation, *roles, partnership=None):
+    if not user.is_authenticated:
+        return False
+    return bool(roles_for(user, organisation, partnership) & set(roles))
+
+
+def bodies_acting_for(user, partnership, *roles):
+    """The partner bodies in ``partnership`` for which ``user`` holds one of ``roles``."""
+    partner_ids = partner_organisation_ids(partnership)
+    seen = {}
+    for m in user_memberships(user):
+        if m.organisation_id not in partner_ids:
+            continue
+        if m.partnership_id not in (None, partnership.pk):
+            continue
+        if not roles or m.role in roles:
+            seen[m.organisation_id] = m.organisation
+    return sorted(seen.values(), key=lambda o: o.name)
+
+
+def is_read_only(user):
+    """True when every role ``user`` holds is read-only (auditors)."""
+    if user.is_superuser:
+        return False
+    roles = {m.role for m in user_memberships(user)}
+    return not roles or roles <= READ_ONLY_ROLES
+
+
+def can_see_everything(user, partnership):
+    """Auditors and site administrators see exempt and draft material too."""
+    if user.is_superuser:
+        return True
+    partner_ids = partner_organisation_ids(partnership)
+    return any(
+        m.role == Role.AUDITOR
+        and (
+            m.partnership_id == partnership.pk
+            or (m.partnership_id is None and m.organisation_id in partner_ids)
+        )
+        for m in user_memberships(user)
+    )
+
+
+def partner_organisation_ids(partnership):
+    """Ids of the bodies in ``partnership``, cached on it."""
+    cached = getattr(partnership, "_partner_organisation_ids", None)
+    if cached is None:
+        cached = frozenset(partnership.partners.values_list("organisation_id", flat=True))
+        partnership._partner_organisation_ids = cached
+    return cached
+
+
+def perm_name(obj_or_model, action):
+    meta = obj_or_model._meta
+    return f"{meta.app_label}.{action}_{meta.model_name}"
+
+
+def has_object_permission(user, obj, action="change", checker=None):
+    """May ``user`` do ``action`` ('change', 'delete', 'sign', ...) to ``obj``?
+
+    Answered by guardian from the body groups ``user`` belongs to. Pass a
+    ``checker`` from :func:`permission_checker` when asking about many rows.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    codename = f"{action}_{obj._meta.model_name}"
+    if checker is not None:
+        return checker.has_perm(codename, obj)
+    return user.has_perm(perm_name(obj, action), obj)
+
+
+def permission_checker(user, objects):
+    """A guardian checker with the permissions for ``objects`` prefetched (3 queries)."""
+    checker = ObjectPermissionChecker(user)
+    objects = list(objects)
+    if objects and user.is_authenticated and not user.is_superuser:
+        checker.prefetch_perms(objects)
+    return checker
+
+
+def can_change(user, obj, checker=None):
+    return has_object_permission(user, obj, "change", checker)
+
+
+def can_delete(user, obj, checker=None):
+    return has_object_permission(user, obj, "delete", checker)
+
+
+def can_create(user, model, partnership, organisation=None):
+    """May ``user`` create a ``model`` record in ``partnership`` (owned by ``organisation``)?
+
+    The model lists the roles that may create it in ``create_roles``; the
+    user must hold one for a partner body (for ``organisation`` itself when a
+    body will own the record).
+    """
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    roles = getattr(model, "create_roles", ())
+    if organisation is not None:
+        return organisation.pk in partner_organisation_ids(partnership) and has_role(
+            user, organisation, *roles, partnership=partnership
+        )
+    return bool(bodies_acting_for(user, partnership, *roles))
+
+
+def require(allowed, message="You do not have permission to do this."):
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def grant_owner_permissions(obj):
+    """Give each owning body's role groups the permissions the model names.
+
+    ``obj.owner_permissions`` maps a role to codename prefixes, e.g.
+    ``{Role.FINANCE_OFFICER: ["change", "delete"]}``.
+    """
+    spec = getattr(obj, "owner_permissions", None)
+    if not spec:
+        return
+    for organisation in obj.owner_organisations():
+        for role, actions in spec.items():
+            group = body_group(organisation, role)
+            for action in actions:
+                assign_perm(f"{action}_{obj._meta.model_name}", group, obj)
+
+
+def revoke_owner_permissions(obj, organisation):
+    """Take back every permission ``organisation``'s groups hold on ``obj``."""
+    spec = getattr(obj, "owner_permissions", None) or {}
+    for role, actions in spec.items():
+        group = body_group(organisation, role)
+        for action in actions:
+            remove_perm(f"{action}_{obj._meta.model_name}", group, obj)

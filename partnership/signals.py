@@ -1,0 +1,61 @@
+"""Keep guardian permissions and body groups in step with the records they guard."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
+
+from partnership import permissions
+from partnership.models import Membership, Partner
+
+
+@receiver(post_save)
+def grant_permissions_to_new_record(sender, instance, created, raw=False, **kwargs):
+    if created and not raw and getattr(sender, "owner_permissions", None):
+        permissions.grant_owner_permissions(instance)
+
+
+@receiver(post_save, sender=Partner)
+def grant_partnership_to_partner(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        for role, actions in instance.partnership.owner_permissions.items():
+            group = permissions.body_group(instance.organisation, role)
+            for action in actions:
+                permissions.assign_perm(f"{action}_partnership", group, instance.partnership)
+
+
+@receiver(post_delete, sender=Partner)
+def revoke_partnership_from_partner(sender, instance, **kwargs):
+    permissions.revoke_owner_permissions(instance.partnership, instance.organisation)
+
+
+@receiver(post_save, sender=Membership)
+def join_body_group(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    instance.user.groups.add(permissions.body_group(instance.organisation, instance.role))
+    permissions.forget_memberships(instance.user)
+
+
+@receiver(post_delete, sender=Membership)
+def leave_body_group(sender, instance, **kwargs):
+    still_holds = Membership.objects.filter(
+        user_id=instance.user_id, organisation_id=instance.organisation_id, role=instance.role
+    ).exists()
+    if not still_holds:
+        instance.user.groups.remove(permissions.body_group(instance.organisation, instance.role))
+    permissions.forget_memberships(instance.user)
+
+
+@receiver(pre_create_historical_record)
+def record_acting_body(sender, instance, history_instance, history_user=None, **kwargs):
+    """Note which body the change was made for.
+
+    Services and edit views set ``instance._acting_organisation``; otherwise
+    the person's only body is used, and nothing when they act for several.
+    """
+    organisation = getattr(instance, "_acting_organisation", None)
+    if organisation is None and history_user is not None and history_user.pk:
+        bodies = {m.organisation_id for m in permissions.user_memberships(history_user)}
+        if len(bodies) == 1:
+            organisation = permissions.user_memberships(history_user)[0].organisation
+    history_instance.history_organisation = organisation

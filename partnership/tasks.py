@@ -1,0 +1,16 @@
+"""Celery tasks: find what is due and hand it to services."""
+
+from celery import shared_task
+from django.apps import apps
+
+
+@shared_task
+def sweep_reminders():
+    """Ask every app for the reminders now due; each app queues them through
+    ``partnership.services.queue_reminder``, which sends each once."""
+    queued = 0
+    for config in apps.get_app_configs():
+        sweep = getattr(config, "sweep_reminders", None)
+        if sweep is not None:
+            queued += sweep() or 0
+    return queued

@@ -1,0 +1,240 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, ListView, TemplateView
+
+from partnership import generic, permissions, services
+from partnership.apps import attention_items, partnership_sections
+from partnership.forms import MembershipForm, OrganisationForm, PartnershipForm
+from partnership.models import Membership, Organisation, Partner, Partnership, Reminder
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "partnership/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["memberships"] = permissions.user_memberships(user)
+        context["partnerships"] = (
+            permissions.visible_partnerships(user)
+            .prefetch_related(
+                Prefetch("partners", queryset=Partner.objects.select_related("organisation"))
+            )
+            .order_by("name")
+        )
+        context["attention"] = attention_items(user)
+        return context
+
+
+class PartnershipDetailView(generic.ObjectDetailView):
+    model = Partnership
+    template_name = "partnership/partnership_detail.html"
+
+    def get_object(self, queryset=None):
+        return self.partnership
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["partners"] = self.partnership.partners.select_related("organisation__successor")
+        context["acting_for"] = permissions.bodies_acting_for(self.request.user, self.partnership)
+        context["sections"] = partnership_sections(self.partnership, self.request.user)
+        context["partnership_history_url"] = reverse(
+            "partnership_history", kwargs={"partnership": self.partnership.slug}
+        )
+        return context
+
+
+class PartnershipHistoryView(generic.ObjectHistoryView):
+    model = Partnership
+    template_name = "partnership/partnership_history.html"
+
+    def get_object(self, queryset=None):
+        return self.partnership
+
+
+class PartnershipEditView(generic.ObjectEditView):
+    model = Partnership
+    form_class = PartnershipForm
+
+    def get_object(self, queryset=None):
+        return self.partnership
+
+
+class OrganisationMixin(LoginRequiredMixin):
+    """A body's pages: visible to its own people and its partners' people, else 404."""
+
+    @cached_property
+    def organisation(self):
+        queryset = permissions.restrict_organisations(Organisation.objects.all(), self.request.user)
+        return get_object_or_404(queryset.select_related("successor"), pk=self.kwargs["pk"])
+
+    def get_object(self, queryset=None):
+        return self.organisation
+
+
+class OrganisationDetailView(OrganisationMixin, DetailView):
+    template_name = "partnership/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        org = self.organisation
+        context["partnerships"] = permissions.visible_partnerships(user).filter(
+            partners__organisation=org
+        )
+        context["can_change"] = permissions.can_change(user, org)
+        context["can_manage_members"] = permissions.has_object_permission(
+            user, org, "manage_members"
+        )
+        context["memberships"] = (
+            Membership.objects.filter(organisation=org).select_related("user", "partnership")
+            if context["can_manage_members"]
+            or permissions.has_role(user, org, *permissions.Role.values)
+            else Membership.objects.none()
+        )
+        context["predecessors"] = org.predecessors.all()
+        return context
+
+
+class OrganisationHistoryView(OrganisationMixin, DetailView):
+    template_name = "partnership/organisation_history.html"
+    context_object_name = "organisation"
+
+    def get_context_data(self, **kwargs):
+        from partnership import history
+
+        context = super().get_context_data(**kwargs)
+        context["entries"] = history.entries_for(
+            [
+                self.organisation.history.all(),
+                Membership.history.filter(organisation_id=self.organisation.pk),
+            ]
+        )[:200]
+        context["active_tab"] = "history"
+        return context
+
+
+class OrganisationEditView(OrganisationMixin, FormView):
+    template_name = "generic/object_edit.html"
+    form_class = OrganisationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            permissions.require(
+                permissions.can_change(request.user, self.organisation),
+                f"Only administrators of {self.organisation} may change its details.",
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.organisation
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            object=self.organisation,
+            verbose_name="body",
+            cancel_url=self.organisation.get_absolute_url(),
+        )
+        return context
+
+    def form_valid(self, form):
+        if not form.has_changed():
+            messages.info(self.request, "Nothing was changed.")
+        else:
+            organisation = form.save(commit=False)
+            organisation._change_reason = form.cleaned_data["change_reason"]
+            organisation._acting_organisation = self.organisation
+            organisation.save()
+            messages.success(self.request, f"{organisation} saved.")
+        return HttpResponseRedirect(self.organisation.get_absolute_url())
+
+
+class MembershipAddView(OrganisationMixin, FormView):
+    template_name = "partnership/membership_form.html"
+    form_class = MembershipForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            permissions.require(
+                permissions.has_object_permission(
+                    request.user, self.organisation, "manage_members"
+                ),
+                f"Only administrators of {self.organisation} may change who acts for it.",
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs["organisation"] = self.organisation
+        return super().get_context_data(**kwargs)
+
+    def form_valid(self, form):
+        try:
+            membership = services.add_membership(
+                organisation=self.organisation,
+                user=form.cleaned_data["user"],
+                role=form.cleaned_data["role"],
+                job_title=form.cleaned_data["job_title"],
+                acting_user=self.request.user,
+            )
+        except ValidationError as error:
+            form.add_error("user", error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Added {membership}.")
+        return HttpResponseRedirect(self.organisation.get_absolute_url())
+
+
+class MembershipRemoveView(OrganisationMixin, TemplateView):
+    template_name = "partnership/membership_remove.html"
+
+    @cached_property
+    def membership(self):
+        try:
+            return Membership.objects.select_related("user").get(
+                pk=self.kwargs["membership"], organisation=self.organisation
+            )
+        except Membership.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            permissions.require(
+                permissions.has_object_permission(
+                    request.user, self.organisation, "manage_members"
+                ),
+                f"Only administrators of {self.organisation} may change who acts for it.",
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(organisation=self.organisation, membership=self.membership)
+        return super().get_context_data(**kwargs)
+
+    def post(self, request, *args, **kwargs):
+        label = str(self.membership)
+        services.remove_membership(
+            membership=self.membership,
+            acting_user=request.user,
+            reason=request.POST.get("change_reason", ""),
+        )
+        messages.success(request, f"Removed {label}.")
+        return HttpResponseRedirect(
+            reverse("organisation_detail", kwargs={"pk": self.organisation.pk})
+        )
+
+
+class ReminderListView(LoginRequiredMixin, ListView):
+    template_name = "partnership/reminder_list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return Reminder.objects.filter(recipient=self.request.user).select_related("partnership")
