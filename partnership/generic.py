@@ -112,16 +112,9 @@ class ObjectHistoryView(ObjectMixin, DetailView):
     template_name = "generic/object_history.html"
     paginate_by = 50
 
-    def history_sources(self, obj):
-        sources = [obj.history.all()]
-        children = getattr(obj, "history_children", None)
-        if children is not None:
-            sources.extend(children())
-        return sources
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entries = history.entries_for(self.history_sources(self.object))
+        entries = history.entries_for(history.history_sources(self.object))
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(page_obj=page, entries=page.object_list, active_tab="history")
         return context

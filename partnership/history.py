@@ -6,6 +6,32 @@ from datetime import datetime
 from django.db import models
 
 ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+
+#: model -> functions returning history querysets of records that belong to an instance.
+_CHILDREN = {}
+
+
+def register_children(model, function):
+    """Declare that ``function(obj)`` returns historical querysets of ``obj``'s children.
+
+    Apps built on another app's model use this from ``AppConfig.ready()`` (finance
+    registers contributions as children of an agreement), so nothing imports upwards.
+    """
+    _CHILDREN.setdefault(model, []).append(function)
+
+
+def history_sources(obj):
+    """The history querysets that make up ``obj``'s record: its own, then its children's.
+
+    A model lists its own children with a ``history_children()`` method.
+    """
+    sources = [obj.history.all()]
+    own = getattr(obj, "history_children", None)
+    if own is not None:
+        sources.extend(own())
+    for function in _CHILDREN.get(type(obj), []):
+        sources.extend(function(obj))
+    return sources
 HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 
 

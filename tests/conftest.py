@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from partnership.choices import OrganisationKind, Role
-from tests.factories import MembershipFactory, OrganisationFactory, PartnerFactory, PartnershipFactory, UserFactory
+from tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnerFactory,
+    PartnershipFactory,
+    UserFactory,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = bool(os.environ.get("CI"))
