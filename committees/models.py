@@ -1,0 +1,684 @@
+"""Committees, their members and meetings, the papers that go to them and what they decide."""
+
+import datetime
+import os
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase
+
+from committees.choices import (
+    ActionStatus,
+    AttendanceStatus,
+    BindingOutcome,
+    CommitteeKind,
+    CommitteeStatus,
+    ExemptParagraph,
+    InterestNature,
+    ItemPurpose,
+    Matter,
+    MeetingCycle,
+    MeetingStatus,
+    MemberRole,
+    ReportStatus,
+)
+from partnership import dates
+from partnership.choices import Role
+from partnership.models import Membership, Organisation, Partnership, TrackedModel
+
+#: Clear working days between publishing an agenda and the meeting (LGA 1972 s100B).
+AGENDA_CLEAR_DAYS = 5
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Committee(TrackedModel):
+    """A board, joint committee or group through which the partner bodies act together."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="committees")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=40, blank=True, help_text="For example, JCLT.")
+    kind = models.CharField(max_length=32, choices=CommitteeKind.choices)
+    purpose = models.TextField(blank=True)
+    terms_of_reference = models.TextField(blank=True, help_text="Every change is kept in the history tab.")
+    meets_in_public = models.BooleanField(
+        default=False, help_text="Its meetings, agendas and approved minutes are published."
+    )
+    cycle = models.CharField(max_length=16, choices=MeetingCycle.choices, default=MeetingCycle.QUARTERLY)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chaired_committees",
+    )
+    chair_description = models.CharField(
+        max_length=200, blank=True, help_text="For example, the CCG Accountable Officer."
+    )
+    status = models.CharField(max_length=16, choices=CommitteeStatus.choices, default=CommitteeStatus.ACTIVE)
+    status_from = models.DateField(null=True, blank=True)
+    status_to = models.DateField(null=True, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text="The body it reports to.",
+    )
+    quorum_overall = models.PositiveSmallIntegerField(
+        default=0, help_text="Voting members who must be present; 0 for no quorum."
+    )
+    equal_nomination_required = models.BooleanField(
+        default=False, help_text="Each partner body nominates the same number of voting members."
+    )
+    default_meeting_time = models.TimeField(null=True, blank=True)
+    default_place = models.CharField(max_length=300, blank=True)
+    papers_lead_days = models.PositiveSmallIntegerField(
+        default=5, help_text="Clear working days before agenda publication that papers are due."
+    )
+    minutes_due_days = models.PositiveSmallIntegerField(
+        default=10, help_text="Working days after the meeting that draft minutes are due."
+    )
+
+    #: Committee secretaries of every partner body run the cycle; administrators
+    #: keep the constitution (terms of reference, membership rules).
+    owner_permissions = {
+        Role.COMMITTEE_SECRETARY: ["change", "service"],
+        Role.ADMINISTRATOR: ["change", "delete"],
+    }
+    create_roles = (Role.COMMITTEE_SECRETARY, Role.ADMINISTRATOR)
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        permissions = [("service_committee", "Run the meeting cycle")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="committee_name_once_per_partnership",
+                violation_error_message="This partnership already has a committee of this name.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status_to__isnull=True)
+                | Q(status_from__isnull=True)
+                | Q(status_to__gte=models.F("status_from")),
+                name="committee_status_dates_in_order",
+                violation_error_message="The end date must not be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="committee_not_own_parent",
+                violation_error_message="A committee cannot report to itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def owner_organisations(self):
+        return [p.organisation for p in self.partnership.partners.select_related("organisation")]
+
+    def get_absolute_url(self):
+        return reverse(
+            "committees:committee_detail",
+            kwargs={"partnership": self.partnership.slug, "pk": self.pk},
+        )
+
+    def history_children(self):
+        return [
+            CommitteeMember.history.filter(committee_id=self.pk),
+            CommitteeQuorumRule.history.filter(committee_id=self.pk),
+        ]
+
+
+class CommitteeQuorumRule(TrackedModel):
+    """At least ``minimum_members`` voting members from ``organisation`` must be present."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="quorum_rules")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    minimum_members = models.PositiveSmallIntegerField(default=1)
+
+    partnership_path = "committee__partnership"
+
+    class Meta:
+        ordering = ["committee", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "organisation"],
+                name="quorum_rule_once_per_body",
+                violation_error_message="This body already has a quorum rule for this committee.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.minimum_members} from {self.organisation}"
+
+
+class CommitteeMember(TrackedModel):
+    """A person who sits on a committee, nominated by a partner body."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="members")
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="committee_seats",
+        help_text="The body that nominated them; blank for co-opted members from outside.",
+    )
+    person_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="committee_seats",
+        help_text="Their Concordat account, if they have one.",
+    )
+    role = models.CharField(max_length=16, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    voting = models.BooleanField(default=True)
+    from_date = models.DateField(null=True, blank=True)
+    to_date = models.DateField(null=True, blank=True)
+
+    partnership_path = "committee__partnership"
+
+    class Meta:
+        ordering = ["committee", "organisation__name", "person_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True)
+                | Q(from_date__isnull=True)
+                | Q(to_date__gte=models.F("from_date")),
+                name="committee_member_dates_in_order",
+                violation_error_message="The end date must not be before the start date.",
+            )
+        ]
+
+    def __str__(self):
+        return self.person_name
+
+    def is_current_on(self, day):
+        return (self.from_date is None or self.from_date <= day) and (
+            self.to_date is None or day <= self.to_date
+        )
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from partnership import permissions
+
+        return permissions.restrict(self, user)
+
+
+class Meeting(TrackedModel):
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField()
+    place = models.CharField(max_length=300, blank=True)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="Only if it differs from the committee's name."
+    )
+    status = models.CharField(max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED)
+    notes = models.TextField(blank=True)
+    agenda_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minutes_approved_on = models.DateField(null=True, blank=True)
+
+    objects = MeetingQuerySet.as_manager()
+    partnership_path = "committee__partnership"
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["committee", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.title or self.committee.name}, {self.date:%d %B %Y}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "committees:meeting_detail",
+            kwargs={"partnership": self.committee.partnership.slug, "pk": self.pk},
+        )
+
+    @property
+    def date(self):
+        return timezone.localtime(self.starts_at).date()
+
+    @property
+    def is_public(self):
+        return self.committee.meets_in_public
+
+    @property
+    def agenda_publication_due(self):
+        """The last day to publish the agenda: five clear working days before the meeting."""
+        return dates.working_days_before(self.date, AGENDA_CLEAR_DAYS)
+
+    @property
+    def papers_due(self):
+        return dates.working_days_before(self.agenda_publication_due, self.committee.papers_lead_days)
+
+    @property
+    def draft_minutes_due(self):
+        return dates.add_working_days(self.date, self.committee.minutes_due_days)
+
+    def deadlines(self):
+        return [
+            ("Papers due", self.papers_due),
+            ("Agenda to be published by", self.agenda_publication_due),
+            ("Meeting", self.date),
+            ("Draft minutes due", self.draft_minutes_due),
+        ]
+
+    def history_children(self):
+        return [
+            AgendaItem.history.filter(meeting_id=self.pk),
+            Attendance.history.filter(meeting_id=self.pk),
+            Declaration.history.filter(meeting_id=self.pk),
+            Minute.history.filter(agenda_item__meeting_id=self.pk),
+            Decision.history.filter(meeting_id=self.pk),
+            Action.history.filter(meeting_id=self.pk),
+        ]
+
+
+class AgendaItem(TrackedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(default=0, help_text="The item's number.")
+    title = models.CharField(max_length=300)
+    purpose = models.CharField(max_length=16, choices=ItemPurpose.choices, default=ItemPurpose.INFORMATION)
+    presenter = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    report = models.ForeignKey(
+        "Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="agenda_items"
+    )
+    exempt = models.BooleanField(
+        default=False, help_text="Part 2: taken in private, left out of the public pack."
+    )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        choices=ExemptParagraph.choices,
+        help_text="The paragraph of Schedule 12A to the Local Government Act 1972 relied on.",
+    )
+
+    partnership_path = "meeting__committee__partnership"
+
+    class Meta:
+        ordering = ["meeting", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exempt=False) | Q(exempt_paragraph__isnull=False),
+                name="agenda_item_exempt_has_paragraph",
+                violation_error_message="Choose the Schedule 12A paragraph that makes the item exempt.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+    @property
+    def number(self):
+        return self.order
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url() + f"#item-{self.pk}"
+
+
+class Report(TrackedModel):
+    """A paper to a meeting, with the council cover sheet (B&NES Cabinet, 2017)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="reports")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="committee_reports",
+        help_text="The body whose officer writes the report.",
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    meeting_name = models.CharField(
+        "meeting", max_length=200, blank=True, help_text="As on the cover sheet, e.g. Cabinet."
+    )
+    meeting_date = models.DateField(null=True, blank=True)
+    forward_plan_reference = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=300)
+    wards_affected = models.CharField(max_length=300, blank=True, default="All")
+    exempt = models.BooleanField(default=False, help_text="Exempt rather than an open public item.")
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=ExemptParagraph.choices
+    )
+    attachments = models.TextField("list of attachments", blank=True, help_text="One attachment a line.")
+    issue = models.TextField("the issue", blank=True)
+    recommendations = models.TextField(blank=True)
+    resource_implications = models.TextField("resource implications (finance, property, people)", blank=True)
+    statutory_considerations = models.TextField("statutory considerations and basis for proposal", blank=True)
+    body = models.TextField("the report", blank=True)
+    rationale = models.TextField(blank=True)
+    other_options = models.TextField("other options considered", blank=True)
+    consultation = models.TextField(blank=True)
+    risk_management = models.TextField(blank=True)
+    contact_person = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    background_papers = models.TextField(blank=True)
+    author = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=8, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+
+    owner_permissions = {
+        Role.OFFICER: ["change", "delete"],
+        Role.COMMITTEE_SECRETARY: ["change"],
+    }
+    create_roles = (Role.OFFICER, Role.COMMITTEE_SECRETARY)
+
+    class Meta:
+        ordering = ["-meeting_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exempt=False) | Q(exempt_paragraph__isnull=False),
+                name="report_exempt_has_paragraph",
+                violation_error_message="Choose the Schedule 12A paragraph that makes the report exempt.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def owner_organisations(self):
+        return [self.organisation]
+
+    def get_absolute_url(self):
+        return reverse(
+            "committees:report_detail", kwargs={"partnership": self.partnership.slug, "pk": self.pk}
+        )
+
+    def history_children(self):
+        return [
+            ReportCostLine.history.filter(report_id=self.pk),
+            ReportAppendix.history.filter(report_id=self.pk),
+        ]
+
+
+class ReportCostLine(TrackedModel):
+    """One cell of a report's cost table: a cost in one year."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="cost_lines")
+    label = models.CharField(max_length=200)
+    year_label = models.CharField(max_length=60, help_text="For example, 2018/19.")
+    amount = models.DecimalField(**MONEY)
+    note = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    partnership_path = "report__partnership"
+
+    class Meta:
+        ordering = ["report", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.label} ({self.year_label})"
+
+
+def appendix_upload_to(instance, filename):
+    base = os.path.basename(filename)
+    return f"committees/appendices/{datetime.date.today():%Y/%m}/{base}"
+
+
+class ReportAppendix(TrackedModel):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="appendices")
+    title = models.CharField(max_length=300)
+    file = models.FileField(upload_to=appendix_upload_to, max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    partnership_path = "report__partnership"
+
+    class Meta:
+        ordering = ["report", "order", "pk"]
+        verbose_name_plural = "report appendices"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "committees:appendix_download",
+            kwargs={"partnership": self.report.partnership.slug, "pk": self.pk},
+        )
+
+
+class Attendance(TrackedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(CommitteeMember, on_delete=models.CASCADE, related_name="attendances")
+    status = models.CharField(
+        max_length=16, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
+    substitute_name = models.CharField(max_length=200, blank=True)
+
+    partnership_path = "meeting__committee__partnership"
+
+    class Meta:
+        ordering = ["meeting", "member__organisation__name", "member__person_name"]
+        verbose_name_plural = "attendance"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                name="attendance_once_per_member",
+                violation_error_message="Attendance is already recorded for this member.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.member}: {self.get_status_display()}"
+
+    @property
+    def counts_to_quorum(self):
+        return self.member.voting and self.status in (
+            AttendanceStatus.PRESENT,
+            AttendanceStatus.SUBSTITUTE,
+        )
+
+
+class Declaration(TrackedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.CASCADE, related_name="declarations"
+    )
+    member = models.ForeignKey(CommitteeMember, on_delete=models.CASCADE, related_name="declarations")
+    interest = models.TextField()
+    nature = models.CharField(max_length=32, choices=InterestNature.choices)
+    action_taken = models.CharField(
+        max_length=300, blank=True, help_text="For example, left the room for the item."
+    )
+
+    partnership_path = "meeting__committee__partnership"
+
+    class Meta:
+        ordering = ["meeting", "agenda_item__order", "pk"]
+
+    def __str__(self):
+        return f"{self.member}: {self.interest[:60]}"
+
+
+class Minute(TrackedModel):
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="minute")
+    text = models.TextField()
+
+    partnership_path = "agenda_item__meeting__committee__partnership"
+
+    def __str__(self):
+        return f"Minute of {self.agenda_item}"
+
+
+class Decision(TrackedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    reference = models.CharField(max_length=40, blank=True)
+    resolution = models.TextField()
+    matter = models.CharField(max_length=32, choices=Matter.choices, default=Matter.OTHER)
+    amount = models.DecimalField(**MONEY, null=True, blank=True)
+    decided_on = models.DateField()
+    organisations = models.ManyToManyField(
+        Organisation, through="DecisionBinding", related_name="committee_decisions"
+    )
+
+    partnership_path = "meeting__committee__partnership"
+
+    class Meta:
+        ordering = ["-decided_on", "pk"]
+
+    def __str__(self):
+        return self.reference or self.resolution[:60]
+
+    def history_children(self):
+        return [DecisionBinding.history.filter(decision_id=self.pk)]
+
+
+class DecisionBinding(TrackedModel):
+    """Whether a decision binds one partner body, or waits for it to ratify."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="bindings")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=24, choices=BindingOutcome.choices)
+    delegation = models.ForeignKey(
+        "Delegation", null=True, blank=True, on_delete=models.PROTECT, related_name="bindings"
+    )
+    ratified_on = models.DateField(null=True, blank=True)
+    ratification_reference = models.CharField(max_length=200, blank=True)
+
+    partnership_path = "decision__meeting__committee__partnership"
+
+    class Meta:
+        ordering = ["decision", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "organisation"],
+                name="decision_binding_once_per_body",
+                violation_error_message="This decision already records this body.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation}: {self.get_outcome_display()}"
+
+
+class Action(TrackedModel):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    decision = models.ForeignKey(
+        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    description = models.TextField()
+    owner_name = models.CharField(max_length=200)
+    owner_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="committee_actions",
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    completed_on = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    partnership_path = "meeting__committee__partnership"
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self):
+        return self.description[:80]
+
+    def get_absolute_url(self):
+        return reverse(
+            "committees:action_edit",
+            kwargs={"partnership": self.meeting.committee.partnership.slug, "pk": self.pk},
+        )
+
+    @property
+    def is_overdue(self):
+        return self.status == ActionStatus.OPEN and self.due is not None and self.due < timezone.localdate()
+
+
+class Delegation(TrackedModel):
+    """Authority a body gives a committee, post or person to decide for it."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="delegations")
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="delegations_given"
+    )
+    to_committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.PROTECT, related_name="delegations"
+    )
+    to_post = models.CharField(max_length=200, blank=True, help_text="For example, Executive Director.")
+    to_person = models.CharField(max_length=200, blank=True)
+    in_consultation_with = models.CharField(max_length=200, blank=True)
+    scope = models.TextField(help_text="What is delegated, in the words of the resolution.")
+    matters = models.JSONField(
+        default=list, blank=True, help_text="The kinds of decision the delegation covers."
+    )
+    financial_limit = models.DecimalField(
+        **MONEY, null=True, blank=True, help_text="Leave blank for no limit."
+    )
+    conditions = models.TextField(blank=True)
+    reserved_matters = models.TextField(blank=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    minute_reference = models.CharField(
+        max_length=200, blank=True, help_text="The minute of the body's meeting that made it."
+    )
+
+    owner_permissions = {Role.ADMINISTRATOR: ["change", "delete"]}
+    create_roles = (Role.ADMINISTRATOR,)
+
+    class Meta:
+        ordering = ["from_organisation__name", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="delegation_dates_in_order",
+                violation_error_message="The end date must not be before the start date.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.from_organisation.display_name} to {self.delegate}"
+
+    @property
+    def delegate(self):
+        if self.to_committee_id:
+            return self.to_committee.name
+        return ", ".join(part for part in (self.to_post, self.to_person) if part) or "—"
+
+    def owner_organisations(self):
+        return [self.from_organisation]
+
+    def get_absolute_url(self):
+        return reverse(
+            "committees:delegation_detail",
+            kwargs={"partnership": self.partnership.slug, "pk": self.pk},
+        )
+
+    def is_in_force_on(self, day):
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def covers(self, matter):
+        return matter in (self.matters or [])
+
+    def within_limit(self, amount):
+        return self.financial_limit is None or amount is None or amount <= self.financial_limit
+
+
+class CommitteeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Committee, on_delete=models.CASCADE)
+
+
+class ReportGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Report, on_delete=models.CASCADE)
+
+
+class DelegationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Delegation, on_delete=models.CASCADE)
