@@ -3,4 +3,44 @@ from django.apps import AppConfig
 
 class CommitteesConfig(AppConfig):
     name = "committees"
+    verbose_name = "Committees and meetings"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def partnership_sections(self, partnership, user):
+        from django.urls import reverse
+
+        def link(name):
+            return reverse(f"committees:{name}", kwargs={"partnership": partnership.slug})
+
+        return [
+            {
+                "title": "Committees",
+                "url": link("committee_list"),
+                "description": "Boards and committees, members, quorum, meetings and minutes.",
+            },
+            {
+                "title": "Committee reports",
+                "url": link("report_list"),
+                "description": "Papers to meetings, with the cover sheet and cost table.",
+            },
+            {
+                "title": "Actions register",
+                "url": link("action_list"),
+                "description": "Actions from every meeting, who owns them and when they are due.",
+            },
+            {
+                "title": "Delegations",
+                "url": link("delegation_list"),
+                "description": "Authority each body has delegated to committees, posts and people.",
+            },
+        ]
+
+    def attention_items(self, user):
+        from committees.reminders import attention_items
+
+        return attention_items(user)
+
+    def sweep_reminders(self):
+        from committees.reminders import sweep_reminders
+
+        return sweep_reminders()

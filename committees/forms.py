@@ -1,0 +1,369 @@
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+from committees.choices import AttendanceStatus, Matter
+from committees.models import (
+    Action,
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    CommitteeQuorumRule,
+    Declaration,
+    Delegation,
+    Meeting,
+    Report,
+    ReportAppendix,
+    ReportCostLine,
+)
+from partnership.forms import Form, TrackedModelForm
+from partnership.models import Organisation
+
+PDF_MAGIC = b"%PDF-"
+
+
+def partner_bodies(partnership):
+    return Organisation.objects.filter(partner_places__partnership=partnership).order_by("name")
+
+
+class CommitteeForm(TrackedModelForm):
+    class Meta:
+        model = Committee
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "purpose",
+            "terms_of_reference",
+            "meets_in_public",
+            "cycle",
+            "chair_description",
+            "status",
+            "status_from",
+            "status_to",
+            "parent",
+            "quorum_overall",
+            "equal_nomination_required",
+            "default_meeting_time",
+            "default_place",
+            "papers_lead_days",
+            "minutes_due_days",
+        ]
+        widgets = {"default_meeting_time": forms.TimeInput(attrs={"type": "time"})}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Committee.objects.filter(partnership=partnership)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+
+
+class CommitteeMemberForm(TrackedModelForm):
+    class Meta:
+        model = CommitteeMember
+        fields = [
+            "person_name",
+            "job_title",
+            "organisation",
+            "role",
+            "voting",
+            "from_date",
+            "to_date",
+        ]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = partner_bodies(partnership)
+
+
+class QuorumRuleForm(TrackedModelForm):
+    class Meta:
+        model = CommitteeQuorumRule
+        fields = ["organisation", "minimum_members"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = partner_bodies(partnership)
+
+    def validate_unique(self):
+        # The committee is set by the view after validation; the constraint still guards it.
+        pass
+
+
+class GenerateMeetingsForm(Form):
+    year = forms.IntegerField(min_value=2000, max_value=2100)
+
+
+class MeetingForm(TrackedModelForm):
+    starts_at = forms.DateTimeField(
+        label="Date and time",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["starts_at", "place", "title", "status", "minutes_approved_on", "notes"]
+
+
+class AgendaItemForm(TrackedModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "title",
+            "purpose",
+            "presenter",
+            "description",
+            "report",
+            "exempt",
+            "exempt_paragraph",
+        ]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["report"].queryset = Report.objects.filter(partnership=partnership)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exempt") and not cleaned.get("exempt_paragraph"):
+            self.add_error(
+                "exempt_paragraph", "Choose the Schedule 12A paragraph that makes the item exempt."
+            )
+        if not cleaned.get("exempt"):
+            cleaned["exempt_paragraph"] = None
+        return cleaned
+
+
+class MinuteForm(Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Minute")
+    change_reason = forms.CharField(required=False, max_length=500, label="Reason for change (optional)")
+
+
+class DeclarationForm(TrackedModelForm):
+    class Meta:
+        model = Declaration
+        fields = ["member", "agenda_item", "interest", "nature", "action_taken"]
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = meeting.committee.members.all()
+        self.fields["agenda_item"].queryset = meeting.items.all()
+
+
+class DecisionForm(Form):
+    agenda_item = forms.ModelChoiceField(queryset=AgendaItem.objects.none(), required=False)
+    reference = forms.CharField(required=False, max_length=40)
+    resolution = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    matter = forms.ChoiceField(choices=Matter.choices)
+    amount = forms.DecimalField(
+        required=False, max_digits=14, decimal_places=2, min_value=0, label="Amount (£)"
+    )
+    decided_on = forms.DateField()
+    organisations = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Bodies the decision is for",
+    )
+    change_reason = forms.CharField(required=False, max_length=500, label="Reason (optional)")
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agenda_item"].queryset = meeting.items.all()
+        self.fields["organisations"].queryset = partner_bodies(meeting.committee.partnership)
+        self.fields["decided_on"].initial = meeting.date
+
+
+class RatifyForm(Form):
+    ratified = forms.TypedChoiceField(
+        choices=[("1", "Ratified"), ("0", "Not ratified")],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        label="Outcome",
+    )
+    ratified_on = forms.DateField(label="Date of the body's decision")
+    reference = forms.CharField(required=False, max_length=200, label="Minute reference")
+
+
+class ActionForm(TrackedModelForm):
+    class Meta:
+        model = Action
+        fields = [
+            "description",
+            "decision",
+            "owner_name",
+            "organisation",
+            "due",
+            "status",
+            "completed_on",
+            "notes",
+        ]
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].queryset = meeting.decisions.all()
+        self.fields["organisation"].queryset = partner_bodies(meeting.committee.partnership)
+
+
+class ReportForm(TrackedModelForm):
+    class Meta:
+        model = Report
+        fields = [
+            "organisation",
+            "meeting",
+            "meeting_name",
+            "meeting_date",
+            "forward_plan_reference",
+            "title",
+            "wards_affected",
+            "exempt",
+            "exempt_paragraph",
+            "attachments",
+            "issue",
+            "recommendations",
+            "resource_implications",
+            "statutory_considerations",
+            "body",
+            "rationale",
+            "other_options",
+            "consultation",
+            "risk_management",
+            "contact_person",
+            "contact_phone",
+            "background_papers",
+            "status",
+        ]
+
+    def __init__(self, *args, partnership, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[body.pk for body in bodies]
+        )
+        self.fields["organisation"].label = "Author's body"
+        self.fields["meeting"].queryset = Meeting.objects.filter(
+            committee__partnership=partnership
+        ).select_related("committee")
+        if self.instance.pk:
+            # The owning body does not change once the report exists.
+            del self.fields["organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exempt") and not cleaned.get("exempt_paragraph"):
+            self.add_error(
+                "exempt_paragraph",
+                "Choose the Schedule 12A paragraph that makes the report exempt.",
+            )
+        if not cleaned.get("exempt"):
+            cleaned["exempt_paragraph"] = None
+        return cleaned
+
+
+class CostLineForm(TrackedModelForm):
+    class Meta:
+        model = ReportCostLine
+        fields = ["label", "year_label", "amount", "note"]
+
+
+class AppendixForm(TrackedModelForm):
+    class Meta:
+        model = ReportAppendix
+        fields = ["title", "file"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"The file is {filesizeformat(upload.size)}: appendices must be no bigger "
+                f"than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+            )
+        upload.seek(0)
+        head = upload.read(len(PDF_MAGIC))
+        upload.seek(0)
+        if head != PDF_MAGIC:
+            raise ValidationError("The appendix must be a PDF file.")
+        return upload
+
+
+class DelegationForm(TrackedModelForm):
+    matters = forms.MultipleChoiceField(
+        choices=Matter.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Decisions on these matters bind the body when within the limit.",
+    )
+
+    class Meta:
+        model = Delegation
+        fields = [
+            "from_organisation",
+            "to_committee",
+            "to_post",
+            "to_person",
+            "in_consultation_with",
+            "scope",
+            "matters",
+            "financial_limit",
+            "conditions",
+            "reserved_matters",
+            "valid_from",
+            "valid_to",
+            "minute_reference",
+        ]
+
+    def __init__(self, *args, partnership, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from_organisation"].queryset = Organisation.objects.filter(
+            pk__in=[body.pk for body in bodies]
+        )
+        self.fields["from_organisation"].label = "Delegating body"
+        self.fields["to_committee"].queryset = Committee.objects.filter(partnership=partnership)
+        if self.instance.pk:
+            del self.fields["from_organisation"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("to_committee") or cleaned.get("to_post") or cleaned.get("to_person")):
+            raise ValidationError("Say to whom the authority is delegated: a committee, post or person.")
+        return cleaned
+
+
+class AttendanceForm(Form):
+    """One status (and substitute) per member, built from the committee's members."""
+
+    def __init__(self, *args, members, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = list(members)
+        choices = [("", "Not recorded"), *AttendanceStatus.choices]
+        for member in self.members:
+            attendance = current.get(member.pk)
+            body = member.organisation.display_name if member.organisation else "co-opted"
+            self.fields[f"status_{member.pk}"] = forms.ChoiceField(
+                choices=choices,
+                required=False,
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+                label=f"{member.person_name} ({body})",
+                initial=attendance.status if attendance else "",
+            )
+            self.fields[f"substitute_{member.pk}"] = forms.CharField(
+                required=False,
+                max_length=200,
+                widget=forms.TextInput(attrs={"class": "govuk-input"}),
+                label=f"Substitute for {member.person_name}",
+                initial=attendance.substitute_name if attendance else "",
+            )
+
+    def entries(self):
+        return {
+            member: (
+                self.cleaned_data.get(f"status_{member.pk}") or "",
+                (self.cleaned_data.get(f"substitute_{member.pk}") or "").strip(),
+            )
+            for member in self.members
+        }
+
+    def rows(self):
+        return [
+            (member, self[f"status_{member.pk}"], self[f"substitute_{member.pk}"]) for member in self.members
+        ]

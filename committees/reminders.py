@@ -1,0 +1,135 @@
+"""What the meeting cycle asks of people: the home page's list and the hourly reminders."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from committees.choices import ActionStatus, MeetingStatus
+from committees.models import Action, Meeting
+from partnership import permissions
+from partnership.choices import Role
+from partnership.models import Membership
+from partnership.services import queue_reminder
+
+#: How far ahead the home page and reminders look.
+LOOK_AHEAD_DAYS = 14
+
+
+def _upcoming_meetings(organisation_ids=None):
+    now = timezone.now()
+    meetings = Meeting.objects.filter(
+        status=MeetingStatus.PLANNED,
+        starts_at__gte=now,
+        starts_at__lte=now + datetime.timedelta(days=LOOK_AHEAD_DAYS + 45),
+    ).select_related("committee__partnership")
+    if organisation_ids is not None:
+        meetings = meetings.filter(
+            committee__partnership__partners__organisation_id__in=organisation_ids
+        ).distinct()
+    return meetings
+
+
+def _cycle_deadlines(meeting, today):
+    """(kind, label, date) for the deadlines of ``meeting`` now in view."""
+    horizon = today + datetime.timedelta(days=LOOK_AHEAD_DAYS)
+    found = []
+    if meeting.papers_due <= horizon and meeting.agenda_publication_due >= today:
+        found.append(("papers", "Papers due", meeting.papers_due))
+    if meeting.agenda_publication_due <= horizon:
+        found.append(("agenda", "Agenda to publish", meeting.agenda_publication_due))
+    return found
+
+
+def attention_items(user):
+    if not user.is_authenticated or permissions.is_read_only(user):
+        return []
+    today = timezone.localdate()
+    items = []
+    secretary_bodies = [
+        m.organisation_id for m in permissions.user_memberships(user) if m.role == Role.COMMITTEE_SECRETARY
+    ]
+    if secretary_bodies:
+        for meeting in _upcoming_meetings(secretary_bodies):
+            for _kind, label, due in _cycle_deadlines(meeting, today):
+                items.append(
+                    {
+                        "text": f"{label}: {meeting}",
+                        "url": meeting.get_absolute_url(),
+                        "partnership": meeting.committee.partnership,
+                        "due": due,
+                        "overdue": due < today,
+                    }
+                )
+    actions = Action.objects.filter(
+        owner_user=user,
+        status=ActionStatus.OPEN,
+        due__lte=today + datetime.timedelta(days=LOOK_AHEAD_DAYS),
+    ).select_related("meeting__committee__partnership")
+    for action in actions:
+        items.append(
+            {
+                "text": f"Action due: {action}",
+                "url": action.meeting.get_absolute_url() + "#actions",
+                "partnership": action.meeting.committee.partnership,
+                "due": action.due,
+                "overdue": action.due < today,
+            }
+        )
+    return items
+
+
+def sweep_reminders():
+    """Queue the meeting-cycle and action reminders now due; returns how many were new."""
+    today = timezone.localdate()
+    sent = 0
+    meetings = list(_upcoming_meetings())
+    if meetings:
+        partnership_ids = {m.committee.partnership_id for m in meetings}
+        secretaries = {}
+        for membership in (
+            Membership.objects.filter(
+                role=Role.COMMITTEE_SECRETARY,
+                organisation__partner_places__partnership_id__in=partnership_ids,
+            )
+            .select_related("user")
+            .prefetch_related("organisation__partner_places")
+        ):
+            for place in membership.organisation.partner_places.all():
+                if membership.partnership_id not in (None, place.partnership_id):
+                    continue
+                secretaries.setdefault(place.partnership_id, {})[membership.user_id] = membership.user
+        for meeting in meetings:
+            for kind, label, due in _cycle_deadlines(meeting, today):
+                for user in secretaries.get(meeting.committee.partnership_id, {}).values():
+                    reminder = queue_reminder(
+                        key=f"committees:{kind}:{meeting.pk}:{due.isoformat()}:{user.pk}",
+                        recipient=user,
+                        subject=f"{label} {due:%-d %B %Y}: {meeting}",
+                        body=(
+                            f"{label} on {due:%A %-d %B %Y} for {meeting} "
+                            f"(meeting on {meeting.date:%A %-d %B %Y})."
+                        ),
+                        link=meeting.get_absolute_url(),
+                        due=due,
+                        partnership=meeting.committee.partnership,
+                    )
+                    sent += reminder is not None
+    actions = Action.objects.filter(
+        Q(owner_user__isnull=False),
+        status=ActionStatus.OPEN,
+        due__lte=today + datetime.timedelta(days=LOOK_AHEAD_DAYS),
+    ).select_related("owner_user", "meeting__committee__partnership")
+    for action in actions:
+        overdue = action.due < today
+        reminder = queue_reminder(
+            key=f"committees:action{'-overdue' if overdue else ''}:{action.pk}:{action.due.isoformat()}",
+            recipient=action.owner_user,
+            subject=f"Action {'overdue' if overdue else 'due'} {action.due:%-d %B %Y}: {action}"[:255],
+            body=f"From {action.meeting}:\n\n{action.description}",
+            link=action.meeting.get_absolute_url() + "#actions",
+            due=action.due,
+            partnership=action.meeting.committee.partnership,
+        )
+        sent += reminder is not None
+    return sent

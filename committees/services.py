@@ -1,0 +1,429 @@
+"""The committees' rules: the meeting cycle, quorum, nominations and what a decision binds."""
+
+import calendar
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from committees import access
+from committees.choices import (
+    CYCLE_MONTHS,
+    AttendanceStatus,
+    BindingOutcome,
+    CommitteeStatus,
+    MeetingStatus,
+)
+from committees.models import (
+    Attendance,
+    Decision,
+    DecisionBinding,
+    Delegation,
+    Meeting,
+    Minute,
+)
+from partnership import dates, permissions
+
+DEFAULT_MEETING_TIME = datetime.time(14, 0)
+#: Meetings are generated on this weekday (Thursday) ...
+MEETING_WEEKDAY = 3
+#: ... of this week of the month (the second).
+MEETING_WEEK = 2
+
+
+def _stamp(obj, user, reason, organisation=None):
+    obj._history_user = user
+    obj._change_reason = reason
+    if organisation is not None:
+        obj._acting_organisation = organisation
+
+
+# --- The meeting cycle ------------------------------------------------------------------
+
+
+def cycle_day(year, month):
+    """The usual meeting day in ``month``: the second Thursday, or the next working day."""
+    weeks = calendar.Calendar().monthdatescalendar(year, month)
+    thursdays = [week[MEETING_WEEKDAY] for week in weeks if week[MEETING_WEEKDAY].month == month]
+    day = thursdays[MEETING_WEEK - 1]
+    while not dates.is_working_day(day):
+        day += datetime.timedelta(days=1)
+    return day
+
+
+def generate_meetings(*, committee, year, user, first_month=1):
+    """Plan ``committee``'s meetings for ``year`` from its cycle; returns the new meetings.
+
+    Months that already have a meeting are skipped, so running it twice adds
+    nothing. Months outside the committee's life (before it starts or after
+    it is dissolved) get no meeting. The meetings can then be edited one by one.
+    """
+    permissions.require(access.can_run(user, committee), "Only committee secretaries may plan meetings.")
+    if committee.status == CommitteeStatus.DISSOLVED and committee.status_to is None:
+        raise ValidationError(f"{committee} is dissolved: it has no more meetings.")
+    step = CYCLE_MONTHS[committee.cycle]
+    existing = {
+        (d.year, d.month)
+        for d in (
+            timezone.localtime(s)
+            for s in committee.meetings.filter(starts_at__year=year).values_list("starts_at", flat=True)
+        )
+    }
+    at = committee.default_meeting_time or DEFAULT_MEETING_TIME
+    created = []
+    with transaction.atomic():
+        for month in range(first_month, 13, step):
+            day = cycle_day(year, month)
+            if (year, month) in existing:
+                continue
+            if committee.status_from and day < committee.status_from:
+                continue
+            if committee.status_to and day > committee.status_to:
+                continue
+            meeting = Meeting(
+                committee=committee,
+                starts_at=timezone.make_aware(datetime.datetime.combine(day, at)),
+                place=committee.default_place,
+            )
+            _stamp(meeting, user, f"Planned from the {committee.get_cycle_display().lower()} cycle")
+            meeting.save()
+            created.append(meeting)
+    return created
+
+
+def publish_agenda(*, meeting, user):
+    """Mark the agenda published; refuses a cancelled meeting, allows a late one."""
+    permissions.require(access.can_run(user, meeting.committee))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError("A cancelled meeting has no agenda to publish.")
+    if not meeting.items.exists():
+        raise ValidationError("Add at least one agenda item before publishing the agenda.")
+    now = timezone.now()
+    late = timezone.localdate(now) > meeting.agenda_publication_due
+    with transaction.atomic():
+        meeting.status = MeetingStatus.AGENDA_PUBLISHED
+        meeting.agenda_published_at = now
+        _stamp(meeting, user, "Agenda published" + (" late" if late else ""))
+        meeting.save()
+    return late
+
+
+# --- The agenda ----------------------------------------------------------------------
+
+
+def renumber_items(meeting, user=None):
+    """Number the items 1, 2, 3 ... in their current order, saving only those that change."""
+    for number, item in enumerate(meeting.items.order_by("order", "pk"), start=1):
+        if item.order != number:
+            item.order = number
+            _stamp(item, user, "Agenda renumbered")
+            item.save()
+
+
+def add_agenda_item(*, item, user, reason=""):
+    permissions.require(access.can_run(user, item.meeting.committee))
+    with transaction.atomic():
+        if not item.pk:
+            last = item.meeting.items.order_by("-order").values_list("order", flat=True).first()
+            item.order = (last or 0) + 1
+        _stamp(item, user, reason)
+        item.save()
+        renumber_items(item.meeting, user)
+    return item
+
+
+def move_agenda_item(*, item, direction, user):
+    """Swap ``item`` with its neighbour above (``up``) or below (``down``)."""
+    permissions.require(access.can_run(user, item.meeting.committee))
+    if direction not in ("up", "down"):
+        raise ValidationError("Move an item up or down.")
+    with transaction.atomic():
+        renumber_items(item.meeting, user)
+        items = list(item.meeting.items.order_by("order", "pk"))
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index - 1 if direction == "up" else index + 1
+        if target < 0 or target >= len(items):
+            return False
+        neighbour = items[target]
+        this = items[index]
+        this.order, neighbour.order = neighbour.order, this.order
+        for obj in (this, neighbour):
+            _stamp(obj, user, f"Agenda item moved {direction}")
+            obj.save()
+    return True
+
+
+def delete_agenda_item(*, item, user, reason=""):
+    permissions.require(access.can_run(user, item.meeting.committee))
+    meeting = item.meeting
+    with transaction.atomic():
+        _stamp(item, user, reason)
+        item.delete()
+        renumber_items(meeting, user)
+
+
+def save_minute(*, item, text, user, reason=""):
+    permissions.require(access.can_run(user, item.meeting.committee))
+    minute = Minute.objects.filter(agenda_item=item).first() or Minute(agenda_item=item)
+    if minute.pk and minute.text == text:
+        return minute
+    with transaction.atomic():
+        minute.text = text
+        _stamp(minute, user, reason)
+        minute.save()
+    return minute
+
+
+# --- Attendance and quorum -------------------------------------------------------------
+
+
+def record_attendance(*, meeting, entries, user, reason=""):
+    """Record attendance; ``entries`` maps a member to (status, substitute name)."""
+    permissions.require(access.can_run(user, meeting.committee))
+    current = {a.member_id: a for a in meeting.attendances.all()}
+    with transaction.atomic():
+        for member, (status, substitute_name) in entries.items():
+            if member.committee_id != meeting.committee_id:
+                raise ValidationError(f"{member} is not a member of {meeting.committee}.")
+            if status == AttendanceStatus.SUBSTITUTE and not substitute_name:
+                raise ValidationError(f"Give the name of the substitute for {member}.")
+            attendance = current.get(member.pk)
+            if attendance is None:
+                if not status:
+                    continue
+                attendance = Attendance(meeting=meeting, member=member)
+            elif not status:
+                _stamp(attendance, user, reason)
+                attendance.delete()
+                continue
+            if attendance.pk and (attendance.status, attendance.substitute_name) == (
+                status,
+                substitute_name,
+            ):
+                continue
+            attendance.status = status
+            attendance.substitute_name = substitute_name if status == AttendanceStatus.SUBSTITUTE else ""
+            _stamp(attendance, user, reason)
+            attendance.save()
+
+
+@dataclass
+class BodyQuorum:
+    organisation: object
+    required: int
+    present: int
+
+    @property
+    def met(self):
+        return self.present >= self.required
+
+
+@dataclass
+class QuorumStatus:
+    required: int
+    present: int
+    bodies: list = field(default_factory=list)
+
+    @property
+    def overall_met(self):
+        return self.present >= self.required
+
+    @property
+    def met(self):
+        return self.overall_met and all(body.met for body in self.bodies)
+
+
+def quorum_status(meeting, attendances=None, rules=None):
+    """Is ``meeting`` quorate? Voting members present (or substituted), overall and per body.
+
+    Pass prefetched ``attendances`` (with ``member``) and ``rules`` (with
+    ``organisation``) to avoid queries.
+    """
+    if attendances is None:
+        attendances = meeting.attendances.select_related("member")
+    if rules is None:
+        rules = meeting.committee.quorum_rules.select_related("organisation")
+    counted = [a for a in attendances if a.counts_to_quorum]
+    by_body = Counter(a.member.organisation_id for a in counted)
+    return QuorumStatus(
+        required=meeting.committee.quorum_overall,
+        present=len(counted),
+        bodies=[
+            BodyQuorum(rule.organisation, rule.minimum_members, by_body.get(rule.organisation_id, 0))
+            for rule in rules
+        ],
+    )
+
+
+# --- Nominations ----------------------------------------------------------------------
+
+
+@dataclass
+class NominationCheck:
+    required: bool
+    counts: list  # (organisation, number of voting members)
+
+    @property
+    def equal(self):
+        return len({count for _, count in self.counts}) <= 1
+
+    @property
+    def ok(self):
+        return not self.required or self.equal
+
+
+def nomination_check(committee, on=None, members=None, rules=None):
+    """How many current voting members each body nominates, and whether that is equal.
+
+    The bodies counted are those with a quorum rule and those nominating a
+    voting member, so a partner with no one on the committee shows as 0.
+    """
+    on = on or timezone.localdate()
+    if members is None:
+        members = committee.members.select_related("organisation")
+    if rules is None:
+        rules = committee.quorum_rules.select_related("organisation")
+    bodies = {rule.organisation_id: rule.organisation for rule in rules}
+    counts = Counter()
+    for member in members:
+        if member.voting and member.organisation_id and member.is_current_on(on):
+            bodies.setdefault(member.organisation_id, member.organisation)
+            counts[member.organisation_id] += 1
+    rows = sorted(((body, counts.get(pk, 0)) for pk, body in bodies.items()), key=lambda row: row[0].name)
+    return NominationCheck(required=committee.equal_nomination_required, counts=rows)
+
+
+# --- Decisions and delegated authority ----------------------------------------------------
+
+
+def delegation_for(*, organisation, committee, matter, amount, on):
+    """The delegation under which ``committee`` may bind ``organisation``, or None.
+
+    It must come from that body to that committee, be in force on the day,
+    cover the matter, and its financial limit must cover the amount.
+    """
+    candidates = Delegation.objects.filter(
+        from_organisation=organisation, to_committee=committee, valid_from__lte=on
+    ).order_by("-valid_from")
+    for delegation in candidates:
+        if delegation.is_in_force_on(on) and delegation.covers(matter) and delegation.within_limit(amount):
+            return delegation
+    return None
+
+
+def record_decision(
+    *,
+    meeting,
+    resolution,
+    matter,
+    organisations,
+    user,
+    agenda_item=None,
+    amount=None,
+    decided_on=None,
+    reference="",
+    reason="",
+):
+    """Record what ``meeting`` resolved, and for each body whether it is bound.
+
+    A body is bound only when it delegated the matter to the committee, in
+    force on the day and within its financial limit; otherwise the decision is
+    a recommendation awaiting that body's ratification.
+    """
+    committee = meeting.committee
+    permissions.require(access.can_run(user, committee), "Only committee secretaries record decisions.")
+    decided_on = decided_on or meeting.date
+    organisations = list(organisations)
+    if not organisations:
+        raise ValidationError("Choose at least one body the decision is for.")
+    partner_ids = permissions.partner_organisation_ids(committee.partnership)
+    for organisation in organisations:
+        if organisation.pk not in partner_ids:
+            raise ValidationError(f"{organisation} is not a partner in {committee.partnership}.")
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError("That agenda item belongs to another meeting.")
+    if amount is not None and amount < 0:
+        raise ValidationError("The amount cannot be negative.")
+    with transaction.atomic():
+        decision = Decision(
+            meeting=meeting,
+            agenda_item=agenda_item,
+            resolution=resolution,
+            matter=matter,
+            amount=amount,
+            decided_on=decided_on,
+            reference=reference,
+        )
+        _stamp(decision, user, reason)
+        decision.save()
+        for organisation in organisations:
+            delegation = delegation_for(
+                organisation=organisation,
+                committee=committee,
+                matter=matter,
+                amount=amount,
+                on=decided_on,
+            )
+            binding = DecisionBinding(
+                decision=decision,
+                organisation=organisation,
+                delegation=delegation,
+                outcome=BindingOutcome.BINDING if delegation else BindingOutcome.AWAITING_RATIFICATION,
+            )
+            _stamp(binding, user, reason, organisation)
+            binding.save()
+    return decision
+
+
+def ratify_decision(*, binding, user, ratified_on, ratified=True, reference="", reason=""):
+    """The body records that it ratified (or declined) a committee's recommendation."""
+    permissions.require(
+        access.can_ratify(user, binding),
+        f"Only {binding.organisation}'s secretaries or administrators record its ratification.",
+    )
+    if binding.outcome != BindingOutcome.AWAITING_RATIFICATION:
+        raise ValidationError("This decision is not awaiting ratification by this body.")
+    if ratified_on < binding.decision.decided_on:
+        raise ValidationError("A body cannot ratify a decision before it was made.")
+    with transaction.atomic():
+        binding.outcome = BindingOutcome.RATIFIED if ratified else BindingOutcome.REJECTED
+        binding.ratified_on = ratified_on
+        binding.ratification_reference = reference
+        _stamp(binding, user, reason, binding.organisation)
+        binding.save()
+    return binding
+
+
+# --- Reports ---------------------------------------------------------------------------
+
+
+def cost_table(report, lines=None):
+    """The report's costs as rows by label and columns by year, with totals computed."""
+    lines = list(report.cost_lines.all()) if lines is None else lines
+    years = []
+    labels = []
+    cells = {}
+    for line in lines:
+        if line.year_label not in years:
+            years.append(line.year_label)
+        if line.label not in labels:
+            labels.append(line.label)
+        cells[(line.label, line.year_label)] = line
+    rows = [(label, [cells.get((label, year)) for year in years]) for label in labels]
+    totals = [
+        sum((cells[(label, year)].amount for label in labels if (label, year) in cells), start=0)
+        for year in years
+    ]
+    return {"years": years, "rows": rows, "totals": totals}
+
+
+def agenda_items_for(meeting, user, items=None):
+    """The agenda as ``user`` may see it: exempt items masked unless they may see them."""
+    items = list(meeting.items.all()) if items is None else items
+    see_exempt = access.can_see_exempt(user, meeting.committee)
+    for item in items:
+        item.hidden = item.exempt and not see_exempt
+    return items

@@ -1,0 +1,86 @@
+import django_tables2 as tables
+from django.utils.html import format_html
+
+from committees.models import Action, Committee, Delegation, Report
+
+
+class CommitteeTable(tables.Table):
+    name = tables.Column(linkify=True)
+    kind = tables.Column()
+    cycle = tables.Column()
+    status = tables.Column()
+    meets_in_public = tables.BooleanColumn(verbose_name="In public")
+    parent = tables.Column(verbose_name="Reports to")
+
+    class Meta:
+        model = Committee
+        fields = ["name", "kind", "cycle", "status", "meets_in_public", "parent"]
+        template_name = "includes/table.html"
+        empty_text = "No committees yet."
+
+
+class ActionTable(tables.Table):
+    description = tables.Column(linkify=lambda record: record.get_absolute_url())
+    meeting = tables.Column(
+        verbose_name="Meeting",
+        linkify=lambda record: record.meeting.get_absolute_url(),
+        order_by=("meeting__starts_at",),
+    )
+    owner_name = tables.Column(verbose_name="Owner")
+    organisation = tables.Column(verbose_name="Body")
+    due = tables.DateColumn(format="j M Y")
+    status = tables.Column()
+
+    class Meta:
+        model = Action
+        fields = ["description", "meeting", "owner_name", "organisation", "due", "status"]
+        template_name = "includes/table.html"
+        empty_text = "No actions match."
+
+    def render_status(self, record, value):
+        if record.is_overdue:
+            return format_html('{} <strong class="govuk-tag govuk-tag--red">Overdue</strong>', value)
+        return value
+
+    def value_status(self, record, value):
+        return record.get_status_display()
+
+    def value_description(self, value):
+        return value
+
+    def value_meeting(self, record):
+        return str(record.meeting)
+
+
+class DelegationTable(tables.Table):
+    from_organisation = tables.Column(verbose_name="From", linkify=lambda record: record.get_absolute_url())
+    delegate = tables.Column(verbose_name="To", accessor="delegate", orderable=False)
+    scope = tables.Column()
+    financial_limit = tables.Column(verbose_name="Limit")
+    valid_from = tables.DateColumn(format="j M Y")
+    valid_to = tables.DateColumn(format="j M Y")
+
+    class Meta:
+        model = Delegation
+        fields = ["from_organisation", "delegate", "scope", "financial_limit", "valid_from", "valid_to"]
+        template_name = "includes/table.html"
+        empty_text = "No delegations recorded."
+
+    def render_scope(self, value):
+        return value if len(value) < 120 else value[:117] + "…"
+
+    def render_financial_limit(self, value):
+        return f"£{value:,.2f}"
+
+
+class ReportTable(tables.Table):
+    title = tables.Column(linkify=True)
+    organisation = tables.Column(verbose_name="Body")
+    meeting = tables.Column(order_by=("meeting__starts_at",))
+    status = tables.Column()
+
+    class Meta:
+        model = Report
+        fields = ["title", "organisation", "meeting", "status"]
+        template_name = "includes/table.html"
+        empty_text = "No reports yet."
