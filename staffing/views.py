@@ -1,0 +1,143 @@
+from django.db.models import Min, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView
+
+from partnership import generic, permissions
+from partnership.models import Organisation
+from staffing import services
+from staffing.filtersets import PostFilterSet
+from staffing.forms import PostForm, YearForm
+from staffing.models import Post, PostShare
+from staffing.tables import PostTable
+
+
+def _shares_prefetch():
+    return Prefetch("shares", queryset=PostShare.objects.select_related("organisation"))
+
+
+def _chosen_year(request, partnership):
+    """The financial year asked for in ``?year=``, else the current one; and the form to change it."""
+    current = services.default_year()
+    first = Post.objects.filter(partnership=partnership).aggregate(first=Min("start_date"))["first"]
+    first_year = min(services.default_year(first), current) if first else current
+    years = list(range(current + 1, first_year - 1, -1))
+    form = YearForm(request.GET or None, years=years, initial={"year": current})
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else current
+    return year, form
+
+
+class PostMixin:
+    model = Post
+    queryset = Post.objects.select_related("employer", "agreement", "holder", "partnership")
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().prefetch_related(_shares_prefetch())
+
+
+class PostListView(PostMixin, generic.ObjectListView):
+    table_class = PostTable
+    filterset_class = PostFilterSet
+    title = "Shared posts"
+
+    def get_filterset_kwargs(self, filterset_class):
+        self.request._staffing_partnership = self.partnership
+        return super().get_filterset_kwargs(filterset_class)
+
+    def get_create_url(self):
+        if permissions.can_create(self.request.user, Post, self.partnership):
+            return reverse("staffing:create", kwargs={"partnership": self.partnership.slug})
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["create_label"] = "Add a post"
+        return context
+
+
+class PostDetailView(PostMixin, generic.ObjectDetailView):
+    template_name = "staffing/post_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        post = self.object
+        year, year_form = _chosen_year(self.request, self.partnership)
+        shares = list(post.shares.all())
+        lines = services.post_recharges(post, year)
+        context.update(
+            shares=shares,
+            lines=lines,
+            year=year,
+            year_form=year_form,
+            days_charged=services.days_charged(post, year),
+            recharged_total=sum((line.amount for line in lines if line.is_recharge), services.ZERO),
+            year_total=sum((line.amount for line in lines), services.ZERO),
+            history_url=reverse(
+                "staffing:history", kwargs={"partnership": self.partnership.slug, "pk": post.pk}
+            ),
+            signing=self.signing(post),
+        )
+        return context
+
+    def signing(self, post):
+        """For a holder with an account: whom they may sign for today, body by body."""
+        if post.holder_id is None or post.vacant:
+            return []
+        today = timezone.localdate()
+        bodies = Organisation.objects.filter(partner_places__partnership=self.partnership).order_by("name")
+        return [(body, services.signing_authority(post.holder, body, today)) for body in bodies]
+
+
+class PostHistoryView(PostMixin, generic.ObjectHistoryView):
+    pass
+
+
+class PostEditView(PostMixin, generic.ObjectEditView):
+    form_class = PostForm
+    template_name = "staffing/post_edit.html"
+
+    def owner_of(self, obj):
+        return obj.employer if obj.employer_id else None
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.update(partnership=self.partnership, user=self.request.user)
+        return kwargs
+
+    def get_cancel_url(self):
+        if self.object.pk:
+            return self.object.get_absolute_url()
+        return reverse("staffing:list", kwargs={"partnership": self.partnership.slug})
+
+    def save_object(self, form, obj):
+        services.save_post(
+            post=obj,
+            shares=form.shares,
+            user=self.request.user,
+            reason=form.cleaned_data.get("change_reason", ""),
+        )
+
+
+class PostDeleteView(PostMixin, generic.ObjectDeleteView):
+    def get_success_url(self):
+        return reverse("staffing:list", kwargs={"partnership": self.partnership.slug})
+
+
+class RechargeView(generic.PartnershipMixin, TemplateView):
+    """The partnership's recharge statement for one financial year, with the net positions."""
+
+    template_name = "staffing/recharges.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year, year_form = _chosen_year(self.request, self.partnership)
+        statement = services.recharge_statement(partnership=self.partnership, year=year)
+        context.update(
+            statement=statement,
+            year=year,
+            year_form=year_form,
+            net_positions=statement.net_positions(),
+            body_totals=statement.body_totals(),
+            posts_url=reverse("staffing:list", kwargs={"partnership": self.partnership.slug}),
+        )
+        return context

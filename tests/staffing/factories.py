@@ -1,0 +1,36 @@
+"""factory_boy factories for shared posts."""
+
+from decimal import Decimal
+
+import factory
+
+from staffing.models import Post, PostShare
+from tests.factories import OrganisationFactory, PartnershipFactory
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    employer = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Joint post {n}")
+    fte = Decimal("1.00")
+    annual_cost = Decimal("50000.00")
+
+
+class PostShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostShare
+
+    post = factory.SubFactory(PostFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    share_percent = Decimal("50.00")
+
+
+def shared_post(partnership, employer, shares, **values):
+    """A post with ``shares`` ({Organisation: percent}) written directly, for test set-up."""
+    post = PostFactory(partnership=partnership, employer=employer, **values)
+    for organisation, percent in shares.items():
+        PostShareFactory(post=post, organisation=organisation, share_percent=Decimal(percent))
+    return post
