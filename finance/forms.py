@@ -1,0 +1,292 @@
+"""Forms for budgets and their figures. Every refusal names the field and says why."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from finance.choices import FINANCIAL_MONTHS, RiskShareRule
+from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitoring, Transfer
+from finance.money import MoneyError, parse_money
+from partnership import permissions
+from partnership.choices import Role
+from partnership.dates import financial_year_label, parse_financial_year
+from partnership.forms import Form, TrackedModelForm
+from partnership.models import Organisation
+
+
+class MoneyField(forms.Field):
+    """Pounds and pence as people type them: "1,234.56" or "£1,234.56".
+
+    Refuses negative amounts (unless ``allow_negative``), more than two
+    decimal places and amounts over £10bn, naming the field in the message.
+    """
+
+    widget = forms.TextInput
+
+    def __init__(self, *, allow_negative=False, **kwargs):
+        self.allow_negative = allow_negative
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"})
+        return attrs
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_money(value, allow_negative=self.allow_negative)
+        except MoneyError as exc:
+            raise ValidationError(f"{self.label or 'Amount'} {exc}.", code="invalid") from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:,.2f}"
+        return value
+
+
+class FinancialYearField(forms.Field):
+    """A financial year typed as "2018/19"; cleaned to its first year (2018)."""
+
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"class": "govuk-input--width-5", "spellcheck": "false"})
+        return attrs
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_financial_year(str(value))
+        except ValueError as exc:
+            raise ValidationError(
+                f"{self.label or 'Financial year'}: “{value}” is not a financial year; write it as 2018/19.",
+                code="invalid",
+            ) from exc
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return financial_year_label(value)
+        return value
+
+
+def partner_bodies(partnership):
+    return Organisation.objects.filter(partner_places__partnership=partnership).order_by("name")
+
+
+def acting_bodies(user, partnership, *roles):
+    """Partner bodies ``user`` acts for in one of ``roles`` (all partner bodies for a superuser)."""
+    if user.is_superuser:
+        return partner_bodies(partnership)
+    ids = [b.pk for b in permissions.bodies_acting_for(user, partnership, *roles)]
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+class BudgetForm(TrackedModelForm):
+    class Meta:
+        model = Budget
+        fields = [
+            "name",
+            "agreement",
+            "kind",
+            "description",
+            "host",
+            "pooled_fund_manager",
+            "risk_share_rule",
+        ]
+        widgets = {"kind": forms.RadioSelect, "risk_share_rule": forms.RadioSelect}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        from agreements.models import Agreement
+
+        self.partnership = partnership
+        self.fields["agreement"].queryset = Agreement.objects.filter(partnership=partnership)
+        self.fields["host"].queryset = partner_bodies(partnership)
+        self.bodies = list(partner_bodies(partnership))
+        current = {}
+        if self.instance.pk:
+            current = {rs.organisation_id: rs.percentage for rs in self.instance.risk_shares.all()}
+        for body in self.bodies:
+            self.fields[f"share_{body.pk}"] = forms.DecimalField(
+                label=f"Fixed share for {body.name} (%)",
+                required=False,
+                min_value=0,
+                max_value=100,
+                max_digits=5,
+                decimal_places=2,
+                initial=current.get(body.pk),
+                help_text="Only for the fixed-shares rule. The shares must add up to 100%.",
+            )
+        self.fields["change_reason"] = self.fields.pop("change_reason")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("risk_share_rule") == RiskShareRule.FIXED_SHARES:
+            shares = self.risk_shares()
+            total = sum(shares.values(), Decimal(0))
+            if total != 100:
+                raise ValidationError(
+                    "Fixed shares: the risk-share rule is fixed shares, "
+                    f"but the shares add up to {total}%, not 100%."
+                )
+        return cleaned
+
+    def risk_shares(self):
+        """``{Organisation: percentage}`` for the fixed-shares rule, else ``{}``."""
+        if self.cleaned_data.get("risk_share_rule") != RiskShareRule.FIXED_SHARES:
+            return {}
+        return {
+            body: self.cleaned_data[f"share_{body.pk}"]
+            for body in self.bodies
+            if self.cleaned_data.get(f"share_{body.pk}") is not None
+        }
+
+
+class BudgetLineForm(TrackedModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["name", "organisation", "description"]
+
+    def __init__(self, *args, partnership, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["organisation"].disabled = True
+            self.fields["organisation"].queryset = partner_bodies(partnership)
+        else:
+            self.fields["organisation"].queryset = acting_bodies(user, partnership, *BudgetLine.create_roles)
+            self.fields[
+                "organisation"
+            ].help_text = "The body that runs this line. You can add lines only for a body you act for."
+
+
+class ContributionForm(TrackedModelForm):
+    year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
+    amount = MoneyField(
+        label="Contribution amount", help_text="In pounds and pence, for example £1,234,567.89."
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["organisation", "year", "amount", "note"]
+
+    def __init__(self, *args, partnership, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("organisation", "year"):
+                self.fields[name].disabled = True
+            self.fields["organisation"].queryset = partner_bodies(partnership)
+        else:
+            self.fields["organisation"].queryset = acting_bodies(user, partnership, Role.FINANCE_OFFICER)
+            self.fields["organisation"].help_text = "Only a body you are a finance officer for."
+            self.fields["organisation"].empty_label = None
+
+
+class LinePlanForm(TrackedModelForm):
+    year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
+    amount = MoneyField(label="Planned amount", help_text="In pounds and pence.")
+
+    class Meta:
+        model = LinePlan
+        fields = ["year", "amount"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+
+
+class MonitoringForm(TrackedModelForm):
+    year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
+    month = forms.TypedChoiceField(
+        label="Month", choices=FINANCIAL_MONTHS, coerce=int, help_text="The month the figures are for."
+    )
+    actual_to_date = MoneyField(
+        label="Actual spend to date", help_text="From 1 April to the end of the month."
+    )
+    forecast_outturn = MoneyField(
+        label="Forecast outturn", help_text="What the line will have spent by 31 March."
+    )
+
+    class Meta:
+        model = Monitoring
+        fields = ["year", "month", "actual_to_date", "forecast_outturn", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in ("year", "month"):
+                self.fields[name].disabled = True
+
+
+class TransferForm(TrackedModelForm):
+    year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
+    amount = MoneyField(label="Amount", help_text="In pounds and pence.")
+
+    class Meta:
+        model = Transfer
+        fields = [
+            "agreement",
+            "from_organisation",
+            "to_organisation",
+            "purpose",
+            "conditions",
+            "year",
+            "amount",
+            "status",
+            "payment_date",
+        ]
+        widgets = {
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "conditions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, partnership, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from agreements.choices import AgreementKind
+        from agreements.models import Agreement
+
+        self.fields["agreement"].queryset = Agreement.objects.filter(
+            partnership=partnership, kind=AgreementKind.S256
+        )
+        self.fields["to_organisation"].queryset = partner_bodies(partnership)
+        if self.instance.pk:
+            self.fields["from_organisation"].queryset = partner_bodies(partnership)
+            self.fields["from_organisation"].disabled = True
+        else:
+            self.fields["from_organisation"].queryset = acting_bodies(
+                user, partnership, *Transfer.create_roles
+            )
+            self.fields["from_organisation"].help_text = "The NHS body that pays: one you act for."
+
+    def clean_amount(self):
+        amount = self.cleaned_data.get("amount")
+        if amount is not None and amount <= 0:
+            raise ValidationError("Amount must be more than £0.")
+        return amount
+
+
+class CloseYearForm(Form):
+    note = forms.CharField(
+        label="Note for the record (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Kept in the history, for example the meeting that agreed the outturn.",
+    )
+
+
+class ReopenYearForm(Form):
+    reason = forms.CharField(
+        label="Reason for reopening",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the history that auditors read.",
+        error_messages={"required": "Reason for reopening: say why the year is being reopened."},
+    )

@@ -1,0 +1,564 @@
+"""Pooled and aligned budgets: contributions, lines, monitoring, year ends and S256 transfers.
+
+Money is ``Decimal`` pounds and pence; financial years are stored as the
+year they start (2018 for 2018/19). Totals are always computed from the
+rows they add up, never stored, with one exception: a year end keeps the
+variance and each body's share *as decided* when the year was closed, so
+the record of that decision does not move when figures are later reopened.
+
+Each body stays sovereign over its own figures: a contribution, and the
+plans and monitoring of a budget line, belong to one body, and only that
+body's finance officers hold the guardian permissions to change them.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase
+
+from finance.choices import FINANCIAL_MONTHS, MONTH_NAMES, BudgetKind, RiskShareRule, TransferStatus
+from finance.money import MAX_AMOUNT
+from partnership.choices import OrganisationKind, Role
+from partnership.dates import financial_year_label
+from partnership.models import Organisation, Partnership, TrackedModel
+
+
+def money_field(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name,
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_AMOUNT)],
+        **kwargs,
+    )
+
+
+def year_field(verbose_name="financial year"):
+    return models.PositiveSmallIntegerField(
+        verbose_name,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+        help_text="The year the financial year starts: 2018 for 2018/19.",
+    )
+
+
+class BudgetQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from partnership import permissions
+
+        return permissions.restrict(self, user)
+
+
+class Budget(TrackedModel):
+    """Money the bodies pool (one fund, hosted) or align (kept apart, managed together)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="budgets")
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.PROTECT,
+        related_name="budgets",
+        help_text="The agreement the budget rests on (a Section 75 agreement for a pooled fund).",
+    )
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=BudgetKind.choices, default=BudgetKind.POOLED)
+    description = models.TextField(blank=True)
+    host = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_budgets",
+        verbose_name="host body",
+        help_text="For a pooled fund: the body that hosts it and appoints its manager.",
+    )
+    pooled_fund_manager = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For a pooled fund: the officer of the host body who manages it (SI 2000/617 reg 7).",
+    )
+    risk_share_rule = models.CharField(
+        "risk-share rule",
+        max_length=20,
+        choices=RiskShareRule.choices,
+        default=RiskShareRule.PROPORTIONAL,
+        help_text="How an over- or underspend at year end is shared between the bodies.",
+    )
+
+    objects = BudgetQuerySet.as_manager()
+    partnership_path = "partnership"
+    create_roles = (Role.OFFICER, Role.FINANCE_OFFICER)
+    owner_permissions = {Role.OFFICER: ["change"], Role.FINANCE_OFFICER: ["change"]}
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "name"],
+                name="budget_name_unique_in_partnership",
+                violation_error_message="Another budget in this partnership has this name.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=BudgetKind.POOLED) | Q(host__isnull=False),
+                name="budget_pooled_has_host",
+                violation_error_message="A pooled budget needs a host body.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(risk_share_rule=RiskShareRule.HOST_BEARS_ALL) | Q(host__isnull=False),
+                name="budget_host_bears_all_has_host",
+                violation_error_message="“The host body bears all of it” needs a host body.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("finance:budget_detail", kwargs={"partnership": self.partnership.slug, "pk": self.pk})
+
+    def clean(self):
+        errors = {}
+        if self.agreement_id and self.partnership_id and self.agreement.partnership_id != self.partnership_id:
+            errors["agreement"] = "Agreement: choose an agreement of this partnership."
+        if (
+            self.kind == BudgetKind.POOLED
+            and self.agreement_id
+            and not (self.agreement.is_section_75 or self.agreement.is_pooled_fund)
+        ):
+            errors["agreement"] = (
+                "Agreement: a pooled budget must rest on a Section 75 (or Section 10) agreement."
+            )
+        if self.kind == BudgetKind.POOLED and not self.host_id:
+            errors["host"] = "Host body: a pooled budget needs a host body."
+        if self.risk_share_rule == RiskShareRule.HOST_BEARS_ALL and not self.host_id:
+            errors["host"] = "Host body: “the host body bears all of it” needs a host body."
+        if (
+            self.host_id
+            and self.partnership_id
+            and not self.partnership.partners.filter(organisation_id=self.host_id).exists()
+        ):
+            errors["host"] = "Host body: the host must be a partner body of this partnership."
+        if errors:
+            raise ValidationError(errors)
+
+    def owner_organisations(self):
+        return [p.organisation for p in self.partnership.partners.select_related("organisation")]
+
+    def history_children(self):
+        line_ids = BudgetLine.history.filter(budget_id=self.pk).values("id")
+        year_end_ids = YearEnd.history.filter(budget_id=self.pk).values("id")
+        return [
+            RiskShare.history.filter(budget_id=self.pk),
+            Contribution.history.filter(budget_id=self.pk),
+            BudgetLine.history.filter(budget_id=self.pk),
+            LinePlan.history.filter(line_id__in=line_ids),
+            Monitoring.history.filter(line_id__in=line_ids),
+            YearEnd.history.filter(budget_id=self.pk),
+            YearEndShare.history.filter(year_end_id__in=year_end_ids),
+        ]
+
+
+class RiskShare(TrackedModel):
+    """A body's fixed share (per cent) of any over- or underspend, for the fixed-shares rule."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="risk_shares")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    percentage = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+
+    partnership_path = "budget__partnership"
+
+    class Meta:
+        ordering = ["budget", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "organisation"],
+                name="risk_share_once_per_body",
+                violation_error_message="This body already has a share of this budget's risk.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.display_name}: {self.percentage}%"
+
+
+class Contribution(TrackedModel):
+    """One body's contribution to one budget for one financial year; that body's own."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="contributions")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="contributions", verbose_name="body"
+    )
+    year = year_field()
+    amount = money_field("amount")
+    note = models.CharField(max_length=255, blank=True)
+
+    partnership_path = "budget__partnership"
+    create_roles = (Role.FINANCE_OFFICER,)
+    owner_permissions = {Role.FINANCE_OFFICER: ["change", "delete"]}
+
+    class Meta:
+        ordering = ["budget", "year", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "organisation", "year"],
+                name="contribution_once_per_body_year",
+                violation_error_message="This body already has a contribution to this budget for this year.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0) & Q(amount__lte=MAX_AMOUNT),
+                name="contribution_amount_in_range",
+                violation_error_message="A contribution must be between £0 and £10bn.",
+            ),
+        ]
+        indexes = [models.Index(fields=["budget", "year"])]
+
+    def __str__(self):
+        return f"{self.organisation.display_name}, {financial_year_label(self.year)}"
+
+    @property
+    def year_label(self):
+        return financial_year_label(self.year)
+
+    def owner_organisations(self):
+        return [self.organisation]
+
+    def get_absolute_url(self):
+        return self.budget.get_absolute_url() + f"?year={self.year}"
+
+
+class BudgetLine(TrackedModel):
+    """A service or scheme funded from the budget, run (and monitored) by one body."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="lines")
+    name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="budget_lines",
+        verbose_name="run by",
+        help_text="The body that runs this line; its finance officers enter the monitoring.",
+    )
+    description = models.TextField(blank=True)
+
+    partnership_path = "budget__partnership"
+    create_roles = (Role.OFFICER, Role.FINANCE_OFFICER)
+    owner_permissions = {Role.OFFICER: ["change"], Role.FINANCE_OFFICER: ["change", "delete"]}
+
+    class Meta:
+        ordering = ["budget", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "name"],
+                name="budget_line_name_unique",
+                violation_error_message="This budget already has a line with this name.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def owner_organisations(self):
+        return [self.organisation]
+
+    def get_absolute_url(self):
+        return self.budget.get_absolute_url()
+
+
+class LinePlan(TrackedModel):
+    """The amount planned for one line in one financial year."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="plans")
+    year = year_field()
+    amount = money_field("planned amount")
+
+    partnership_path = "line__budget__partnership"
+    create_roles = (Role.FINANCE_OFFICER,)
+    owner_permissions = {Role.FINANCE_OFFICER: ["change", "delete"]}
+
+    class Meta:
+        ordering = ["line", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "year"],
+                name="line_plan_once_per_year",
+                violation_error_message="This line already has a plan for this year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.line.name}, {financial_year_label(self.year)}"
+
+    def owner_organisations(self):
+        return [self.line.organisation]
+
+    def get_absolute_url(self):
+        return self.line.budget.get_absolute_url() + f"?year={self.year}"
+
+
+class Monitoring(TrackedModel):
+    """One month's figures for one line: actual spend to date and forecast outturn."""
+
+    line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="monitoring")
+    year = year_field()
+    month = models.PositiveSmallIntegerField(
+        "month", choices=FINANCIAL_MONTHS, help_text="Month of the financial year (April is 1)."
+    )
+    actual_to_date = money_field("actual spend to date")
+    forecast_outturn = money_field("forecast outturn")
+    note = models.CharField(max_length=255, blank=True)
+
+    partnership_path = "line__budget__partnership"
+    create_roles = (Role.FINANCE_OFFICER,)
+    owner_permissions = {Role.FINANCE_OFFICER: ["change", "delete"]}
+
+    class Meta:
+        ordering = ["line", "year", "month"]
+        verbose_name = "monitoring return"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "year", "month"],
+                name="monitoring_once_per_month",
+                violation_error_message="This line already has monitoring for this month.",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__gte=1) & Q(month__lte=12),
+                name="monitoring_month_in_year",
+                violation_error_message="The month must be 1 (April) to 12 (March).",
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.line.name}, {MONTH_NAMES.get(self.month, self.month)} {financial_year_label(self.year)}"
+        )
+
+    @property
+    def month_name(self):
+        return MONTH_NAMES.get(self.month, "")
+
+    def owner_organisations(self):
+        return [self.line.organisation]
+
+    def get_absolute_url(self):
+        return self.line.budget.get_absolute_url() + f"?year={self.year}"
+
+
+class YearEnd(TrackedModel):
+    """The close of one financial year: the variance and each body's share, as decided.
+
+    Closing locks the year's contributions, plans and monitoring; reopening
+    (with a reason) unlocks them. The history of this row is the record of
+    every close and reopen.
+    """
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="year_ends")
+    year = year_field()
+    rule = models.CharField("risk-share rule applied", max_length=20, choices=RiskShareRule.choices)
+    total_contributions = money_field("total contributions")
+    outturn = money_field("outturn")
+    variance = models.DecimalField(
+        "variance (overspend positive)",
+        max_digits=14,
+        decimal_places=2,
+        help_text="Outturn less total contributions: positive is an overspend.",
+    )
+    closed_on = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_on = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
+
+    partnership_path = "budget__partnership"
+
+    class Meta:
+        ordering = ["budget", "-year"]
+        verbose_name = "year end"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "year"],
+                name="year_end_once_per_year",
+                violation_error_message="This budget already has a year end for this year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.budget.name}: year end {financial_year_label(self.year)}"
+
+    @property
+    def is_closed(self):
+        return self.closed_on is not None and self.reopened_on is None
+
+    @property
+    def year_label(self):
+        return financial_year_label(self.year)
+
+    def get_absolute_url(self):
+        return self.budget.get_absolute_url() + f"?year={self.year}"
+
+
+class YearEndShare(TrackedModel):
+    """One body's share of the variance at a year end, as decided."""
+
+    year_end = models.ForeignKey(YearEnd, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    contribution = models.DecimalField(max_digits=14, decimal_places=2)
+    share = models.DecimalField(max_digits=14, decimal_places=2)
+
+    partnership_path = "year_end__budget__partnership"
+
+    class Meta:
+        ordering = ["year_end", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year_end", "organisation"],
+                name="year_end_share_once_per_body",
+                violation_error_message="This body already has a share of this year end.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.display_name}: {self.share}"
+
+
+class TransferQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from partnership import permissions
+
+        return permissions.restrict(self, user)
+
+
+NHS_KINDS = {
+    OrganisationKind.ICB,
+    OrganisationKind.CCG,
+    OrganisationKind.PCT,
+    OrganisationKind.NHS_TRUST,
+    OrganisationKind.NHS_FOUNDATION_TRUST,
+}
+
+
+class Transfer(TrackedModel):
+    """A Section 256 payment from an NHS body to a council, under its S256 agreement."""
+
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        help_text="The Section 256 agreement the payment is made under.",
+    )
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="transfers_out", verbose_name="from (NHS body)"
+    )
+    to_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="transfers_in", verbose_name="to (council)"
+    )
+    purpose = models.TextField()
+    conditions = models.TextField(blank=True)
+    year = year_field()
+    amount = money_field("amount")
+    status = models.CharField(max_length=16, choices=TransferStatus.choices, default=TransferStatus.PROPOSED)
+    payment_date = models.DateField(null=True, blank=True)
+
+    objects = TransferQuerySet.as_manager()
+    partnership_path = "agreement__partnership"
+    create_roles = (Role.OFFICER, Role.FINANCE_OFFICER)
+    #: The paying NHS body owns the transfer.
+    owner_permissions = {Role.OFFICER: ["change"], Role.FINANCE_OFFICER: ["change", "delete"]}
+
+    class Meta:
+        ordering = ["-year", "agreement", "pk"]
+        verbose_name = "S256 transfer"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=TransferStatus.PAID) | Q(payment_date__isnull=False),
+                name="transfer_paid_has_payment_date",
+                violation_error_message="A paid transfer needs its payment date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0) & Q(amount__lte=MAX_AMOUNT),
+                name="transfer_amount_in_range",
+                violation_error_message="A transfer must be more than £0 and no more than £10bn.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"S256 {financial_year_label(self.year)}: {self.purpose[:60]}"
+
+    @property
+    def year_label(self):
+        return financial_year_label(self.year)
+
+    def owner_organisations(self):
+        return [self.from_organisation]
+
+    def get_absolute_url(self):
+        return reverse(
+            "finance:transfer_edit",
+            kwargs={"partnership": self.agreement.partnership.slug, "pk": self.pk},
+        )
+
+    def clean(self):
+        from agreements.choices import AgreementKind
+
+        errors = {}
+        if self.agreement_id and self.agreement.kind != AgreementKind.S256:
+            errors["agreement"] = "Agreement: a transfer must be made under a Section 256 agreement."
+        if self.from_organisation_id and self.from_organisation.kind not in NHS_KINDS:
+            errors["from_organisation"] = "From: a Section 256 transfer is paid by an NHS body."
+        if self.to_organisation_id and self.to_organisation.kind != OrganisationKind.LOCAL_AUTHORITY:
+            errors["to_organisation"] = "To: a Section 256 transfer is paid to a council."
+        if self.status == TransferStatus.PAID and not self.payment_date:
+            errors["payment_date"] = "Payment date: enter the date it was paid (the status is paid)."
+        if self.payment_date and self.year:
+            from partnership.dates import financial_year_bounds
+
+            start, end = financial_year_bounds(self.year)
+            if not start <= self.payment_date <= end:
+                errors["payment_date"] = (
+                    f"Payment date: {self.payment_date:%-d %B %Y} is outside the financial year "
+                    f"{financial_year_label(self.year)} ({start:%-d %B %Y} to {end:%-d %B %Y})."
+                )
+        if self.agreement_id:
+            party_ids = set(self.agreement.parties.values_list("organisation_id", flat=True))
+            partner_ids = set(self.agreement.partnership.partners.values_list("organisation_id", flat=True))
+            allowed = party_ids or partner_ids
+            for name, label in (("from_organisation", "From"), ("to_organisation", "To")):
+                org_id = getattr(self, f"{name}_id")
+                if org_id and org_id not in allowed and name not in errors:
+                    errors[name] = f"{label}: this body is not a party to the agreement."
+        if errors:
+            raise ValidationError(errors)
+
+
+class BudgetGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Budget, on_delete=models.CASCADE)
+
+
+class ContributionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Contribution, on_delete=models.CASCADE)
+
+
+class BudgetLineGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(BudgetLine, on_delete=models.CASCADE)
+
+
+class LinePlanGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(LinePlan, on_delete=models.CASCADE)
+
+
+class MonitoringGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Monitoring, on_delete=models.CASCADE)
+
+
+class TransferGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Transfer, on_delete=models.CASCADE)

@@ -1,0 +1,537 @@
+"""Finance pages: thin views over the generic ones and finance.services."""
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.text import slugify
+from django.views.generic import TemplateView
+
+from finance import charts, services
+from finance.choices import MONTH_NAMES
+from finance.filtersets import BudgetFilterSet, TransferFilterSet
+from finance.forms import (
+    BudgetForm,
+    BudgetLineForm,
+    CloseYearForm,
+    ContributionForm,
+    LinePlanForm,
+    MonitoringForm,
+    ReopenYearForm,
+    TransferForm,
+)
+from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitoring, Transfer
+from finance.tables import BudgetTable, TransferTable
+from partnership import generic, permissions
+from partnership.dates import financial_year_label, financial_year_start
+from partnership.pdf import render_pdf
+
+
+def budget_url(budget, year=None):
+    url = reverse("finance:budget_detail", kwargs={"partnership": budget.partnership.slug, "pk": budget.pk})
+    return f"{url}?year={year}" if year else url
+
+
+class BudgetMixin:
+    """Loads the budget named by ``budget`` in the URL (404 outside the partnership)."""
+
+    @cached_property
+    def budget(self):
+        queryset = permissions.restrict(
+            Budget.objects.select_related("partnership", "host"), self.request.user
+        )
+        return get_object_or_404(queryset, pk=self.kwargs["budget"], partnership=self.partnership)
+
+
+class LineMixin:
+    @cached_property
+    def line(self):
+        queryset = permissions.restrict(
+            BudgetLine.objects.select_related("budget__partnership", "organisation"), self.request.user
+        )
+        return get_object_or_404(queryset, pk=self.kwargs["line"], budget__partnership=self.partnership)
+
+
+# --- Budgets ------------------------------------------------------------------
+
+
+class BudgetListView(generic.ObjectListView):
+    model = Budget
+    queryset = Budget.objects.select_related("agreement", "host")
+    table_class = BudgetTable
+    filterset_class = BudgetFilterSet
+    title = "Budgets"
+
+    def get_create_url(self):
+        if permissions.can_create(self.request.user, Budget, self.partnership):
+            return reverse("finance:budget_add", kwargs={"partnership": self.partnership.slug})
+        return None
+
+
+class BudgetEditView(generic.ObjectEditView):
+    model = Budget
+    form_class = BudgetForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership}
+
+    def save_object(self, form, obj):
+        services.save_budget(
+            budget=obj, user=self.request.user, reason=obj._change_reason, risk_shares=form.risk_shares()
+        )
+
+    def get_cancel_url(self):
+        if self.object.pk:
+            return self.object.get_absolute_url()
+        return reverse("finance:budget_list", kwargs={"partnership": self.partnership.slug})
+
+
+class BudgetDetailView(generic.ObjectDetailView):
+    model = Budget
+    queryset = Budget.objects.select_related("partnership", "agreement", "host")
+    template_name = "finance/budget_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        budget = self.object
+        figures = services.BudgetFigures(budget)
+        years = figures.years
+        year = self.selected_year(years)
+        year_figures = figures.year(year)
+        checker = permissions.permission_checker(
+            user, [*figures.contributions, *figures.lines, *figures.monitoring]
+        )
+        finance_bodies = {
+            b.pk for b in permissions.bodies_acting_for(user, self.partnership, "finance_officer")
+        }
+        read_only = permissions.is_read_only(user)
+        contribution_table = figures.contribution_table()
+        year_contributions = [c for c in figures.contributions if c.year == year]
+        for c in year_contributions:
+            c.may_change = permissions.can_change(user, c, checker)
+        for row in year_figures.lines:
+            row.may_change = permissions.can_change(user, row.line, checker)
+            row.may_monitor = user.is_superuser or (
+                not read_only and row.line.organisation_id in finance_bodies
+            )
+        if year_figures.is_closed:
+            share_rows = [
+                (s.organisation, s.contribution, s.share) for s in year_figures.year_end.shares.all()
+            ]
+        else:
+            share_rows = [
+                (body, year_figures.contributions.get(body, services.ZERO), share)
+                for body, share in year_figures.shares.items()
+            ]
+        context.update(
+            share_rows=share_rows,
+            share_total=sum((row[2] for row in share_rows), services.ZERO),
+            figures=figures,
+            years=years if year in years else sorted({*years, year}),
+            year=year,
+            year_label=financial_year_label(year),
+            year_figures=year_figures,
+            contribution_table=contribution_table,
+            year_contributions=year_contributions,
+            can_add_contribution=user.is_superuser or (bool(finance_bodies) and not read_only),
+            can_add_line=permissions.can_create(user, BudgetLine, self.partnership) and not read_only,
+            may_close=services.may_close_year(user, budget),
+            contributions_chart=charts.contributions_chart(year_figures),
+            spend_chart=charts.spend_chart(year_figures),
+            month_names=MONTH_NAMES,
+            history_url=reverse(
+                "finance:budget_history", kwargs={"partnership": self.partnership.slug, "pk": budget.pk}
+            ),
+            report_bodies=figures.bodies,
+            quarters=[1, 2, 3, 4],
+        )
+        return context
+
+    def selected_year(self, years):
+        try:
+            return int(self.request.GET["year"])
+        except (KeyError, ValueError):
+            pass
+        import datetime
+
+        current = financial_year_start(datetime.date.today())
+        if current in years or not years:
+            return current
+        return years[-1]
+
+
+class BudgetHistoryView(generic.ObjectHistoryView):
+    model = Budget
+    template_name = "finance/budget_history.html"
+
+
+# --- Figures: contributions, lines, plans, monitoring -------------------------
+
+
+class ContributionEditView(BudgetMixin, generic.ObjectEditView):
+    """Add (``budget`` in the URL) or change (``pk``) one body's contribution."""
+
+    model = Contribution
+    form_class = ContributionForm
+    template_name = "finance/figure_edit.html"
+
+    def get_object(self, queryset=None):
+        queryset = permissions.restrict(
+            Contribution.objects.select_related("budget__partnership", "organisation"), self.request.user
+        )
+        return get_object_or_404(queryset, pk=self.kwargs["pk"], budget__partnership=self.partnership)
+
+    def new_object(self):
+        return Contribution(budget=self.budget)
+
+    @cached_property
+    def budget(self):
+        if "pk" in self.kwargs:
+            return self.object.budget
+        return BudgetMixin.budget.func(self)
+
+    def owner_of(self, obj):
+        return obj.organisation if obj.organisation_id else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership, "user": self.request.user}
+
+    def save_object(self, form, obj):
+        saved = services.set_contribution(
+            budget=self.budget,
+            organisation=obj.organisation,
+            year=obj.year,
+            amount=obj.amount,
+            note=obj.note,
+            user=self.request.user,
+            reason=obj._change_reason,
+        )
+        obj.pk = saved.pk
+
+    def get_success_url(self):
+        return budget_url(self.budget, self.object.year)
+
+    def get_cancel_url(self):
+        return budget_url(self.budget)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(budget=self.budget, **kwargs)
+
+
+class LineEditView(BudgetMixin, generic.ObjectEditView):
+    model = BudgetLine
+    form_class = BudgetLineForm
+
+    def get_object(self, queryset=None):
+        queryset = permissions.restrict(
+            BudgetLine.objects.select_related("budget__partnership"), self.request.user
+        )
+        return get_object_or_404(queryset, pk=self.kwargs["pk"], budget__partnership=self.partnership)
+
+    def new_object(self):
+        return BudgetLine(budget=self.budget)
+
+    def owner_of(self, obj):
+        return obj.organisation if obj.organisation_id else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership, "user": self.request.user}
+
+    def save_object(self, form, obj):
+        services.save_line(line=obj, user=self.request.user, reason=obj._change_reason)
+
+    def get_success_url(self):
+        return budget_url(self.object.budget)
+
+    def get_cancel_url(self):
+        return budget_url(self.object.budget)
+
+
+class LineFigureMixin(LineMixin):
+    """A figure that belongs to a budget line (plan or monitoring): owned by the line's body."""
+
+    template_name = "finance/figure_edit.html"
+
+    def owner_of(self, obj):
+        return self.line.organisation
+
+    def get_success_url(self):
+        return budget_url(self.line.budget, self.object.year)
+
+    def get_cancel_url(self):
+        return budget_url(self.line.budget)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(line=self.line, budget=self.line.budget, **kwargs)
+
+
+class LinePlanEditView(LineFigureMixin, generic.ObjectEditView):
+    model = LinePlan
+    form_class = LinePlanForm
+
+    @cached_property
+    def line(self):
+        if "pk" in self.kwargs:
+            return self.object.line
+        return LineMixin.line.func(self)
+
+    def get_object(self, queryset=None):
+        queryset = permissions.restrict(
+            LinePlan.objects.select_related("line__budget__partnership", "line__organisation"),
+            self.request.user,
+        )
+        return get_object_or_404(queryset, pk=self.kwargs["pk"], line__budget__partnership=self.partnership)
+
+    def new_object(self):
+        return LinePlan(line=self.line)
+
+    def save_object(self, form, obj):
+        saved = services.set_line_plan(
+            line=self.line,
+            year=obj.year,
+            amount=obj.amount,
+            user=self.request.user,
+            reason=obj._change_reason,
+        )
+        obj.pk = saved.pk
+
+
+class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
+    model = Monitoring
+    form_class = MonitoringForm
+
+    @cached_property
+    def line(self):
+        if "pk" in self.kwargs:
+            return self.object.line
+        return LineMixin.line.func(self)
+
+    def get_object(self, queryset=None):
+        queryset = permissions.restrict(
+            Monitoring.objects.select_related("line__budget__partnership", "line__organisation"),
+            self.request.user,
+        )
+        return get_object_or_404(queryset, pk=self.kwargs["pk"], line__budget__partnership=self.partnership)
+
+    def new_object(self):
+        return Monitoring(line=self.line)
+
+    def get_form(self):
+        form = super().get_form()
+        if not self.object.pk and not form.is_bound:
+            import datetime
+
+            today = datetime.date.today()
+            form.initial.setdefault("year", financial_year_start(today))
+            form.initial.setdefault("month", (today.month - 4) % 12 + 1)
+        return form
+
+    def save_object(self, form, obj):
+        saved = services.record_monitoring(
+            line=self.line,
+            year=obj.year,
+            month=obj.month,
+            actual_to_date=obj.actual_to_date,
+            forecast_outturn=obj.forecast_outturn,
+            note=obj.note,
+            user=self.request.user,
+            reason=obj._change_reason,
+        )
+        obj.pk = saved.pk
+
+
+# --- Year end -----------------------------------------------------------------
+
+
+class YearEndView(BudgetMixin, generic.PartnershipMixin, TemplateView):
+    """Close (or reopen) one financial year of a budget."""
+
+    template_name = "finance/year_close.html"
+    form_class = CloseYearForm
+    reopen = False
+
+    @cached_property
+    def figures(self):
+        return services.BudgetFigures(self.budget).year(self.kwargs["year"])
+
+    def check(self):
+        permissions.require(
+            services.may_close_year(self.request.user, self.budget),
+            "Only finance officers of the host body may close or reopen a year of this budget.",
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.form_class())
+        context.update(
+            budget=self.budget,
+            year_figures=self.figures,
+            cancel_url=budget_url(self.budget, self.kwargs["year"]),
+            reopen=self.reopen,
+        )
+        return context
+
+    def get(self, request, *args, **kwargs):
+        self.check()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check()
+        form = self.form_class(data=request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            self.act(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.render_to_response(self.get_context_data(form=form))
+        return HttpResponseRedirect(budget_url(self.budget, self.kwargs["year"]))
+
+    def act(self, form):
+        services.close_financial_year(
+            budget=self.budget,
+            year=self.kwargs["year"],
+            user=self.request.user,
+            note=form.cleaned_data["note"],
+        )
+        messages.success(
+            self.request, f"{financial_year_label(self.kwargs['year'])} closed for {self.budget.name}."
+        )
+
+
+class YearReopenView(YearEndView):
+    form_class = ReopenYearForm
+    reopen = True
+
+    def act(self, form):
+        services.reopen_financial_year(
+            budget=self.budget,
+            year=self.kwargs["year"],
+            user=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            self.request, f"{financial_year_label(self.kwargs['year'])} reopened for {self.budget.name}."
+        )
+
+
+# --- Reports and exports ------------------------------------------------------
+
+
+class BudgetReportView(BudgetMixin, generic.PartnershipMixin, TemplateView):
+    """Quarterly pooled fund report or annual statement, as PDF, for one partner body."""
+
+    annual = False
+
+    def get(self, request, *args, **kwargs):
+        budget = self.budget
+        figures = services.BudgetFigures(budget)
+        organisation = next((b for b in figures.bodies if b.pk == kwargs["organisation"]), None)
+        if organisation is None:
+            raise Http404("That body is not a partner in this budget.")
+        year = kwargs["year"]
+        quarter = None if self.annual else kwargs["quarter"]
+        if quarter is not None and quarter not in (1, 2, 3, 4):
+            raise Http404("A quarter is 1 to 4.")
+        year_figures = figures.year(year)
+        if quarter is not None:
+            year_figures = _figures_to_month(figures, year, quarter * 3)
+        shares = year_figures.shares
+        year_end = year_figures.year_end if year_figures.is_closed else None
+        if year_end is not None and self.annual:
+            shares = {s.organisation: s.share for s in year_end.shares.all()}
+        title = (
+            f"Annual statement {financial_year_label(year)}"
+            if self.annual
+            else f"Quarterly pooled fund report, Q{quarter} {financial_year_label(year)}"
+        )
+        context = {
+            "title": f"{budget.name}: {title}",
+            "heading": title,
+            "budget": budget,
+            "partnership": self.partnership,
+            "organisation": organisation,
+            "figures": year_figures,
+            "quarter": quarter,
+            "to_month": MONTH_NAMES[quarter * 3] if quarter else "March",
+            "shares": [(body, shares.get(body)) for body in figures.bodies if body in shares],
+            "share_total": sum((v for v in shares.values() if v is not None), services.ZERO),
+            "own_share": shares.get(organisation),
+            "own_contribution": year_figures.contributions.get(organisation, services.ZERO),
+            "year_end": year_end,
+            "annual": self.annual,
+        }
+        pdf = render_pdf("pdf/finance/budget_report.html", context)
+        kind = "annual-statement" if self.annual else f"q{quarter}-report"
+        filename = f"{slugify(budget.name)}-{year}-{kind}-{slugify(organisation.display_name)}.pdf"
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+
+
+def _figures_to_month(figures, year, month):
+    """A year's figures as they stood at the end of ``month`` (for a quarterly report)."""
+    cut = services.BudgetFigures.__new__(services.BudgetFigures)
+    cut.__dict__.update(figures.__dict__)
+    cut.monitoring = [m for m in figures.monitoring if m.year != year or m.month <= month]
+    return cut.year(year)
+
+
+class BudgetExportView(BudgetMixin, generic.PartnershipMixin, TemplateView):
+    """The budget as an Excel workbook: one sheet per financial year."""
+
+    def get(self, request, *args, **kwargs):
+        from finance.exports import budget_workbook
+
+        workbook = budget_workbook(services.BudgetFigures(self.budget))
+        output = io.BytesIO()
+        workbook.save(output)
+        response = HttpResponse(
+            output.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{slugify(self.budget.name)}.xlsx"'
+        return response
+
+
+# --- Section 256 transfers ----------------------------------------------------
+
+
+class TransferListView(generic.ObjectListView):
+    model = Transfer
+    queryset = Transfer.objects.select_related("agreement", "from_organisation", "to_organisation")
+    table_class = TransferTable
+    filterset_class = TransferFilterSet
+    title = "Section 256 transfers"
+
+    def get_create_url(self):
+        if permissions.can_create(
+            self.request.user, Transfer, self.partnership
+        ) and not permissions.is_read_only(self.request.user):
+            return reverse("finance:transfer_add", kwargs={"partnership": self.partnership.slug})
+        return None
+
+
+class TransferEditView(generic.ObjectEditView):
+    model = Transfer
+    form_class = TransferForm
+
+    def owner_of(self, obj):
+        return obj.from_organisation if obj.from_organisation_id else None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership, "user": self.request.user}
+
+    def save_object(self, form, obj):
+        services.save_transfer(transfer=obj, user=self.request.user, reason=obj._change_reason)
+
+    def get_success_url(self):
+        return reverse("finance:transfer_list", kwargs={"partnership": self.partnership.slug})
+
+    def get_cancel_url(self):
+        return self.get_success_url()
