@@ -15,7 +15,7 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from committees import access, services
-from committees.choices import ActionStatus
+from committees.choices import ActionStatus, Matter
 from committees.filtersets import (
     ActionFilterSet,
     CommitteeFilterSet,
@@ -966,6 +966,8 @@ class DelegationDetailView(generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["history_url"] = url("delegation_history", self.partnership, pk=self.object.pk)
+        labels = dict(Matter.choices)
+        context["matters"] = [labels.get(matter, matter) for matter in self.object.matters or []]
         context["bindings"] = list(self.object.bindings.select_related("decision__meeting__committee"))
         return context
 

@@ -1,0 +1,101 @@
+"""factory_boy factories for the committees app."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from committees.choices import CommitteeKind, Matter, MeetingCycle
+from committees.models import (
+    Action,
+    AgendaItem,
+    Committee,
+    CommitteeMember,
+    CommitteeQuorumRule,
+    Delegation,
+    Meeting,
+    Report,
+)
+from tests.factories import OrganisationFactory, PartnershipFactory
+
+
+class CommitteeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Committee
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"Joint Committee {n}")
+    kind = CommitteeKind.JOINT_COMMITTEE
+    cycle = MeetingCycle.QUARTERLY
+
+
+class CommitteeMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeMember
+
+    committee = factory.SubFactory(CommitteeFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    person_name = factory.Faker("name")
+
+
+class QuorumRuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CommitteeQuorumRule
+
+    committee = factory.SubFactory(CommitteeFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    minimum_members = 1
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    committee = factory.SubFactory(CommitteeFactory)
+    starts_at = factory.LazyFunction(
+        lambda: timezone.make_aware(
+            datetime.datetime.combine(
+                timezone.localdate() + datetime.timedelta(days=30), datetime.time(14, 0)
+            )
+        )
+    )
+    place = "Guildhall, Bath"
+
+
+class AgendaItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgendaItem
+
+    meeting = factory.SubFactory(MeetingFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Item {n}")
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Report {n}")
+
+
+class DelegationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delegation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    from_organisation = factory.SubFactory(OrganisationFactory)
+    to_committee = factory.SubFactory(CommitteeFactory)
+    scope = "Commissioning of adult social care within the pooled budget"
+    matters = factory.LazyFunction(lambda: [Matter.COMMISSIONING, Matter.SPENDING])
+    valid_from = datetime.date(2018, 1, 1)
+
+
+class ActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    meeting = factory.SubFactory(MeetingFactory)
+    description = factory.Sequence(lambda n: f"Action {n}")
+    owner_name = "Jane Shayler"
