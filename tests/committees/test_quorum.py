@@ -1,0 +1,123 @@
+"""Quorum from attendance, overall and per body; equal nomination."""
+
+import datetime
+
+import pytest
+
+from committees.choices import AttendanceStatus
+from committees.models import Attendance
+from committees.services import nomination_check, quorum_status
+from tests.committees.factories import CommitteeMemberFactory
+
+
+def attend(meeting, member, status=AttendanceStatus.PRESENT, substitute=""):
+    return Attendance.objects.create(
+        meeting=meeting, member=member, status=status, substitute_name=substitute
+    )
+
+
+@pytest.mark.django_db
+def test_no_attendance_is_not_quorate(board):
+    status = quorum_status(board.meeting)
+    assert status.required == 3
+    assert status.present == 0
+    assert not status.met
+
+
+@pytest.mark.django_db
+def test_quorate_when_overall_and_every_body_met(board):
+    council_a, council_b, nhs_c, _ = board.members
+    attend(board.meeting, council_a)
+    attend(board.meeting, council_b)
+    attend(board.meeting, nhs_c)
+    status = quorum_status(board.meeting)
+    assert status.present == 3
+    assert status.overall_met
+    assert sorted((b.organisation.short_name, b.present, b.met) for b in status.bodies) == [
+        ("Council", 2, True),
+        ("ICB", 1, True),
+    ]
+    assert status.met
+
+
+@pytest.mark.django_db
+def test_enough_people_but_one_body_missing_is_not_quorate(board, world):
+    council_a, council_b, _, _ = board.members
+    extra = CommitteeMemberFactory(committee=board.committee, organisation=world.bodies["council"])
+    for member in (council_a, council_b, extra):
+        attend(board.meeting, member)
+    status = quorum_status(board.meeting)
+    assert status.overall_met
+    nhs = next(b for b in status.bodies if b.organisation == world.bodies["nhs"])
+    assert nhs.present == 0 and not nhs.met
+    assert not status.met
+
+
+@pytest.mark.django_db
+def test_apologies_absent_and_non_voting_do_not_count_substitutes_do(board, world):
+    council_a, council_b, nhs_c, nhs_d = board.members
+    adviser = CommitteeMemberFactory(
+        committee=board.committee, organisation=world.bodies["nhs"], voting=False
+    )
+    attend(board.meeting, council_a, AttendanceStatus.APOLOGIES)
+    attend(board.meeting, council_b, AttendanceStatus.SUBSTITUTE, "Cllr Sub")
+    attend(board.meeting, nhs_c, AttendanceStatus.ABSENT)
+    attend(board.meeting, nhs_d)
+    attend(board.meeting, adviser)
+    status = quorum_status(board.meeting)
+    assert status.present == 2
+    assert not status.overall_met
+
+
+@pytest.mark.django_db
+def test_equal_nomination_holds_with_two_each(board):
+    board.committee.equal_nomination_required = True
+    check = nomination_check(board.committee)
+    assert [count for _, count in check.counts] == [2, 2]
+    assert check.equal and check.ok
+
+
+@pytest.mark.django_db
+def test_unequal_nomination_is_flagged_only_when_required(board, world):
+    CommitteeMemberFactory(committee=board.committee, organisation=world.bodies["council"])
+    check = nomination_check(board.committee)
+    assert not check.equal
+    assert check.ok  # not required by this committee
+    board.committee.equal_nomination_required = True
+    check = nomination_check(board.committee)
+    assert not check.ok
+
+
+@pytest.mark.django_db
+def test_nomination_ignores_non_voting_and_former_members(board, world):
+    board.committee.equal_nomination_required = True
+    CommitteeMemberFactory(committee=board.committee, organisation=world.bodies["council"], voting=False)
+    CommitteeMemberFactory(
+        committee=board.committee,
+        organisation=world.bodies["council"],
+        to_date=datetime.date(2019, 3, 31),
+    )
+    assert nomination_check(board.committee).ok
+
+
+@pytest.mark.django_db
+def test_body_with_quorum_rule_but_no_members_counts_as_zero(board, world):
+    board.committee.equal_nomination_required = True
+    for member in board.members:
+        if member.organisation == world.bodies["nhs"]:
+            member.delete()
+    check = nomination_check(board.committee)
+    assert sorted(count for _, count in check.counts) == [0, 2]
+    assert not check.ok
+
+
+@pytest.mark.django_db
+def test_meeting_page_shows_quorum_live(client, world, board):
+    from partnership.choices import Role
+
+    for member in board.members[:3]:
+        attend(board.meeting, member)
+    client.force_login(world.user("nhs", Role.OFFICER))
+    response = client.get(board.meeting.get_absolute_url())
+    assert b"Quorate" in response.content
+    assert "Voting members present: 3 of 3" in response.content.decode()
