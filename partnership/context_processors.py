@@ -7,7 +7,5 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     return {
-        "nav_partnerships": lambda: list(
-            permissions.visible_partnerships(user).only("name", "slug")
-        ),
+        "nav_partnerships": lambda: list(permissions.visible_partnerships(user).only("name", "slug")),
     }

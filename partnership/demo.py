@@ -307,9 +307,7 @@ def load(stdout=None):
         kind=OrganisationKind.OTHER,
     )
     auditor = _demo_user("external-auditor", "External", "Auditor")
-    if not Membership.objects.filter(
-        user=auditor, organisation=external, role=Role.AUDITOR
-    ).exists():
+    if not Membership.objects.filter(user=auditor, organisation=external, role=Role.AUDITOR).exists():
         Membership.objects.create(
             user=auditor,
             organisation=external,
@@ -353,6 +351,4 @@ def _membership(user, organisation, role, job_title):
     if not Membership.objects.filter(
         user=user, organisation=organisation, role=role, partnership__isnull=True
     ).exists():
-        Membership.objects.create(
-            user=user, organisation=organisation, role=role, job_title=job_title
-        )
+        Membership.objects.create(user=user, organisation=organisation, role=role, job_title=job_title)

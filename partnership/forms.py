@@ -35,14 +35,10 @@ class GovukFormMixin:
             widget = form_field.widget
             if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
                 form_field.widget = widget = DateInput()
-            css = next(
-                (c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input"
-            )
+            css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input")
             if isinstance(widget, forms.HiddenInput):
                 continue
-            if css == "govuk-input" and isinstance(
-                form_field, forms.DecimalField | forms.IntegerField
-            ):
+            if css == "govuk-input" and isinstance(form_field, forms.DecimalField | forms.IntegerField):
                 css += " govuk-input--width-10"
             if isinstance(widget, DateInput):
                 css += " govuk-input--width-10"
@@ -110,9 +106,9 @@ class MembershipForm(Form):
 
     def clean_user(self):
         value = self.cleaned_data["user"].strip()
-        users = get_user_model().objects.filter(
-            username__iexact=value
-        ) | get_user_model().objects.filter(email__iexact=value)
+        users = get_user_model().objects.filter(username__iexact=value) | get_user_model().objects.filter(
+            email__iexact=value
+        )
         users = list(users.distinct()[:2])
         if len(users) != 1:
             raise forms.ValidationError(f"No single account has the username or e-mail “{value}”.")

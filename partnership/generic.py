@@ -272,7 +272,5 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
         with transaction.atomic():
             obj._change_reason = request.POST.get("change_reason", "")[:500]
             obj.delete()
-        messages.success(
-            request, f"{self.model._meta.verbose_name.capitalize()} “{label}” deleted."
-        )
+        messages.success(request, f"{self.model._meta.verbose_name.capitalize()} “{label}” deleted.")
         return HttpResponseRedirect(self.get_success_url())

@@ -32,6 +32,8 @@ def history_sources(obj):
     for function in _CHILDREN.get(type(obj), []):
         sources.extend(function(obj))
     return sources
+
+
 HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 
 
@@ -114,9 +116,7 @@ def entries_for(history_querysets):
                         changes.append(FieldChange(f.verbose_name, "—", _display(f, new, related)))
                 elif before is not None and old != new:
                     changes.append(
-                        FieldChange(
-                            f.verbose_name, _display(f, old, related), _display(f, new, related)
-                        )
+                        FieldChange(f.verbose_name, _display(f, old, related), _display(f, new, related))
                     )
             entries.append(
                 HistoryEntry(

@@ -48,9 +48,7 @@ class AppOnlyURLFetcher(URLFetcher):
 
 
 def html_to_pdf(html):
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=AppOnlyURLFetcher()).write_pdf(
-        pdf_tags=True
-    )
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=AppOnlyURLFetcher()).write_pdf(pdf_tags=True)
 
 
 def render_pdf(template_name, context, *, request=None):

@@ -50,9 +50,7 @@ def user_memberships(user):
     if cached is None:
         from partnership.models import Membership
 
-        cached = list(
-            Membership.objects.filter(user=user).select_related("organisation", "partnership")
-        )
+        cached = list(Membership.objects.filter(user=user).select_related("organisation", "partnership"))
         user._concordat_memberships = cached
     return cached
 
@@ -99,9 +97,7 @@ def restrict_organisations(queryset, user):
     if user.is_superuser:
         return queryset
     ids = visible_partnerships(user).values("pk")
-    return queryset.filter(
-        Q(partner_places__partnership__in=ids) | Q(memberships__user=user)
-    ).distinct()
+    return queryset.filter(Q(partner_places__partnership__in=ids) | Q(memberships__user=user)).distinct()
 
 
 def can_view(user, obj):
@@ -254,6 +250,8 @@ def can_create(user, model, partnership, organisation=None):
     if user.is_superuser:
         return True
     roles = getattr(model, "create_roles", ())
+    if not roles:
+        return False
     if organisation is not None:
         return organisation.pk in partner_organisation_ids(partnership) and has_role(
             user, organisation, *roles, partnership=partnership

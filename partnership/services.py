@@ -15,9 +15,7 @@ from partnership.models import Membership, Reminder
 logger = logging.getLogger(__name__)
 
 
-def add_membership(
-    *, organisation, user, role, job_title="", partnership=None, acting_user, reason=""
-):
+def add_membership(*, organisation, user, role, job_title="", partnership=None, acting_user, reason=""):
     """Give ``user`` ``role`` for ``organisation``; only that body's administrators may."""
     permissions.require(
         permissions.has_object_permission(acting_user, organisation, "manage_members"),
@@ -26,9 +24,7 @@ def add_membership(
     if Membership.objects.filter(
         user=user, organisation=organisation, role=role, partnership=partnership
     ).exists():
-        raise ValidationError(
-            f"{user.get_full_name() or user} already holds this role for {organisation}."
-        )
+        raise ValidationError(f"{user.get_full_name() or user} already holds this role for {organisation}.")
     membership = Membership(
         user=user,
         organisation=organisation,

@@ -23,9 +23,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["memberships"] = permissions.user_memberships(user)
         context["partnerships"] = (
             permissions.visible_partnerships(user)
-            .prefetch_related(
-                Prefetch("partners", queryset=Partner.objects.select_related("organisation"))
-            )
+            .prefetch_related(Prefetch("partners", queryset=Partner.objects.select_related("organisation")))
             .order_by("name")
         )
         context["attention"] = attention_items(user)
@@ -62,7 +60,8 @@ class PartnershipEditView(generic.ObjectEditView):
     model = Partnership
     form_class = PartnershipForm
 
-    def get_object(self, queryset=None):
+    @cached_property
+    def object(self):
         return self.partnership
 
 
@@ -86,17 +85,12 @@ class OrganisationDetailView(OrganisationMixin, DetailView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         org = self.organisation
-        context["partnerships"] = permissions.visible_partnerships(user).filter(
-            partners__organisation=org
-        )
+        context["partnerships"] = permissions.visible_partnerships(user).filter(partners__organisation=org)
         context["can_change"] = permissions.can_change(user, org)
-        context["can_manage_members"] = permissions.has_object_permission(
-            user, org, "manage_members"
-        )
+        context["can_manage_members"] = permissions.has_object_permission(user, org, "manage_members")
         context["memberships"] = (
             Membership.objects.filter(organisation=org).select_related("user", "partnership")
-            if context["can_manage_members"]
-            or permissions.has_role(user, org, *permissions.Role.values)
+            if context["can_manage_members"] or permissions.has_role(user, org, *permissions.Role.values)
             else Membership.objects.none()
         )
         context["predecessors"] = org.predecessors.all()
@@ -166,9 +160,7 @@ class MembershipAddView(OrganisationMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             permissions.require(
-                permissions.has_object_permission(
-                    request.user, self.organisation, "manage_members"
-                ),
+                permissions.has_object_permission(request.user, self.organisation, "manage_members"),
                 f"Only administrators of {self.organisation} may change who acts for it.",
             )
         return super().dispatch(request, *args, **kwargs)
@@ -208,9 +200,7 @@ class MembershipRemoveView(OrganisationMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
             permissions.require(
-                permissions.has_object_permission(
-                    request.user, self.organisation, "manage_members"
-                ),
+                permissions.has_object_permission(request.user, self.organisation, "manage_members"),
                 f"Only administrators of {self.organisation} may change who acts for it.",
             )
         return super().dispatch(request, *args, **kwargs)
@@ -227,9 +217,7 @@ class MembershipRemoveView(OrganisationMixin, TemplateView):
             reason=request.POST.get("change_reason", ""),
         )
         messages.success(request, f"Removed {label}.")
-        return HttpResponseRedirect(
-            reverse("organisation_detail", kwargs={"pk": self.organisation.pk})
-        )
+        return HttpResponseRedirect(reverse("organisation_detail", kwargs={"pk": self.organisation.pk}))
 
 
 class ReminderListView(LoginRequiredMixin, ListView):

@@ -124,3 +124,11 @@ def login(live_server, page):
         return page
 
     return sign_in
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Fast hashing: the fixtures create dozens of users per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.AXES_ENABLED = False
