@@ -1,12 +1,26 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partnership.models import Membership, Organisation, Partner, Partnership, Reminder
+from partnership.models import (
+    AuditEntry,
+    Membership,
+    Organisation,
+    Partner,
+    Partnership,
+    Reminder,
+)
 
 
 class HistoryAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
     """Admin with the history view; history itself is read-only (revert is disabled)."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Revert is hidden by SIMPLE_HISTORY_REVERT_DISABLED; refuse the POST as well.
+        if request.method != "GET":
+            raise PermissionDenied("History cannot be reverted or edited.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class PartnerInline(admin.TabularInline):
@@ -49,6 +63,27 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log, to read: no one (superusers included) may add, change or delete."""
+
+    list_display = ["id", "timestamp", "action", "content_type", "object_label", "user", "partnership"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["content_type", "user", "partnership"]
+    search_fields = ["object_label", "object_id", "hash"]
+    show_full_result_count = False
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

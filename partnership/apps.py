@@ -9,6 +9,26 @@ class PartnershipConfig(AppConfig):
     def ready(self):
         from partnership import signals  # noqa: F401
 
+    def partnership_sections(self, partnership, user):
+        return audit_sections(partnership, user)
+
+
+def audit_sections(partnership, user):
+    """The audit log link, for those who may read it."""
+    from django.urls import reverse
+
+    from partnership.audit_views import can_read_audit_log
+
+    if not can_read_audit_log(user, partnership):
+        return []
+    return [
+        {
+            "title": "Audit log",
+            "url": reverse("audit:log", kwargs={"partnership": partnership.slug}),
+            "description": "Every change to the partnership's records, with proof nothing was altered.",
+        }
+    ]
+
 
 def attention_items(user):
     """What needs ``user``'s attention, gathered from every app.

@@ -81,9 +81,7 @@ class Organisation(TrackedModel):
         "ONS code", max_length=12, blank=True, help_text="ONS local authority code, e.g. E06000022."
     )
     active_from = models.DateField(null=True, blank=True)
-    active_to = models.DateField(
-        null=True, blank=True, help_text="Leave blank while the body exists."
-    )
+    active_to = models.DateField(null=True, blank=True, help_text="Leave blank while the body exists.")
     successor = models.ForeignKey(
         "self",
         null=True,
@@ -163,17 +161,13 @@ class Partnership(TrackedModel):
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
-    area = models.CharField(
-        max_length=200, blank=True, help_text="The place the partnership serves."
-    )
+    area = models.CharField(max_length=200, blank=True, help_text="The place the partnership serves.")
     description = models.TextField(blank=True)
     status = models.CharField(
         max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
     )
     established = models.DateField(null=True, blank=True)
-    organisations = models.ManyToManyField(
-        Organisation, through="Partner", related_name="partnerships"
-    )
+    organisations = models.ManyToManyField(Organisation, through="Partner", related_name="partnerships")
 
     objects = PartnershipQuerySet.as_manager()
     partnership_path = "pk"
@@ -200,9 +194,7 @@ class Partner(TrackedModel):
     """A body's place in one partnership."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="partners")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="partner_places"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="partner_places")
     role = models.CharField(max_length=16, choices=PartnerRole.choices, default=PartnerRole.PARTNER)
     joined = models.DateField(null=True, blank=True)
     left = models.DateField(null=True, blank=True)
@@ -216,9 +208,7 @@ class Partner(TrackedModel):
                 violation_error_message="This body is already a partner in this partnership.",
             ),
             models.CheckConstraint(
-                condition=Q(left__isnull=True)
-                | Q(joined__isnull=True)
-                | Q(left__gte=models.F("joined")),
+                condition=Q(left__isnull=True) | Q(joined__isnull=True) | Q(left__gte=models.F("joined")),
                 name="partner_dates_in_order",
                 violation_error_message="A body cannot leave before it joined.",
             ),
@@ -237,12 +227,8 @@ class Membership(TrackedModel):
     rather than every partnership their body is in.
     """
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices)
     partnership = models.ForeignKey(
         Partnership,
@@ -295,9 +281,7 @@ class Reminder(models.Model):
     body = models.TextField()
     link = models.CharField(max_length=500, blank=True)
     due = models.DateField(null=True, blank=True)
-    status = models.CharField(
-        max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
-    )
+    status = models.CharField(max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
@@ -315,3 +299,130 @@ class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
 
 class PartnershipGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Partnership, on_delete=models.CASCADE)
+
+
+# --- Audit log: one tamper-evident entry per historical record ---------------
+
+
+class AuditAction(models.TextChoices):
+    CREATED = "created", "Created"
+    CHANGED = "changed", "Changed"
+    DELETED = "deleted", "Deleted"
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        """Entries about ``partnership``'s records, and about its bodies and their people."""
+        from partnership import permissions
+
+        return self.filter(
+            Q(partnership=partnership)
+            | Q(
+                partnership__isnull=True,
+                subject_organisation_id__in=permissions.partner_organisation_ids(partnership),
+            )
+        )
+
+
+class AuditEntry(models.Model):
+    """One historical record written anywhere, chained to the one before by its hash.
+
+    ``hash`` is sha256 of the previous entry's hash, this entry's own fields and
+    the historical row's values (see ``partnership.audit``): changing a history
+    row, an entry, or removing an entry breaks the chain at that point.
+    Written only by ``partnership.audit.append_entry``; never updated or deleted.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    history_id = models.BigIntegerField()
+    history_table = models.CharField(max_length=100, help_text="Label of the historical model.")
+    action = models.CharField(max_length=8, choices=AuditAction.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name="acting for",
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    subject_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        help_text="For records outside any partnership (bodies, memberships): the body concerned.",
+    )
+    reason = models.TextField(blank=True)
+    timestamp = models.DateTimeField()
+    object_label = models.CharField(max_length=200, blank=True)
+    snapshot = models.JSONField(
+        default=dict, help_text="The historical row's values as hashed, to show what changed."
+    )
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit entries"
+        ordering = ["-id"]
+        default_permissions = ("view",)
+        indexes = [
+            models.Index(fields=["partnership", "-id"], name="audit_partnership_id"),
+            models.Index(fields=["subject_organisation", "-id"], name="audit_subject_org_id"),
+            models.Index(fields=["partnership", "content_type", "-id"], name="audit_partnership_kind"),
+            models.Index(fields=["partnership", "user", "-id"], name="audit_partnership_user"),
+            models.Index(fields=["partnership", "organisation", "-id"], name="audit_partnership_body"),
+            models.Index(fields=["partnership", "timestamp"], name="audit_partnership_time"),
+            models.Index(fields=["content_type", "object_id", "-id"], name="audit_record"),
+            models.Index(fields=["history_table", "history_id"], name="audit_history_row"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.get_action_display()} {self.object_label}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """The single row locked while an entry is appended, so the chain has one order.
+
+    Also holds the last entry's id and hash: the verifier checks them, so
+    entries removed from the end of the chain are noticed too.
+    """
+
+    last_entry_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Audit chain head at entry {self.last_entry_id}"

@@ -1,8 +1,8 @@
 """Keep guardian permissions and body groups in step with the records they guard."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
-from simple_history.signals import pre_create_historical_record
+from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from partnership import permissions
 from partnership.models import Membership, Partner
@@ -59,3 +59,29 @@ def record_acting_body(sender, instance, history_instance, history_user=None, **
         if len(bodies) == 1:
             organisation = permissions.user_memberships(history_user)[0].organisation
     history_instance.history_organisation = organisation
+
+
+# --- Audit log: every history row gets a chained entry; history is never rewritten ---
+
+
+@receiver(post_create_historical_record)
+def append_audit_entry(sender, instance, history_instance, **kwargs):
+    from partnership import audit
+
+    audit.append_entry(history_instance=history_instance, instance=instance)
+
+
+def _is_history_model(model):
+    return hasattr(model, "instance_type") and hasattr(model, "history_object")
+
+
+@receiver(pre_save)
+def refuse_history_edit(sender, instance, raw=False, **kwargs):
+    if _is_history_model(sender) and not raw and not instance._state.adding:
+        raise PermissionError("History cannot be changed.")
+
+
+@receiver(pre_delete)
+def refuse_history_delete(sender, instance, **kwargs):
+    if _is_history_model(sender):
+        raise PermissionError("History cannot be deleted.")

@@ -37,6 +37,7 @@ urlpatterns = [
         views.MembershipRemoveView.as_view(),
         name="membership_remove",
     ),
+    path("p/<slug:partnership>/audit/", include("partnership.audit_urls")),
     path("p/<slug:partnership>/", include(partnership_patterns)),
     path("public/", include("committees.public_urls")),
 ]

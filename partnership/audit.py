@@ -1,0 +1,510 @@
+"""The audit log: a hash chain over every historical record, its verifier, and
+"as it stood on" reconstruction.
+
+Every history row django-simple-history writes gets one :class:`AuditEntry`,
+appended by :func:`append_entry` from the ``post_create_historical_record``
+receiver in the same transaction. Its ``hash`` is::
+
+    sha256(previous_hash + canonical JSON of the entry's own fields
+                         + canonical JSON of the history row's values)
+
+Appending locks the single :class:`AuditChainHead` row until the transaction
+ends, so entries are chained in one order (their id order) however many
+people save at once. :func:`verify_chain` walks the chain and names the first
+entry whose hash no longer matches: an edited history row, an edited or
+removed entry, or entries cut from the end.
+
+simple-history's ``bulk_create_with_history`` sends no signal: code that
+uses it must call :func:`record_history_rows` with the rows it returns.
+:func:`find_unrecorded` lists history rows that have no entry (the verifier
+reports them), and ``verify_audit_chain --record-missing`` appends them.
+"""
+
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connection, models, transaction
+from django.db.models import OuterRef, Subquery
+
+from partnership import history
+from partnership.models import AuditAction, AuditChainHead, AuditEntry, Organisation
+
+GENESIS_HASH = ""
+LONDON = ZoneInfo("Europe/London")
+ACTIONS = {"+": AuditAction.CREATED, "~": AuditAction.CHANGED, "-": AuditAction.DELETED}
+BATCH_SIZE = 2000
+
+
+# --- Which models are tracked ------------------------------------------------
+
+
+def tracked_models():
+    """Every model with a simple-history ``history`` (not the historical models themselves)."""
+    return [
+        model
+        for model in apps.get_models()
+        if getattr(model._meta, "simple_history_manager_attribute", None)
+        and not hasattr(model, "instance_type")
+    ]
+
+
+def history_model_for(model):
+    return getattr(model, model._meta.simple_history_manager_attribute).model
+
+
+def history_model_by_label(label):
+    return apps.get_model(label)
+
+
+# --- Canonical form and hashing ---------------------------------------------
+
+
+def _canonical_value(value):
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(datetime.UTC)
+        return value.isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    raise TypeError(f"Cannot put {type(value).__name__} in an audit hash.")
+
+
+def canonical_json(data):
+    """Deterministic JSON: sorted keys, no spaces, dates in UTC ISO form."""
+    return json.dumps(
+        data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_canonical_value
+    )
+
+
+def row_fields(history_model):
+    """The columns of a history table that are hashed (all of them)."""
+    return [f.attname for f in history_model._meta.concrete_fields]
+
+
+def row_snapshot(values):
+    """A history row's values as plain JSON types, exactly as hashed."""
+    return json.loads(canonical_json(values))
+
+
+def entry_fields(entry, content_type_label):
+    """The entry's own hashed fields (everything but its id, snapshot and hashes)."""
+    return {
+        "content_type": content_type_label,
+        "object_id": entry.object_id,
+        "history_id": entry.history_id,
+        "history_table": entry.history_table,
+        "action": entry.action,
+        "user": entry.user_id,
+        "organisation": entry.organisation_id,
+        "partnership": entry.partnership_id,
+        "subject_organisation": entry.subject_organisation_id,
+        "reason": entry.reason,
+        "timestamp": entry.timestamp,
+        "object_label": entry.object_label,
+    }
+
+
+def compute_hash(previous_hash, own_fields, row_values):
+    text = previous_hash + canonical_json(own_fields) + canonical_json(row_values)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def content_type_label(content_type):
+    return f"{content_type.app_label}.{content_type.model}"
+
+
+# --- Resolving where a record belongs ---------------------------------------
+
+
+def _follow(obj, name):
+    """``getattr(obj, name)``, falling back to the last history row of a deleted target."""
+    try:
+        return getattr(obj, name)
+    except ObjectDoesNotExist:
+        model_field = obj._meta.get_field(name)
+        target = model_field.related_model
+        target_id = getattr(obj, model_field.attname)
+        if target_id is None or not getattr(target._meta, "simple_history_manager_attribute", None):
+            return None
+        row = (
+            history_model_for(target)
+            .objects.filter(**{target._meta.pk.attname: target_id})
+            .order_by("-history_date", "-history_id")
+            .first()
+        )
+        return row.instance if row is not None else None
+
+
+def partnership_id_of(instance):
+    """The id of the partnership ``instance`` belongs to, without loading the partnership."""
+    path = getattr(type(instance), "partnership_path", None)
+    if path is None:
+        return None
+    if path == "pk":
+        return instance.pk
+    obj = instance
+    parts = path.split("__")
+    for part in parts[:-1]:
+        obj = _follow(obj, part)
+        if obj is None:
+            return None
+    last = obj._meta.get_field(parts[-1])
+    return getattr(obj, last.attname)
+
+
+def subject_organisation_id_of(instance):
+    """For records outside a partnership: the body they concern."""
+    if isinstance(instance, Organisation):
+        return instance.pk
+    return getattr(instance, "organisation_id", None)
+
+
+def _label(instance):
+    try:
+        return str(instance)[:200]
+    except Exception:  # noqa: BLE001 - a deleted record's relations may be gone
+        return f"{instance._meta.verbose_name} #{instance.pk}"[:200]
+
+
+# --- Appending -------------------------------------------------------------
+
+
+def append_entry(*, history_instance, instance=None):
+    """Append the entry for one history row; call inside the writing transaction."""
+    history_model = type(history_instance)
+    values = history_model.objects.filter(pk=history_instance.pk).values(*row_fields(history_model))[0]
+    if instance is None:
+        instance = history_instance.instance
+    model = history_model.instance_type
+    content_type = ContentType.objects.get_for_model(model)
+    partnership_id = partnership_id_of(instance)
+    entry = AuditEntry(
+        content_type=content_type,
+        object_id=str(values[model._meta.pk.attname]),
+        history_id=history_instance.pk,
+        history_table=history_model._meta.label,
+        action=ACTIONS[values["history_type"]],
+        user_id=values.get("history_user_id"),
+        organisation_id=values.get("history_organisation_id"),
+        partnership_id=partnership_id,
+        subject_organisation_id=(subject_organisation_id_of(instance) if partnership_id is None else None),
+        reason=values.get("history_change_reason") or "",
+        timestamp=values["history_date"],
+        object_label=_label(instance),
+        snapshot=row_snapshot(values),
+    )
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        entry.previous_hash = head.last_hash
+        entry.hash = compute_hash(
+            head.last_hash, entry_fields(entry, content_type_label(content_type)), values
+        )
+        entry.save()
+        head.last_entry_id = entry.pk
+        head.last_hash = entry.hash
+        head.save(update_fields=["last_entry_id", "last_hash"])
+    return entry
+
+
+def record_history_rows(rows):
+    """Append entries for history rows written without a signal (bulk_create_with_history)."""
+    return [append_entry(history_instance=row) for row in rows]
+
+
+# --- Verifying -------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    entry_id: int | None
+    record: str
+    message: str
+    differences: list = field(default_factory=list)
+
+    def __str__(self):
+        where = f"entry #{self.entry_id}" if self.entry_id else "chain head"
+        text = f"{where} ({self.record}): {self.message}"
+        for name, recorded, now in self.differences:
+            text += f"\n  {name}: recorded {recorded!r}, now {now!r}"
+        return text
+
+
+@dataclass
+class VerifyResult:
+    checked: int = 0
+    problem: Problem | None = None
+    last_hash: str = GENESIS_HASH
+    unrecorded: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return self.problem is None and not self.unrecorded
+
+
+def _differences(recorded, now):
+    names = sorted(set(recorded) | set(now))
+    return [(n, recorded.get(n), now.get(n)) for n in names if recorded.get(n) != now.get(n)]
+
+
+def _fetch_rows(entries):
+    """The history rows behind ``entries``, one query per history table."""
+    wanted = defaultdict(set)
+    for entry in entries:
+        wanted[entry.history_table].add(entry.history_id)
+    rows = {}
+    for label, ids in wanted.items():
+        try:
+            history_model = history_model_by_label(label)
+        except LookupError:
+            continue
+        for values in history_model.objects.filter(pk__in=ids).values(*row_fields(history_model)):
+            rows[(label, values["history_id"])] = values
+    return rows
+
+
+def verify_chain(*, batch_size=BATCH_SIZE, progress=None):
+    """Walk every entry in id order and recompute its hash; stop at the first mismatch."""
+    result = VerifyResult()
+    expected_previous = GENESIS_HASH
+    labels = {}
+    last_id = 0
+    while True:
+        batch = list(AuditEntry.objects.filter(pk__gt=last_id).order_by("pk")[:batch_size])
+        if not batch:
+            break
+        rows = _fetch_rows(batch)
+        for entry in batch:
+            if entry.content_type_id not in labels:
+                labels[entry.content_type_id] = content_type_label(
+                    ContentType.objects.get_for_id(entry.content_type_id)
+                )
+            record = f"{entry.history_table} history row {entry.history_id}, {entry.object_label}"
+            if entry.previous_hash != expected_previous:
+                result.problem = Problem(
+                    entry.pk,
+                    record,
+                    "its previous hash does not match the entry before it "
+                    "(an entry was removed, inserted or altered)",
+                )
+                return result
+            values = rows.get((entry.history_table, entry.history_id))
+            if values is None:
+                result.problem = Problem(entry.pk, record, "its history row is missing")
+                return result
+            recomputed = compute_hash(
+                entry.previous_hash, entry_fields(entry, labels[entry.content_type_id]), values
+            )
+            if recomputed != entry.hash:
+                now = row_snapshot(values)
+                differences = _differences(entry.snapshot, now)
+                message = (
+                    "the history row no longer matches its hash"
+                    if differences
+                    else "the entry's own fields, hash or snapshot were altered"
+                )
+                result.problem = Problem(entry.pk, record, message, differences)
+                return result
+            expected_previous = entry.hash
+            result.checked += 1
+        last_id = batch[-1].pk
+        if progress is not None:
+            progress(result.checked)
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.last_entry_id, head.last_hash) != (last_id, expected_previous):
+        result.problem = Problem(
+            None,
+            f"last entry #{last_id}",
+            f"the chain head names entry #{head.last_entry_id}: entries were removed from the end",
+        )
+        return result
+    result.last_hash = expected_previous
+    result.unrecorded = find_unrecorded(limit=10)
+    return result
+
+
+def find_unrecorded(limit=None):
+    """History rows that have no audit entry, as (history table label, history id), oldest first."""
+    missing = []
+    tables = set(connection.introspection.table_names())
+    for model in tracked_models():
+        history_model = history_model_for(model)
+        if history_model._meta.db_table not in tables:
+            continue  # not migrated yet
+        recorded = AuditEntry.objects.filter(history_table=history_model._meta.label).values("history_id")
+        queryset = (
+            history_model.objects.exclude(pk__in=recorded)
+            .order_by("history_date", "history_id")
+            .values_list("history_date", "history_id")
+        )
+        if limit is not None:
+            queryset = queryset[:limit]
+        missing.extend((date, history_model._meta.label, pk) for date, pk in queryset)
+    missing.sort()
+    missing = [(label, pk) for _, label, pk in missing]
+    return missing[:limit] if limit is not None else missing
+
+
+def record_missing():
+    """Append entries for every history row that has none, oldest first."""
+    count = 0
+    for label, pk in find_unrecorded():
+        row = history_model_by_label(label).objects.get(pk=pk)
+        with transaction.atomic():
+            append_entry(history_instance=row)
+        count += 1
+    return count
+
+
+# --- "As it stood on" --------------------------------------------------------
+
+
+def end_of_day(day):
+    """The first instant after ``day`` in Europe/London."""
+    return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, LONDON)
+
+
+def latest_rows(history_queryset, cutoff):
+    """The latest row per record in ``history_queryset`` dated before ``cutoff`` (one query).
+
+    A record whose latest row overall (before the cutoff) no longer matches the
+    queryset's filter (a child moved to another parent) is left out.
+    """
+    history_model = history_queryset.model
+    pk_name = history_model.instance_type._meta.pk.attname
+    latest = (
+        history_model.objects.filter(**{pk_name: OuterRef(pk_name)}, history_date__lt=cutoff)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return list(
+        history_queryset.filter(history_date__lt=cutoff, history_id=Subquery(latest))
+        .select_related("history_user", "history_organisation")
+        .order_by(pk_name)
+    )
+
+
+@dataclass
+class RecordState:
+    model: type
+    row: object
+    fields: list
+    deleted: bool = False
+
+    @property
+    def label(self):
+        return _label(self.row.instance)
+
+    @property
+    def kind(self):
+        return str(self.model._meta.verbose_name).capitalize()
+
+
+@dataclass
+class Reconstruction:
+    day: datetime.date
+    cutoff: datetime.datetime
+    root: RecordState | None
+    deletion: object | None = None
+    children: list = field(default_factory=list)  # [(kind plural, [RecordState])]
+
+
+def _names_as_of(wanted, cutoff):
+    """Labels of the records foreign keys point at, as they stood at ``cutoff``."""
+    names = {}
+    for model, ids in wanted.items():
+        found = {}
+        if getattr(model._meta, "simple_history_manager_attribute", None):
+            history_model = history_model_for(model)
+            pk_name = model._meta.pk.attname
+            for row in latest_rows(history_model.objects.filter(**{f"{pk_name}__in": ids}), cutoff):
+                found[getattr(row, pk_name)] = _label(row.instance)
+        missing = ids - set(found)
+        if missing:
+            for obj in model._base_manager.filter(pk__in=missing):
+                found[obj.pk] = str(obj)
+        for pk, label in found.items():
+            names[(model, pk)] = label
+    return names
+
+
+def _displayed(states, cutoff):
+    """Fill each state's ``fields`` with (label, displayed value), FKs resolved in bulk."""
+    wanted = defaultdict(set)
+    for state in states:
+        for f in history.tracked_fields(state.model):
+            if isinstance(f, models.ForeignKey):
+                value = getattr(state.row, f.attname)
+                if value is not None:
+                    wanted[f.related_model].add(value)
+    names = _names_as_of(wanted, cutoff)
+    for state in states:
+        state.fields = [
+            (
+                str(f.verbose_name).capitalize(),
+                history._display(f, getattr(state.row, f.attname), names),
+            )
+            for f in history.tracked_fields(state.model)
+        ]
+
+
+#: Children deleted this long before their parent count as deleted with it.
+CASCADE_WINDOW = datetime.timedelta(minutes=1)
+
+
+def reconstruct(model, pk, day):
+    """``model`` record ``pk`` and its children as they stood at the end of ``day``.
+
+    Children come from :func:`partnership.history.history_sources`. For each
+    history queryset the latest row per record up to the end of the day is
+    taken; records whose latest row is a deletion are left out. When the record
+    itself had been deleted, it is shown as it stood when deleted, with the
+    children deleted with it.
+    """
+    cutoff = end_of_day(day)
+    history_model = history_model_for(model)
+    pk_name = model._meta.pk.attname
+    rows = latest_rows(history_model.objects.filter(**{pk_name: pk}), cutoff)
+    if not rows:
+        return Reconstruction(day=day, cutoff=cutoff, root=None)
+    root_row = rows[0]
+    deletion = root_row if root_row.history_type == "-" else None
+    root = RecordState(model=model, row=root_row, fields=[], deleted=deletion is not None)
+    instance = root_row.instance
+    result = Reconstruction(day=day, cutoff=cutoff, root=root, deletion=deletion)
+    states = [root]
+    for queryset in history.history_sources(instance)[1:]:
+        child_model = queryset.model.instance_type
+        kept = []
+        for row in latest_rows(queryset, cutoff):
+            if row.history_type == "-":
+                deleted_with_root = deletion is not None and (
+                    deletion.history_date - CASCADE_WINDOW <= row.history_date
+                )
+                if not deleted_with_root:
+                    continue
+            kept.append(RecordState(model=child_model, row=row, fields=[], deleted=row.history_type == "-"))
+        states.extend(kept)
+        result.children.append((str(child_model._meta.verbose_name_plural).capitalize(), kept))
+    _displayed(states, cutoff)
+    return result
+
+
+def latest_entry_for(model, pk):
+    """The newest audit entry about ``model`` record ``pk`` (tells where it belonged)."""
+    content_type = ContentType.objects.get_for_model(model)
+    return AuditEntry.objects.filter(content_type=content_type, object_id=str(pk)).order_by("-id").first()
