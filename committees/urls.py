@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from committees import views
 
@@ -91,4 +91,6 @@ urlpatterns = [
         views.DelegationHistoryView.as_view(),
         name="delegation_history",
     ),
+    # Meeting papers (PDF packs, progress, downloads) and calendar feeds: committees/paper_urls.py.
+    path("", include("committees.paper_urls")),
 ]
