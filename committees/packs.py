@@ -43,6 +43,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from committees import access
 from committees.choices import AttendanceStatus, MeetingStatus, ReportStatus
 from committees.models import (
     AgendaItem,
@@ -53,7 +54,6 @@ from committees.models import (
     Meeting,
     ReportAppendix,
 )
-from partnership import permissions
 from partnership.pdf import render_pdf, render_pdf_cached
 
 logger = logging.getLogger(__name__)
@@ -130,29 +130,8 @@ def decision_kind(decision):
 
 
 def may_see_exempt(user, meeting):
-    """Exempt (Part 2) material is for the committee's members, the secretaries
-    who run it, auditors and site administrators."""
-    if not user.is_authenticated:
-        return False
-    committee = meeting.committee
-    if not permissions.can_view(user, committee):
-        return False
-    if permissions.can_see_everything(user, committee.partnership):
-        return True
-    if permissions.has_object_permission(user, committee, "service"):
-        return True
-    return any(
-        member.user_id == user.pk and member.is_current_on(meeting.date) for member in committee.members.all()
-    )
-
-
-def may_build(user, meeting):
-    """Committee secretaries (and site administrators) prepare the papers."""
-    return (
-        user.is_authenticated
-        and not permissions.is_read_only(user)
-        and permissions.has_object_permission(user, meeting.committee, "service")
-    )
+    """Exempt (Part 2) material goes to those ``committees.access`` allows."""
+    return user.is_authenticated and access.can_see_exempt(user, meeting.committee)
 
 
 def item_is_exempt(item):

@@ -33,4 +33,6 @@ def meeting_papers(context, meeting):
     from committees import paper_views
 
     request = context.get("request")
-    return paper_views.papers_panel_context(request, meeting)
+    panel = paper_views.papers_panel_context(request, meeting)
+    panel["csrf_token"] = context.get("csrf_token")
+    return panel
