@@ -166,6 +166,7 @@ class AuditLogView(AuditLogMixin, TemplateView):
             entry.kind = str(entry.content_type.model_class()._meta.verbose_name).capitalize()
             entry.as_of_url = as_of_url(self.partnership, entry)
         context.update(
+            partnership=self.partnership,
             filter=self.filterset,
             entries=rows,
             newer_url=self._link(after=rows[0].pk) if has_newer else None,
@@ -270,6 +271,7 @@ class AuditEntryView(AuditLogMixin, TemplateView):
                 [],
             )
         context.update(
+            partnership=self.partnership,
             entry=entry,
             kind=str(model._meta.verbose_name).capitalize() if model else entry.history_table,
             changes=changes,
@@ -360,6 +362,7 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
             "pk": self.record_pk,
         }
         context.update(
+            partnership=self.partnership,
             form=self.form,
             day=self.day,
             reconstruction=reconstruction,
