@@ -122,6 +122,7 @@ class PaperStatusView(PaperMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         row = self.row()
+        kwargs["partnership"] = self.partnership  # not the URL's slug
         return super().get_context_data(
             meeting=self.meeting,
             committee=self.meeting.committee,
@@ -184,6 +185,7 @@ class PersonalCalendarView(PartnershipMixin, TemplateView):
         path = reverse(
             "public:person_calendar", kwargs={"user_id": user.pk, "token": feeds.person_token(user)}
         )
+        kwargs["partnership"] = self.partnership  # not the URL's slug
         return super().get_context_data(
             feed_url=self.request.build_absolute_uri(path),
             meetings=feeds.person_meetings(user)[:20],
