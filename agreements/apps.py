@@ -1,6 +1,130 @@
 from django.apps import AppConfig
+from django.urls import reverse
 
 
 class AgreementsConfig(AppConfig):
     name = "agreements"
+    verbose_name = "Agreements"
     default_auto_field = "django.db.models.BigAutoField"
+
+    #: How far ahead a coming review counts as needing attention.
+    REVIEW_NOTICE_DAYS = 60
+
+    def partnership_sections(self, partnership, user):
+        from agreements.models import Agreement
+
+        count = Agreement.objects.filter(partnership=partnership).count()
+        return [
+            {
+                "title": "Agreements",
+                "url": reverse("agreements:list", kwargs={"partnership": partnership.slug}),
+                "description": f"{count} agreement{'' if count == 1 else 's'}: Section 75, 256 and "
+                "113 agreements, frameworks and concordats, their sign-off and reviews.",
+            }
+        ]
+
+    def attention_items(self, user):
+        """Reviews overdue or due within 60 days, and agreements awaiting a signature,
+        for the bodies ``user`` acts for."""
+        from django.utils import timezone
+
+        from agreements.models import Agreement, AgreementParty
+        from agreements.services import reviews_due
+        from partnership import permissions
+        from partnership.choices import Role
+
+        memberships = [m for m in permissions.user_memberships(user) if m.role != Role.AUDITOR]
+        if not memberships:
+            return []
+
+        today = timezone.localdate()
+        body_ids = {m.organisation_id for m in memberships}
+        visible = permissions.restrict(Agreement.objects.all(), user)
+        due = reviews_due(
+            agreements=visible.filter(parties__organisation_id__in=body_ids).distinct(),
+            today=today,
+            within_days=self.REVIEW_NOTICE_DAYS,
+        ).select_related("partnership")
+        items = []
+        for agreement in due:
+            overdue = agreement.next_review_date < today
+            items.append(
+                {
+                    "text": f"Review of {agreement.reference} ({agreement.title}) "
+                    + ("is overdue" if overdue else "is due"),
+                    "url": agreement.get_absolute_url(),
+                    "partnership": agreement.partnership,
+                    "due": agreement.next_review_date,
+                    "overdue": overdue,
+                }
+            )
+        signatory_bodies = {m.organisation_id for m in memberships if m.role == Role.SIGNATORY}
+        if signatory_bodies:
+            waiting = (
+                AgreementParty.objects.filter(
+                    organisation_id__in=signatory_bodies,
+                    signed_on__isnull=True,
+                    agreement__status="awaiting_signature",
+                    agreement__in=visible,
+                )
+                .select_related("agreement__partnership", "organisation")
+                .order_by("agreement__reference")
+            )
+            for party in waiting:
+                items.append(
+                    {
+                        "text": f"{party.agreement.reference} awaits signature for "
+                        f"{party.organisation.display_name}",
+                        "url": party.agreement.get_absolute_url(),
+                        "partnership": party.agreement.partnership,
+                        "due": None,
+                        "overdue": False,
+                    }
+                )
+        return items
+
+    def sweep_reminders(self):
+        """Queue an annual-review reminder to each officer of each party body, once per
+        agreement, review date and person."""
+        from django.utils import timezone
+
+        from agreements.models import Agreement
+        from agreements.services import reviews_due
+        from partnership.choices import Role
+        from partnership.models import Membership
+        from partnership.services import queue_reminder
+
+        today = timezone.localdate()
+        agreements = (
+            reviews_due(agreements=Agreement.objects.all(), today=today, within_days=self.REVIEW_NOTICE_DAYS)
+            .prefetch_related("parties")
+            .select_related("partnership")
+        )
+        queued = 0
+        for agreement in agreements:
+            body_ids = [party.organisation_id for party in agreement.parties.all()]
+            officers = (
+                Membership.objects.filter(
+                    organisation_id__in=body_ids, role=Role.OFFICER, user__is_active=True
+                )
+                .filter(partnership__isnull=True)
+                .select_related("user")
+            )
+            due = agreement.next_review_date
+            state = "overdue" if due < today else f"due on {due:%d %B %Y}"
+            for user_id, user in {m.user_id: m.user for m in officers}.items():
+                reminder = queue_reminder(
+                    key=f"agreements:review:{agreement.pk}:{due.isoformat()}:{user_id}",
+                    recipient=user,
+                    subject=f"Annual review of {agreement.reference} {state}",
+                    body=(
+                        f"The review of “{agreement.title}” ({agreement.reference}) in "
+                        f"{agreement.partnership.name} is {state}. Record it on the agreement's page."
+                    ),
+                    link=agreement.get_absolute_url(),
+                    due=due,
+                    partnership=agreement.partnership,
+                )
+                if reminder is not None:
+                    queued += 1
+        return queued

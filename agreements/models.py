@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase
 
+from agreements import text
 from agreements.choices import (
     SECTION_75_KINDS,
     AgreementKind,
@@ -146,6 +147,11 @@ class Agreement(TrackedModel):
     def __str__(self):
         return f"{self.reference} — {self.title}"
 
+    def save(self, *args, **kwargs):
+        for name in self.SECTION_FIELDS:
+            setattr(self, name, text.sanitise(getattr(self, name)))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse(
             "agreements:detail",
@@ -249,6 +255,10 @@ class Schedule(TrackedModel):
     def __str__(self):
         return f"Schedule {self.number}: {self.title}"
 
+    def save(self, *args, **kwargs):
+        self.body = text.sanitise(self.body)
+        super().save(*args, **kwargs)
+
 
 class Variation(TrackedModel):
     """A numbered variation of an agreement, approved by every party for itself."""
@@ -276,6 +286,10 @@ class Variation(TrackedModel):
 
     def __str__(self):
         return f"Variation {self.number}: {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.description = text.sanitise(self.description)
+        super().save(*args, **kwargs)
 
 
 class VariationApproval(TrackedModel):

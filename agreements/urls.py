@@ -1,5 +1,55 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from agreements import views
 
 app_name = "agreements"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.AgreementListView.as_view(), name="list"),
+    path("add/", views.AgreementEditView.as_view(), name="add"),
+    path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.AgreementEditView.as_view(), name="edit"),
+    path("<int:pk>/history/", views.AgreementHistoryView.as_view(), name="history"),
+    path("<int:pk>/pdf/", views.AgreementPdfView.as_view(), name="pdf"),
+    path("<int:pk>/status/", views.StatusView.as_view(), name="status"),
+    path("<int:pk>/parties/add/", views.PartyAddView.as_view(), name="party_add"),
+    path(
+        "<int:pk>/parties/<int:party>/remove/",
+        views.PartyRemoveView.as_view(),
+        name="party_remove",
+    ),
+    path("<int:pk>/parties/<int:party>/sign/", views.SignView.as_view(), name="sign"),
+    path("<int:agreement>/schedules/add/", views.ScheduleEditView.as_view(), name="schedule_add"),
+    path(
+        "<int:agreement>/schedules/<int:pk>/edit/",
+        views.ScheduleEditView.as_view(),
+        name="schedule_edit",
+    ),
+    path("<int:agreement>/variations/add/", views.VariationEditView.as_view(), name="variation_add"),
+    path(
+        "<int:agreement>/variations/<int:pk>/edit/",
+        views.VariationEditView.as_view(),
+        name="variation_edit",
+    ),
+    path(
+        "<int:agreement>/variations/<int:pk>/submit/",
+        views.VariationSubmitView.as_view(),
+        name="variation_submit",
+    ),
+    path(
+        "<int:agreement>/variations/<int:pk>/withdraw/",
+        views.VariationWithdrawView.as_view(),
+        name="variation_withdraw",
+    ),
+    path(
+        "<int:agreement>/approvals/<int:pk>/approve/",
+        views.ApproveVariationView.as_view(),
+        name="variation_approve",
+    ),
+    path("<int:agreement>/reviews/add/", views.ReviewEditView.as_view(), name="review_add"),
+    path(
+        "<int:agreement>/reviews/<int:pk>/edit/",
+        views.ReviewEditView.as_view(),
+        name="review_edit",
+    ),
+]

@@ -1,0 +1,72 @@
+"""Filters for the agreement register."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from agreements.choices import AgreementKind, AgreementStatus
+from agreements.models import Agreement
+from partnership.models import Organisation
+
+REVIEW_DUE_CHOICES = (
+    ("overdue", "Overdue"),
+    ("60", "Due within 60 days (or overdue)"),
+    ("180", "Due within 6 months (or overdue)"),
+    ("none", "No review date"),
+)
+
+
+class AgreementFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Reference or title")
+    kind = django_filters.MultipleChoiceFilter(
+        choices=AgreementKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=AgreementStatus.choices, widget=forms.CheckboxSelectMultiple
+    )
+    party = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.none(),
+        field_name="parties__organisation",
+        label="Party",
+        empty_label="Any body",
+        distinct=True,
+    )
+    review_due = django_filters.ChoiceFilter(
+        choices=REVIEW_DUE_CHOICES, method="filter_review_due", label="Review due", empty_label="Any"
+    )
+
+    class Meta:
+        model = Agreement
+        fields = ["q", "kind", "status", "party", "review_due"]
+
+    def __init__(self, *args, partnership=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partnership is not None:
+            self.filters["party"].queryset = Organisation.objects.filter(
+                partner_places__partnership=partnership
+            ).order_by("name")
+        for field in self.form.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxSelectMultiple):
+                widget.attrs["class"] = "govuk-checkboxes__input"
+            elif isinstance(widget, forms.Select):
+                widget.attrs["class"] = "govuk-select"
+            else:
+                widget.attrs["class"] = "govuk-input"
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
+
+    def filter_review_due(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "none":
+            return queryset.filter(next_review_date__isnull=True)
+        if value == "overdue":
+            return queryset.filter(next_review_date__lt=today)
+        return queryset.filter(next_review_date__lte=today + datetime.timedelta(days=int(value)))

@@ -1,0 +1,151 @@
+"""Forms for agreements. Rules live in agreements.services; these only collect input."""
+
+from django import forms
+from django.utils import timezone
+
+from agreements.choices import AgreementStatus, PartyRole
+from agreements.models import Agreement, Review, Schedule, Variation
+from partnership.forms import DateInput, Form, TrackedModelForm
+from partnership.models import Organisation
+
+SECTION_HELP = "You can use basic formatting (paragraphs, bold, italic, lists, links)."
+
+
+class AgreementForm(TrackedModelForm):
+    """Create or edit an agreement's terms. Parties are chosen only when creating."""
+
+    parties = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="The bodies that will sign it. Include one you act for as an officer.",
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "reference",
+            "title",
+            "kind",
+            "parent",
+            "host_body",
+            "start_date",
+            "end_date",
+            "review_frequency_months",
+            "next_review_date",
+            "notice_period_months",
+            *Agreement.SECTION_FIELDS,
+        ]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in Agreement.SECTION_FIELDS}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.partnership = partnership
+        bodies = Organisation.objects.filter(partner_places__partnership=partnership).order_by("name")
+        self.fields["host_body"].queryset = bodies
+        parents = Agreement.objects.filter(partnership=partnership)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            del self.fields["parties"]
+        else:
+            self.fields["parties"].queryset = bodies
+            self.fields = {"parties": self.fields.pop("parties"), **self.fields}
+        self.fields["parent"].queryset = parents.order_by("reference")
+        for name in Agreement.SECTION_FIELDS:
+            field = self.fields[name]
+            field.help_text = " ".join(filter(None, [str(field.help_text or ""), SECTION_HELP]))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "The end date must not be before the start date.")
+        reference = cleaned.get("reference")
+        if reference:
+            clash = Agreement.objects.filter(partnership=self.partnership, reference=reference)
+            if self.instance.pk:
+                clash = clash.exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("reference", "Another agreement in this partnership has this reference.")
+        return cleaned
+
+    def validate_unique(self):
+        # partnership is not a form field; uniqueness is checked in clean().
+        pass
+
+
+class StatusForm(Form):
+    status = forms.ChoiceField(choices=AgreementStatus.choices)
+    reason = forms.CharField(required=False, max_length=500)
+
+
+class PartyForm(Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Body")
+    role = forms.ChoiceField(choices=PartyRole.choices, initial=PartyRole.PARTNER)
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(partner_places__partnership=agreement.partnership)
+            .exclude(agreement_parties__agreement=agreement)
+            .order_by("name")
+        )
+
+
+class SignForm(Form):
+    """A party's sign-off. The body signing comes from the URL's party, never from the form."""
+
+    signatory_name = forms.CharField(label="Name of the person signing", max_length=200)
+    signatory_position = forms.CharField(label="Position", max_length=200, required=False)
+    signed_on = forms.DateField(label="Date signed", widget=DateInput)
+    relied_on = forms.CharField(
+        label="Decision or delegation relied on",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: Cabinet decision of 12 September 2012, or scheme of delegation para 4.2.",
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signed_on"].initial = timezone.localdate()
+        if user is not None:
+            self.fields["signatory_name"].initial = user.get_full_name()
+
+
+class ApprovalForm(Form):
+    approver_name = forms.CharField(label="Name of the person approving", max_length=200)
+    approved_on = forms.DateField(label="Date approved", widget=DateInput)
+    relied_on = forms.CharField(
+        label="Decision or delegation relied on", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["approved_on"].initial = timezone.localdate()
+        if user is not None:
+            self.fields["approver_name"].initial = user.get_full_name()
+
+
+class ScheduleForm(TrackedModelForm):
+    class Meta:
+        model = Schedule
+        fields = ["number", "title", "status", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}
+
+    def validate_unique(self):
+        pass
+
+
+class VariationForm(TrackedModelForm):
+    class Meta:
+        model = Variation
+        fields = ["title", "description", "effective_date"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 6})}
+
+    def validate_unique(self):
+        pass
+
+
+class ReviewForm(TrackedModelForm):
+    class Meta:
+        model = Review
+        fields = ["due", "status", "completed_on", "outcome", "meeting", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}

@@ -1,0 +1,599 @@
+"""Rules for agreements: parties, the status lifecycle, sovereign sign-off,
+statutory completeness, variations and reviews.
+
+Every function takes the acting ``user`` by keyword, checks the rule, writes
+inside one transaction with the history user and reason set, and raises
+``ValidationError`` (a rule was broken) or ``PermissionDenied`` (the user
+may not do this) with a message a person can read.
+"""
+
+import calendar
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from agreements.choices import (
+    AgreementStatus,
+    ReviewOutcome,
+    ReviewStatus,
+    VariationStatus,
+)
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    Review,
+    Variation,
+    VariationApproval,
+)
+from partnership import permissions
+from partnership.choices import Role
+
+# --- Lifecycle -------------------------------------------------------------
+
+S = AgreementStatus
+
+#: The moves a person may make by hand. An agreement comes into force only when
+#: every party has signed (see :func:`sign_agreement`), never by hand.
+ALLOWED_MOVES = {
+    S.DRAFT: (S.IN_NEGOTIATION, S.AWAITING_SIGNATURE),
+    S.IN_NEGOTIATION: (S.DRAFT, S.AWAITING_SIGNATURE),
+    S.AWAITING_SIGNATURE: (S.IN_NEGOTIATION,),
+    S.IN_FORCE: (S.UNDER_REVIEW, S.EXPIRED, S.TERMINATED),
+    S.UNDER_REVIEW: (S.IN_FORCE, S.EXPIRED, S.TERMINATED),
+    S.EXPIRED: (),
+    S.TERMINATED: (),
+}
+
+#: Statuses in which the terms of an agreement may be edited. Once sent for
+#: signature the text is fixed; an agreement in force changes by variation.
+EDITABLE_STATUSES = frozenset({S.DRAFT, S.IN_NEGOTIATION})
+
+#: Statuses in which schedules, variations and reviews may still be recorded.
+LIVE_STATUSES = frozenset({S.DRAFT, S.IN_NEGOTIATION, S.AWAITING_SIGNATURE, S.IN_FORCE, S.UNDER_REVIEW})
+
+MOVE_LABELS = {
+    S.DRAFT: "Return to draft",
+    S.IN_NEGOTIATION: "Move to negotiation",
+    S.AWAITING_SIGNATURE: "Send for signature",
+    S.IN_FORCE: "Mark as in force",
+    S.UNDER_REVIEW: "Start review",
+    S.EXPIRED: "Mark as expired",
+    S.TERMINATED: "Terminate",
+}
+
+
+def is_editable(agreement):
+    return agreement.status in EDITABLE_STATUSES
+
+
+def can_manage(user, agreement, checker=None):
+    """May ``user`` edit, move or add to ``agreement`` (an officer of a party body)?"""
+    if permissions.is_read_only(user):
+        return False
+    return permissions.can_change(user, agreement, checker)
+
+
+def allowed_moves(agreement):
+    return ALLOWED_MOVES.get(agreement.status, ())
+
+
+def moves_for(user, agreement):
+    """The moves to offer ``user``: allowed from this status, and only if they may make them."""
+    if not can_manage(user, agreement):
+        return []
+    return [(status, MOVE_LABELS[status]) for status in allowed_moves(agreement)]
+
+
+def _stamp(obj, user, reason, organisation=None):
+    obj._history_user = user
+    obj._change_reason = reason
+    if organisation is not None:
+        obj._acting_organisation = organisation
+
+
+def _require_manager(user, agreement, what="change this agreement"):
+    permissions.require(
+        can_manage(user, agreement),
+        f"You may not {what}: only officers of the bodies that are party to it may.",
+    )
+
+
+def _acting_body(user, agreement, *roles):
+    """The first party body ``user`` acts for in one of ``roles`` (for the history record)."""
+    party_ids = {p.organisation_id for p in agreement.parties.all()}
+    for body in permissions.bodies_acting_for(user, agreement.partnership, *roles):
+        if body.pk in party_ids:
+            return body
+    return None
+
+
+def change_status(*, agreement, status, user, reason=""):
+    """Move ``agreement`` to ``status`` if the lifecycle allows it."""
+    _require_manager(user, agreement, "change the status of this agreement")
+    status = AgreementStatus(status)
+    current = AgreementStatus(agreement.status)
+    if status == current:
+        raise ValidationError(f"The agreement is already {current.label.lower()}.")
+    if status == S.IN_FORCE and current == S.AWAITING_SIGNATURE:
+        raise ValidationError(
+            "An agreement comes into force only when every party has signed it; it cannot be "
+            "marked as in force by hand."
+        )
+    if status not in allowed_moves(agreement):
+        allowed = ", ".join(AgreementStatus(s).label.lower() for s in allowed_moves(agreement))
+        raise ValidationError(
+            f"An agreement that is {current.label.lower()} cannot be moved to "
+            f"{status.label.lower()}"
+            + (f"; it can be moved to: {allowed}." if allowed else "; it can no longer change status.")
+        )
+    if status == S.AWAITING_SIGNATURE:
+        check_ready_for_signature(agreement)
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        if current == S.AWAITING_SIGNATURE and status == S.IN_NEGOTIATION:
+            _void_signatures(agreement, user, "Returned to negotiation: the text may change again")
+        agreement.status = status
+        _stamp(agreement, user, reason or f"Status: {status.label}", _acting_body(user, agreement))
+        agreement.save()
+    return agreement
+
+
+def _void_signatures(agreement, user, reason):
+    for party in agreement.parties.filter(signed_on__isnull=False):
+        party.signed_by = None
+        party.signatory_name = ""
+        party.signatory_position = ""
+        party.signed_on = None
+        party.relied_on = ""
+        _stamp(party, user, reason)
+        party.save()
+
+
+def check_ready_for_signature(agreement):
+    parties = list(agreement.parties.all())
+    if len(parties) < 2:
+        raise ValidationError("An agreement needs at least two parties before it can be sent for signature.")
+    missing = missing_statutory_elements(agreement)
+    if missing:
+        raise ValidationError(
+            "This Section 75 agreement cannot be sent for signature until it sets out what "
+            "regulations 7 to 9 of SI 2000/617 require. Missing: " + "; ".join(missing) + "."
+        )
+
+
+# --- Statutory completeness -----------------------------------------------
+
+#: What SI 2000/617 (NHS Bodies and Local Authorities Partnership Arrangements
+#: Regulations 2000) regulations 7–9 require a Section 75 agreement to set out:
+#: (field, description).
+STATUTORY_ELEMENTS = (
+    ("aims_and_outcomes", "the agreed aims and outcomes of the arrangements"),
+    ("contributions", "each partner's contributions and how they may be varied"),
+    ("functions", "the NHS functions and health-related functions exercised"),
+    ("services_and_persons", "the persons and services covered"),
+    ("staff_goods_accommodation", "the staff, goods, services or accommodation provided"),
+    (
+        "duration_and_termination",
+        "the duration of the arrangements and how they are reviewed, varied and terminated",
+    ),
+    ("monitoring", "the arrangements for monitoring"),
+)
+
+
+def _is_blank(value):
+    from django.utils.html import strip_tags
+
+    return not strip_tags(value or "").replace("&nbsp;", " ").strip()
+
+
+def missing_statutory_elements(agreement):
+    """What a Section 75 agreement still lacks under SI 2000/617 regulations 7–9.
+
+    Empty for any other kind of agreement.
+    """
+    if not agreement.is_section_75:
+        return []
+    missing = [
+        description for field, description in STATUTORY_ELEMENTS if _is_blank(getattr(agreement, field))
+    ]
+    if agreement.is_pooled_fund:
+        if agreement.host_body_id is None:
+            missing.append("the host of the pooled fund")
+        if _is_blank(agreement.pooled_fund_manager):
+            missing.append("the pooled fund manager")
+    return missing
+
+
+# --- Creating and editing ----------------------------------------------------
+
+
+def save_agreement(*, agreement, user, reason="", parties=None, acting_organisation=None):
+    """Save a new or edited agreement; for a new one, make ``parties`` its parties.
+
+    ``parties`` is an iterable of Organisations; the host body (if any) gets
+    the host role. The creator must be an officer of one of them.
+    """
+    creating = agreement.pk is None
+    if creating:
+        parties = list(parties or [])
+        permissions.require(
+            not permissions.is_read_only(user)
+            and permissions.can_create(user, Agreement, agreement.partnership),
+            "You may not add an agreement here: only officers of a partner body may.",
+        )
+        own = permissions.bodies_acting_for(user, agreement.partnership, Role.OFFICER)
+        if not user.is_superuser and not any(body in own for body in parties):
+            raise ValidationError(
+                "One of the parties must be a body you act for as an officer, so that you can "
+                "go on editing the agreement."
+            )
+        if agreement.host_body_id and agreement.host_body not in parties:
+            parties.append(agreement.host_body)
+    else:
+        _require_manager(user, agreement)
+        if not is_editable(agreement):
+            raise ValidationError(
+                f"This agreement is {agreement.get_status_display().lower()}: its terms can no "
+                "longer be edited. Record a variation instead."
+            )
+    _check_parent(agreement)
+    with transaction.atomic():
+        _stamp(agreement, user, reason, acting_organisation or _first_officer_body(user, agreement))
+        agreement.save()
+        if creating:
+            for organisation in parties:
+                add_party(
+                    agreement=agreement,
+                    organisation=organisation,
+                    role=_default_role(agreement, organisation),
+                    user=user,
+                    reason=reason or "Party when the agreement was created",
+                    check=False,
+                )
+        elif agreement.host_body_id:
+            party = agreement.parties.filter(organisation_id=agreement.host_body_id).first()
+            if party is None:
+                add_party(
+                    agreement=agreement,
+                    organisation=agreement.host_body,
+                    role="host",
+                    user=user,
+                    reason="Host body added as a party",
+                    check=False,
+                )
+    return agreement
+
+
+def _first_officer_body(user, agreement):
+    bodies = permissions.bodies_acting_for(user, agreement.partnership, Role.OFFICER)
+    return bodies[0] if len(bodies) == 1 else None
+
+
+def _default_role(agreement, organisation):
+    return "host" if agreement.host_body_id == organisation.pk else "partner"
+
+
+def _check_parent(agreement):
+    parent = agreement.parent
+    if parent is None:
+        return
+    if parent.partnership_id != agreement.partnership_id:
+        raise ValidationError("The parent agreement must belong to the same partnership.")
+    seen = {agreement.pk}
+    while parent is not None:
+        if parent.pk in seen:
+            raise ValidationError("An agreement cannot be a schedule of itself or of its own schedules.")
+        seen.add(parent.pk)
+        parent = parent.parent
+
+
+def add_party(*, agreement, organisation, role, user, reason="", check=True):
+    """Make ``organisation`` a party; its officers may then edit the agreement."""
+    if check:
+        _require_manager(user, agreement, "change the parties to this agreement")
+        if not is_editable(agreement):
+            raise ValidationError(
+                "Parties can be changed only while the agreement is a draft or in negotiation."
+            )
+    if organisation.pk not in permissions.partner_organisation_ids(agreement.partnership):
+        raise ValidationError(f"{organisation} is not a partner body in this partnership.")
+    if agreement.parties.filter(organisation=organisation).exists():
+        raise ValidationError(f"{organisation} is already a party to this agreement.")
+    party = AgreementParty(agreement=agreement, organisation=organisation, role=role)
+    with transaction.atomic():
+        _stamp(party, user, reason or "Party added")
+        party.save()
+        permissions.grant_owner_permissions(agreement)
+    return party
+
+
+def change_party_role(*, party, role, user, reason=""):
+    agreement = party.agreement
+    _require_manager(user, agreement, "change the parties to this agreement")
+    if not is_editable(agreement):
+        raise ValidationError("Parties can be changed only while the agreement is a draft or in negotiation.")
+    if party.role == role:
+        return party
+    party.role = role
+    with transaction.atomic():
+        _stamp(party, user, reason or "Party role changed")
+        party.save()
+    return party
+
+
+def remove_party(*, party, user, reason=""):
+    """Remove a party; its officers lose the right to edit the agreement."""
+    agreement = party.agreement
+    _require_manager(user, agreement, "change the parties to this agreement")
+    if not is_editable(agreement):
+        raise ValidationError("Parties can be changed only while the agreement is a draft or in negotiation.")
+    if agreement.host_body_id == party.organisation_id:
+        raise ValidationError(
+            f"{party.organisation} is the host body; choose another host before removing it."
+        )
+    organisation = party.organisation
+    with transaction.atomic():
+        _stamp(party, user, reason or "Party removed")
+        party.delete()
+        permissions.revoke_owner_permissions(agreement, organisation)
+    return agreement
+
+
+# --- Sovereign sign-off ------------------------------------------------------
+
+
+def may_sign(user, party, checker=None):
+    """Only a signatory of the party's own body may sign for it (never anyone else,
+    superusers included), and never a read-only role."""
+    if not user.is_authenticated or permissions.is_read_only(user):
+        return False
+    agreement = party.agreement
+    return permissions.has_role(
+        user, party.organisation, Role.SIGNATORY, partnership=agreement.partnership
+    ) and permissions.has_object_permission(user, party, "sign", checker)
+
+
+def sign_agreement(*, party, user, signatory_name, signed_on, relied_on, signatory_position="", reason=""):
+    """Sign ``agreement`` for ``party``'s body. When the last party signs, it comes into force."""
+    organisation = party.organisation
+    permissions.require(
+        may_sign(user, party),
+        f"Only a signatory of {organisation} may sign for {organisation}.",
+    )
+    if not signatory_name.strip():
+        raise ValidationError("Enter the name of the person signing.")
+    if not (relied_on or "").strip():
+        raise ValidationError("Enter the decision or delegation relied on to sign.")
+    if signed_on is None:
+        raise ValidationError("Enter the date of signing.")
+    if signed_on > timezone.localdate():
+        raise ValidationError("The date of signing cannot be in the future.")
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=party.agreement_id)
+        party = AgreementParty.objects.select_for_update().get(pk=party.pk)
+        if agreement.status != S.AWAITING_SIGNATURE:
+            raise ValidationError(
+                f"This agreement is {agreement.get_status_display().lower()}; it can be signed only "
+                "while it is awaiting signature."
+            )
+        if party.has_signed:
+            raise ValidationError(
+                f"{organisation} has already signed this agreement "
+                f"({party.signatory_name}, {party.signed_on:%d %B %Y})."
+            )
+        party.signed_by = user
+        party.signatory_name = signatory_name.strip()
+        party.signatory_position = signatory_position.strip()
+        party.signed_on = signed_on
+        party.relied_on = relied_on.strip()
+        _stamp(party, user, reason or f"Signed for {organisation}", organisation)
+        party.save()
+        if not agreement.parties.filter(signed_on__isnull=True).exists():
+            agreement.status = S.IN_FORCE
+            if agreement.start_date is None:
+                agreement.start_date = signed_on
+            if agreement.next_review_date is None and agreement.review_frequency_months:
+                agreement.next_review_date = add_months(
+                    agreement.start_date, agreement.review_frequency_months
+                )
+            _stamp(agreement, user, "In force: every party has signed", organisation)
+            agreement.save()
+    party.agreement = agreement
+    return party
+
+
+def add_months(day, months):
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --- Schedules ---------------------------------------------------------------
+
+
+def save_schedule(*, schedule, user, reason=""):
+    agreement = schedule.agreement
+    _require_manager(user, agreement, "change the schedules of this agreement")
+    if agreement.status not in LIVE_STATUSES:
+        raise ValidationError(
+            f"This agreement is {agreement.get_status_display().lower()}: its schedules can no longer change."
+        )
+    clash = agreement.schedules.filter(number=schedule.number).exclude(pk=schedule.pk)
+    if clash.exists():
+        raise ValidationError(f"This agreement already has a schedule numbered {schedule.number}.")
+    with transaction.atomic():
+        _stamp(schedule, user, reason, _acting_body(user, agreement, Role.OFFICER))
+        schedule.save()
+    return schedule
+
+
+# --- Variations --------------------------------------------------------------
+
+VARIABLE_STATUSES = frozenset({S.IN_FORCE, S.UNDER_REVIEW})
+
+
+def next_variation_number(agreement):
+    last = agreement.variations.order_by("-number").values_list("number", flat=True).first()
+    return (last or 0) + 1
+
+
+def save_variation(*, variation, user, reason=""):
+    agreement = variation.agreement
+    _require_manager(user, agreement, "vary this agreement")
+    if agreement.status not in VARIABLE_STATUSES:
+        raise ValidationError(
+            "Only an agreement that is in force or under review can be varied; this one is "
+            f"{agreement.get_status_display().lower()}."
+        )
+    if variation.pk and variation.status != VariationStatus.PROPOSED:
+        raise ValidationError(
+            f"This variation is {variation.get_status_display().lower()}; it can no longer be edited."
+        )
+    if not variation.number:
+        variation.number = next_variation_number(agreement)
+    with transaction.atomic():
+        _stamp(variation, user, reason, _acting_body(user, agreement, Role.OFFICER))
+        variation.save()
+    return variation
+
+
+def submit_variation(*, variation, user, reason=""):
+    """Ask every party to approve ``variation``: one approval record per party body."""
+    agreement = variation.agreement
+    _require_manager(user, agreement, "send this variation for approval")
+    if variation.status != VariationStatus.PROPOSED:
+        raise ValidationError(
+            f"This variation is {variation.get_status_display().lower()}; only a proposed "
+            "variation can be sent for approval."
+        )
+    if variation.effective_date is None:
+        raise ValidationError("Enter the date the variation takes effect before sending it for approval.")
+    with transaction.atomic():
+        for party in agreement.parties.select_related("organisation"):
+            approval, created = VariationApproval.objects.get_or_create(
+                variation=variation, organisation=party.organisation
+            )
+        variation.status = VariationStatus.AWAITING_APPROVAL
+        _stamp(variation, user, reason or "Sent to every party for approval")
+        variation.save()
+    return variation
+
+
+def may_approve(user, approval, checker=None):
+    if not user.is_authenticated or permissions.is_read_only(user):
+        return False
+    partnership = approval.variation.agreement.partnership
+    return permissions.has_role(
+        user, approval.organisation, Role.SIGNATORY, partnership=partnership
+    ) and permissions.has_object_permission(user, approval, "sign", checker)
+
+
+def approve_variation(*, approval, user, approver_name, approved_on, relied_on, reason=""):
+    """Approve a variation for one party body; when every body has, it is approved."""
+    organisation = approval.organisation
+    permissions.require(
+        may_approve(user, approval),
+        f"Only a signatory of {organisation} may approve this variation for {organisation}.",
+    )
+    if not approver_name.strip():
+        raise ValidationError("Enter the name of the person approving.")
+    if not (relied_on or "").strip():
+        raise ValidationError("Enter the decision or delegation relied on to approve.")
+    if approved_on is None or approved_on > timezone.localdate():
+        raise ValidationError("Enter the date of approval (not in the future).")
+    with transaction.atomic():
+        variation = Variation.objects.select_for_update().get(pk=approval.variation_id)
+        approval = VariationApproval.objects.select_for_update().get(pk=approval.pk)
+        if variation.status != VariationStatus.AWAITING_APPROVAL:
+            raise ValidationError(
+                f"This variation is {variation.get_status_display().lower()}; it can be approved "
+                "only while it awaits approval."
+            )
+        if approval.is_approved:
+            raise ValidationError(f"{organisation} has already approved this variation.")
+        approval.approved_by = user
+        approval.approver_name = approver_name.strip()
+        approval.approved_on = approved_on
+        approval.relied_on = relied_on.strip()
+        _stamp(approval, user, reason or f"Approved for {organisation}", organisation)
+        approval.save()
+        if not variation.approvals.filter(approved_on__isnull=True).exists():
+            variation.status = VariationStatus.APPROVED
+            _stamp(variation, user, "Approved by every party", organisation)
+            variation.save()
+    return approval
+
+
+def withdraw_variation(*, variation, user, reason=""):
+    _require_manager(user, variation.agreement, "withdraw this variation")
+    if variation.status not in (VariationStatus.PROPOSED, VariationStatus.AWAITING_APPROVAL):
+        raise ValidationError(
+            f"This variation is {variation.get_status_display().lower()}; it can no longer be withdrawn."
+        )
+    with transaction.atomic():
+        variation.status = VariationStatus.WITHDRAWN
+        _stamp(variation, user, reason or "Withdrawn")
+        variation.save()
+    return variation
+
+
+# --- Reviews -------------------------------------------------------------------
+
+
+def save_review(*, review, user, reason=""):
+    """Record or update a review; completing one sets the agreement's next review date."""
+    agreement = review.agreement
+    _require_manager(user, agreement, "record reviews of this agreement")
+    if review.status == ReviewStatus.COMPLETED:
+        if review.completed_on is None:
+            raise ValidationError("Enter the date the review was completed.")
+        if not review.outcome:
+            raise ValidationError("Choose the outcome of the review (continue, vary or terminate).")
+        if review.completed_on > timezone.localdate():
+            raise ValidationError("The review cannot be completed on a future date.")
+    elif review.outcome or review.completed_on:
+        raise ValidationError("Only a completed review has an outcome and a completion date.")
+    with transaction.atomic():
+        _stamp(review, user, reason, _acting_body(user, agreement, Role.OFFICER))
+        review.save()
+        if review.status == ReviewStatus.COMPLETED:
+            agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+            changed = False
+            if (
+                agreement.review_frequency_months
+                and review.outcome != ReviewOutcome.TERMINATE
+                and agreement.status in (S.IN_FORCE, S.UNDER_REVIEW)
+            ):
+                following = add_months(review.completed_on, agreement.review_frequency_months)
+                if agreement.next_review_date != following:
+                    agreement.next_review_date = following
+                    changed = True
+            if agreement.status == S.UNDER_REVIEW and review.outcome == ReviewOutcome.CONTINUE:
+                agreement.status = S.IN_FORCE
+                changed = True
+            if changed:
+                _stamp(agreement, user, f"Review completed: {review.get_outcome_display()}")
+                agreement.save()
+    return review
+
+
+def reviews_due(*, agreements, today=None, within_days=60):
+    """Agreements in force whose next review is overdue or due within ``within_days``."""
+    today = today or timezone.localdate()
+    return agreements.filter(
+        status__in=(S.IN_FORCE, S.UNDER_REVIEW),
+        next_review_date__isnull=False,
+        next_review_date__lte=today + datetime.timedelta(days=within_days),
+    )
+
+
+def open_review_for(agreement):
+    return (
+        Review.objects.filter(agreement=agreement)
+        .exclude(status=ReviewStatus.COMPLETED)
+        .order_by("due")
+        .first()
+    )

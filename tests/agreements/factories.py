@@ -1,0 +1,89 @@
+"""factory_boy factories for agreements."""
+
+import datetime
+
+import factory
+
+from agreements.choices import AgreementKind, AgreementStatus, PartyRole
+from agreements.models import Agreement, AgreementParty, Review, Schedule, Variation
+from partnership import permissions
+from tests.factories import OrganisationFactory, PartnershipFactory
+
+COMPLETE_S75_TEXT = {
+    "aims_and_outcomes": "<p>Better outcomes for people with learning disabilities.</p>",
+    "functions": "<p>NHS functions and health-related functions of the Council.</p>",
+    "services_and_persons": "<p>Adults with learning disabilities.</p>",
+    "staff_goods_accommodation": "<p>Staff under Section 113; accommodation at St Martins.</p>",
+    "contributions": "<p>Each partner's contribution is set each year; varied by written agreement.</p>",
+    "duration_and_termination": "<p>Three years; annual review; six months' notice.</p>",
+    "monitoring": "<p>Quarterly reports to the Joint Commissioning Board.</p>",
+    "pooled_fund_manager": "<p>Head of Commissioning, hosted by the Council.</p>",
+}
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    reference = factory.Sequence(lambda n: f"AGR-{n:04d}")
+    title = factory.Sequence(lambda n: f"Agreement {n}")
+    kind = AgreementKind.S256
+    status = AgreementStatus.DRAFT
+    start_date = datetime.date(2020, 4, 1)
+    review_frequency_months = 12
+
+
+class AgreementPartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementParty
+        skip_postgeneration_save = True
+
+    agreement = factory.SubFactory(AgreementFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = PartyRole.PARTNER
+
+    @factory.post_generation
+    def grant(obj, create, extracted, **kwargs):
+        # The service grants these when a party is added; factories do the same.
+        if create:
+            permissions.grant_owner_permissions(obj.agreement)
+
+
+class ScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Schedule
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Schedule title {n}")
+
+
+class VariationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Variation
+
+    agreement = factory.SubFactory(AgreementFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Variation {n}")
+    effective_date = datetime.date(2021, 4, 1)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    agreement = factory.SubFactory(AgreementFactory)
+    due = datetime.date(2021, 4, 1)
+
+
+def agreement_between(partnership, *organisations, **values):
+    """An agreement in ``partnership`` with ``organisations`` as parties (the first hosts)."""
+    agreement = AgreementFactory(partnership=partnership, **values)
+    for index, organisation in enumerate(organisations):
+        AgreementPartyFactory(
+            agreement=agreement,
+            organisation=organisation,
+            role=PartyRole.HOST if index == 0 else PartyRole.PARTNER,
+        )
+    return agreement

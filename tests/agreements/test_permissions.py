@@ -1,0 +1,190 @@
+"""Permission matrix: every agreement page and action, for each role, for a party body,
+a partner body that is not a party, and a body outside the partnership, through real URLs."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from agreements.models import AgreementParty
+from partnership.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+ROLES = list(Role.values)
+INSIDE = ("council", "nhs")
+
+
+def url(name, agreement, **kwargs):
+    return reverse(
+        f"agreements:{name}", kwargs={"partnership": agreement.partnership.slug, "pk": agreement.pk, **kwargs}
+    )
+
+
+def expected_read(body):
+    return 200 if body in INSIDE else 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+@pytest.mark.parametrize("page", ["detail", "history", "pdf"])
+def test_reading_an_agreement(client, world, agreement, body, role, page):
+    client.force_login(world.user(body, role))
+    response = client.get(url(page, agreement))
+    assert response.status_code == expected_read(body)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+@pytest.mark.parametrize("export", ["", "csv", "xlsx"])
+def test_register_and_export(client, world, agreement, body, role, export):
+    client.force_login(world.user(body, role))
+    register = reverse("agreements:list", kwargs={"partnership": "ours"})
+    response = client.get(register + (f"?export={export}" if export else ""))
+    assert response.status_code == expected_read(body)
+    if body in INSIDE and export:
+        assert response["Content-Disposition"].startswith("attachment")
+
+
+def expected_edit(body, role, parties=INSIDE):
+    if body not in INSIDE:
+        return 404
+    return 200 if role == Role.OFFICER and body in parties else 403
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+def test_editing_an_agreement(client, world, agreement, body, role):
+    client.force_login(world.user(body, role))
+    assert client.get(url("edit", agreement)).status_code == expected_edit(body, role)
+    response = client.post(
+        url("edit", agreement),
+        {"reference": agreement.reference, "title": "Renamed", "kind": agreement.kind},
+    )
+    agreement.refresh_from_db()
+    if expected_edit(body, role) == 200:
+        assert response.status_code == 302
+        assert agreement.title == "Renamed"
+    else:
+        assert response.status_code == expected_edit(body, role)
+        assert agreement.title == "Our S256"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+def test_only_officers_of_a_party_body_may_edit(client, world, council_only, body, role):
+    """The NHS body is a partner but not a party: its officers may read, not edit."""
+    client.force_login(world.user(body, role))
+    response = client.get(url("edit", council_only))
+    assert response.status_code == expected_edit(body, role, parties=("council",))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+def test_adding_an_agreement(client, world, body, role):
+    client.force_login(world.user(body, role))
+    add = reverse("agreements:add", kwargs={"partnership": "ours"})
+    expected = 404 if body not in INSIDE else (200 if role == Role.OFFICER else 403)
+    assert client.get(add).status_code == expected
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+@pytest.mark.parametrize(
+    "action,data",
+    [
+        ("status", {"status": "in_negotiation"}),
+        ("schedule_add", None),
+        ("review_add", None),
+    ],
+)
+def test_lifecycle_and_children_need_a_party_officer(client, world, agreement, body, role, action, data):
+    client.force_login(world.user(body, role))
+    if action == "status":
+        response = client.post(url(action, agreement), data)
+    else:
+        response = client.get(
+            reverse(f"agreements:{action}", kwargs={"partnership": "ours", "agreement": agreement.pk})
+        )
+    expected = expected_edit(body, role)
+    if action == "status" and expected == 200:
+        expected = 302
+    assert response.status_code == expected
+
+
+def sign_data(name="A Signatory"):
+    return {
+        "signatory_name": name,
+        "signatory_position": "Director",
+        "signed_on": datetime.date.today().isoformat(),
+        "relied_on": "Cabinet decision of 1 April",
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+def test_signing_for_own_body(client, world, awaiting, body, role):
+    """Only a signatory of the council may sign the council's part."""
+    party = awaiting.parties.get(organisation=world.bodies["council"])
+    client.force_login(world.user(body, role))
+    sign = url("sign", awaiting, party=party.pk)
+    if body not in INSIDE:
+        expected = 404
+    elif body == "council" and role == Role.SIGNATORY:
+        expected = 200
+    else:
+        expected = 403
+    assert client.get(sign).status_code == expected
+    response = client.post(sign, sign_data())
+    party.refresh_from_db()
+    if expected == 200:
+        assert response.status_code == 302
+        assert party.signed_by == world.user("council", Role.SIGNATORY)
+    else:
+        assert response.status_code == expected
+        assert party.signed_on is None
+
+
+def test_signatory_cannot_sign_for_another_body(client, world, awaiting):
+    nhs_party = awaiting.parties.get(organisation=world.bodies["nhs"])
+    client.force_login(world.user("council", Role.SIGNATORY))
+    response = client.post(url("sign", awaiting, party=nhs_party.pk), sign_data())
+    assert response.status_code == 403
+    nhs_party.refresh_from_db()
+    assert nhs_party.signed_on is None
+
+
+def test_posted_organisation_cannot_redirect_a_signature(client, world, awaiting):
+    """The form has no body field; one smuggled in is ignored, and the URL's party is signed."""
+    council_party = awaiting.parties.get(organisation=world.bodies["council"])
+    client.force_login(world.user("council", Role.SIGNATORY))
+    data = sign_data() | {"organisation": world.bodies["nhs"].pk, "party": "999"}
+    assert client.post(url("sign", awaiting, party=council_party.pk), data).status_code == 302
+    signed = AgreementParty.objects.filter(agreement=awaiting, signed_on__isnull=False)
+    assert [p.organisation for p in signed] == [world.bodies["council"]]
+
+
+def test_signing_a_party_of_another_agreement_through_this_url_is_404(client, world, awaiting, council_only):
+    other_party = council_only.parties.get()
+    client.force_login(world.user("council", Role.SIGNATORY))
+    assert client.post(url("sign", awaiting, party=other_party.pk), sign_data()).status_code == 404
+
+
+def test_superuser_may_edit_but_not_sign(client, world, awaiting, superuser):
+    party = awaiting.parties.first()
+    client.force_login(superuser)
+    assert client.get(url("detail", awaiting)).status_code == 200
+    assert client.post(url("sign", awaiting, party=party.pk), sign_data()).status_code == 403
+
+
+def test_agreement_in_another_partnership_is_404_even_with_a_known_id(client, world):
+    from tests.agreements.factories import agreement_between
+
+    theirs = agreement_between(world.theirs, world.bodies["other"], world.bodies["other_nhs"])
+    client.force_login(world.user("council", Role.OFFICER))
+    # Their agreement under our partnership's URL, and under theirs.
+    assert (
+        client.get(reverse("agreements:detail", kwargs={"partnership": "ours", "pk": theirs.pk})).status_code
+        == 404
+    )
+    assert client.get(url("detail", theirs)).status_code == 404
