@@ -1,0 +1,67 @@
+# ruff: noqa: F811 (fixtures imported from papers_fixtures are used as arguments)
+"""An agenda pack built by a real Celery worker over the real Redis broker.
+
+Runs when REDIS_URL is set (CI sets it; locally:
+REDIS_URL=redis://127.0.0.1:6379/15). The worker runs in a thread of this
+process on a queue of its own, so parallel runs do not take each other's
+tasks; the cache it reports progress to is Redis too.
+"""
+
+import io
+import os
+import time
+import uuid
+
+import pytest
+from pypdf import PdfReader
+
+from committees import packs
+from committees.tasks import build_paper
+from tests.committees.papers_fixtures import make_papers, media  # noqa: F401
+from tests.conftest import require
+
+
+@pytest.fixture
+def worker_queue():
+    require(os.environ.get("REDIS_URL"), "REDIS_URL is not set: no Redis broker for a real Celery worker")
+    from celery.contrib.testing.worker import start_worker
+
+    from partnership.celery import app
+
+    assert not app.conf.task_always_eager, "with REDIS_URL set, tasks must go through the broker"
+    assert app.conf.broker_url.startswith("redis://")
+    queue = f"concordat-test-papers-{uuid.uuid4().hex}"
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=60):
+        yield queue
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_build_pack_runs_on_a_real_worker_and_reports_progress(world, media, worker_queue):
+    papers = make_papers(world)
+    meeting = packs.load_meeting(papers.meeting.pk)
+    kind = packs.paper_kind(packs.MEMBERS_PACK)
+    print_hash = packs.fingerprint(meeting, kind)
+    packs.set_status(meeting.pk, kind.code, print_hash, packs.QUEUED)
+
+    result = build_paper.apply_async((meeting.pk, kind.code), queue=worker_queue)
+    seen = set()
+    deadline = time.monotonic() + 180
+    while not result.ready() and time.monotonic() < deadline:
+        status = packs.get_status(meeting, kind, print_hash)
+        seen.add((status["state"], status["done"], status["total"]))
+        time.sleep(0.05)
+    name = result.get(timeout=5)
+
+    assert name == packs.storage_name(meeting, kind, print_hash)
+    assert packs.get_status(meeting, kind)["state"] == packs.READY
+    states = {state for state, _, _ in seen}
+    assert states <= {packs.QUEUED, packs.BUILDING, packs.READY}
+    assert all(done <= total for state, done, total in seen if state == packs.BUILDING)
+    reader = PdfReader(io.BytesIO(packs.read_paper(meeting, kind)))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "EXEMPTZEBRA" in text
+    assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
+    # Run again (acks_late may redeliver): the stored paper is reused, not rebuilt.
+    again = build_paper.apply_async((meeting.pk, kind.code), queue=worker_queue).get(timeout=60)
+    assert again == name
