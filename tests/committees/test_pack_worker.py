@@ -37,7 +37,7 @@ def worker_queue():
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_build_pack_runs_on_a_real_worker_and_reports_progress(world, media, worker_queue):
+def test_build_pack_runs_on_a_real_worker_and_reports_progress(worker_queue, world, media):
     papers = make_papers(world)
     meeting = packs.load_meeting(papers.meeting.pk)
     kind = packs.paper_kind(packs.MEMBERS_PACK)

@@ -3,11 +3,17 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
+from django.template import Context, Template
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
 from pypdf import PdfReader
 
 from committees import packs
+from partnership.choices import Role
 from tests.committees.papers_fixtures import eager_celery, media, papers  # noqa: F401
 
 
@@ -206,3 +212,154 @@ def test_request_build_runs_the_task_after_commit(papers, eager_celery, django_c
         status = packs.request_build(meeting, kind)
         assert status["state"] == packs.QUEUED
     assert packs.get_status(meeting, kind)["state"] == packs.READY
+
+
+# --- The signed-in views: who may have which paper, progress and download ----
+
+PAPER_MATRIX = [
+    # (body, role, public pack, members' pack, public minutes, full minutes, open notice, exempt notice)
+    ("nhs", Role.OFFICER, 200, 403, 200, 403, 200, 403),
+    ("nhs", Role.FINANCE_OFFICER, 200, 403, 200, 403, 200, 403),
+    ("nhs", Role.COMMITTEE_SECRETARY, 200, 200, 200, 200, 200, 200),
+    ("council", Role.SIGNATORY, 200, 200, 200, 200, 200, 200),
+    ("council", Role.AUDITOR, 200, 200, 200, 200, 200, 200),
+    ("council", Role.OFFICER, 200, 200, 200, 200, 200, 200),  # sits on the committee
+    ("other", Role.COMMITTEE_SECRETARY, 404, 404, 404, 404, 404, 404),
+    ("other", Role.AUDITOR, 404, 404, 404, 404, 404, 404),
+]
+
+
+def paper_codes(papers):
+    return [
+        packs.PUBLIC_PACK,
+        packs.MEMBERS_PACK,
+        packs.PUBLIC_MINUTES,
+        packs.MINUTES,
+        packs.decision_kind(papers.open_decision).code,
+        packs.decision_kind(papers.exempt_decision).code,
+    ]
+
+
+def paper_url(name, papers, code, meeting=None):
+    meeting = meeting or papers.meeting
+    return reverse(f"committees:{name}", kwargs={"partnership": "ours", "pk": meeting.pk, "kind": code})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("body", "role", "expected"), [(body, role, expected) for body, role, *expected in PAPER_MATRIX]
+)
+def test_paper_status_permission_matrix(client, papers, body, role, expected):
+    client.force_login(papers.world.user(body, role))
+    for code, expect in zip(paper_codes(papers), expected, strict=True):
+        for name in ("paper_status", "paper_download"):
+            status = client.get(paper_url(name, papers, code)).status_code
+            if name == "paper_download" and expect == 200:
+                expect = 302  # not built yet: sent to the status page
+            assert status == expect, (name, code)
+        if expect != 200:
+            assert client.post(paper_url("paper_build", papers, code)).status_code == expect
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client, papers):
+    for name in ("paper_status", "paper_download"):
+        response = client.get(paper_url(name, papers, packs.PUBLIC_PACK))
+        assert response.status_code == 302
+        assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_unknown_paper_or_other_meetings_decision_is_404(client, papers):
+    client.force_login(papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
+    assert client.get(paper_url("paper_status", papers, "nonsense")).status_code == 404
+    other = f"decision-{papers.open_decision.pk}"
+    assert (
+        client.get(paper_url("paper_status", papers, other, meeting=papers.later_meeting)).status_code == 404
+    )
+
+
+@pytest.mark.django_db
+def test_prepare_then_download_the_members_pack(
+    client, papers, eager_celery, django_capture_on_commit_callbacks
+):
+    client.force_login(papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(paper_url("paper_build", papers, packs.MEMBERS_PACK))
+    assert response.status_code == 302
+    assert response["Location"] == paper_url("paper_status", papers, packs.MEMBERS_PACK)
+    page = client.get(response["Location"]).content.decode()
+    assert "Ready" in page
+    assert 'http-equiv="refresh"' not in page
+    download = client.get(paper_url("paper_download", papers, packs.MEMBERS_PACK))
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith(
+        'attachment; filename="ihcb-2026-06-10-members-pack.pdf"'
+    )
+    data = b"".join(download.streaming_content)
+    assert "EXEMPTZEBRA" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.django_db
+def test_build_redirects_only_to_this_site(client, papers, eager_celery):
+    client.force_login(papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
+    response = client.post(
+        paper_url("paper_build", papers, packs.PUBLIC_PACK), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == paper_url("paper_status", papers, packs.PUBLIC_PACK)
+
+
+@pytest.mark.django_db
+def test_status_page_shows_progress_and_refreshes_while_building(client, papers):
+    meeting = packs.load_meeting(papers.meeting.pk)
+    kind = packs.paper_kind(packs.PUBLIC_PACK)
+    packs.set_status(meeting.pk, kind.code, packs.fingerprint(meeting, kind), packs.BUILDING, 2, 6)
+    client.force_login(papers.world.user("nhs", Role.OFFICER))
+    page = client.get(paper_url("paper_status", papers, packs.PUBLIC_PACK)).content.decode()
+    assert "Building… 2 of 6" in page
+    assert '<meta http-equiv="refresh" content="3">' in page
+
+
+@pytest.mark.django_db
+def test_stalled_build_is_reported_as_failed(papers):
+    import time_machine
+
+    meeting = packs.load_meeting(papers.meeting.pk)
+    kind = packs.paper_kind(packs.PUBLIC_PACK)
+    packs.set_status(meeting.pk, kind.code, packs.fingerprint(meeting, kind), packs.BUILDING, 1, 6)
+    with time_machine.travel(timezone.now() + timedelta(seconds=packs.BUILD_TIMEOUT + 1)):
+        assert packs.get_status(meeting, kind)["state"] == packs.FAILED
+
+
+def render_panel(papers, user):
+    request = RequestFactory().get(papers.meeting.get_absolute_url())
+    request.user = user
+    template = Template("{% load committee_papers %}{% meeting_papers meeting %}")
+    return template.render(Context({"meeting": papers.meeting, "request": request, "csrf_token": "t"}))
+
+
+@pytest.mark.django_db
+def test_papers_panel_lists_what_the_user_may_have(papers):
+    html = render_panel(papers, papers.world.user("nhs", Role.OFFICER))
+    assert "Public agenda pack" in html
+    assert "Members&#x27; agenda pack" not in html
+    assert "Decision notice IHCB/2026/01" in html
+    assert "IHCB/2026/02" not in html
+    assert "Prepare PDF" in html
+    assert 'http-equiv="refresh"' not in html
+    html = render_panel(papers, papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
+    assert "Members&#x27; agenda pack" in html
+    assert "Decision notice IHCB/2026/02" in html
+
+
+@pytest.mark.django_db
+def test_papers_panel_shows_progress_and_download(papers, eager_celery):
+    meeting = packs.load_meeting(papers.meeting.pk)
+    public = packs.paper_kind(packs.PUBLIC_PACK)
+    minutes = packs.paper_kind(packs.PUBLIC_MINUTES)
+    packs.set_status(meeting.pk, public.code, packs.fingerprint(meeting, public), packs.BUILDING, 3, 6)
+    packs.build_and_store(meeting.pk, minutes.code)
+    html = render_panel(papers, papers.world.user("nhs", Role.OFFICER))
+    assert "Building… 3 of 6" in html
+    assert 'http-equiv="refresh"' in html
+    assert paper_url("paper_download", papers, minutes.code) in html
