@@ -24,25 +24,35 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def style_form(form):
+    """Give every widget of ``form`` its GOV.UK class and render it with templates/forms/.
+
+    Used by GovukFormMixin, and by the list view for django-filter's forms (whose
+    template renders them with ``{% include "forms/govuk.html" with form=filter.form %}``).
+    """
+    for form_field in form.fields.values():
+        widget = form_field.widget
+        if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
+            form_field.widget = widget = DateInput()
+        if isinstance(widget, forms.HiddenInput) or "govuk-" in widget.attrs.get("class", ""):
+            continue
+        css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input")
+        if css == "govuk-input" and isinstance(form_field, forms.DecimalField | forms.IntegerField):
+            css += " govuk-input--width-10"
+        if isinstance(widget, DateInput):
+            css += " govuk-input--width-10"
+        widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    return form
+
+
 class GovukFormMixin:
-    """Gives every widget its GOV.UK class and renders with templates/forms/."""
+    """Gives every widget its GOV.UK class and renders with templates/forms/govuk.html."""
 
     template_name = "forms/govuk.html"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
-            widget = form_field.widget
-            if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
-                form_field.widget = widget = DateInput()
-            css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input")
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            if css == "govuk-input" and isinstance(form_field, forms.DecimalField | forms.IntegerField):
-                css += " govuk-input--width-10"
-            if isinstance(widget, DateInput):
-                css += " govuk-input--width-10"
-            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+        style_form(self)
 
 
 class Form(GovukFormMixin, forms.Form):

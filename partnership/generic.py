@@ -22,6 +22,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from partnership import history, permissions
+from partnership.forms import style_form
 
 
 class StaleEdit(Exception):
@@ -82,6 +83,11 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_create_url(self):
         return None
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        style_form(filterset.form)
+        return filterset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
