@@ -24,12 +24,13 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def style_form(form):
+def style_form(form, *, filter_form=False):
     """Give every widget of ``form`` its GOV.UK class and render it with templates/forms/.
 
     Used by GovukFormMixin, and by the list view for django-filter's forms (whose
     template renders them with ``{% include "forms/govuk.html" with form=filter.form %}``).
     """
+    form.is_filter = filter_form
     for form_field in form.fields.values():
         widget = form_field.widget
         if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):

@@ -86,7 +86,7 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)
-        style_form(filterset.form)
+        style_form(filterset.form, filter_form=True)
         return filterset
 
     def get_context_data(self, **kwargs):
