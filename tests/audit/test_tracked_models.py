@@ -65,14 +65,17 @@ class CannotBuild(Exception):
     pass
 
 
-def _build(model, model_factory, depth=0):
+def _build(model, model_factory, depth=0, **overrides):
     """Build one with its factory. If the factory alone breaks a constraint, give the
     foreign keys it leaves out records of their own (a pooled budget's host), then
     build each parent the same way (a contribution's budget)."""
     foreign_keys = [
         f
         for f in model._meta.concrete_fields
-        if isinstance(f, models.ForeignKey) and f.related_model in FACTORIES and f.related_model is not model
+        if isinstance(f, models.ForeignKey)
+        and f.related_model in FACTORIES
+        and f.related_model is not model
+        and f.name not in overrides
     ]
     declared = set(model_factory._meta.declarations)
     attempts = [
@@ -98,7 +101,7 @@ def _build(model, model_factory, depth=0):
     for extra in attempts:
         try:
             with transaction.atomic():
-                return model_factory(**extra())
+                return model_factory(**(extra() | overrides))
         except (IntegrityError, CannotBuild) as exc:
             error = exc
     raise CannotBuild(f"The factory for {model._meta.label} cannot build one on its own: {error}")
