@@ -1,0 +1,50 @@
+"""In a real Chromium: an officer edits an agreement and sends it for signature, and each
+body's signatory signs for their own body until it comes into force."""
+
+import pytest
+
+from partnership.choices import Role
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+
+
+def test_officer_edits_and_signatories_sign(live_server, page, login, axe, world, agreement):
+    detail = f"{live_server.url}{agreement.get_absolute_url()}"
+    login(world.user("council", Role.OFFICER).username)
+    page.goto(detail)
+    page.get_by_role("link", name="Edit agreement").click()
+    page.fill("#id_title", "Hospital discharge transfer 2025/26")
+    page.fill("#id_aims_and_outcomes", "<p>Faster discharge <script>alert(1)</script></p>")
+    page.fill("#id_change_reason", "Title agreed at the joint board")
+    page.get_by_role("button", name="Save").click()
+    assert "saved" in page.locator(".govuk-notification-banner").inner_text()
+    assert page.locator("h1").inner_text() == "Hospital discharge transfer 2025/26"
+    page.get_by_role("button", name="Send for signature").click()
+    assert "Awaiting signature" in page.locator("#agreement-status").inner_text()
+    assert page.get_by_role("link", name="Edit agreement").count() == 0
+    sign_out(page)
+
+    login(world.user("council", Role.SIGNATORY).username)
+    page.goto(detail)
+    assert axe(page) == []
+    assert page.get_by_role("link", name="Sign for ICB").count() == 0
+    page.get_by_role("link", name="Sign for Council").click()
+    page.fill("#id_signatory_name", "Pat Signer")
+    page.fill("#id_relied_on", "Cabinet decision, 1 April")
+    page.get_by_role("button", name="Sign for Council").click()
+    assert "Signed for Our Council" in page.locator(".govuk-notification-banner").inner_text()
+    assert "Awaiting signature" in page.locator("#agreement-status").inner_text()
+    sign_out(page)
+
+    login(world.user("nhs", Role.SIGNATORY).username)
+    page.goto(detail)
+    page.get_by_role("link", name="Sign for ICB").click()
+    page.fill("#id_signatory_name", "Sam Signer")
+    page.fill("#id_relied_on", "ICB Board, 3 April")
+    page.get_by_role("button", name="Sign for ICB").click()
+    assert "In force" in page.locator("#agreement-status").inner_text()
+    assert "Pat Signer" in page.locator("#parties ~ table").first.inner_text()
