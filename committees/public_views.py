@@ -10,6 +10,7 @@ answers 404 everywhere here.
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -91,8 +92,6 @@ class PublicPaperView(View):
         return pdf_attachment(data, packs.download_name(meeting, kind))
 
     def preparing(self, request, meeting, kind, decision, status):
-        from django.template.response import TemplateResponse
-
         return TemplateResponse(
             request,
             "committees/public/preparing.html",
