@@ -306,7 +306,7 @@ class MeetingDetailView(generic.ObjectDetailView):
         committee = meeting.committee
         user = self.request.user
         items = list(
-            meeting.items.select_related("report", "minute").prefetch_related(
+            meeting.items.select_related("report__partnership", "minute").prefetch_related(
                 Prefetch(
                     "declarations",
                     queryset=Declaration.objects.select_related("member__organisation"),
@@ -320,10 +320,12 @@ class MeetingDetailView(generic.ObjectDetailView):
         members = list(committee.members.select_related("organisation"))
         decisions = [
             decision
-            for decision in meeting.decisions.prefetch_related(
+            for decision in meeting.decisions.select_related("agenda_item").prefetch_related(
                 Prefetch(
                     "bindings",
-                    queryset=DecisionBinding.objects.select_related("organisation", "delegation"),
+                    queryset=DecisionBinding.objects.select_related(
+                        "organisation", "delegation__partnership"
+                    ),
                 )
             )
             if decision.agenda_item_id not in hidden_ids
@@ -346,7 +348,9 @@ class MeetingDetailView(generic.ObjectDetailView):
                 if d.agenda_item_id not in hidden_ids
             ],
             decisions=decisions,
-            actions=list(meeting.actions.select_related("organisation", "decision")),
+            actions=list(
+                meeting.actions.select_related("organisation", "decision", "meeting__committee__partnership")
+            ),
             can_run=can_run,
             can_change=can_run,
             today=timezone.localdate(),

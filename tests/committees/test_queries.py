@@ -1,0 +1,75 @@
+"""The meeting page and the actions register take the same number of queries at any size."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from committees.choices import AttendanceStatus, Matter
+from committees.models import Attendance, Declaration, Minute
+from committees.services import record_decision
+from partnership.choices import Role
+from tests.committees.factories import (
+    ActionFactory,
+    AgendaItemFactory,
+    CommitteeMemberFactory,
+    MeetingFactory,
+    ReportFactory,
+)
+
+
+def fill(board, world, size):
+    meeting = board.meeting
+    user = world.user("council", Role.COMMITTEE_SECRETARY)
+    for n in range(size):
+        body = world.bodies["council" if n % 2 else "nhs"]
+        member = CommitteeMemberFactory(committee=board.committee, organisation=body)
+        Attendance.objects.create(meeting=meeting, member=member, status=AttendanceStatus.PRESENT)
+        report = ReportFactory(partnership=world.ours, organisation=body, meeting=meeting)
+        item = AgendaItemFactory(
+            meeting=meeting,
+            order=10 + n,
+            report=report,
+            exempt=n % 3 == 0,
+            exempt_paragraph=3 if n % 3 == 0 else None,
+        )
+        Minute.objects.create(agenda_item=item, text=f"Minute {n}")
+        Declaration.objects.create(
+            meeting=meeting, agenda_item=item, member=member, interest="x", nature="conflict"
+        )
+        record_decision(
+            meeting=meeting,
+            agenda_item=item,
+            resolution=f"Resolution {n}",
+            matter=Matter.COMMISSIONING,
+            organisations=[world.bodies["council"], world.bodies["nhs"]],
+            user=user,
+            decided_on=datetime.date(2026, 6, 11),
+        )
+        ActionFactory(meeting=meeting, organisation=body)
+        ActionFactory(meeting=MeetingFactory(committee=board.committee), organisation=body)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [1, 20])
+@pytest.mark.parametrize("role", [Role.COMMITTEE_SECRETARY, Role.OFFICER])
+def test_meeting_page_queries_do_not_grow(client, world, board, django_assert_max_num_queries, size, role):
+    fill(board, world, size)
+    client.force_login(world.user("nhs", role))
+    with django_assert_max_num_queries(30):
+        response = client.get(board.meeting.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("size", [1, 20])
+def test_actions_register_queries_do_not_grow(client, world, board, django_assert_max_num_queries, size):
+    fill(board, world, size)
+    client.force_login(world.user("nhs", Role.OFFICER))
+    url = reverse("committees:action_list", kwargs={"partnership": "ours"})
+    with django_assert_max_num_queries(15):
+        response = client.get(url)
+    assert response.status_code == 200
+    with django_assert_max_num_queries(15):
+        response = client.get(url + "?export=xlsx")
+    assert response.status_code == 200
