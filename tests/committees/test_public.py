@@ -150,3 +150,28 @@ def test_pack_still_building_shows_progress_page(client, papers, monkeypatch):
     assert "being prepared" in text
     meeting = packs.load_meeting(papers.meeting.pk)
     assert packs.get_status(meeting, packs.paper_kind(packs.PUBLIC_PACK))["state"] == packs.QUEUED
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_public_pages_in_a_browser_are_accessible_and_download_the_pack(live_server, page, axe, world, media):
+    from committees.models import Meeting
+    from tests.committees.papers_fixtures import make_papers
+
+    papers = make_papers(world)
+    page.goto(f"{live_server.url}{reverse('public:index')}")
+    assert axe(page) == []
+    page.click(f"text={papers.committee.name}")
+    assert axe(page) == []
+    page.click("text=10 June 2026, 2:00 p.m.")
+    main = page.locator("main").inner_text()
+    assert "3. Exempt item" in main
+    assert "EXEMPTZEBRA" not in main
+    assert axe(page) == []
+    with page.expect_download() as download_info:
+        page.click("text=Download the agenda pack (PDF)")
+    path = download_info.value.path()
+    text = "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+    assert "Public agenda pack" in text
+    assert "EXEMPTZEBRA" not in text
+    assert Meeting.objects.count() == 3
