@@ -126,10 +126,15 @@ class Budget(TrackedModel):
         if (
             self.kind == BudgetKind.POOLED
             and self.agreement_id
-            and not (self.agreement.is_section_75 or self.agreement.is_pooled_fund)
+            and not (
+                self.agreement.is_section_75
+                or self.agreement.is_pooled_fund
+                or self.agreement.kind == "s31_health_act_1999"
+            )
         ):
             errors["agreement"] = (
-                "Agreement: a pooled budget must rest on a Section 75 (or Section 10) agreement."
+                "Agreement: a pooled budget must rest on a Section 75 agreement (or a Section 10 or "
+                "historic Section 31 one)."
             )
         if self.kind == BudgetKind.POOLED and not self.host_id:
             errors["host"] = "Host body: a pooled budget needs a host body."

@@ -28,7 +28,7 @@ from finance.models import (
 from finance.money import PENNY, MoneyError, parse_money
 from partnership import permissions
 from partnership.choices import Role
-from partnership.dates import financial_year_label
+from partnership.dates import financial_year_bounds, financial_year_label
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -212,10 +212,10 @@ class BudgetFigures:
 
     def __init__(self, budget):
         self.budget = budget
-        self.partners = [
-            p.organisation
-            for p in budget.partnership.partners.select_related("organisation").order_by("organisation__name")
-        ]
+        self.partner_places = list(
+            budget.partnership.partners.select_related("organisation").order_by("organisation__name")
+        )
+        self.partners = [p.organisation for p in self.partner_places]
         self.contributions = list(
             Contribution.objects.filter(budget=budget)
             .select_related("organisation")
@@ -251,6 +251,17 @@ class BudgetFigures:
             seen.setdefault(c.organisation_id, c.organisation)
         return sorted(seen.values(), key=lambda b: b.name)
 
+    def bodies_for(self, year):
+        """The bodies taking part in ``year``: partners during it, and any body contributing to it."""
+        start, end = financial_year_bounds(year)
+        ids = {
+            p.organisation_id
+            for p in self.partner_places
+            if (p.joined is None or p.joined <= end) and (p.left is None or p.left >= start)
+        }
+        ids |= {c.organisation_id for c in self.contributions if c.year == year}
+        return [body for body in self.bodies if body.pk in ids]
+
     def contribution_table(self):
         """Rows of (body, [amount per year], total), with per-year and overall totals."""
         years = self.years
@@ -277,7 +288,7 @@ class BudgetFigures:
 
     def year(self, year):
         contributions = {}
-        for body in self.bodies:
+        for body in self.bodies_for(year):
             for c in self.contributions:
                 if c.year == year and c.organisation_id == body.pk:
                     contributions[body] = c.amount
@@ -327,7 +338,9 @@ class BudgetFigures:
         return figures
 
     def shares_for(self, figures):
-        contributions = {body: figures.contributions.get(body, ZERO) for body in self.bodies}
+        contributions = {
+            body: figures.contributions.get(body, ZERO) for body in self.bodies_for(figures.year)
+        }
         return share_variance(
             self.budget.risk_share_rule,
             figures.variance,
@@ -377,7 +390,6 @@ def set_contribution(*, budget, organisation, year, amount, user, reason="", not
     """Set ``organisation``'s contribution to ``budget`` for ``year`` (creating it if need be)."""
     amount = _amount(amount, "Contribution amount")
     _check_partner(budget, organisation)
-    _refuse_if_closed(budget, year)
     with transaction.atomic():
         contribution = (
             Contribution.objects.select_for_update()
@@ -388,6 +400,7 @@ def set_contribution(*, budget, organisation, year, amount, user, reason="", not
             contribution = Contribution(budget=budget, organisation=organisation, year=year, amount=amount)
         elif contribution.amount == amount and (note is None or note == contribution.note):
             return contribution
+        _refuse_if_closed(budget, year)
         contribution.amount = amount
         if note is not None:
             contribution.note = note
@@ -399,13 +412,13 @@ def set_contribution(*, budget, organisation, year, amount, user, reason="", not
 def set_line_plan(*, line, year, amount, user, reason=""):
     """Set the amount planned for ``line`` in ``year``."""
     amount = _amount(amount, "Planned amount")
-    _refuse_if_closed(line.budget, year)
     with transaction.atomic():
         plan = LinePlan.objects.select_for_update().filter(line=line, year=year).first()
         if plan is None:
             plan = LinePlan(line=line, year=year, amount=amount)
         elif plan.amount == amount:
             return plan
+        _refuse_if_closed(line.budget, year)
         plan.amount = amount
         _stamp(plan, user=user, reason=reason, organisation=line.organisation)
         plan.save()
@@ -418,13 +431,13 @@ def record_monitoring(*, line, year, month, actual_to_date, forecast_outturn, us
         raise ValidationError("Month: choose a month of the financial year, April (1) to March (12).")
     actual = _amount(actual_to_date, "Actual spend to date")
     forecast = _amount(forecast_outturn, "Forecast outturn")
-    _refuse_if_closed(line.budget, year)
     with transaction.atomic():
         record = Monitoring.objects.select_for_update().filter(line=line, year=year, month=month).first()
         if record is None:
             record = Monitoring(line=line, year=year, month=month)
         elif (record.actual_to_date, record.forecast_outturn, record.note) == (actual, forecast, note):
             return record
+        _refuse_if_closed(line.budget, year)
         record.actual_to_date = actual
         record.forecast_outturn = forecast
         record.note = note

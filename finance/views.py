@@ -56,6 +56,15 @@ class LineMixin:
         return get_object_or_404(queryset, pk=self.kwargs["line"], budget__partnership=self.partnership)
 
 
+class PartnershipContextMixin:
+    """TemplateView passes the URL's ``partnership`` slug to the context: put the object back."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["partnership"] = self.partnership
+        return context
+
+
 # --- Budgets ------------------------------------------------------------------
 
 
@@ -72,7 +81,7 @@ class BudgetListView(generic.ObjectListView):
         return None
 
 
-class BudgetEditView(generic.ObjectEditView):
+class BudgetEditView(PartnershipContextMixin, generic.ObjectEditView):
     model = Budget
     form_class = BudgetForm
 
@@ -103,9 +112,9 @@ class BudgetDetailView(generic.ObjectDetailView):
         years = figures.years
         year = self.selected_year(years)
         year_figures = figures.year(year)
-        checker = permissions.permission_checker(
-            user, [*figures.contributions, *figures.lines, *figures.monitoring]
-        )
+        # One prefetching checker per model: guardian prefetches one model at a time.
+        contribution_checker = permissions.permission_checker(user, figures.contributions)
+        line_checker = permissions.permission_checker(user, figures.lines)
         finance_bodies = {
             b.pk for b in permissions.bodies_acting_for(user, self.partnership, "finance_officer")
         }
@@ -113,9 +122,9 @@ class BudgetDetailView(generic.ObjectDetailView):
         contribution_table = figures.contribution_table()
         year_contributions = [c for c in figures.contributions if c.year == year]
         for c in year_contributions:
-            c.may_change = permissions.can_change(user, c, checker)
+            c.may_change = permissions.can_change(user, c, contribution_checker)
         for row in year_figures.lines:
-            row.may_change = permissions.can_change(user, row.line, checker)
+            row.may_change = permissions.can_change(user, row.line, line_checker)
             row.may_monitor = user.is_superuser or (
                 not read_only and row.line.organisation_id in finance_bodies
             )
@@ -147,7 +156,7 @@ class BudgetDetailView(generic.ObjectDetailView):
             history_url=reverse(
                 "finance:budget_history", kwargs={"partnership": self.partnership.slug, "pk": budget.pk}
             ),
-            report_bodies=figures.bodies,
+            report_bodies=figures.bodies_for(year),
             quarters=[1, 2, 3, 4],
         )
         return context
@@ -173,7 +182,7 @@ class BudgetHistoryView(generic.ObjectHistoryView):
 # --- Figures: contributions, lines, plans, monitoring -------------------------
 
 
-class ContributionEditView(BudgetMixin, generic.ObjectEditView):
+class ContributionEditView(BudgetMixin, PartnershipContextMixin, generic.ObjectEditView):
     """Add (``budget`` in the URL) or change (``pk``) one body's contribution."""
 
     model = Contribution
@@ -220,10 +229,12 @@ class ContributionEditView(BudgetMixin, generic.ObjectEditView):
         return budget_url(self.budget)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(budget=self.budget, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["budget"] = self.budget
+        return context
 
 
-class LineEditView(BudgetMixin, generic.ObjectEditView):
+class LineEditView(BudgetMixin, PartnershipContextMixin, generic.ObjectEditView):
     model = BudgetLine
     form_class = BudgetLineForm
 
@@ -267,10 +278,12 @@ class LineFigureMixin(LineMixin):
         return budget_url(self.line.budget)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(line=self.line, budget=self.line.budget, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context.update(line=self.line, budget=self.line.budget)
+        return context
 
 
-class LinePlanEditView(LineFigureMixin, generic.ObjectEditView):
+class LinePlanEditView(LineFigureMixin, PartnershipContextMixin, generic.ObjectEditView):
     model = LinePlan
     form_class = LinePlanForm
 
@@ -301,7 +314,7 @@ class LinePlanEditView(LineFigureMixin, generic.ObjectEditView):
         obj.pk = saved.pk
 
 
-class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
+class MonitoringEditView(LineFigureMixin, PartnershipContextMixin, generic.ObjectEditView):
     model = Monitoring
     form_class = MonitoringForm
 
@@ -348,7 +361,7 @@ class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
 # --- Year end -----------------------------------------------------------------
 
 
-class YearEndView(BudgetMixin, generic.PartnershipMixin, TemplateView):
+class YearEndView(BudgetMixin, PartnershipContextMixin, generic.PartnershipMixin, TemplateView):
     """Close (or reopen) one financial year of a budget."""
 
     template_name = "finance/year_close.html"
@@ -431,7 +444,9 @@ class BudgetReportView(BudgetMixin, generic.PartnershipMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         budget = self.budget
         figures = services.BudgetFigures(budget)
-        organisation = next((b for b in figures.bodies if b.pk == kwargs["organisation"]), None)
+        organisation = next(
+            (b for b in figures.bodies_for(kwargs["year"]) if b.pk == kwargs["organisation"]), None
+        )
         if organisation is None:
             raise Http404("That body is not a partner in this budget.")
         year = kwargs["year"]
@@ -459,7 +474,7 @@ class BudgetReportView(BudgetMixin, generic.PartnershipMixin, TemplateView):
             "figures": year_figures,
             "quarter": quarter,
             "to_month": MONTH_NAMES[quarter * 3] if quarter else "March",
-            "shares": [(body, shares.get(body)) for body in figures.bodies if body in shares],
+            "shares": [(body, shares.get(body)) for body in figures.bodies_for(year) if body in shares],
             "share_total": sum((v for v in shares.values() if v is not None), services.ZERO),
             "own_share": shares.get(organisation),
             "own_contribution": year_figures.contributions.get(organisation, services.ZERO),
@@ -517,7 +532,7 @@ class TransferListView(generic.ObjectListView):
         return None
 
 
-class TransferEditView(generic.ObjectEditView):
+class TransferEditView(PartnershipContextMixin, generic.ObjectEditView):
     model = Transfer
     form_class = TransferForm
 

@@ -1,0 +1,410 @@
+"""Demo budgets from the seed papers (shared/seeds/), loaded through finance.services.
+
+* B&NES: pooled funds hosted by the Council (Joint Working Framework 2012,
+  section on financial arrangements), the 2017 integration programme's
+  two-year cost table (Cabinet report, paragraph 3.2), and Section 256
+  transfers from the CCG to the Council.
+* Cheshire East: the learning disability pooled budget of about £66m
+  (pan-Cheshire PCT outturn for 2008/9), the Council as lead commissioner.
+* Walsall: aligned (not pooled) budgets of about £97m under the Joint
+  Commissioning Unit (£83m commissioned externally, £14m in-house), and the
+  existing pooled budgets (community equipment, learning disabilities) that
+  continue.
+
+Where a paper gives no figure the amounts are illustrative and the record
+says so. Idempotent: records are found by natural keys and saved only when
+something changed.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+
+from finance import services
+from finance.choices import BudgetKind, RiskShareRule, TransferStatus
+from finance.models import Budget, BudgetLine, Transfer, YearEnd
+
+D = Decimal
+REASON = "Demo data"
+
+#: The integration programme's costs (B&NES Cabinet, 2017, paragraph 3.2): line -> (2017/18, 2018/19).
+INTEGRATION_COSTS = {
+    "Programme Director": (D("20968"), D("37964")),
+    "Communications Support and Staff Engagement": (D("20000"), D("25200")),
+    "Admin Support": (D("5262"), D("12631")),
+    "Organisational Development": (D("5000"), D("5000")),
+    "Finance": (D("7000"), D("7000")),
+    "Legal Advice": (D("10000"), D("15000")),
+}
+
+#: key in context["agreements"] (made by agreements.demo) -> (partnership, reference, kinds to fall
+#: back on, title if finance must make a minimal one because the agreements demo has none).
+AGREEMENTS = {
+    "banes-s75-pooled": (
+        "banes",
+        "BANES-S75-POOLED",
+        ["s75_pooled_fund", "s10_children_act"],
+        "Section 75 pooled fund agreement",
+    ),
+    "banes-s256": ("banes", "BANES-S256", ["s256"], "Section 256 agreement: CCG to Council"),
+    "cheshire-ld-pool": (
+        "cheshire-east",
+        "CE-S75-LD-POOL",
+        ["s75_pooled_fund", "s31_health_act_1999"],
+        "Learning disability pooled budget agreement",
+    ),
+    "walsall-s75-jcu": (
+        "walsall",
+        "WAL-S75-JCU",
+        ["s75_lead_commissioning", "s75_pooled_fund", "s75_integrated_provision", "framework"],
+        "Joint Commissioning Unit Section 75 agreement",
+    ),
+    "walsall-ices-pool": (
+        "walsall",
+        "WAL-S75-ICES",
+        ["s75_pooled_fund"],
+        "Integrated Community Equipment Store pooled budget",
+    ),
+    # The paper names a learning disabilities pool that continues, but no agreement for it.
+    "walsall-ld-pool": ("walsall", "WAL-S75-LD-POOL", [], "Learning disabilities pooled budget agreement"),
+}
+
+
+def load(context):
+    orgs = context["organisations"]
+    partnerships = context["partnerships"]
+    agreements = {key: _agreement(context, key) for key in AGREEMENTS}
+    users = {key: _user(f"{key}-finance") for key in ("banes-council", "banes-ccg", "cheshire-east-council")}
+    users["walsall-council"] = _user("walsall-council-finance")
+    users["cheshire-pct"] = _user("cheshire-pct-finance")
+    budgets = {}
+
+    # --- B&NES --------------------------------------------------------------
+    banes = partnerships["banes"]
+    council, ccg = orgs["banes-council"], orgs["banes-ccg"]
+    bcf = _budget(
+        banes,
+        "Better Care Fund pooled budget",
+        agreement=agreements["banes-s75-pooled"],
+        kind=BudgetKind.POOLED,
+        host=council,
+        pooled_fund_manager="Director of Adult Care, Health and Housing Strategy and Commissioning (B&NES Council)",
+        risk_share_rule=RiskShareRule.PROPORTIONAL,
+        description=(
+            "The Section 75 pooled fund the Council hosts and manages for the Council and the CCG "
+            "(Joint Working Framework: pooled funds for specific purposes, hosted by the Council). "
+            "The amounts are illustrative: the papers give none."
+        ),
+    )
+    budgets["banes-bcf"] = bcf
+    for name, body, plan, actual in [
+        ("Community health and care services (Sirona)", council, D("9500000"), D("4812000")),
+        ("Reablement and hospital discharge", council, D("2400000"), D("1275500")),
+        ("Drugs and alcohol services (Responsible Authorities Group)", council, D("1100000"), D("531000")),
+        ("Disabled facilities grant", council, D("1300000"), D("598000")),
+    ]:
+        line = _line(bcf, name, body)
+        services.set_line_plan(line=line, year=2018, amount=plan, user=users["banes-council"], reason=REASON)
+        forecast = (actual * 2).quantize(D("0.01"))
+        services.record_monitoring(
+            line=line,
+            year=2018,
+            month=6,
+            actual_to_date=actual,
+            forecast_outturn=forecast,
+            user=users["banes-council"],
+            note="Illustrative figures",
+            reason=REASON,
+        )
+    services.set_contribution(
+        budget=bcf,
+        organisation=council,
+        year=2018,
+        amount=D("4600000"),
+        user=users["banes-council"],
+        reason=REASON,
+    )
+    services.set_contribution(
+        budget=bcf, organisation=ccg, year=2018, amount=D("9700000"), user=users["banes-ccg"], reason=REASON
+    )
+
+    programme = _budget(
+        banes,
+        "Integration programme 2017–19",
+        agreement=agreements["banes-s75-pooled"],
+        kind=BudgetKind.POOLED,
+        host=council,
+        pooled_fund_manager="Director of Integrated Health and Care Commissioning",
+        risk_share_rule=RiskShareRule.FIXED_SHARES,
+        description=(
+            "The two-year cost table of the Cabinet report of 2017 (paragraph 3.2), funded from the Better "
+            "Care Fund's 'strategic support' allocation. The report's 2018/19 column gives a total of "
+            "£102,979, but its lines add up to £102,795: Concordat shows the sum of the lines. The equal "
+            "split between Council and CCG, and the 2017/18 outturn, are illustrative."
+        ),
+    )
+    budgets["banes-integration"] = programme
+    services.set_risk_shares(
+        budget=programme, shares={council: D("50"), ccg: D("50")}, user=users["banes-council"], reason=REASON
+    )
+    for name, (first, second) in INTEGRATION_COSTS.items():
+        line = _line(programme, name, council)
+        if not _is_closed(programme, 2017):
+            services.set_line_plan(
+                line=line, year=2017, amount=first, user=users["banes-council"], reason=REASON
+            )
+        services.set_line_plan(
+            line=line, year=2018, amount=second, user=users["banes-council"], reason=REASON
+        )
+        if not _is_closed(programme, 2017):
+            outturn = first + (D("1250") if name == "Legal Advice" else D("0"))
+            services.record_monitoring(
+                line=line,
+                year=2017,
+                month=12,
+                actual_to_date=outturn,
+                forecast_outturn=outturn,
+                user=users["banes-council"],
+                note="Year-end outturn (illustrative)",
+                reason=REASON,
+            )
+    for year in (2017, 2018):
+        total = sum((costs[year - 2017] for costs in INTEGRATION_COSTS.values()), D("0"))
+        council_part = (total / 2).quantize(D("0.01"))
+        if not _is_closed(programme, year):
+            services.set_contribution(
+                budget=programme,
+                organisation=council,
+                year=year,
+                amount=council_part,
+                user=users["banes-council"],
+                reason=REASON,
+            )
+            services.set_contribution(
+                budget=programme,
+                organisation=ccg,
+                year=year,
+                amount=total - council_part,
+                user=users["banes-ccg"],
+                reason=REASON,
+            )
+    if not YearEnd.objects.filter(budget=programme, year=2017).exists():
+        services.close_financial_year(
+            budget=programme,
+            year=2017,
+            user=users["banes-council"],
+            note="Outturn reported to the Joint Commissioning Committee (demo)",
+        )
+
+    s256 = agreements["banes-s256"]
+    for purpose, year, amount, status, paid in [
+        (
+            "Social care services which also benefit health: reablement capacity",
+            2018,
+            D("1250000"),
+            TransferStatus.PAID,
+            datetime.date(2018, 10, 15),
+        ),
+        (
+            "Carers' breaks and support (NHS funding for carers)",
+            2018,
+            D("420000"),
+            TransferStatus.AGREED,
+            None,
+        ),
+        ("Winter pressures: additional home care", 2019, D("600000"), TransferStatus.PROPOSED, None),
+    ]:
+        _transfer(
+            s256,
+            ccg,
+            council,
+            purpose=purpose,
+            year=year,
+            amount=amount,
+            status=status,
+            payment_date=paid,
+            conditions=(
+                "The Council spends the money on the purpose stated and reports its use to the CCG "
+                "each quarter. Amount illustrative: the framework gives none."
+            ),
+            user=users["banes-ccg"],
+        )
+
+    # --- Cheshire East ------------------------------------------------------
+    cheshire = partnerships["cheshire-east"]
+    ce_council, ce_pct = orgs["cheshire-east-council"], orgs["cheshire-pct"]
+    ld_pool = _budget(
+        cheshire,
+        "Learning disability pooled budget",
+        agreement=agreements["cheshire-ld-pool"],
+        kind=BudgetKind.POOLED,
+        host=ce_council,
+        pooled_fund_manager="Lead commissioner for learning disabilities (Cheshire East Council)",
+        risk_share_rule=RiskShareRule.PROPORTIONAL,
+        description=(
+            "A pooled budget for learning disability services for some time, with the Council as lead "
+            "commissioner: about £66m (the pan-Cheshire PCT outturn figure for 2008/9). The split between "
+            "the bodies is illustrative."
+        ),
+    )
+    budgets["cheshire-ld"] = ld_pool
+    line = _line(ld_pool, "Learning disability services (pan-Cheshire)", ce_council)
+    services.set_line_plan(
+        line=line, year=2008, amount=D("66000000"), user=users["cheshire-east-council"], reason=REASON
+    )
+    services.record_monitoring(
+        line=line,
+        year=2008,
+        month=12,
+        actual_to_date=D("66000000"),
+        forecast_outturn=D("66000000"),
+        user=users["cheshire-east-council"],
+        note="Outturn 2008/9 as reported (approximately £66m)",
+        reason=REASON,
+    )
+    services.set_contribution(
+        budget=ld_pool,
+        organisation=ce_council,
+        year=2008,
+        amount=D("38500000"),
+        user=users["cheshire-east-council"],
+        reason=REASON,
+    )
+    services.set_contribution(
+        budget=ld_pool,
+        organisation=ce_pct,
+        year=2008,
+        amount=D("27500000"),
+        user=users["cheshire-pct"],
+        reason=REASON,
+    )
+
+    # --- Walsall --------------------------------------------------------------
+    walsall = partnerships["walsall"]
+    w_council = orgs["walsall-council"]
+    aligned = _budget(
+        walsall,
+        "Joint Commissioning Unit aligned budgets",
+        agreement=agreements["walsall-s75-jcu"],
+        kind=BudgetKind.ALIGNED,
+        host=None,
+        pooled_fund_manager="",
+        risk_share_rule=RiskShareRule.OWN_LINES,
+        description=(
+            "No overall pooled budget: the bodies' budgets are aligned so the JCU Manager can use them "
+            "together, and each body keeps sovereignty over its own money. The gross budget the manager "
+            "controls for the Council is about £97m: about £83m commissioned externally (residential and "
+            "nursing placements, direct payments) and about £14m of in-house provision under service "
+            "level agreements."
+        ),
+    )
+    budgets["walsall-aligned"] = aligned
+    for name, amount in [
+        ("External commissioning: residential and nursing placements, direct payments", D("83000000")),
+        ("In-house provision (service level agreements)", D("14000000")),
+    ]:
+        line = _line(aligned, name, w_council)
+        services.set_line_plan(
+            line=line, year=2009, amount=amount, user=users["walsall-council"], reason=REASON
+        )
+    services.set_contribution(
+        budget=aligned,
+        organisation=w_council,
+        year=2009,
+        amount=D("97000000"),
+        user=users["walsall-council"],
+        reason=REASON,
+    )
+    for name, key in [
+        ("Integrated Community Equipment Store (ICES) pooled budget", "walsall-ices-pool"),
+        ("Learning disabilities pooled budget", "walsall-ld-pool"),
+    ]:
+        budgets[name] = _budget(
+            walsall,
+            name,
+            agreement=agreements[key],
+            kind=BudgetKind.POOLED,
+            host=w_council,
+            pooled_fund_manager="",
+            risk_share_rule=RiskShareRule.PROPORTIONAL,
+            description=(
+                "An existing pooled budget that continues in line with its current partnership "
+                "arrangements alongside the JCU. The paper gives no figures or host; the host shown is "
+                "illustrative."
+            ),
+        )
+    context.setdefault("budgets", {}).update(budgets)
+    return budgets
+
+
+def _agreement(context, key):
+    """The agreements helper's record if it made one; else one of the right kind; else a minimal one."""
+    from agreements.choices import AgreementStatus
+    from agreements.models import Agreement
+
+    slug, reference, kinds, title = AGREEMENTS[key]
+    partnership = context["partnerships"][slug]
+    found = (context.get("agreements") or {}).get(key)
+    if found is not None:
+        return found
+    found = Agreement.objects.filter(partnership=partnership, reference=reference).first()
+    if found is not None:
+        return found
+    for kind in kinds:
+        found = Agreement.objects.filter(partnership=partnership, kind=kind).order_by("pk").first()
+        if found is not None:
+            return found
+    agreement = Agreement(
+        partnership=partnership,
+        reference=reference,
+        title=title,
+        kind=kinds[0] if kinds else "s75_pooled_fund",
+        status=AgreementStatus.IN_FORCE,
+    )
+    agreement._change_reason = REASON
+    agreement.save()
+    return agreement
+
+
+def _user(username):
+    return get_user_model().objects.filter(username=username).first()
+
+
+def _is_closed(budget, year):
+    return services.is_year_closed(budget, year)
+
+
+def _budget(partnership, name, **values):
+    budget = Budget.objects.filter(partnership=partnership, name=name).first()
+    if budget is None:
+        budget = Budget(partnership=partnership, name=name, **values)
+    elif all(getattr(budget, field) == value for field, value in values.items()):
+        return budget
+    else:
+        for field, value in values.items():
+            setattr(budget, field, value)
+    return services.save_budget(budget=budget, user=None, reason=REASON)
+
+
+def _line(budget, name, organisation):
+    line = BudgetLine.objects.filter(budget=budget, name=name).first()
+    if line is not None and line.organisation_id == organisation.pk:
+        return line
+    if line is None:
+        line = BudgetLine(budget=budget, name=name)
+    line.organisation = organisation
+    return services.save_line(line=line, user=None, reason=REASON)
+
+
+def _transfer(agreement, source, recipient, *, purpose, user, **values):
+    transfer = Transfer.objects.filter(agreement=agreement, purpose=purpose).first()
+    values.update(from_organisation=source, to_organisation=recipient)
+    if transfer is None:
+        transfer = Transfer(agreement=agreement, purpose=purpose, **values)
+    elif all(getattr(transfer, field) == value for field, value in values.items()):
+        return transfer
+    else:
+        for field, value in values.items():
+            setattr(transfer, field, value)
+    return services.save_transfer(transfer=transfer, user=user, reason=REASON)

@@ -1,0 +1,73 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from finance.models import BudgetLine, LinePlan, Monitoring
+from partnership.choices import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def page_url(budget, year=2018):
+    return reverse(
+        "finance:budget_detail", kwargs={"partnership": budget.partnership.slug, "pk": budget.pk}
+    ) + (f"?year={year}")
+
+
+def test_budget_page_shows_contributions_lines_and_computed_totals(client, world, pool):
+    Monitoring.objects.create(
+        line=pool.council_line,
+        year=2018,
+        month=6,
+        actual_to_date=Decimal("310000"),
+        forecast_outturn=Decimal("650000"),
+    )
+    client.force_login(world.user("nhs", Role.OFFICER))
+    response = client.get(page_url(pool.budget))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "£600,000.00" in html and "£400,000.00" in html
+    assert "£1,000,000.00" in html  # total contributions, computed
+    assert "£1,050,000.00" in html  # forecast outturn: 650,000 + 400,000 (as planned)
+    assert "£50,000.00" in html  # variance
+    assert "to end of September" in html
+
+
+def test_budget_page_charts_are_svg_with_text_alternatives(client, world, pool):
+    client.force_login(world.user("council", Role.OFFICER))
+    html = client.get(page_url(pool.budget)).content.decode()
+    assert html.count("<svg") == 2
+    assert '<title id="contrib-title">Contributions by body, 2018/19</title>' in html
+    assert '<desc id="contrib-desc">Total contributions £1,000,000' in html
+    assert '<title id="spend-title">Spend against budget by month, 2018/19</title>' in html
+    assert "Spend by month as a table" in html
+    assert "<script" not in html.split("<main", 1)[1].split("</main>")[0]
+
+
+def _add_lines(pool, world, count):
+    council = world.bodies["council"]
+    for i in range(count):
+        line = BudgetLine.objects.create(budget=pool.budget, organisation=council, name=f"Extra line {i:04d}")
+        LinePlan.objects.create(line=line, year=2018, amount=Decimal("1000"))
+        for month in (1, 2, 3):
+            Monitoring.objects.create(
+                line=line,
+                year=2018,
+                month=month,
+                actual_to_date=Decimal(100 * month),
+                forecast_outturn=Decimal("1000"),
+            )
+
+
+@pytest.mark.parametrize("count", [5, 200])
+def test_budget_page_query_count_does_not_grow_with_lines(
+    client, world, pool, count, django_assert_max_num_queries
+):
+    _add_lines(pool, world, count)
+    user = world.user("council", Role.FINANCE_OFFICER)
+    client.force_login(user)
+    with django_assert_max_num_queries(30):
+        response = client.get(page_url(pool.budget))
+    assert response.status_code == 200
+    assert response.content.decode().count("Extra line") >= count
