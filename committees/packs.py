@@ -277,17 +277,21 @@ def get_status(meeting, kind, print_hash=None):
     return status
 
 
-def request_build(meeting, kind):
+def request_build(meeting, kind, *, retry_failed=True):
     """Queue a build of the paper unless it is ready or already being built.
 
     The task is sent after the current transaction commits; with Celery eager
-    (the embedded default) it runs then and there.
+    (the embedded default) it runs then and there. Anonymous requests pass
+    ``retry_failed=False`` so a paper that fails is not rebuilt on every visit.
     """
     from committees.tasks import build_paper
 
     print_hash = fingerprint(meeting, kind)
     status = get_status(meeting, kind, print_hash)
     if status["state"] in (READY, QUEUED, BUILDING):
+        return status
+    recently = timezone.now().timestamp() - status.get("at", 0) < BUILD_TIMEOUT
+    if status["state"] == FAILED and recently and not retry_failed:
         return status
     set_status(meeting.pk, kind.code, print_hash, QUEUED)
     meeting_id = meeting.pk

@@ -85,7 +85,7 @@ class PublicPaperView(View):
         meeting, kind, decision = self.get_paper()
         data = packs.read_paper(meeting, kind)
         if data is None:
-            status = packs.request_build(meeting, kind)
+            status = packs.request_build(meeting, kind, retry_failed=False)
             data = packs.read_paper(meeting, kind)  # built already when Celery runs eagerly
             if data is None:
                 return self.preparing(request, meeting, kind, decision, status)

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -363,3 +364,17 @@ def test_papers_panel_shows_progress_and_download(papers, eager_celery):
     assert "Building… 3 of 6" in html
     assert 'http-equiv="refresh"' in html
     assert paper_url("paper_download", papers, minutes.code) in html
+
+
+@pytest.mark.django_db
+def test_failed_build_is_retried_on_request_but_not_by_anonymous_visits(papers, monkeypatch):
+    from committees import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.build_paper, "delay", lambda *args: sent.append(args))
+    meeting = packs.load_meeting(papers.meeting.pk)
+    kind = packs.paper_kind(packs.PUBLIC_PACK)
+    packs.set_status(meeting.pk, kind.code, packs.fingerprint(meeting, kind), packs.FAILED, error="boom")
+    with transaction.atomic():
+        assert packs.request_build(meeting, kind, retry_failed=False)["state"] == packs.FAILED
+        assert packs.request_build(meeting, kind)["state"] == packs.QUEUED
