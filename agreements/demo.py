@@ -567,7 +567,7 @@ def load(context):
                 name, position, relied_on = signature
                 party_values.update(
                     signatory_name=name,
-                    signatory_position=position,
+                    signatory_position="" if position == name else position,
                     relied_on=relied_on,
                     signed_on=spec.get("start_date"),
                 )

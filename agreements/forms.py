@@ -28,6 +28,7 @@ class AgreementForm(TrackedModelForm):
             "kind",
             "parent",
             "host_body",
+            "governing_committee",
             "start_date",
             "end_date",
             "review_frequency_months",
@@ -42,6 +43,8 @@ class AgreementForm(TrackedModelForm):
         self.partnership = partnership
         bodies = Organisation.objects.filter(partner_places__partnership=partnership).order_by("name")
         self.fields["host_body"].queryset = bodies
+        committees = self.fields["governing_committee"]
+        committees.queryset = committees.queryset.filter(partnership=partnership)
         parents = Agreement.objects.filter(partnership=partnership)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)

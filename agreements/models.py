@@ -60,6 +60,14 @@ class Agreement(TrackedModel):
         related_name="hosted_agreements",
         help_text="The host or lead body (for a pooled fund, the body that hosts it).",
     )
+    governing_committee = models.ForeignKey(
+        "committees.Committee",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="governed_agreements",
+        help_text="The board or committee that oversees the agreement.",
+    )
     parent = models.ForeignKey(
         "self",
         null=True,

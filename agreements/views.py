@@ -99,7 +99,9 @@ class AgreementDetailView(generic.ObjectDetailView):
     template_name = "agreements/agreement_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("partnership", "host_body", "parent")
+        return (
+            super().get_queryset().select_related("partnership", "host_body", "parent", "governing_committee")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
