@@ -27,11 +27,10 @@ class MoneyField(forms.Field):
     def __init__(self, *, allow_negative=False, **kwargs):
         self.allow_negative = allow_negative
         super().__init__(**kwargs)
-
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"})
-        return attrs
+        # GovukFormMixin adds "govuk-input" to this.
+        self.widget.attrs.update(
+            {"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}
+        )
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -52,10 +51,9 @@ class FinancialYearField(forms.Field):
 
     widget = forms.TextInput
 
-    def widget_attrs(self, widget):
-        attrs = super().widget_attrs(widget)
-        attrs.update({"class": "govuk-input--width-5", "spellcheck": "false"})
-        return attrs
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"class": "govuk-input--width-5", "spellcheck": "false"})
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -123,6 +121,7 @@ class BudgetForm(TrackedModelForm):
                 decimal_places=2,
                 initial=current.get(body.pk),
                 help_text="Only for the fixed-shares rule. The shares must add up to 100%.",
+                widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.01"}),
             )
         self.fields["change_reason"] = self.fields.pop("change_reason")
 
@@ -274,7 +273,7 @@ class TransferForm(TrackedModelForm):
 
 class CloseYearForm(Form):
     note = forms.CharField(
-        label="Note for the record (optional)",
+        label="Note for the record",
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),

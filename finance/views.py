@@ -210,6 +210,12 @@ class ContributionEditView(BudgetMixin, PartnershipContextMixin, generic.ObjectE
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "partnership": self.partnership, "user": self.request.user}
 
+    def get_form(self):
+        form = super().get_form()
+        if not self.object.pk and not form.is_bound and self.request.GET.get("year", "").isdigit():
+            form.initial.setdefault("year", int(self.request.GET["year"]))
+        return form
+
     def save_object(self, form, obj):
         saved = services.set_contribution(
             budget=self.budget,

@@ -1,0 +1,174 @@
+"""Creating budgets (with their risk-share rule), S256 transfers, and the app's hooks."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from finance import services
+from finance.models import Budget, RiskShare, Transfer
+from partnership.choices import Role
+from tests.finance.factories import AgreementFactory, TransferFactory
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+def test_officer_creates_a_pooled_budget_with_fixed_shares(client, world):
+    agreement = AgreementFactory(partnership=world.ours, reference="S75-POOL")
+    client.force_login(world.user("council", Role.OFFICER))
+    council, nhs = world.bodies["council"], world.bodies["nhs"]
+    data = {
+        "name": "Learning disability pool",
+        "agreement": agreement.pk,
+        "kind": "pooled",
+        "host": council.pk,
+        "pooled_fund_manager": "Head of Commissioning",
+        "risk_share_rule": "fixed_shares",
+        f"share_{council.pk}": "60",
+        f"share_{nhs.pk}": "30",
+    }
+    url = reverse("finance:budget_add", kwargs={"partnership": "ours"})
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "the shares add up to 90%, not 100%" in response.content.decode()
+    data[f"share_{nhs.pk}"] = "40"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    budget = Budget.objects.get(name="Learning disability pool")
+    assert {rs.organisation: rs.percentage for rs in RiskShare.objects.filter(budget=budget)} == {
+        council: D("60.00"),
+        nhs: D("40.00"),
+    }
+
+
+def test_a_pooled_budget_needs_a_host_and_a_section_75_agreement(client, world):
+    s256 = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-X")
+    client.force_login(world.user("council", Role.OFFICER))
+    response = client.post(
+        reverse("finance:budget_add", kwargs={"partnership": "ours"}),
+        {"name": "Pool", "agreement": s256.pk, "kind": "pooled", "risk_share_rule": "proportional"},
+    )
+    html = response.content.decode()
+    assert "Host body: a pooled budget needs a host body." in html
+    assert "Agreement: a pooled budget must rest on a Section 75 agreement" in html
+    assert not Budget.objects.exists()
+
+
+def test_an_auditor_cannot_create_a_budget(client, world):
+    client.force_login(world.user("council", Role.AUDITOR))
+    assert client.get(reverse("finance:budget_add", kwargs={"partnership": "ours"})).status_code == 403
+
+
+def test_budget_list_is_per_partnership(client, world, pool, their_budget):
+    client.force_login(world.user("council", Role.OFFICER))
+    html = client.get(reverse("finance:budget_list", kwargs={"partnership": "ours"})).content.decode()
+    assert "Better Care Fund pool" in html and "Their pool" not in html
+    assert client.get(reverse("finance:budget_list", kwargs={"partnership": "theirs"})).status_code == 404
+
+
+def _transfer_data(world, agreement, **overrides):
+    data = {
+        "agreement": agreement.pk,
+        "from_organisation": world.bodies["nhs"].pk,
+        "to_organisation": world.bodies["council"].pk,
+        "purpose": "Social care which benefits health",
+        "conditions": "Quarterly report of spend",
+        "year": "2018/19",
+        "amount": "£250,000.00",
+        "status": "proposed",
+        "payment_date": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_nhs_finance_officer_records_a_transfer_to_the_council(client, world):
+    agreement = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-1")
+    client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
+    url = reverse("finance:transfer_add", kwargs={"partnership": "ours"})
+    response = client.post(url, _transfer_data(world, agreement, status="paid"))
+    assert "Payment date: enter the date it was paid (the status is paid)." in response.content.decode()
+    response = client.post(url, _transfer_data(world, agreement, status="paid", payment_date="2018-11-30"))
+    assert response.status_code == 302
+    transfer = Transfer.objects.get()
+    assert transfer.amount == D("250000.00") and transfer.payment_date == datetime.date(2018, 11, 30)
+    listing = client.get(reverse("finance:transfer_list", kwargs={"partnership": "ours"})).content.decode()
+    assert "£250,000.00" in listing and "2018/19" in listing
+
+
+def test_transfer_must_be_under_a_s256_agreement_from_nhs_to_council(world):
+    s75 = AgreementFactory(partnership=world.ours, reference="S75-1")
+    transfer = Transfer(
+        agreement=s75,
+        from_organisation=world.bodies["council"],
+        to_organisation=world.bodies["nhs"],
+        purpose="Backwards",
+        year=2018,
+        amount=D("1"),
+    )
+    with pytest.raises(ValidationError) as error:
+        services.save_transfer(transfer=transfer, user=world.user("council", Role.FINANCE_OFFICER))
+    messages = error.value.message_dict
+    assert messages["agreement"] == ["Agreement: a transfer must be made under a Section 256 agreement."]
+    assert messages["from_organisation"] == ["From: a Section 256 transfer is paid by an NHS body."]
+    assert messages["to_organisation"] == ["To: a Section 256 transfer is paid to a council."]
+
+
+def test_council_cannot_record_a_transfer_as_if_from_the_nhs_body(client, world):
+    agreement = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-2")
+    client.force_login(world.user("council", Role.FINANCE_OFFICER))
+    response = client.post(
+        reverse("finance:transfer_add", kwargs={"partnership": "ours"}), _transfer_data(world, agreement)
+    )
+    assert response.status_code in (200, 403)
+    assert not Transfer.objects.exists()
+
+
+def test_only_the_paying_body_changes_a_transfer(client, world):
+    transfer = TransferFactory(
+        agreement=AgreementFactory(partnership=world.ours, kind="s256", reference="S256-3"),
+        from_organisation=world.bodies["nhs"],
+        to_organisation=world.bodies["council"],
+    )
+    edit = reverse("finance:transfer_edit", kwargs={"partnership": "ours", "pk": transfer.pk})
+    client.force_login(world.user("council", Role.FINANCE_OFFICER))
+    assert client.get(edit).status_code == 403
+    client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
+    assert client.get(edit).status_code == 200
+    client.force_login(world.user("other", Role.FINANCE_OFFICER))
+    assert client.get(edit).status_code == 404
+
+
+def test_partnership_page_links_to_budgets_and_transfers(client, world):
+    client.force_login(world.user("council", Role.OFFICER))
+    html = client.get(reverse("partnership_detail", kwargs={"partnership": "ours"})).content.decode()
+    assert reverse("finance:budget_list", kwargs={"partnership": "ours"}) in html
+    assert reverse("finance:transfer_list", kwargs={"partnership": "ours"}) in html
+
+
+def test_attention_items_missing_monitoring_and_unclosed_year(world, pool):
+    config = apps.get_app_config("finance")
+    today = datetime.date(2019, 5, 10)  # last month is April 2019, month 1 of 2019/20
+    user = world.user("nhs", Role.FINANCE_OFFICER)
+    services.set_contribution(
+        budget=pool.budget, organisation=world.bodies["nhs"], year=2019, amount=D("1"), user=user
+    )
+    items = config.attention_items(user, today=today)
+    texts = [item["text"] for item in items]
+    assert any("monitoring for April 2019/20 not entered for 1 line" in t for t in texts)
+    # Closing is for the host (the Council), so the ICB is not asked to close 2018/19...
+    assert not any("not closed" in t for t in texts)
+    council_texts = [
+        i["text"] for i in config.attention_items(world.user("council", Role.FINANCE_OFFICER), today=today)
+    ]
+    assert "Better Care Fund pool: year end 2018/19 not closed" in council_texts
+    # ...and entering April's monitoring clears the ICB's item.
+    services.record_monitoring(
+        line=pool.nhs_line, year=2019, month=1, actual_to_date=D("0"), forecast_outturn=D("0"), user=user
+    )
+    assert not config.attention_items(user, today=today)
+    assert config.attention_items(world.user("nhs", Role.AUDITOR), today=today) == []
