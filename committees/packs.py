@@ -59,7 +59,7 @@ from partnership.pdf import render_pdf, render_pdf_cached
 logger = logging.getLogger(__name__)
 
 #: Bump when a template or the assembly changes, so stored papers are rebuilt.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 
 PUBLIC_PACK = "public-pack"
 MEMBERS_PACK = "members-pack"
