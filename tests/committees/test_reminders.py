@@ -1,0 +1,71 @@
+"""The meeting cycle on the home page and in reminders: secretaries and action owners."""
+
+import datetime
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+
+from committees.choices import ActionStatus
+from partnership.choices import Role
+from partnership.models import Reminder
+from tests.committees.factories import CommitteeFactory, MeetingFactory
+
+
+def meeting_in(world, days):
+    committee = CommitteeFactory(partnership=world.ours, name=f"Board in {days} days")
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return MeetingFactory(
+        committee=committee,
+        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 0))),
+    )
+
+
+def config():
+    return apps.get_app_config("committees")
+
+
+@pytest.mark.django_db
+def test_secretaries_see_papers_and_agenda_deadlines(world):
+    meeting = meeting_in(world, 12)
+    items = config().attention_items(world.user("nhs", Role.COMMITTEE_SECRETARY))
+    texts = [item["text"] for item in items]
+    assert any(text.startswith("Agenda to publish") for text in texts)
+    agenda = next(item for item in items if item["text"].startswith("Agenda to publish"))
+    assert agenda["due"] == meeting.agenda_publication_due
+    assert agenda["url"] == meeting.get_absolute_url()
+    # Nobody else is asked to publish it, and outsiders see nothing.
+    assert config().attention_items(world.user("nhs", Role.OFFICER)) == []
+    assert config().attention_items(world.user("other", Role.COMMITTEE_SECRETARY)) == []
+
+
+@pytest.mark.django_db
+def test_action_owner_sees_their_actions_due(world, board):
+    board.action.due = timezone.localdate() - datetime.timedelta(days=1)
+    board.action.save()
+    items = config().attention_items(world.user("council", Role.OFFICER))
+    assert [item["overdue"] for item in items] == [True]
+    board.action.status = ActionStatus.DONE
+    board.action.save()
+    assert config().attention_items(world.user("council", Role.OFFICER)) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sweep_queues_each_reminder_once(world, board, mailoutbox):
+    meeting_in(world, 10)
+    board.action.due = timezone.localdate() + datetime.timedelta(days=3)
+    board.action.save()
+    sent = config().sweep_reminders()
+    # Both bodies' secretaries for the agenda deadline (and papers if in view), the action owner once.
+    secretaries = {
+        world.user("council", Role.COMMITTEE_SECRETARY),
+        world.user("nhs", Role.COMMITTEE_SECRETARY),
+    }
+    assert {r.recipient for r in Reminder.objects.filter(key__startswith="committees:agenda")} == secretaries
+    assert Reminder.objects.filter(key__startswith="committees:action").get().recipient == world.user(
+        "council", Role.OFFICER
+    )
+    assert sent == Reminder.objects.count()
+    assert not Reminder.objects.filter(recipient=world.user("other", Role.COMMITTEE_SECRETARY)).exists()
+    assert config().sweep_reminders() == 0
+    assert len(mailoutbox) == sent
