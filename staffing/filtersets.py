@@ -1,5 +1,4 @@
 import django_filters
-from django import forms
 
 from partnership import permissions
 from partnership.forms import Form
@@ -32,21 +31,15 @@ class PostFilterSet(django_filters.FilterSet):
         empty_label="Any body",
         distinct=True,
     )
-    vacant = django_filters.TypedChoiceFilter(
-        choices=YES_NO,
-        coerce=lambda value: value == "true",
-        empty_label="Either",
-        widget=forms.Select,
-    )
-    jointly_managed = django_filters.TypedChoiceFilter(
-        label="Jointly managed",
-        choices=YES_NO,
-        coerce=lambda value: value == "true",
-        empty_label="Either",
-        widget=forms.Select,
+    vacant = django_filters.ChoiceFilter(choices=YES_NO, empty_label="Either", method="filter_yes_no")
+    jointly_managed = django_filters.ChoiceFilter(
+        label="Jointly managed", choices=YES_NO, empty_label="Either", method="filter_yes_no"
     )
 
     class Meta:
         model = Post
         fields = ["title", "employer", "share_body", "vacant", "jointly_managed"]
         form = Form
+
+    def filter_yes_no(self, queryset, name, value):
+        return queryset.filter(**{name: value == "true"})

@@ -16,11 +16,21 @@ def _shares_prefetch():
     return Prefetch("shares", queryset=PostShare.objects.select_related("organisation"))
 
 
+#: How many past financial years the year picker offers when no post is older.
+YEARS_BACK = 6
+
+
 def _chosen_year(request, partnership):
-    """The financial year asked for in ``?year=``, else the current one; and the form to change it."""
+    """The financial year asked for in ``?year=``, else the current one; and the form to change it.
+
+    The picker offers every year from the oldest post's establishment (or
+    ``YEARS_BACK`` years ago) to next year.
+    """
     current = services.default_year()
     first = Post.objects.filter(partnership=partnership).aggregate(first=Min("start_date"))["first"]
-    first_year = min(services.default_year(first), current) if first else current
+    first_year = current - YEARS_BACK
+    if first is not None:
+        first_year = min(services.default_year(first), first_year)
     years = list(range(current + 1, first_year - 1, -1))
     form = YearForm(request.GET or None, years=years, initial={"year": current})
     year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else current
@@ -109,6 +119,12 @@ class PostEditView(PostMixin, generic.ObjectEditView):
             return self.object.get_absolute_url()
         return reverse("staffing:list", kwargs={"partnership": self.partnership.slug})
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # TemplateView puts the URL's slug in the context as "partnership": use the object.
+        context["partnership"] = self.partnership
+        return context
+
     def save_object(self, form, obj):
         services.save_post(
             post=obj,
@@ -119,6 +135,11 @@ class PostEditView(PostMixin, generic.ObjectEditView):
 
 
 class PostDeleteView(PostMixin, generic.ObjectDeleteView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["partnership"] = self.partnership
+        return context
+
     def get_success_url(self):
         return reverse("staffing:list", kwargs={"partnership": self.partnership.slug})
 
@@ -133,6 +154,7 @@ class RechargeView(generic.PartnershipMixin, TemplateView):
         year, year_form = _chosen_year(self.request, self.partnership)
         statement = services.recharge_statement(partnership=self.partnership, year=year)
         context.update(
+            partnership=self.partnership,  # not the URL's slug, which TemplateView passes in
             statement=statement,
             year=year,
             year_form=year_form,

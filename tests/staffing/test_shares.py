@@ -96,18 +96,14 @@ def test_save_post_writes_post_and_shares_with_history(world):
     )
     assert post.history.count() == 1
     assert PostShare.history.filter(post_id=post.pk).count() == 4
-    services.save_post(
-        post=post, shares=shares(world, council="70", nhs="30"), user=officer, reason="Again"
-    )
+    services.save_post(post=post, shares=shares(world, council="70", nhs="30"), user=officer, reason="Again")
     assert post.history.count() == 1
     assert PostShare.history.filter(post_id=post.pk).count() == 4
 
 
 def test_removing_a_body_deletes_its_share(world):
     officer = world.user("council", Role.OFFICER)
-    post = Post(
-        partnership=world.ours, employer=world.bodies["council"], title="Lead", annual_cost=1000
-    )
+    post = Post(partnership=world.ours, employer=world.bodies["council"], title="Lead", annual_cost=1000)
     services.save_post(post=post, shares=shares(world, council="50", nhs="50"), user=officer)
     services.save_post(post=post, shares=shares(world, council="100"), user=officer)
     assert list(post.shares.values_list("organisation__name", "share_percent")) == [
