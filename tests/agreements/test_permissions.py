@@ -188,3 +188,52 @@ def test_agreement_in_another_partnership_is_404_even_with_a_known_id(client, wo
         == 404
     )
     assert client.get(url("detail", theirs)).status_code == 404
+
+
+@pytest.fixture
+def pending_variation(world, agreement):
+    from agreements import services
+    from agreements.models import Agreement
+    from tests.agreements.factories import VariationFactory
+
+    Agreement.objects.filter(pk=agreement.pk).update(status="in_force")
+    agreement.refresh_from_db()
+    variation = VariationFactory(agreement=agreement, number=1)
+    services.submit_variation(variation=variation, user=world.user("council", Role.OFFICER))
+    return variation
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+def test_approving_a_variation_for_own_body_only(client, world, pending_variation, body, role):
+    approval = pending_variation.approvals.get(organisation=world.bodies["council"])
+    client.force_login(world.user(body, role))
+    approve = reverse(
+        "agreements:variation_approve",
+        kwargs={"partnership": "ours", "agreement": pending_variation.agreement_id, "pk": approval.pk},
+    )
+    if body not in INSIDE:
+        expected = 404
+    elif body == "council" and role == Role.SIGNATORY:
+        expected = 200
+    else:
+        expected = 403
+    assert client.get(approve).status_code == expected
+    response = client.post(
+        approve,
+        {"approver_name": "A", "approved_on": datetime.date.today().isoformat(), "relied_on": "Board"},
+    )
+    approval.refresh_from_db()
+    assert response.status_code == (302 if expected == 200 else expected)
+    assert approval.is_approved == (expected == 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("body", ["council", "nhs", "other"])
+def test_proposing_a_variation_needs_a_party_officer(client, world, pending_variation, body, role):
+    client.force_login(world.user(body, role))
+    add = reverse(
+        "agreements:variation_add",
+        kwargs={"partnership": "ours", "agreement": pending_variation.agreement_id},
+    )
+    assert client.get(add).status_code == expected_edit(body, role)
