@@ -348,9 +348,13 @@ class MeetingDetailView(generic.ObjectDetailView):
                 if d.agenda_item_id not in hidden_ids
             ],
             decisions=decisions,
-            actions=list(
-                meeting.actions.select_related("organisation", "decision", "meeting__committee__partnership")
-            ),
+            actions=[
+                action
+                for action in meeting.actions.select_related(
+                    "organisation", "decision", "meeting__committee__partnership"
+                )
+                if action.decision is None or action.decision.agenda_item_id not in hidden_ids
+            ],
             can_run=can_run,
             can_change=can_run,
             today=timezone.localdate(),
