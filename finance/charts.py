@@ -31,7 +31,7 @@ def contributions_chart(figures, *, width=640):
     """Horizontal bars: each body's contribution in one year."""
     items = [(body, amount) for body, amount in figures.contributions.items()]
     label_width, bar_height, gap, top_pad = 190, 26, 12, 10
-    plot_width = width - label_width - 130
+    plot_width = width - label_width - 175
     top = _scale(max((a for _, a in items), default=0))
     total = figures.total_contributions
     bars = []

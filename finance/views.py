@@ -4,6 +4,7 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -529,6 +530,15 @@ class TransferListView(generic.ObjectListView):
     table_class = TransferTable
     filterset_class = TransferFilterSet
     title = "Section 256 transfers"
+    template_name = "finance/transfer_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = context["filter"].qs
+        context["transfer_total"] = rows.aggregate(total=Sum("amount"))["total"] or services.ZERO
+        context["transfer_count"] = rows.count()
+        context["create_label"] = "Record a transfer"
+        return context
 
     def get_create_url(self):
         if permissions.can_create(

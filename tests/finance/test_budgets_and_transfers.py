@@ -98,6 +98,13 @@ def test_nhs_finance_officer_records_a_transfer_to_the_council(client, world):
     assert transfer.amount == D("250000.00") and transfer.payment_date == datetime.date(2018, 11, 30)
     listing = client.get(reverse("finance:transfer_list", kwargs={"partnership": "ours"})).content.decode()
     assert "£250,000.00" in listing and "2018/19" in listing
+    TransferFactory(
+        agreement=agreement, from_organisation=world.bodies["nhs"], to_organisation=world.bodies["council"]
+    )
+    listing = client.get(reverse("finance:transfer_list", kwargs={"partnership": "ours"})).content.decode()
+    assert "Total of the 2 transfers shown: £500,000.00" in listing
+    listing = client.get(reverse("finance:transfer_list", kwargs={"partnership": "ours"}) + "?status=paid")
+    assert "Total of the 1 transfer shown: £250,000.00" in listing.content.decode()
 
 
 def test_transfer_must_be_under_a_s256_agreement_from_nhs_to_council(world):
