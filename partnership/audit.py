@@ -23,7 +23,9 @@ reports them), and ``verify_audit_chain --record-missing`` appends them.
 import datetime
 import decimal
 import hashlib
+import html
 import json
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -34,6 +36,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.html import strip_tags
 
 from partnership import history
 from partnership.models import AuditAction, AuditChainHead, AuditEntry, Organisation
@@ -454,12 +459,24 @@ def _displayed(states, cutoff):
     names = _names_as_of(wanted, cutoff)
     for state in states:
         state.fields = [
-            (
-                str(f.verbose_name).capitalize(),
-                history._display(f, getattr(state.row, f.attname), names),
-            )
+            (str(f.verbose_name).capitalize(), display_value(f, getattr(state.row, f.attname), names))
             for f in history.tracked_fields(state.model)
         ]
+
+
+def display_value(model_field, value, names):
+    """A stored value as a person reads it: choices by label, records by name, dates in
+    words, formatted text as plain text."""
+    if value in (None, "") or model_field.choices or isinstance(model_field, models.ForeignKey):
+        return history._display(model_field, value, names)
+    if isinstance(value, datetime.datetime):
+        return date_format(timezone.localtime(value), "j F Y H:i")
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    if isinstance(model_field, models.TextField) and "<" in value:
+        text = re.sub(r"</(p|li|h\d)>|<br\s*/?>", "\n", value)
+        return html.unescape(strip_tags(text)).strip()
+    return history._display(model_field, value, names)
 
 
 #: Children deleted this long before their parent count as deleted with it.
