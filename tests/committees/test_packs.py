@@ -378,3 +378,35 @@ def test_failed_build_is_retried_on_request_but_not_by_anonymous_visits(papers, 
     with transaction.atomic():
         assert packs.request_build(meeting, kind, retry_failed=False)["state"] == packs.FAILED
         assert packs.request_build(meeting, kind)["state"] == packs.QUEUED
+
+
+@pytest.mark.django_db
+def test_landscape_appendix_is_numbered_too(papers):
+    from django.core.files.base import ContentFile
+
+    from committees.models import ReportAppendix
+    from partnership.pdf import html_to_pdf
+
+    landscape = html_to_pdf(
+        "<html lang='en-GB'><head><style>@page { size: A4 landscape; }</style></head>"
+        "<body><h1>Wide budget table</h1></body></html>"
+    )
+    appendix = ReportAppendix(report=papers.open_report, title="Budget", order=2)
+    appendix.file.save("wide.pdf", ContentFile(landscape), save=False)
+    appendix.save()
+    reader, _ = read(build(papers.meeting, packs.PUBLIC_PACK))
+    wide = next(page for page in reader.pages if "Wide budget table" in page.extract_text())
+    assert wide.mediabox.width > wide.mediabox.height
+    assert f"of {len(reader.pages)}" in wide.extract_text()
+    titles = [title for title, _ in outline(reader)]
+    assert "  Appendix B: Budget" in titles
+
+
+@pytest.mark.django_db
+def test_exempt_report_on_an_open_item_is_left_out_of_the_public_pack(papers):
+    papers.exempt_item.exempt = False
+    papers.exempt_item.exempt_paragraph = None
+    papers.exempt_item.save()  # the report itself is still exempt
+    _, text = read(build(papers.meeting, packs.PUBLIC_PACK))
+    assert "EXEMPTZEBRA" not in text
+    assert "not included in the public pack" in text
