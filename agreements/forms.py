@@ -94,6 +94,10 @@ class PartyForm(Form):
         )
 
 
+class PartyRoleForm(Form):
+    role = forms.ChoiceField(choices=PartyRole.choices)
+
+
 class SignForm(Form):
     """A party's sign-off. The body signing comes from the URL's party, never from the form."""
 

@@ -18,6 +18,11 @@ urlpatterns = [
         views.PartyRemoveView.as_view(),
         name="party_remove",
     ),
+    path(
+        "<int:pk>/parties/<int:party>/role/",
+        views.PartyRoleView.as_view(),
+        name="party_role",
+    ),
     path("<int:pk>/parties/<int:party>/sign/", views.SignView.as_view(), name="sign"),
     path("<int:agreement>/schedules/add/", views.ScheduleEditView.as_view(), name="schedule_add"),
     path(

@@ -10,11 +10,13 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView, View
 
 from agreements import services
+from agreements.choices import PartyRole
 from agreements.filtersets import AgreementFilterSet
 from agreements.forms import (
     AgreementForm,
     ApprovalForm,
     PartyForm,
+    PartyRoleForm,
     ReviewForm,
     ScheduleForm,
     SignForm,
@@ -131,6 +133,7 @@ class AgreementDetailView(generic.ObjectDetailView):
                     and not approval.is_approved
                     and services.may_approve(user, approval, approval_checker)
                 )
+        schedules = list(agreement.schedules.all())
         can_manage = services.can_manage(user, agreement)
         editable = services.is_editable(agreement)
         context.update(
@@ -147,7 +150,9 @@ class AgreementDetailView(generic.ObjectDetailView):
                 (agreement._meta.get_field(name).verbose_name, as_html(getattr(agreement, name)))
                 for name in Agreement.SECTION_FIELDS
             ],
-            schedules=agreement.schedules.all(),
+            schedules=schedules,
+            schedules_agreed=sum(1 for s in schedules if s.status == "agreed"),
+            party_roles=PartyRole.choices,
             variations=variations,
             reviews=agreement.reviews.all(),
             sub_agreements=agreement.sub_agreements.all(),
@@ -314,6 +319,27 @@ class PartyMixin(AgreementMixin):
             self.agreement.parties.select_related("organisation", "agreement__partnership"),
             pk=self.kwargs["party"],
         )
+
+
+class PartyRoleView(PartyMixin, AgreementActionView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        permissions.require(
+            services.can_manage(request.user, self.agreement),
+            "You may not change the parties to this agreement.",
+        )
+        form = PartyRoleForm(request.POST)
+        if not form.is_valid():
+            return self.refuse(ValidationError("Choose a role from the list."))
+        try:
+            party = services.change_party_role(
+                party=self.party, role=form.cleaned_data["role"], user=request.user
+            )
+        except ValidationError as error:
+            return self.refuse(error)
+        messages.success(request, f"{party.organisation} is now {party.get_role_display().lower()}.")
+        return self.redirect()
 
 
 class PartyRemoveView(PartyMixin, AgreementActionView):

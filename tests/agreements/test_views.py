@@ -314,3 +314,23 @@ def test_pdf_has_parties_sections_schedules_and_signature_blocks(client, world, 
     flat = str(reader.outline)
     assert "Schedules" in flat and "Signatures" in flat and "Parties" in flat
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged for accessibility
+
+
+def test_party_role_changed_by_a_party_officer_only(client, world, agreement):
+    party = agreement.parties.get(organisation=world.bodies["nhs"])
+    role_url = url("party_role", agreement, party=party.pk)
+    client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
+    assert client.post(role_url, {"role": "contributor"}).status_code == 403
+    client.force_login(world.user("council", Role.OFFICER))
+    assert client.post(role_url, {"role": "contributor"}).status_code == 302
+    party.refresh_from_db()
+    assert party.role == "contributor"
+
+
+def test_detail_page_tracks_schedules_to_completion(client, world, agreement):
+    ScheduleFactory(agreement=agreement, number=1, status="agreed")
+    ScheduleFactory(agreement=agreement, number=2)
+    client.force_login(world.user("nhs", Role.AUDITOR))
+    page = client.get(url("detail", agreement)).content.decode()
+    assert "1 of 2 schedules agreed." in page
+    assert "Edit agreement" not in page  # auditors change nothing
