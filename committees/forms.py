@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
@@ -67,6 +68,7 @@ class CommitteeMemberForm(TrackedModelForm):
             "person_name",
             "job_title",
             "organisation",
+            "user",
             "role",
             "voting",
             "from_date",
@@ -76,6 +78,13 @@ class CommitteeMemberForm(TrackedModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = partner_bodies(partnership)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation__partner_places__partnership=partnership)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["user"].label = "Concordat account"
 
 
 class QuorumRuleForm(TrackedModelForm):
