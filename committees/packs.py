@@ -1,6 +1,6 @@
 """Meeting papers as PDF: the agenda packs, the minutes and decision notices.
 
-Each paper is built in the background (``committees.tasks.build_paper``) and
+Each paper is built in the background (``committees.tasks.build_pack``) and
 stored in the default file storage under ``packs/``, named by a fingerprint of
 everything it shows, so an unchanged meeting is never built twice and a
 changed one is never served stale. Progress lives in the cache under the same
@@ -284,7 +284,7 @@ def request_build(meeting, kind, *, retry_failed=True):
     (the embedded default) it runs then and there. Anonymous requests pass
     ``retry_failed=False`` so a paper that fails is not rebuilt on every visit.
     """
-    from committees.tasks import build_paper
+    from committees.tasks import build_pack
 
     print_hash = fingerprint(meeting, kind)
     status = get_status(meeting, kind, print_hash)
@@ -295,7 +295,7 @@ def request_build(meeting, kind, *, retry_failed=True):
         return status
     set_status(meeting.pk, kind.code, print_hash, QUEUED)
     meeting_id = meeting.pk
-    transaction.on_commit(lambda: build_paper.delay(meeting_id, kind.code))
+    transaction.on_commit(lambda: build_pack.delay(meeting_id, kind.code))
     return get_status(meeting, kind, print_hash)
 
 
@@ -341,7 +341,7 @@ def build(meeting, kind, progress=None):
     """The PDF bytes of one paper for ``meeting`` (loaded by :func:`load_meeting`)."""
     progress = progress or (lambda done, total: None)
     if kind.is_pack:
-        return build_pack(meeting, include_exempt=kind.includes_exempt, progress=progress)
+        return render_agenda_pack(meeting, include_exempt=kind.includes_exempt, progress=progress)
     if kind.is_minutes:
         progress(0, 1)
         pdf = render_pdf("pdf/committees/minutes.html", minutes_context(meeting, kind.includes_exempt))
@@ -399,7 +399,7 @@ def pack_context(meeting, include_exempt):
     }
 
 
-def build_pack(meeting, *, include_exempt, progress):
+def render_agenda_pack(meeting, *, include_exempt, progress):
     """Cover and agenda, then each report with its appendices; bookmarked, stamped, tagged."""
     context = pack_context(meeting, include_exempt)
     entries = context["entries"]

@@ -4,7 +4,7 @@ from celery import shared_task
 
 
 @shared_task(bind=True, acks_late=True)
-def build_paper(self, meeting_id, kind):
+def build_pack(self, meeting_id, kind):
     """Build and store one paper (an agenda pack, the minutes or a decision notice).
 
     Progress is written to the cache as each part renders, and to the task's

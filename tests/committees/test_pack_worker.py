@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from committees import packs
-from committees.tasks import build_paper
+from committees.tasks import build_pack
 from tests.committees.papers_fixtures import make_papers, media  # noqa: F401
 from tests.conftest import require
 
@@ -44,7 +44,7 @@ def test_build_pack_runs_on_a_real_worker_and_reports_progress(worker_queue, wor
     print_hash = packs.fingerprint(meeting, kind)
     packs.set_status(meeting.pk, kind.code, print_hash, packs.QUEUED)
 
-    result = build_paper.apply_async((meeting.pk, kind.code), queue=worker_queue)
+    result = build_pack.apply_async((meeting.pk, kind.code), queue=worker_queue)
     seen = set()
     deadline = time.monotonic() + 180
     while not result.ready() and time.monotonic() < deadline:
@@ -63,5 +63,5 @@ def test_build_pack_runs_on_a_real_worker_and_reports_progress(worker_queue, wor
     assert "EXEMPTZEBRA" in text
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text
     # Run again (acks_late may redeliver): the stored paper is reused, not rebuilt.
-    again = build_paper.apply_async((meeting.pk, kind.code), queue=worker_queue).get(timeout=60)
+    again = build_pack.apply_async((meeting.pk, kind.code), queue=worker_queue).get(timeout=60)
     assert again == name

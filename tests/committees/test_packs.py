@@ -371,7 +371,7 @@ def test_failed_build_is_retried_on_request_but_not_by_anonymous_visits(papers, 
     from committees import tasks
 
     sent = []
-    monkeypatch.setattr(tasks.build_paper, "delay", lambda *args: sent.append(args))
+    monkeypatch.setattr(tasks.build_pack, "delay", lambda *args: sent.append(args))
     meeting = packs.load_meeting(papers.meeting.pk)
     kind = packs.paper_kind(packs.PUBLIC_PACK)
     packs.set_status(meeting.pk, kind.code, packs.fingerprint(meeting, kind), packs.FAILED, error="boom")

@@ -142,7 +142,7 @@ def test_pack_still_building_shows_progress_page(client, papers, monkeypatch):
     """With a real worker the first request finds the pack queued, not built."""
     from committees import packs, tasks
 
-    monkeypatch.setattr(tasks.build_paper, "delay", lambda *args: None)
+    monkeypatch.setattr(tasks.build_pack, "delay", lambda *args: None)
     response = client.get(reverse("public:pack", kwargs={"pk": papers.meeting.pk}))
     assert response.status_code == 200
     text = response.content.decode()
