@@ -223,15 +223,30 @@ class CommitteeChildDeleteView(PostActionView):
         )
         obj = get_object_or_404(queryset, pk=kwargs["pk"])
         permissions.require(access.can_manage(request.user, obj.committee))
+        refusal = self.refusal(obj)
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(obj.committee.get_absolute_url())
         obj._change_reason = request.POST.get("change_reason", "")[:500]
         with transaction.atomic():
             obj.delete()
         messages.success(request, f"“{obj}” removed.")
         return HttpResponseRedirect(obj.committee.get_absolute_url())
 
+    def refusal(self, obj):
+        return ""
+
 
 class MemberDeleteView(CommitteeChildDeleteView):
     model = CommitteeMember
+
+    def refusal(self, obj):
+        if obj.attendances.exists() or obj.declarations.exists():
+            return (
+                f"{obj} has attended meetings or declared interests, which the record must keep: "
+                "give their membership an end date instead."
+            )
+        return ""
 
 
 class QuorumRuleDeleteView(CommitteeChildDeleteView):
