@@ -294,7 +294,7 @@ def recharge_statement(*, partnership, year):
         Post.objects.filter(partnership=partnership)
         .exclude(start_date__gt=year_end)
         .exclude(end_date__lt=year_start)
-        .select_related("employer")
+        .select_related("employer", "partnership")
         .prefetch_related(Prefetch("shares", queryset=PostShare.objects.select_related("organisation")))
         .order_by("employer__name", "title", "pk")
     )
