@@ -179,3 +179,16 @@ def test_attention_items_missing_monitoring_and_unclosed_year(world, pool):
     )
     assert not config.attention_items(user, today=today)
     assert config.attention_items(world.user("nhs", Role.AUDITOR), today=today) == []
+
+
+@pytest.mark.parametrize(
+    "model", ["budget", "contribution", "budgetline", "monitoring", "yearend", "transfer"]
+)
+def test_admin_lists_finance_records(client, superuser, pool, model):
+    client.force_login(superuser)
+    assert client.get(reverse(f"admin:finance_{model}_changelist")).status_code == 200
+
+
+def test_admin_budget_change_page(client, superuser, pool):
+    client.force_login(superuser)
+    assert client.get(reverse("admin:finance_budget_change", args=[pool.budget.pk])).status_code == 200
