@@ -175,3 +175,19 @@ def test_public_pages_in_a_browser_are_accessible_and_download_the_pack(live_ser
     assert "Public agenda pack" in text
     assert "EXEMPTZEBRA" not in text
     assert Meeting.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_public_meeting_page_queries_do_not_grow_with_the_agenda(
+    client, papers, django_assert_max_num_queries
+):
+    from committees.models import AgendaItem, Minute
+
+    url = reverse("public:meeting", kwargs={"pk": papers.meeting.pk})
+    with django_assert_max_num_queries(22):
+        client.get(url)
+    for order in range(5, 40):
+        item = AgendaItem.objects.create(meeting=papers.meeting, order=order, title=f"Item {order}")
+        Minute.objects.create(agenda_item=item, text="Noted.")
+    with django_assert_max_num_queries(22):
+        client.get(url)
