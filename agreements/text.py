@@ -1,7 +1,7 @@
 """Formatted text in agreements: what HTML is kept, and how plain text is shown."""
 
 import nh3
-from django.utils.html import escape, linebreaks
+from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 
 #: Basic formatting only: no scripts, styles, images, forms or event handlers.
@@ -44,14 +44,15 @@ def sanitise(value):
     ).strip()
 
 
-def looks_like_html(value):
-    return "<" in value and ">" in value
-
-
 def as_html(value):
-    """Safe HTML for a stored section: sanitised again, plain text given paragraphs."""
-    if not value:
+    """Safe HTML for a stored section: sanitised again; plain text given paragraphs.
+
+    Sanitised text is already HTML (``&`` is stored as ``&amp;``), so plain text
+    is not escaped a second time.
+    """
+    cleaned = sanitise(value)
+    if not cleaned:
         return ""
-    if looks_like_html(value):
-        return mark_safe(sanitise(value))  # noqa: S308 - sanitised by nh3 just above
-    return mark_safe(linebreaks(escape(value)))  # noqa: S308 - escaped
+    if "<" not in cleaned:
+        return mark_safe(linebreaks(cleaned, autoescape=False))  # noqa: S308 - sanitised
+    return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3

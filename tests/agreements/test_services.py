@@ -366,3 +366,11 @@ def test_sweep_queues_each_review_reminder_once(world, agreement):
     assert config.sweep_reminders() == 0
     recipients = set(Reminder.objects.values_list("recipient__username", flat=True))
     assert recipients == {"council-officer", "nhs-officer"}
+
+
+def test_plain_text_is_shown_once_escaped_with_paragraphs():
+    from agreements.text import as_html, sanitise
+
+    stored = sanitise("Council & CCG\n\nSecond <b>point</b>")
+    assert stored == "Council &amp; CCG\n\nSecond <b>point</b>"
+    assert as_html(sanitise("Council & CCG\n\nNext")) == "<p>Council &amp; CCG</p>\n\n<p>Next</p>"
