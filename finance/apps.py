@@ -83,6 +83,7 @@ class FinanceConfig(AppConfig):
                     "partnership": budget.partnership,
                     "due": None,
                     "overdue": False,
+                    "key": f"finance:monitoring:{budget.pk}:{year}-{month:02d}",
                 }
             )
         previous = financial_year_start(today) - 1
@@ -104,6 +105,31 @@ class FinanceConfig(AppConfig):
                     "partnership": budget.partnership,
                     "due": None,
                     "overdue": True,
+                    "key": f"finance:year-end:{budget.pk}:{previous}",
                 }
             )
         return items
+
+    def sweep_reminders(self, today=None):
+        """E-mail each finance officer once about what :meth:`attention_items` lists for them."""
+        from django.contrib.auth import get_user_model
+
+        from partnership.choices import Role
+        from partnership.services import queue_reminder
+
+        sent = 0
+        users = (
+            get_user_model().objects.filter(is_active=True, memberships__role=Role.FINANCE_OFFICER).distinct()
+        )
+        for user in users:
+            for item in self.attention_items(user, today=today):
+                reminder = queue_reminder(
+                    key=f"{item['key']}:user:{user.pk}",
+                    recipient=user,
+                    subject=item["text"],
+                    body=f"{item['text']}.\n\nOpen the budget: {item['url']}",
+                    link=item["url"],
+                    partnership=item["partnership"],
+                )
+                sent += reminder is not None
+        return sent

@@ -192,3 +192,24 @@ def test_admin_lists_finance_records(client, superuser, pool, model):
 def test_admin_budget_change_page(client, superuser, pool):
     client.force_login(superuser)
     assert client.get(reverse("admin:finance_budget_change", args=[pool.budget.pk])).status_code == 200
+
+
+def test_sweep_reminds_each_finance_officer_once(world, pool):
+    from partnership.models import Reminder
+
+    config = apps.get_app_config("finance")
+    today = datetime.date(2019, 5, 10)
+    services.set_contribution(
+        budget=pool.budget,
+        organisation=world.bodies["nhs"],
+        year=2019,
+        amount=D("1"),
+        user=world.user("nhs", Role.FINANCE_OFFICER),
+    )
+    first = config.sweep_reminders(today=today)
+    assert first >= 2  # each body's finance officer: its own line's April monitoring
+    assert config.sweep_reminders(today=today) == 0  # a second sweep sends nothing again
+    nhs_reminders = Reminder.objects.filter(recipient=world.user("nhs", Role.FINANCE_OFFICER))
+    assert [r.subject for r in nhs_reminders] == [
+        "Better Care Fund pool: monitoring for April 2019/20 not entered for 1 line your body runs"
+    ]
