@@ -1,5 +1,6 @@
 """Finance pages: thin views over the generic ones and finance.services."""
 
+import datetime
 import io
 
 from django.contrib import messages
@@ -167,8 +168,6 @@ class BudgetDetailView(generic.ObjectDetailView):
             return int(self.request.GET["year"])
         except (KeyError, ValueError):
             pass
-        import datetime
-
         current = financial_year_start(datetime.date.today())
         if current in years or not years:
             return current
@@ -344,8 +343,6 @@ class MonitoringEditView(LineFigureMixin, PartnershipContextMixin, generic.Objec
     def get_form(self):
         form = super().get_form()
         if not self.object.pk and not form.is_bound:
-            import datetime
-
             today = datetime.date.today()
             form.initial.setdefault("year", financial_year_start(today))
             form.initial.setdefault("month", (today.month - 4) % 12 + 1)
