@@ -107,16 +107,17 @@ def load(context):
         line = _line(bcf, name, body)
         services.set_line_plan(line=line, year=2018, amount=plan, user=users["banes-council"], reason=REASON)
         forecast = (actual * 2).quantize(D("0.01"))
-        services.record_monitoring(
-            line=line,
-            year=2018,
-            month=6,
-            actual_to_date=actual,
-            forecast_outturn=forecast,
-            user=users["banes-council"],
-            note="Illustrative figures",
-            reason=REASON,
-        )
+        for month, spent in ((3, (actual * D("0.48")).quantize(D("0.01"))), (6, actual)):
+            services.record_monitoring(
+                line=line,
+                year=2018,
+                month=month,
+                actual_to_date=spent,
+                forecast_outturn=forecast,
+                user=users["banes-council"],
+                note="Illustrative figures",
+                reason=REASON,
+            )
     services.set_contribution(
         budget=bcf,
         organisation=council,
