@@ -91,3 +91,15 @@ def test_member_account_must_be_someone_in_the_partnership(client, world, board)
     )
     assert response.status_code == 200
     assert "user" in response.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_member_who_attended_is_not_deleted(client, world, board):
+    from committees.models import Attendance
+
+    Attendance.objects.create(meeting=board.meeting, member=board.council_member, status="present")
+    client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
+    url = reverse("committees:member_delete", kwargs={"partnership": "ours", "pk": board.council_member.pk})
+    assert client.post(url).status_code == 302
+    board.council_member.refresh_from_db()
+    assert board.council_member.attendances.count() == 1
