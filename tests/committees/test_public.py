@@ -154,7 +154,9 @@ def test_pack_still_building_shows_progress_page(client, papers, monkeypatch):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_public_pages_in_a_browser_are_accessible_and_download_the_pack(live_server, page, axe, world, media):
+def test_public_pages_in_a_browser_are_accessible_and_download_the_pack(
+    live_server, page, axe, world, media, eager_celery
+):
     from committees.models import Meeting
     from tests.committees.papers_fixtures import make_papers
 
