@@ -13,7 +13,7 @@ class PostTable(tables.Table):
     annual_cost = tables.Column(
         verbose_name="Annual cost", attrs={"td": {"class": "govuk-table__cell--numeric"}}
     )
-    holder = tables.Column(accessor="holder_name", verbose_name="Holder", orderable=False)
+    holder = tables.Column(accessor="holder_name", verbose_name="Holder", orderable=False, empty_values=())
     shares = tables.Column(accessor="pk", verbose_name="Shares of time and cost", orderable=False)
     jointly_managed = tables.BooleanColumn(verbose_name="Jointly managed", yesno="Yes,No")
 
@@ -32,6 +32,9 @@ class PostTable(tables.Table):
         ]
         order_by = ["title"]
         empty_text = "No posts match."
+
+    def render_employer(self, record):
+        return record.employer.display_name
 
     def render_annual_cost(self, value):
         return money(value)
