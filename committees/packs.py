@@ -309,7 +309,10 @@ def read_paper(meeting, kind):
 
 
 def build_and_store(meeting_id, kind_code, on_progress=None):
-    """Build one paper, reporting progress, and store it. Returns the storage name."""
+    """Build one paper, reporting progress, and store it.
+
+    Returns the storage name, or None if the build failed (the status says so).
+    """
     meeting = load_meeting(meeting_id)
     kind = paper_kind(kind_code)
     print_hash = fingerprint(meeting, kind)
@@ -324,10 +327,12 @@ def build_and_store(meeting_id, kind_code, on_progress=None):
 
     try:
         pdf = build(meeting, kind, progress=progress)
-    except Exception as exc:
+    except Exception:
+        # Logged, and shown on the page as failed with a "Try again" button;
+        # not raised, so an eager build never turns a page into a server error.
         logger.exception("Building %s for meeting %s failed", kind.code, meeting_id)
-        set_status(meeting_id, kind.code, print_hash, FAILED, error=str(exc)[:300])
-        raise
+        set_status(meeting_id, kind.code, print_hash, FAILED, error="The PDF could not be built.")
+        return None
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(pdf))
     set_status(meeting_id, kind.code, print_hash, READY, 1, 1)

@@ -410,3 +410,17 @@ def test_exempt_report_on_an_open_item_is_left_out_of_the_public_pack(papers):
     _, text = read(build(papers.meeting, packs.PUBLIC_PACK))
     assert "EXEMPTZEBRA" not in text
     assert "not included in the public pack" in text
+
+
+@pytest.mark.django_db
+def test_a_failing_build_is_recorded_not_raised(papers, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("WeasyPrint fell over")
+
+    monkeypatch.setattr(packs, "build", broken)
+    meeting = packs.load_meeting(papers.meeting.pk)
+    kind = packs.paper_kind(packs.PUBLIC_PACK)
+    assert packs.build_and_store(meeting.pk, kind.code) is None
+    status = packs.get_status(meeting, kind)
+    assert status["state"] == packs.FAILED
+    assert "WeasyPrint" not in status["error"]
