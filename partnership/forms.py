@@ -65,7 +65,7 @@ class TrackedModelForm(GovukFormMixin, forms.ModelForm):
     version the form was loaded with, so a stale edit can be refused."""
 
     change_reason = forms.CharField(
-        label="Reason for change (optional)",
+        label="Reason for change",
         required=False,
         max_length=500,
         help_text="Kept in the history that auditors read.",

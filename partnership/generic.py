@@ -43,7 +43,7 @@ class PartnershipMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        kwargs.setdefault("partnership", self.partnership)
+        kwargs["partnership"] = self.partnership  # not the slug from the URL
         return super().get_context_data(**kwargs)
 
 

@@ -138,7 +138,8 @@ def pytest_configure(config):
 def celery_worker_on_redis(transactional_db):
     """A real Celery worker (in a thread of this process) consuming from the real Redis.
 
-    Each use gets its own queue, so parallel test runs never take each other's tasks.
+    Yields the name of a queue of its own: send with ``task.apply_async(queue=...)``,
+    so parallel test runs never take each other's tasks.
     """
     import uuid
 
@@ -146,27 +147,9 @@ def celery_worker_on_redis(transactional_db):
 
     from partnership.celery import app
 
-    url = os.environ.get("REDIS_URL")
-    require(url, "REDIS_URL is not set: Celery integration tests need Redis")
-    queue = f"test-{uuid.uuid4().hex}"
-    saved = {
-        key: app.conf[key]
-        for key in ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
-    }
-    app.conf.update(broker_url=url, result_backend=url, task_always_eager=False, task_default_queue=queue)
-    _reset_connections(app)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30):
-            yield app
-    finally:
-        app.conf.update(saved)
-        _reset_connections(app)
-
-
-def _reset_connections(app):
-    """Drop Celery's cached broker pools and result backend so new settings take effect."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-    app._local.__dict__.pop("backend", None)
+    require(os.environ.get("REDIS_URL"), "REDIS_URL is not set: Celery integration tests need Redis")
+    assert not app.conf.task_always_eager, "with REDIS_URL set, tasks must go through the broker"
+    assert app.conf.broker_url.startswith("redis://")
+    queue = f"concordat-test-{uuid.uuid4().hex}"
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=60):
+        yield queue

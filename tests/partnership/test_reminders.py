@@ -33,8 +33,8 @@ def test_reminder_sweep_runs_on_a_real_worker_and_sends_once(celery_worker_on_re
         return 1 if reminder else 0
 
     monkeypatch.setattr(config, "sweep_reminders", sweep, raising=False)
-    first = sweep_reminders.delay().get(timeout=30)
-    second = sweep_reminders.delay().get(timeout=30)
+    first = sweep_reminders.apply_async(queue=celery_worker_on_redis).get(timeout=60)
+    second = sweep_reminders.apply_async(queue=celery_worker_on_redis).get(timeout=60)
     assert first >= 1
     assert second >= 0
     assert Reminder.objects.filter(key="meeting:42:papers-due").count() == 1
