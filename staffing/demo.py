@@ -31,7 +31,7 @@ from staffing.models import Post
 D = datetime.date
 REASON = "Demo data"
 
-#: (partnership, title, employer key, designation, rule, FTE, annual cost, start,
+#: (partnership, title, employer key, designation, rule, FTE, annual cost, start, end,
 #:  holder name, holder username, vacant from, jointly managed, line managers, {body key: share %})
 POSTS = [
     (
@@ -45,6 +45,7 @@ POSTS = [
         "1.00",
         "140000.00",
         D(2013, 4, 1),
+        None,
         "",
         "",
         None,
@@ -62,6 +63,7 @@ POSTS = [
         "1.00",
         "115000.00",
         D(2013, 4, 1),
+        None,
         "",
         "",
         None,
@@ -79,6 +81,7 @@ POSTS = [
         "1.00",
         "95000.00",
         D(2013, 4, 1),
+        None,
         "",
         "",
         None,
@@ -95,6 +98,7 @@ POSTS = [
         "1.00",
         "95000.00",
         D(2013, 4, 1),
+        None,
         "",
         "",
         None,
@@ -112,6 +116,7 @@ POSTS = [
         "1.00",
         "120000.00",
         D(2013, 4, 1),
+        None,
         "",
         "",
         None,
@@ -128,6 +133,7 @@ POSTS = [
         "1.00",
         "52000.00",
         D(2013, 4, 1),
+        None,
         "",
         "",
         D(2026, 1, 5),
@@ -146,6 +152,7 @@ POSTS = [
         "1.00",
         "65000.00",
         D(2009, 10, 1),
+        D(2013, 3, 31),  # NHS Walsall was abolished on 31 March 2013
         "Jo Carter",
         "jcu-manager",
         None,
@@ -174,6 +181,7 @@ def load(context):
         fte,
         cost,
         start,
+        end,
         holder_name,
         holder_username,
         vacant_from,
@@ -193,6 +201,7 @@ def load(context):
             "fte": Decimal(fte),
             "annual_cost": Decimal(cost),
             "start_date": start,
+            "end_date": end,
             "holder_name": holder_name,
             "holder": users.filter(username=holder_username).first() if holder_username else None,
             "vacant": vacant_from is not None,

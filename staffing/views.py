@@ -20,7 +20,7 @@ def _shares_prefetch():
 YEARS_BACK = 6
 
 
-def _chosen_year(request, partnership):
+def _chosen_year(request, partnership, default=None):
     """The financial year asked for in ``?year=``, else the current one; and the form to change it.
 
     The picker offers every year from the oldest post's establishment (or
@@ -32,8 +32,9 @@ def _chosen_year(request, partnership):
     if first is not None:
         first_year = min(services.default_year(first), first_year)
     years = list(range(current + 1, first_year - 1, -1))
-    form = YearForm(request.GET or None, years=years, initial={"year": current})
-    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else current
+    default = current if default is None else min(default, current)
+    form = YearForm(request.GET or None, years=years, initial={"year": default})
+    year = form.cleaned_data["year"] if form.is_bound and form.is_valid() else default
     return year, form
 
 
@@ -71,7 +72,11 @@ class PostDetailView(PostMixin, generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         post = self.object
-        year, year_form = _chosen_year(self.request, self.partnership)
+        # For a post that has ended, show its last year and its last day.
+        on_date = timezone.localdate()
+        if post.end_date and post.end_date < on_date:
+            on_date = post.end_date
+        year, year_form = _chosen_year(self.request, self.partnership, default=services.default_year(on_date))
         shares = list(post.shares.all())
         lines = services.post_recharges(post, year)
         context.update(
@@ -85,17 +90,18 @@ class PostDetailView(PostMixin, generic.ObjectDetailView):
             history_url=reverse(
                 "staffing:history", kwargs={"partnership": self.partnership.slug, "pk": post.pk}
             ),
-            signing=self.signing(post),
+            signing=self.signing(post, on_date),
+            signing_date=on_date,
+            today=timezone.localdate(),
         )
         return context
 
-    def signing(self, post):
-        """For a holder with an account: whom they may sign for today, body by body."""
+    def signing(self, post, on_date):
+        """For a holder with an account: whom they may sign for on ``on_date``, body by body."""
         if post.holder_id is None or post.vacant:
             return []
-        today = timezone.localdate()
         bodies = Organisation.objects.filter(partner_places__partnership=self.partnership).order_by("name")
-        return [(body, services.signing_authority(post.holder, body, today)) for body in bodies]
+        return [(body, services.signing_authority(post.holder, body, on_date)) for body in bodies]
 
 
 class PostHistoryView(PostMixin, generic.ObjectHistoryView):
