@@ -149,6 +149,7 @@ class AgreementDetailView(generic.ObjectDetailView):
             sections=[
                 (agreement._meta.get_field(name).verbose_name, as_html(getattr(agreement, name)))
                 for name in Agreement.SECTION_FIELDS
+                if name != "pooled_fund_manager" or agreement.is_pooled_fund or agreement.pooled_fund_manager
             ],
             schedules=schedules,
             schedules_agreed=sum(1 for s in schedules if s.status == "agreed"),
