@@ -685,12 +685,22 @@ class ActionListView(generic.ObjectListView):
     title = "Actions register"
 
     def get_queryset(self):
-        return (
+        queryset = (
             super()
             .get_queryset()
             .select_related("meeting__committee__partnership", "organisation")
             .order_by("due", "pk")
         )
+        user = self.request.user
+        if not (
+            permissions.can_see_everything(user, self.partnership)
+            or permissions.bodies_acting_for(user, self.partnership, *access.EXEMPT_ROLES)
+        ):
+            # Actions arising from exempt items only for the committee's own members.
+            queryset = queryset.exclude(
+                Q(decision__agenda_item__exempt=True) & ~Q(meeting__committee__members__user=user)
+            ).distinct()
+        return queryset
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

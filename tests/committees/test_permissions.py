@@ -239,3 +239,23 @@ def test_posted_body_cannot_move_a_report_to_a_body_the_user_does_not_act_for(cl
     assert response.status_code == 200
     assert "organisation" in response.context["form"].errors
     assert not board.report.__class__.objects.filter(title="Sneaky").exists()
+
+
+@pytest.mark.django_db
+def test_actions_of_exempt_decisions_left_out_for_those_not_entitled(client, world, board):
+    from tests.committees.factories import ActionFactory
+
+    decision = record_decision(
+        meeting=board.meeting,
+        agenda_item=board.exempt_item,
+        resolution="Award the contract.",
+        matter=Matter.CONTRACT_AWARD,
+        organisations=[world.bodies["council"]],
+        user=world.user("council", R.COMMITTEE_SECRETARY),
+    )
+    ActionFactory(meeting=board.meeting, decision=decision, description="Notify SECRETZEBRA bidders")
+    url = reverse("committees:action_list", kwargs={"partnership": "ours"})
+    for role, sees in ((R.OFFICER, False), (R.COMMITTEE_SECRETARY, True), (R.AUDITOR, True)):
+        client.force_login(world.user("nhs", role))
+        assert ("SECRETZEBRA" in client.get(url).content.decode()) is sees
+        assert ("SECRETZEBRA" in client.get(board.meeting.get_absolute_url()).content.decode()) is sees
