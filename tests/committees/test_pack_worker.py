@@ -2,15 +2,14 @@
 """An agenda pack built by a real Celery worker over the real Redis broker.
 
 Runs when REDIS_URL is set (CI sets it; locally:
-REDIS_URL=redis://127.0.0.1:6379/15). The worker runs in a thread of this
-process on a queue of its own, so parallel runs do not take each other's
-tasks; the cache it reports progress to is Redis too.
+REDIS_URL=redis://127.0.0.1:6379/15). The worker (``celery_worker_on_redis``
+in tests/conftest.py) runs in a thread of this process on a queue of its own,
+so parallel runs do not take each other's tasks; the cache it reports
+progress to is Redis too.
 """
 
 import io
-import os
 import time
-import uuid
 
 import pytest
 from pypdf import PdfReader
@@ -18,26 +17,12 @@ from pypdf import PdfReader
 from committees import packs
 from committees.tasks import build_pack
 from tests.committees.papers_fixtures import make_papers, media  # noqa: F401
-from tests.conftest import require
-
-
-@pytest.fixture
-def worker_queue():
-    require(os.environ.get("REDIS_URL"), "REDIS_URL is not set: no Redis broker for a real Celery worker")
-    from celery.contrib.testing.worker import start_worker
-
-    from partnership.celery import app
-
-    assert not app.conf.task_always_eager, "with REDIS_URL set, tasks must go through the broker"
-    assert app.conf.broker_url.startswith("redis://")
-    queue = f"concordat-test-papers-{uuid.uuid4().hex}"
-    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=60):
-        yield queue
 
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_build_pack_runs_on_a_real_worker_and_reports_progress(worker_queue, world, media):
+def test_build_pack_runs_on_a_real_worker_and_reports_progress(celery_worker_on_redis, world, media):
+    worker_queue = celery_worker_on_redis
     papers = make_papers(world)
     meeting = packs.load_meeting(papers.meeting.pk)
     kind = packs.paper_kind(packs.MEMBERS_PACK)
