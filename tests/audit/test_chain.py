@@ -111,3 +111,19 @@ def test_history_rows_cannot_be_changed_or_deleted_through_the_orm(changes):
         row.save()
     with pytest.raises(PermissionError):
         row.delete()
+
+
+def test_history_row_deleted_in_the_database_is_detected(changes):
+    history_model = Organisation.history.model
+    row = Organisation.history.filter(id=changes.pk, history_type="+").get()
+    entry = AuditEntry.objects.get(history_table=history_model._meta.label, history_id=row.history_id)
+    history_model.objects.filter(pk=row.history_id)._raw_delete(connection.alias)
+    result = audit.verify_chain()
+    assert result.problem.entry_id == entry.pk
+    assert result.problem.message == "its history row is missing"
+
+
+def test_command_reports_the_last_hash_on_success(changes, capsys):
+    call_command("verify_audit_chain")
+    last = AuditEntry.objects.order_by("-id").first()
+    assert last.hash in capsys.readouterr().out
