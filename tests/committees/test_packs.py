@@ -424,22 +424,3 @@ def test_a_failing_build_is_recorded_not_raised(papers, monkeypatch):
     status = packs.get_status(meeting, kind)
     assert status["state"] == packs.FAILED
     assert "WeasyPrint" not in status["error"]
-
-
-@pytest.mark.django_db
-def test_meeting_page_shows_the_papers_panel(
-    client, papers, eager_celery, django_capture_on_commit_callbacks
-):
-    client.force_login(papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
-    page = client.get(papers.meeting.get_absolute_url()).content.decode()
-    assert 'id="papers"' in page
-    assert "Members&#x27; agenda pack" in page
-    assert "Prepare PDF" in page
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            paper_url("paper_build", papers, packs.PUBLIC_MINUTES),
-            {"next": papers.meeting.get_absolute_url() + "#papers"},
-        )
-    assert response["Location"] == papers.meeting.get_absolute_url() + "#papers"
-    page = client.get(papers.meeting.get_absolute_url()).content.decode()
-    assert paper_url("paper_download", papers, packs.PUBLIC_MINUTES) in page
