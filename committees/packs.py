@@ -29,7 +29,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Count, Max, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PdfReadError
@@ -46,13 +46,19 @@ from pypdf.generic import (
 from committees import access
 from committees.choices import AttendanceStatus, MeetingStatus, ReportStatus
 from committees.models import (
+    Action,
     AgendaItem,
     Attendance,
     CommitteeMember,
+    CommitteeQuorumRule,
     Decision,
+    DecisionBinding,
     Declaration,
     Meeting,
+    Minute,
+    Report,
     ReportAppendix,
+    ReportCostLine,
 )
 from partnership.pdf import render_pdf, render_pdf_cached
 
@@ -207,32 +213,59 @@ def load_meeting(meeting_id):
     )
 
 
-def _stamp(obj):
-    return (type(obj).__name__, obj.pk, obj.updated_at.isoformat())
+#: Records a paper shows, as (model, lookup from the model to the meeting).
+#: The fingerprint takes each one's count and latest ``updated_at``.
+PACK_SOURCES = {
+    "members": (CommitteeMember, "committee__meetings"),
+    "quorum": (CommitteeQuorumRule, "committee__meetings"),
+    "items": (AgendaItem, "meeting"),
+    "reports": (Report, "agenda_items__meeting"),
+    "costs": (ReportCostLine, "report__agenda_items__meeting"),
+    "appendices": (ReportAppendix, "report__agenda_items__meeting"),
+    "minutes": (Minute, "agenda_item__meeting"),
+}
+RECORD_SOURCES = {
+    "attendance": (Attendance, "meeting"),
+    "declarations": (Declaration, "meeting"),
+    "decisions": (Decision, "meeting"),
+    "bindings": (DecisionBinding, "decision__meeting"),
+    "actions": (Action, "meeting"),
+}
+
+
+def _aggregate(model, path, function):
+    rows = model.objects.filter(**{path: OuterRef("pk")}).order_by().values(path)
+    return Subquery(rows.annotate(value=function).values("value")[:1])
+
+
+def paper_versions(meeting):
+    """Count and latest change of every kind of record the papers show, in one query
+    (cached on ``meeting``): cheap enough for the meeting page to ask on every view."""
+    cached = getattr(meeting, "_paper_versions", None)
+    if cached is not None:
+        return cached
+    annotations = {}
+    for key, (model, path) in {**PACK_SOURCES, **RECORD_SOURCES}.items():
+        annotations[f"{key}_count"] = _aggregate(model, path, Count("pk"))
+        annotations[f"{key}_latest"] = _aggregate(model, path, Max("updated_at"))
+    values = (
+        Meeting.objects.filter(pk=meeting.pk)
+        .annotate(**annotations)
+        .values("updated_at", "committee__updated_at", "committee__partnership__updated_at", *annotations)
+        .get()
+    )
+    meeting._paper_versions = values
+    return values
 
 
 def fingerprint(meeting, kind):
-    """A hash of everything the paper shows: it changes when any part does."""
-    committee = meeting.committee
-    parts = [LAYOUT_VERSION, kind.code, _stamp(meeting), _stamp(committee), _stamp(committee.partnership)]
-    parts += [_stamp(m) for m in committee.members.all()]
-    parts += [_stamp(r) for r in committee.quorum_rules.all()]
-    for item in meeting.items.all():
-        parts.append(_stamp(item))
-        if item.report_id:
-            parts.append(_stamp(item.report))
-            parts += [_stamp(line) for line in item.report.cost_lines.all()]
-            parts += [(_stamp(a), a.file.name) for a in item.report.appendices.all()]
-        minute = getattr(item, "minute", None)
-        if minute is not None:
-            parts.append(_stamp(minute))
-    if not kind.is_pack:
-        parts += [_stamp(a) for a in meeting.attendances.all()]
-        parts += [_stamp(d) for d in meeting.declarations.all()]
-        for decision in meeting.decisions.all():
-            parts.append(_stamp(decision))
-            parts += [_stamp(b) for b in decision.bindings.all()]
-        parts += [_stamp(a) for a in meeting.actions.all()]
+    """A hash of the versions of everything the paper shows: it changes when any part does."""
+    versions = paper_versions(meeting)
+    keys = ["updated_at", "committee__updated_at", "committee__partnership__updated_at"]
+    sources = PACK_SOURCES if kind.is_pack else {**PACK_SOURCES, **RECORD_SOURCES}
+    for key in sources:
+        keys += [f"{key}_count", f"{key}_latest"]
+    parts = [LAYOUT_VERSION, kind.code] + [(key, str(versions[key])) for key in keys]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 

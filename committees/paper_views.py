@@ -8,6 +8,7 @@ decision on an exempt item) need ``committees.access.can_see_exempt``.
 
 import io
 
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -17,7 +18,7 @@ from django.views.generic import TemplateView
 
 from committees import feeds, packs
 from committees.choices import MeetingStatus
-from committees.models import Committee, Meeting
+from committees.models import Committee, Decision, Meeting
 from partnership import permissions
 from partnership.generic import PartnershipMixin
 
@@ -31,8 +32,8 @@ def papers_for(meeting, user):
     kinds = [(packs.FIXED_KINDS[packs.PUBLIC_PACK], None)]
     if see_exempt:
         kinds.append((packs.FIXED_KINDS[packs.MEMBERS_PACK], None))
-    has_minutes = meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) or any(
-        getattr(item, "minute", None) for item in meeting.items.all()
+    has_minutes = meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) or bool(
+        packs.paper_versions(meeting)["minutes_count"]
     )
     if has_minutes:
         kinds.append((packs.FIXED_KINDS[packs.PUBLIC_MINUTES], None))
@@ -61,10 +62,20 @@ def paper_row(meeting, kind, decision, *, partnership_slug):
     }
 
 
+def panel_meeting(meeting_id):
+    """The meeting with just what the panel needs (its decisions and their items)."""
+    decisions = Decision.objects.select_related("agenda_item__report").order_by("pk")
+    return (
+        Meeting.objects.select_related("committee__partnership")
+        .prefetch_related(Prefetch("decisions", queryset=decisions))
+        .get(pk=meeting_id)
+    )
+
+
 def papers_panel_context(request, meeting):
     """Context for ``committees/includes/papers.html`` (the ``meeting_papers`` tag)."""
     user = request.user
-    meeting = packs.load_meeting(meeting.pk)
+    meeting = panel_meeting(meeting.pk)
     slug = meeting.committee.partnership.slug
     rows = [
         paper_row(meeting, kind, decision, partnership_slug=slug)

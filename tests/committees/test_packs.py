@@ -424,3 +424,38 @@ def test_a_failing_build_is_recorded_not_raised(papers, monkeypatch):
     status = packs.get_status(meeting, kind)
     assert status["state"] == packs.FAILED
     assert "WeasyPrint" not in status["error"]
+
+
+@pytest.mark.django_db
+def test_papers_panel_takes_few_queries_however_big_the_meeting(papers, django_assert_max_num_queries):
+    from committees.models import AgendaItem, Decision
+
+    user = papers.world.user("nhs", Role.COMMITTEE_SECRETARY)
+    with django_assert_max_num_queries(9):
+        render_panel(papers, user)
+    for order in range(5, 30):
+        item = AgendaItem.objects.create(meeting=papers.meeting, order=order, title=f"Item {order}")
+        Decision.objects.create(
+            meeting=papers.meeting, agenda_item=item, resolution="Noted.", decided_on=papers.meeting.date
+        )
+    user = papers.world.user("nhs", Role.COMMITTEE_SECRETARY)
+    user.__dict__.pop("_concordat_exempt", None)
+    with django_assert_max_num_queries(9):
+        render_panel(papers, user)
+
+
+@pytest.mark.django_db
+def test_meeting_page_shows_the_papers_panel(
+    client, papers, eager_celery, django_capture_on_commit_callbacks
+):
+    client.force_login(papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
+    page = client.get(papers.meeting.get_absolute_url()).content.decode()
+    assert 'id="papers"' in page
+    assert "Members&#x27; agenda pack" in page
+    assert "Prepare PDF" in page
+    next_url = papers.meeting.get_absolute_url() + "#papers"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(paper_url("paper_build", papers, packs.PUBLIC_MINUTES), {"next": next_url})
+    assert response["Location"] == next_url
+    page = client.get(papers.meeting.get_absolute_url()).content.decode()
+    assert paper_url("paper_download", papers, packs.PUBLIC_MINUTES) in page
