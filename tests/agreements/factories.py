@@ -5,7 +5,7 @@ import datetime
 import factory
 
 from agreements.choices import AgreementKind, AgreementStatus, PartyRole
-from agreements.models import Agreement, AgreementParty, Review, Schedule, Variation
+from agreements.models import Agreement, AgreementParty, Review, Schedule, Variation, VariationApproval
 from partnership import permissions
 from tests.factories import OrganisationFactory, PartnershipFactory
 
@@ -67,6 +67,15 @@ class VariationFactory(factory.django.DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Variation {n}")
     effective_date = datetime.date(2021, 4, 1)
+
+
+class VariationApprovalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VariationApproval
+
+    variation = factory.SubFactory(VariationFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    approver_name = "Jane Shayler"
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

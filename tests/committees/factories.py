@@ -1,20 +1,35 @@
 """factory_boy factories for the committees app."""
 
 import datetime
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from committees.choices import CommitteeKind, Matter, MeetingCycle
+from committees.choices import (
+    AttendanceStatus,
+    BindingOutcome,
+    CommitteeKind,
+    InterestNature,
+    Matter,
+    MeetingCycle,
+)
 from committees.models import (
     Action,
     AgendaItem,
+    Attendance,
     Committee,
     CommitteeMember,
     CommitteeQuorumRule,
+    Decision,
+    DecisionBinding,
+    Declaration,
     Delegation,
     Meeting,
+    Minute,
     Report,
+    ReportAppendix,
+    ReportCostLine,
 )
 from tests.factories import OrganisationFactory, PartnershipFactory
 
@@ -99,3 +114,74 @@ class ActionFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     description = factory.Sequence(lambda n: f"Action {n}")
     owner_name = "Jane Shayler"
+
+
+class ReportCostLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportCostLine
+
+    report = factory.SubFactory(ReportFactory)
+    label = factory.Sequence(lambda n: f"Cost {n}")
+    year_label = "2018/19"
+    amount = Decimal("1000.00")
+
+
+class ReportAppendixFactory(factory.django.DjangoModelFactory):
+    """An appendix whose file name is set without writing a file to storage."""
+
+    class Meta:
+        model = ReportAppendix
+
+    report = factory.SubFactory(ReportFactory)
+    title = factory.Sequence(lambda n: f"Appendix {n}")
+    file = factory.Sequence(lambda n: f"committees/appendices/test/appendix-{n}.pdf")
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    member = factory.SubFactory(
+        CommitteeMemberFactory, committee=factory.SelfAttribute("..meeting.committee")
+    )
+    status = AttendanceStatus.PRESENT
+
+
+class DeclarationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Declaration
+
+    meeting = factory.SubFactory(MeetingFactory)
+    member = factory.SubFactory(
+        CommitteeMemberFactory, committee=factory.SelfAttribute("..meeting.committee")
+    )
+    interest = "Spouse employed by a provider on the framework."
+    nature = InterestNature.OTHER_REGISTRABLE
+
+
+class MinuteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Minute
+
+    agenda_item = factory.SubFactory(AgendaItemFactory)
+    text = "The committee noted the report."
+
+
+class DecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    meeting = factory.SubFactory(MeetingFactory)
+    resolution = factory.Sequence(lambda n: f"Resolution {n}: approve the plan.")
+    matter = Matter.COMMISSIONING
+    decided_on = datetime.date(2018, 6, 1)
+
+
+class DecisionBindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DecisionBinding
+
+    decision = factory.SubFactory(DecisionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    outcome = BindingOutcome.AWAITING_RATIFICATION

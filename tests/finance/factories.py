@@ -7,8 +7,18 @@ import factory
 from agreements.choices import AgreementKind, AgreementStatus
 from agreements.models import Agreement
 from finance.choices import BudgetKind, RiskShareRule
-from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitoring, Transfer
-from tests.factories import PartnershipFactory
+from finance.models import (
+    Budget,
+    BudgetLine,
+    Contribution,
+    LinePlan,
+    Monitoring,
+    RiskShare,
+    Transfer,
+    YearEnd,
+    YearEndShare,
+)
+from tests.factories import OrganisationFactory, PartnershipFactory
 
 
 class AgreementFactory(factory.django.DjangoModelFactory):
@@ -79,3 +89,34 @@ class TransferFactory(factory.django.DjangoModelFactory):
     purpose = "Social care which benefits health"
     year = 2018
     amount = Decimal("250000.00")
+
+
+class RiskShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RiskShare
+
+    budget = factory.SubFactory(BudgetFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    percentage = Decimal("50.00")
+
+
+class YearEndFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YearEnd
+
+    budget = factory.SubFactory(BudgetFactory)
+    year = 2018
+    rule = RiskShareRule.PROPORTIONAL
+    total_contributions = Decimal("1000.00")
+    outturn = Decimal("1100.00")
+    variance = Decimal("100.00")
+
+
+class YearEndShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = YearEndShare
+
+    year_end = factory.SubFactory(YearEndFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    contribution = Decimal("500.00")
+    share = Decimal("50.00")
