@@ -167,17 +167,7 @@ class AgreementHistoryView(generic.ObjectHistoryView):
     model = Agreement
 
 
-class PartnershipContextMixin:
-    """TemplateView passes the URL kwargs (the partnership's slug) into the context;
-    put the Partnership itself back."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["partnership"] = self.partnership
-        return context
-
-
-class AgreementEditView(PartnershipContextMixin, generic.ObjectEditView):
+class AgreementEditView(generic.ObjectEditView):
     model = Agreement
     form_class = AgreementForm
     template_name = "agreements/agreement_form.html"
@@ -253,7 +243,7 @@ def pdf_context(agreement):
     }
 
 
-class AgreementActionView(PartnershipContextMixin, AgreementMixin, generic.PartnershipMixin, TemplateView):
+class AgreementActionView(AgreementMixin, generic.PartnershipMixin, TemplateView):
     """A POST (or a small form) acting on one agreement through a service."""
 
     def redirect(self):
@@ -401,7 +391,7 @@ class SignView(PartyMixin, AgreementActionView):
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class AgreementChildEditView(PartnershipContextMixin, generic.ObjectEditView):
+class AgreementChildEditView(generic.ObjectEditView):
     """Add or edit a schedule, variation or review of the agreement in the URL."""
 
     template_name = "agreements/child_form.html"

@@ -58,15 +58,6 @@ class LineMixin:
         return get_object_or_404(queryset, pk=self.kwargs["line"], budget__partnership=self.partnership)
 
 
-class PartnershipContextMixin:
-    """TemplateView passes the URL's ``partnership`` slug to the context: put the object back."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["partnership"] = self.partnership
-        return context
-
-
 # --- Budgets ------------------------------------------------------------------
 
 
@@ -83,7 +74,7 @@ class BudgetListView(generic.ObjectListView):
         return None
 
 
-class BudgetEditView(PartnershipContextMixin, generic.ObjectEditView):
+class BudgetEditView(generic.ObjectEditView):
     model = Budget
     form_class = BudgetForm
 
@@ -182,7 +173,7 @@ class BudgetHistoryView(generic.ObjectHistoryView):
 # --- Figures: contributions, lines, plans, monitoring -------------------------
 
 
-class ContributionEditView(BudgetMixin, PartnershipContextMixin, generic.ObjectEditView):
+class ContributionEditView(BudgetMixin, generic.ObjectEditView):
     """Add (``budget`` in the URL) or change (``pk``) one body's contribution."""
 
     model = Contribution
@@ -240,7 +231,7 @@ class ContributionEditView(BudgetMixin, PartnershipContextMixin, generic.ObjectE
         return context
 
 
-class LineEditView(BudgetMixin, PartnershipContextMixin, generic.ObjectEditView):
+class LineEditView(BudgetMixin, generic.ObjectEditView):
     model = BudgetLine
     form_class = BudgetLineForm
 
@@ -289,7 +280,7 @@ class LineFigureMixin(LineMixin):
         return context
 
 
-class LinePlanEditView(LineFigureMixin, PartnershipContextMixin, generic.ObjectEditView):
+class LinePlanEditView(LineFigureMixin, generic.ObjectEditView):
     model = LinePlan
     form_class = LinePlanForm
 
@@ -320,7 +311,7 @@ class LinePlanEditView(LineFigureMixin, PartnershipContextMixin, generic.ObjectE
         obj.pk = saved.pk
 
 
-class MonitoringEditView(LineFigureMixin, PartnershipContextMixin, generic.ObjectEditView):
+class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
     model = Monitoring
     form_class = MonitoringForm
 
@@ -365,7 +356,7 @@ class MonitoringEditView(LineFigureMixin, PartnershipContextMixin, generic.Objec
 # --- Year end -----------------------------------------------------------------
 
 
-class YearEndView(BudgetMixin, PartnershipContextMixin, generic.PartnershipMixin, TemplateView):
+class YearEndView(BudgetMixin, generic.PartnershipMixin, TemplateView):
     """Close (or reopen) one financial year of a budget."""
 
     template_name = "finance/year_close.html"
@@ -545,7 +536,7 @@ class TransferListView(generic.ObjectListView):
         return None
 
 
-class TransferEditView(PartnershipContextMixin, generic.ObjectEditView):
+class TransferEditView(generic.ObjectEditView):
     model = Transfer
     form_class = TransferForm
 

@@ -125,12 +125,6 @@ class PostEditView(PostMixin, generic.ObjectEditView):
             return self.object.get_absolute_url()
         return reverse("staffing:list", kwargs={"partnership": self.partnership.slug})
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        # TemplateView puts the URL's slug in the context as "partnership": use the object.
-        context["partnership"] = self.partnership
-        return context
-
     def save_object(self, form, obj):
         services.save_post(
             post=obj,
@@ -141,11 +135,6 @@ class PostEditView(PostMixin, generic.ObjectEditView):
 
 
 class PostDeleteView(PostMixin, generic.ObjectDeleteView):
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["partnership"] = self.partnership
-        return context
-
     def get_success_url(self):
         return reverse("staffing:list", kwargs={"partnership": self.partnership.slug})
 
