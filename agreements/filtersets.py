@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from agreements.choices import AgreementKind, AgreementStatus
 from agreements.models import Agreement
+from partnership.filtersets import PartnershipFilterSet
 from partnership.models import Organisation
 
 REVIEW_DUE_CHOICES = (
@@ -19,7 +20,7 @@ REVIEW_DUE_CHOICES = (
 )
 
 
-class AgreementFilterSet(django_filters.FilterSet):
+class AgreementFilterSet(PartnershipFilterSet):
     q = django_filters.CharFilter(method="search", label="Reference or title")
     kind = django_filters.MultipleChoiceFilter(
         choices=AgreementKind.choices, widget=forms.CheckboxSelectMultiple
@@ -42,20 +43,7 @@ class AgreementFilterSet(django_filters.FilterSet):
         model = Agreement
         fields = ["q", "kind", "status", "party", "review_due"]
 
-    def __init__(self, *args, partnership=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if partnership is not None:
-            self.filters["party"].queryset = Organisation.objects.filter(
-                partner_places__partnership=partnership
-            ).order_by("name")
-        for field in self.form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "govuk-checkboxes__input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "govuk-select"
-            else:
-                widget.attrs["class"] = "govuk-input"
+    body_filters = ("party",)
 
     def search(self, queryset, name, value):
         value = value.strip()

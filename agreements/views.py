@@ -64,11 +64,6 @@ class AgreementListView(generic.ObjectListView):
             )
         )
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["partnership"] = self.partnership
-        return kwargs
-
     def get_create_url(self):
         user = self.request.user
         if not permissions.is_read_only(user) and permissions.can_create(user, Agreement, self.partnership):

@@ -7,31 +7,17 @@ from django.utils import timezone
 
 from committees.choices import ActionStatus, CommitteeKind, CommitteeStatus, ReportStatus
 from committees.models import Action, Committee, Delegation, Report
+from partnership.filtersets import PartnershipFilterSet
 from partnership.models import Organisation
 
 
-class GovukFilterSet(django_filters.FilterSet):
-    """Gives the filter form GOV.UK classes and limits body choices to the partnership."""
+class GovukFilterSet(PartnershipFilterSet):
+    """Also limits a ``committee`` filter to the partnership's committees."""
 
-    body_filters = ()
-
-    def __init__(self, *args, partnership=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if partnership is not None:
-            bodies = Organisation.objects.filter(partner_places__partnership=partnership).order_by("name")
-            for name in self.body_filters:
-                self.filters[name].queryset = bodies
-            for name, flt in self.filters.items():
-                if name == "committee":
-                    flt.queryset = Committee.objects.filter(partnership=partnership)
-        for field in self.form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["class"] = "govuk-checkboxes__input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "govuk-select"
-            else:
-                widget.attrs["class"] = "govuk-input"
+        if self.partnership is not None and "committee" in self.filters:
+            self.filters["committee"].queryset = Committee.objects.filter(partnership=self.partnership)
 
 
 class CommitteeFilterSet(GovukFilterSet):

@@ -95,11 +95,6 @@ class CommitteeListView(generic.ObjectListView):
     def get_queryset(self):
         return super().get_queryset().select_related("parent", "partnership")
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["partnership"] = self.partnership
-        return kwargs
-
     def get_create_url(self):
         user = self.request.user
         if not permissions.is_read_only(user) and permissions.can_create(user, Committee, self.partnership):
@@ -704,7 +699,6 @@ class ActionListView(generic.ObjectListView):
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["partnership"] = self.partnership
         if kwargs.get("data") is None or not any(
             key in kwargs["data"] for key in ("status", "q", "committee", "organisation", "overdue")
         ):
@@ -752,11 +746,6 @@ class ReportListView(generic.ObjectListView):
                 | Q(meeting__committee__members__user=user)
             ).distinct()
         return queryset
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["partnership"] = self.partnership
-        return kwargs
 
     def get_create_url(self):
         if report_bodies(self.request.user, self.partnership):
@@ -972,11 +961,6 @@ class DelegationListView(generic.ObjectListView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("from_organisation", "to_committee")
-
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["partnership"] = self.partnership
-        return kwargs
 
     def get_create_url(self):
         if delegating_bodies(self.request.user, self.partnership):

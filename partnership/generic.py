@@ -22,6 +22,7 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from partnership import history, permissions
+from partnership.filtersets import PartnershipFilterSet
 from partnership.forms import style_form
 
 
@@ -83,6 +84,12 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
 
     def get_create_url(self):
         return None
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if issubclass(filterset_class, PartnershipFilterSet):
+            kwargs["partnership"] = self.partnership
+        return kwargs
 
     def get_filterset(self, filterset_class):
         filterset = super().get_filterset(filterset_class)

@@ -51,10 +51,6 @@ class PostListView(PostMixin, generic.ObjectListView):
     filterset_class = PostFilterSet
     title = "Shared posts"
 
-    def get_filterset_kwargs(self, filterset_class):
-        self.request._staffing_partnership = self.partnership
-        return super().get_filterset_kwargs(filterset_class)
-
     def get_create_url(self):
         if permissions.can_create(self.request.user, Post, self.partnership):
             return reverse("staffing:create", kwargs={"partnership": self.partnership.slug})
