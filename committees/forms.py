@@ -18,7 +18,7 @@ from committees.models import (
     ReportAppendix,
     ReportCostLine,
 )
-from partnership.forms import Form, TrackedModelForm
+from partnership.forms import LONGEST_REASON, Form, TrackedModelForm
 from partnership.models import Organisation
 
 PDF_MAGIC = b"%PDF-"
@@ -147,7 +147,19 @@ class AgendaItemForm(TrackedModelForm):
 
 class MinuteForm(Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Minute")
-    change_reason = forms.CharField(required=False, max_length=500, label="Reason for change (optional)")
+    change_reason = forms.CharField(
+        required=False, max_length=LONGEST_REASON, label="Reason for change (optional)"
+    )
+
+
+class MoveItemForm(Form):
+    """The Move up / Move down buttons of the agenda."""
+
+    direction = forms.ChoiceField(
+        label="Direction",
+        choices=[("up", "Up"), ("down", "Down")],
+        error_messages={"invalid_choice": "Move an item up or down."},
+    )
 
 
 class DeclarationForm(TrackedModelForm):

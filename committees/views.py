@@ -36,6 +36,7 @@ from committees.forms import (
     GenerateMeetingsForm,
     MeetingForm,
     MinuteForm,
+    MoveItemForm,
     QuorumRuleForm,
     RatifyForm,
     ReportForm,
@@ -57,6 +58,7 @@ from committees.models import (
 from committees.tables import ActionTable, CommitteeTable, DelegationTable, ReportTable
 from partnership import generic, permissions
 from partnership.choices import Role
+from partnership.forms import ReasonForm, errors_as_text
 
 
 def url(name, partnership, **kwargs):
@@ -222,7 +224,10 @@ class CommitteeChildDeleteView(PostActionView):
         if refusal:
             messages.error(request, refusal)
             return HttpResponseRedirect(obj.committee.get_absolute_url())
-        obj._change_reason = request.POST.get("change_reason", "")[:500]
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        obj._change_reason = form.cleaned_data["change_reason"]
         with transaction.atomic():
             obj.delete()
         messages.success(request, f"“{obj}” removed.")
@@ -473,7 +478,10 @@ class AgendaItemMoveView(AgendaItemActionView):
     def post(self, request, *args, **kwargs):
         item = self.item
         permissions.require(access.can_run(request.user, item.meeting.committee))
-        services.move_agenda_item(item=item, direction=request.POST.get("direction"), user=request.user)
+        form = MoveItemForm(request.POST)
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        services.move_agenda_item(item=item, direction=form.cleaned_data["direction"], user=request.user)
         return HttpResponseRedirect(item.meeting.get_absolute_url() + f"#item-{item.pk}")
 
 

@@ -3,6 +3,8 @@
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from partnership.exports import safe_workbook
+
 MONEY_FORMAT = '"£"#,##0.00;[Red]-"£"#,##0.00'
 
 
@@ -15,7 +17,7 @@ def budget_workbook(figures):
     if not years:
         sheet = workbook.create_sheet("No figures")
         sheet.append([figures.budget.name, "No contributions, plans or monitoring yet."])
-        return workbook
+        return safe_workbook(workbook)
     for year in years:
         data = figures.year(year)
         # Sheet names may not contain "/": 2018/19 becomes 2018-19.
@@ -73,7 +75,7 @@ def budget_workbook(figures):
         sheet.column_dimensions["B"].width = 30
         for column in "CDEF":
             sheet.column_dimensions[column].width = 18
-    return workbook
+    return safe_workbook(workbook)
 
 
 def _bold_row(sheet, font):

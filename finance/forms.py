@@ -11,7 +11,7 @@ from finance.money import MoneyError, parse_money
 from partnership import permissions
 from partnership.choices import Role
 from partnership.dates import financial_year_label, parse_financial_year
-from partnership.forms import Form, TrackedModelForm
+from partnership.forms import Form, TrackedModelForm, check_year
 from partnership.models import Organisation
 
 
@@ -59,14 +59,16 @@ class FinancialYearField(forms.Field):
         if value in self.empty_values:
             return None
         if isinstance(value, int):
-            return value
+            return check_year(value, self.label or "Financial year")
+        label = self.label or "Financial year"
         try:
-            return parse_financial_year(str(value))
+            year = parse_financial_year(str(value))
         except ValueError as exc:
             raise ValidationError(
-                f"{self.label or 'Financial year'}: “{value}” is not a financial year; write it as 2018/19.",
+                f"{label}: “{str(value)[:20]}” is not a financial year; write it as 2018/19.",
                 code="invalid",
             ) from exc
+        return check_year(year, label)
 
     def prepare_value(self, value):
         if isinstance(value, int):

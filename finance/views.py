@@ -30,6 +30,7 @@ from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitorin
 from finance.tables import BudgetTable, TransferTable
 from partnership import generic, permissions
 from partnership.dates import financial_year_label, financial_year_start
+from partnership.forms import check_year, year_from_query
 from partnership.pdf import render_pdf
 
 
@@ -154,11 +155,16 @@ class BudgetDetailView(generic.ObjectDetailView):
         )
         return context
 
-    def selected_year(self, years):
+    def get(self, request, *args, **kwargs):
         try:
-            return int(self.request.GET["year"])
-        except (KeyError, ValueError):
-            pass
+            self.year_asked = year_from_query(request, label="Financial year")
+        except ValidationError as error:
+            return generic.bad_request(request, error)
+        return super().get(request, *args, **kwargs)
+
+    def selected_year(self, years):
+        if self.year_asked is not None:
+            return self.year_asked
         current = financial_year_start(datetime.date.today())
         if current in years or not years:
             return current
@@ -203,8 +209,13 @@ class ContributionEditView(BudgetMixin, generic.ObjectEditView):
 
     def get_form(self):
         form = super().get_form()
-        if not self.object.pk and not form.is_bound and self.request.GET.get("year", "").isdigit():
-            form.initial.setdefault("year", int(self.request.GET["year"]))
+        if not self.object.pk and not form.is_bound:
+            try:
+                year = year_from_query(self.request)
+            except ValidationError:
+                year = None  # only a suggestion for the form: leave it out
+            if year is not None:
+                form.initial.setdefault("year", year)
         return form
 
     def save_object(self, form, obj):
@@ -384,6 +395,13 @@ class YearEndView(BudgetMixin, generic.PartnershipMixin, TemplateView):
         )
         return context
 
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            check_year(kwargs["year"], "Financial year")
+        except ValidationError as error:
+            return generic.bad_request(request, error)
+        return super().dispatch(request, *args, **kwargs)
+
     def get(self, request, *args, **kwargs):
         self.check()
         return super().get(request, *args, **kwargs)
@@ -437,6 +455,10 @@ class BudgetReportView(BudgetMixin, generic.PartnershipMixin, TemplateView):
     annual = False
 
     def get(self, request, *args, **kwargs):
+        try:
+            check_year(kwargs["year"], "Financial year")
+        except ValidationError as error:
+            return generic.bad_request(request, error)
         budget = self.budget
         figures = services.BudgetFigures(budget)
         organisation = next(

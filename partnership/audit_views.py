@@ -31,7 +31,8 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from partnership import audit, generic, permissions
-from partnership.forms import Form
+from partnership.exports import safe_row
+from partnership.forms import Form, errors_as_text
 from partnership.models import AuditAction, AuditEntry, Membership, Organisation
 from partnership.pdf import render_pdf
 
@@ -203,29 +204,25 @@ class AuditLogView(AuditLogMixin, TemplateView):
             for entry in queryset.iterator(chunk_size=2000):
                 model = entry.content_type.model_class()
                 yield writer.writerow(
-                    [
-                        entry.pk,
-                        timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
-                        entry.get_action_display(),
-                        str(model._meta.verbose_name).capitalize() if model else entry.history_table,
-                        entry.object_id,
-                        _safe_cell(entry.object_label),
-                        _safe_cell(entry.user.username) if entry.user else "",
-                        _safe_cell(entry.organisation.name) if entry.organisation else "",
-                        _safe_cell(entry.reason),
-                        entry.hash,
-                    ]
+                    safe_row(
+                        [
+                            entry.pk,
+                            timezone.localtime(entry.timestamp).strftime("%Y-%m-%d %H:%M:%S"),
+                            entry.get_action_display(),
+                            str(model._meta.verbose_name).capitalize() if model else entry.history_table,
+                            entry.object_id,
+                            entry.object_label,
+                            entry.user.username if entry.user else "",
+                            entry.organisation.name if entry.organisation else "",
+                            entry.reason,
+                            entry.hash,
+                        ]
+                    )
                 )
 
         response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.partnership.slug}-audit-log.csv"'
         return response
-
-
-def _safe_cell(value):
-    """Stop a spreadsheet reading user text as a formula."""
-    value = value or ""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def as_of_url(partnership, entry, day=None):
@@ -386,7 +383,7 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
 class AsOfPdfView(AsOfView):
     def get(self, request, *args, **kwargs):
         if self.day is None:
-            raise Http404("Choose a valid date.")
+            return generic.bad_request(request, errors_as_text(self.form) or "Choose a date.")
         context = self.get_context_data(**kwargs)
         pdf = render_pdf("pdf/audit/as_of.html", context, request=request)
         response = HttpResponse(pdf, content_type="application/pdf")

@@ -1,7 +1,11 @@
 """Forms: GOV.UK widget classes, 'reason for change' and the edit version on every edit."""
 
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from partnership.models import Membership, Organisation, Partnership
 
@@ -17,6 +21,63 @@ WIDGET_CLASSES = {
 }
 
 
+#: The years a date or financial year typed into any form or query string may fall in.
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2200
+#: Longest free text any form accepts when its field sets no limit (rich text included).
+LONGEST_TEXT = 100_000
+#: Longest "reason for change" or other short note.
+LONGEST_REASON = 1_000
+
+
+def check_year(year, label="Year"):
+    """Refuse a year outside EARLIEST_YEAR..LATEST_YEAR, naming the field."""
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValidationError(
+            f"{label}: {year} is not a year between {EARLIEST_YEAR} and {LATEST_YEAR}.", code="year_range"
+        )
+    return year
+
+
+def check_date(value, label="Date"):
+    """Refuse a date so far off that adding or taking days from it could overflow."""
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    if day is not None and not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise ValidationError(
+            f"{label}: {day.day}/{day.month}/{day.year} is not a date between "
+            f"{EARLIEST_YEAR} and {LATEST_YEAR}.",
+            code="date_range",
+        )
+    return value
+
+
+def year_from_query(request, name="year", label="Year"):
+    """The year asked for in the query string (``?year=2018``), or None when not given.
+
+    Raises ValidationError naming ``label`` when it is not a whole year between
+    EARLIEST_YEAR and LATEST_YEAR.
+    """
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
+        raise ValidationError(f"{label}: “{raw[:20]}” is not a year such as 2018.", code="invalid")
+    return check_year(int(raw), label)
+
+
+def limit_input(form):
+    """Bound what any form accepts: dates between EARLIEST_YEAR and LATEST_YEAR, and text
+    no longer than LONGEST_TEXT. (forms.CharField already refuses NUL bytes.)"""
+    for form_field in form.fields.values():
+        label = str(form_field.label or "Date")
+        if isinstance(form_field, forms.DateField | forms.DateTimeField):
+            form_field.validators.append(lambda value, label=label: check_date(value, label))
+        elif isinstance(form_field, forms.CharField) and form_field.max_length is None:
+            form_field.max_length = LONGEST_TEXT
+            form_field.validators.append(MaxLengthValidator(LONGEST_TEXT))
+    return form
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -25,12 +86,14 @@ class DateInput(forms.DateInput):
 
 
 def style_form(form, *, filter_form=False):
-    """Give every widget of ``form`` its GOV.UK class and render it with templates/forms/.
+    """Give every widget of ``form`` its GOV.UK class and render it with templates/forms/;
+    bound its input with :func:`limit_input`.
 
     Used by GovukFormMixin, and by the list view for django-filter's forms (whose
     template renders them with ``{% include "forms/govuk.html" with form=filter.form %}``).
     """
     form.is_filter = filter_form
+    limit_input(form)
     for form_field in form.fields.values():
         widget = form_field.widget
         if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
@@ -67,7 +130,7 @@ class TrackedModelForm(GovukFormMixin, forms.ModelForm):
     change_reason = forms.CharField(
         label="Reason for change",
         required=False,
-        max_length=500,
+        max_length=LONGEST_REASON,
         help_text="Kept in the history that auditors read.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -124,3 +187,21 @@ class MembershipForm(Form):
         if len(users) != 1:
             raise forms.ValidationError(f"No single account has the username or e-mail “{value}”.")
         return users[0]
+
+
+class ReasonForm(Form):
+    """The optional reason given on a delete or remove page."""
+
+    change_reason = forms.CharField(
+        label="Reason", required=False, max_length=LONGEST_REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+def errors_as_text(form):
+    """A form's errors as one sentence naming each field, for a message or a 400 page."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        text = " ".join(errors)
+        parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts)

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
@@ -22,8 +23,15 @@ from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
 from partnership import history, permissions
+from partnership.exports import SafeTableExport
 from partnership.filtersets import PartnershipFilterSet
-from partnership.forms import style_form
+from partnership.forms import ReasonForm, style_form
+
+
+def bad_request(request, error):
+    """A 400 page saying what was wrong with the address or the data sent."""
+    message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+    return TemplateResponse(request, "400.html", {"exception": message}, status=400)
 
 
 class StaleEdit(Exception):
@@ -72,6 +80,7 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
     paginate_by = 25
     export_formats = ("csv", "xlsx")
     export_trigger_param = "export"
+    export_class = SafeTableExport
     title = None
     create_url = None
 
@@ -272,6 +281,7 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context["object"] = self.object
         context["verbose_name"] = self.model._meta.verbose_name
+        context.setdefault("form", ReasonForm())
         return context
 
     def get(self, request, *args, **kwargs):
@@ -280,10 +290,13 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         permissions.require(permissions.can_delete(request.user, self.object))
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         obj = self.object
         label = str(obj)
         with transaction.atomic():
-            obj._change_reason = request.POST.get("change_reason", "")[:500]
+            obj._change_reason = form.cleaned_data["change_reason"]
             obj.delete()
         messages.success(request, f"{self.model._meta.verbose_name.capitalize()} “{label}” deleted.")
         return HttpResponseRedirect(self.get_success_url())

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from partnership import generic, permissions, services
 from partnership.apps import attention_items, partnership_sections
-from partnership.forms import MembershipForm, OrganisationForm, PartnershipForm
+from partnership.forms import MembershipForm, OrganisationForm, PartnershipForm, ReasonForm
 from partnership.models import Membership, Organisation, Partner, Partnership, Reminder
 
 
@@ -207,14 +207,18 @@ class MembershipRemoveView(OrganisationMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         kwargs.update(organisation=self.organisation, membership=self.membership)
+        kwargs.setdefault("form", ReasonForm())
         return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
         label = str(self.membership)
         services.remove_membership(
             membership=self.membership,
             acting_user=request.user,
-            reason=request.POST.get("change_reason", ""),
+            reason=form.cleaned_data["change_reason"],
         )
         messages.success(request, f"Removed {label}.")
         return HttpResponseRedirect(reverse("organisation_detail", kwargs={"pk": self.organisation.pk}))
