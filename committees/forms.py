@@ -2,8 +2,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from committees.appendices import NotAPdf, sanitise_pdf
 from committees.choices import AttendanceStatus, Matter
 from committees.models import (
     Action,
@@ -20,8 +22,6 @@ from committees.models import (
 )
 from partnership.forms import LONGEST_REASON, Form, TrackedModelForm
 from partnership.models import Organisation
-
-PDF_MAGIC = b"%PDF-"
 
 
 def partner_bodies(partnership):
@@ -300,11 +300,12 @@ class AppendixForm(TrackedModelForm):
                 f"than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
             )
         upload.seek(0)
-        head = upload.read(len(PDF_MAGIC))
-        upload.seek(0)
-        if head != PDF_MAGIC:
-            raise ValidationError("The appendix must be a PDF file.")
-        return upload
+        try:
+            cleaned = sanitise_pdf(upload.read())
+        except NotAPdf as exc:
+            raise ValidationError(f"The appendix must be a PDF that opens: {exc}.") from exc
+        # Stored without JavaScript, actions, embedded files or forms (committees.appendices).
+        return SimpleUploadedFile(upload.name, cleaned, content_type="application/pdf")
 
 
 class DelegationForm(TrackedModelForm):
