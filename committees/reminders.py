@@ -79,26 +79,70 @@ def attention_items(user):
     return items
 
 
+def _secretaries_by_partnership(partnership_ids):
+    """{partnership id: {user id: user}} of the committee secretaries of each partnership's bodies."""
+    secretaries = {}
+    for membership in (
+        Membership.objects.filter(
+            role=Role.COMMITTEE_SECRETARY,
+            user__is_active=True,
+            organisation__partner_places__partnership_id__in=partnership_ids,
+        )
+        .select_related("user")
+        .prefetch_related("organisation__partner_places")
+    ):
+        for place in membership.organisation.partner_places.all():
+            if membership.partnership_id not in (None, place.partnership_id):
+                continue
+            secretaries.setdefault(place.partnership_id, {})[membership.user_id] = membership.user
+    return secretaries
+
+
+def _escalate_overdue_reviews(today):
+    """Tell the secretaries of an agreement's governing committee that its review is overdue,
+    so the committee can call for it; the officers were reminded before it fell due."""
+    from agreements.models import Agreement
+    from agreements.services import reviews_due
+
+    overdue = (
+        reviews_due(agreements=Agreement.objects.filter(governing_committee__isnull=False), today=today)
+        .filter(next_review_date__lt=today)
+        .select_related("partnership", "governing_committee")
+    )
+    overdue = list(overdue)
+    if not overdue:
+        return 0
+    secretaries = _secretaries_by_partnership({agreement.partnership_id for agreement in overdue})
+    queued = 0
+    for agreement in overdue:
+        due = agreement.next_review_date
+        committee = agreement.governing_committee
+        for user in secretaries.get(agreement.partnership_id, {}).values():
+            reminder = queue_reminder(
+                key=f"committees:review-overdue:{agreement.pk}:{due.isoformat()}:{user.pk}",
+                recipient=user,
+                subject=f"Overdue review of {agreement.reference} for {committee}"[:255],
+                body=(
+                    f"The annual review of “{agreement.title}” ({agreement.reference}), which "
+                    f"{committee} oversees, was due on {due:%-d %B %Y} and has not been recorded. "
+                    "The body's officers were reminded before it fell due."
+                ),
+                link=agreement.get_absolute_url(),
+                due=due,
+                partnership=agreement.partnership,
+            )
+            queued += reminder is not None
+    return queued
+
+
 def sweep_reminders():
-    """Queue the meeting-cycle and action reminders now due; returns how many were new."""
+    """Queue the meeting-cycle, action and overdue-review reminders now due; returns how many
+    were new."""
     today = timezone.localdate()
-    sent = 0
+    sent = _escalate_overdue_reviews(today)
     meetings = list(_upcoming_meetings())
     if meetings:
-        partnership_ids = {m.committee.partnership_id for m in meetings}
-        secretaries = {}
-        for membership in (
-            Membership.objects.filter(
-                role=Role.COMMITTEE_SECRETARY,
-                organisation__partner_places__partnership_id__in=partnership_ids,
-            )
-            .select_related("user")
-            .prefetch_related("organisation__partner_places")
-        ):
-            for place in membership.organisation.partner_places.all():
-                if membership.partnership_id not in (None, place.partnership_id):
-                    continue
-                secretaries.setdefault(place.partnership_id, {})[membership.user_id] = membership.user
+        secretaries = _secretaries_by_partnership({m.committee.partnership_id for m in meetings})
         for meeting in meetings:
             for kind, label, due in _cycle_deadlines(meeting, today):
                 for user in secretaries.get(meeting.committee.partnership_id, {}).values():

@@ -55,8 +55,9 @@ class MembershipAdmin(HistoryAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["subject", "recipient", "due", "status", "sent_at"]
+    list_display = ["subject", "recipient", "due", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status"]
+    search_fields = ["subject", "key", "recipient__username", "recipient__email"]
     readonly_fields = [f.name for f in Reminder._meta.fields]
 
     def has_add_permission(self, request):

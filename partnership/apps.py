@@ -12,6 +12,29 @@ class PartnershipConfig(AppConfig):
     def partnership_sections(self, partnership, user):
         return audit_sections(partnership, user)
 
+    def attention_items(self, user):
+        """Reminders the relay kept refusing, for the site's administrators to act on."""
+        if not user.is_superuser:
+            return []
+        from django.urls import reverse
+
+        from partnership.choices import ReminderStatus
+        from partnership.models import Reminder
+
+        count = Reminder.objects.filter(status=ReminderStatus.UNDELIVERABLE).count()
+        if not count:
+            return []
+        changelist = reverse("admin:partnership_reminder_changelist")
+        url = f"{changelist}?status__exact={ReminderStatus.UNDELIVERABLE}"
+        return [
+            {
+                "text": f"{count} reminder{'' if count == 1 else 's'} could not be delivered: "
+                "see each one's error",
+                "url": url,
+                "partnership": None,
+            }
+        ]
+
 
 def audit_sections(partnership, user):
     """The audit log link, for those who may read it."""

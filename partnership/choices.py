@@ -38,4 +38,5 @@ class Role(models.TextChoices):
 class ReminderStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
+    FAILED = "failed", "Failed, to be tried again"
+    UNDELIVERABLE = "undeliverable", "Undeliverable"

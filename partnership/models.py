@@ -264,10 +264,12 @@ class Membership(TrackedModel):
 
 
 class Reminder(models.Model):
-    """One reminder sent (or to be sent) to one person about one thing.
+    """One reminder sent (or to be sent) to one person about one thing: an outbox row.
 
-    ``key`` is unique: a task that runs twice finds the row already there and
-    sends nothing, so every reminder goes once.
+    ``key`` is unique, so a sweep that runs twice records a reminder once. The
+    row is recorded first and sent afterwards by whoever locks it next (the
+    commit hook, or the delivery task that retries what is still pending or
+    failed), so a worker that dies between the two leaves it to be sent later.
     """
 
     key = models.CharField(max_length=255, unique=True)
@@ -284,10 +286,16 @@ class Reminder(models.Model):
     status = models.CharField(max_length=16, choices=ReminderStatus.choices, default=ReminderStatus.PENDING)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "-created_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"]),
+            models.Index(fields=["status", "next_attempt_at"], name="reminder_outbox_idx"),
+        ]
 
     def __str__(self):
         return self.subject

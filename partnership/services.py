@@ -1,5 +1,6 @@
 """Writes with rules for the core: memberships and reminders."""
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -53,10 +54,10 @@ def remove_membership(*, membership, acting_user, reason=""):
 
 
 def queue_reminder(*, key, recipient, subject, body, link="", due=None, partnership=None):
-    """Record a reminder once and send it after commit.
+    """Record a reminder once in the outbox; it is sent after commit.
 
-    The unique ``key`` makes this idempotent: a task that runs twice (Celery
-    with ``acks_late`` may) finds the row and sends nothing the second time.
+    The unique ``key`` makes this idempotent: a sweep that runs twice (Celery
+    with ``acks_late`` may) finds the row and records nothing the second time.
     Returns the new Reminder, or None when it was already recorded.
     """
     if not recipient.email:
@@ -78,19 +79,59 @@ def queue_reminder(*, key, recipient, subject, body, link="", due=None, partners
     return reminder
 
 
+def retry_delay(attempts):
+    """How long to wait after ``attempts`` failed tries: doubling from the first delay."""
+    first = settings.REMINDER_RETRY_SECONDS
+    return datetime.timedelta(seconds=first * 2 ** (attempts - 1))
+
+
 def send_reminder(reminder_id):
-    reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
-    if reminder.status == ReminderStatus.SENT:
-        return
-    text = reminder.body
-    if reminder.link:
-        text += f"\n\n{settings.SITE_URL}{reminder.link}"
-    try:
-        send_mail(reminder.subject, text, None, [reminder.recipient.email])
-    except OSError:
-        logger.exception("Could not send reminder %s", reminder.key)
-        reminder.status = ReminderStatus.FAILED
-    else:
-        reminder.status = ReminderStatus.SENT
-        reminder.sent_at = timezone.now()
-    reminder.save(update_fields=["status", "sent_at"])
+    """Send one reminder from the outbox if it is still to be sent and due to be tried.
+
+    The row stays locked while the mail is handed to the relay, so two workers
+    never send it twice; one that finds it locked leaves it to the other.
+    Returns True when this call sent it.
+    """
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update(skip_locked=True)
+            .select_related("recipient")
+            .filter(
+                pk=reminder_id,
+                status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED],
+                next_attempt_at__lte=timezone.now(),
+            )
+            .first()
+        )
+        if reminder is None:
+            return False
+        text = reminder.body
+        if reminder.link:
+            text += f"\n\n{settings.SITE_URL}{reminder.link}"
+        reminder.attempts += 1
+        try:
+            send_mail(reminder.subject, text, None, [reminder.recipient.email])
+        except OSError as error:  # smtplib.SMTPException is an OSError
+            logger.warning("Could not send reminder %s (try %s): %s", reminder.key, reminder.attempts, error)
+            reminder.last_error = f"{type(error).__name__}: {error}"[:2000]
+            if reminder.attempts >= settings.REMINDER_MAX_ATTEMPTS:
+                reminder.status = ReminderStatus.UNDELIVERABLE
+            else:
+                reminder.status = ReminderStatus.FAILED
+                reminder.next_attempt_at = timezone.now() + retry_delay(reminder.attempts)
+            sent = False
+        else:
+            reminder.status = ReminderStatus.SENT
+            reminder.sent_at = timezone.now()
+            reminder.last_error = ""
+            sent = True
+        reminder.save(update_fields=["status", "sent_at", "attempts", "next_attempt_at", "last_error"])
+    return sent
+
+
+def send_due_reminders():
+    """Send every reminder still pending, or failed and due another try. Returns how many went."""
+    due = Reminder.objects.filter(
+        status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED], next_attempt_at__lte=timezone.now()
+    ).order_by("next_attempt_at")
+    return sum(send_reminder(pk) for pk in due.values_list("pk", flat=True)[:500])

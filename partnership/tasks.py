@@ -7,10 +7,18 @@ from django.apps import apps
 @shared_task
 def sweep_reminders():
     """Ask every app for the reminders now due; each app queues them through
-    ``partnership.services.queue_reminder``, which sends each once."""
+    ``partnership.services.queue_reminder``, which records each once."""
     queued = 0
     for config in apps.get_app_configs():
         sweep = getattr(config, "sweep_reminders", None)
         if sweep is not None:
             queued += sweep() or 0
     return queued
+
+
+@shared_task
+def send_due_reminders():
+    """Deliver the outbox: every reminder still pending, or failed and due another try."""
+    from partnership import services
+
+    return services.send_due_reminders()
