@@ -8,6 +8,7 @@ the rest (see README.md, "Configuration").
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,11 +48,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "partnership.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partnership.sessions.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -109,12 +113,32 @@ LOGOUT_REDIRECT_URL = "login"
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# django-axes: lock an account and address after repeated failed logins.
+# Sessions end on the server (partnership.sessions): after SESSION_IDLE_TIMEOUT seconds of
+# inactivity, with a warning SESSION_TIMEOUT_WARNING seconds before, and SESSION_COOKIE_AGE
+# seconds after sign-in whatever the person does. Cookies carry no expiry date, so the
+# browser's clock never decides.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
+SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING_SECONDS", default=120)
+SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=12) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_AGE = None
+
+# The client's address: REMOTE_ADDR, or behind this many trusted reverse proxies the entry
+# they wrote into X-Forwarded-For (partnership.sessions.client_address).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# django-axes: a username locks after AXES_FAILURE_LIMIT failures from any address, and an
+# address after AXES_ADDRESS_FAILURE_LIMIT failures across usernames (a spray), each for
+# the cool-off after the failure that reached the limit (partnership.sessions.SignInLockout).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=50)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "partnership.sessions.SignInLockout"
+AXES_CLIENT_IP_CALLABLE = "partnership.sessions.client_address"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "partnership.sessions.locked_out"
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 
 # django-simple-history
@@ -174,14 +198,46 @@ CELERY_ENABLE_UTC = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "partnership.tasks.sweep_reminders", "schedule": 60 * 60},
+    "reminder-outbox": {"task": "partnership.tasks.send_due_reminders", "schedule": 60},
 }
+# The reminder outbox: a failed send is tried again after 5 minutes, then 10, 20...,
+# until the limit, when it is shown to site administrators as undeliverable.
+REMINDER_RETRY_SECONDS = env.int("REMINDER_RETRY_SECONDS", default=300)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=6)
 
+# HTTPS: with DEBUG off, plain HTTP is redirected, HSTS is sent for a year and cookies
+# are secure. Behind a proxy that already redirects to HTTPS, set
+# DJANGO_SECURE_SSL_REDIRECT=false (the proxy must still send X-Forwarded-Proto).
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
+# Turning the redirect off is the operator saying the proxy does it: not a deploy warning.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_SSL_REDIRECT or DEBUG else ["security.W008"]
+
+# Content security policy (django-csp 4): the app's own files only, no inline script or
+# style (page scripts live in static/js/), never framed. Responses to a signed-in person
+# and every download are "Cache-Control: private, no-store" (partnership.middleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 DJANGO_TABLES2_TEMPLATE = "includes/table.html"
 DJANGO_TABLES2_PAGE_RANGE = 7
