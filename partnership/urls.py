@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from partnership import views
+from partnership import sessions, views
 
 partnership_patterns = [
     path("", views.PartnershipDetailView.as_view(), name="partnership_detail"),
@@ -21,6 +21,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    path("accounts/session/", sessions.session_status, name="session_status"),
+    path("accounts/session/extend/", sessions.extend_session, name="session_extend"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("reminders/", views.ReminderListView.as_view(), name="reminder_list"),
