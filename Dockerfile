@@ -19,7 +19,7 @@ RUN pip install --no-cache-dir uv && uv pip install --system --no-cache -r pypro
 COPY . .
 COPY --from=frontend /app/node_modules/govuk-frontend node_modules/govuk-frontend
 COPY --from=frontend /app/static/build static/build
-RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --no-input -v 0 \
+RUN DJANGO_SECRET_KEY=build-only AUDIT_HMAC_KEYS=build:build-only-audit-key python manage.py collectstatic --no-input -v 0 \
  && useradd --system --home /app concordat && mkdir -p /app/uploads && chown concordat /app/uploads
 USER concordat
 EXPOSE 8000
