@@ -5,8 +5,13 @@ Every history row django-simple-history writes gets one :class:`AuditEntry`,
 appended by :func:`append_entry` from the ``post_create_historical_record``
 receiver in the same transaction. Its ``hash`` is::
 
-    sha256(previous_hash + canonical JSON of the entry's own fields
-                         + canonical JSON of the history row's values)
+    HMAC-SHA256(audit key, previous_hash + canonical JSON of the entry's own fields
+                                         + canonical JSON of the history row's values)
+
+The key (``AUDIT_HMAC_KEYS``) is not in the database, so whoever can write to
+the database still cannot recompute the chain after changing it. A signed
+:class:`Checkpoint` of the chain head is sent to auditors every day; checked
+against one, a chain cut short is found as well.
 
 Appending locks the single :class:`AuditChainHead` row until the transaction
 ends, so entries are chained in one order (their id order) however many
@@ -23,6 +28,7 @@ reports them), and ``verify_audit_chain --record-missing`` appends them.
 import datetime
 import decimal
 import hashlib
+import hmac
 import html
 import json
 import re
@@ -32,6 +38,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, models, transaction
@@ -41,7 +48,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import strip_tags
 
 from partnership import history
-from partnership.models import AuditAction, AuditChainHead, AuditEntry, Organisation
+from partnership.models import AuditAction, AuditChainHead, AuditCheckpoint, AuditEntry, Organisation
 
 GENESIS_HASH = ""
 LONDON = ZoneInfo("Europe/London")
@@ -124,9 +131,24 @@ def entry_fields(entry, content_type_label):
     }
 
 
-def compute_hash(previous_hash, own_fields, row_values):
-    text = previous_hash + canonical_json(own_fields) + canonical_json(row_values)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+class UnknownKey(Exception):
+    """An entry or checkpoint names an audit key this installation does not hold."""
+
+
+def audit_key(key_id):
+    try:
+        return settings.AUDIT_HMAC_KEYS[key_id].encode("utf-8")
+    except KeyError:
+        raise UnknownKey(f"audit key {key_id!r} is not in AUDIT_HMAC_KEYS") from None
+
+
+def compute_hash(previous_hash, own_fields, row_values, key_id):
+    """The entry's hash under audit key ``key_id``; an empty ``key_id`` is the unkeyed
+    sha256 of entries written before hashes were keyed (only :func:`rekey` reads those)."""
+    text = (previous_hash + canonical_json(own_fields) + canonical_json(row_values)).encode("utf-8")
+    if not key_id:
+        return hashlib.sha256(text).hexdigest()
+    return hmac.new(audit_key(key_id), text, hashlib.sha256).hexdigest()
 
 
 def content_type_label(content_type):
@@ -216,8 +238,9 @@ def append_entry(*, history_instance, instance=None):
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         entry.previous_hash = head.last_hash
+        entry.key_id = settings.AUDIT_HMAC_KEY_ID
         entry.hash = compute_hash(
-            head.last_hash, entry_fields(entry, content_type_label(content_type)), values
+            head.last_hash, entry_fields(entry, content_type_label(content_type)), values, entry.key_id
         )
         entry.save()
         head.last_entry_id = entry.pk
@@ -282,52 +305,76 @@ def _fetch_rows(entries):
     return rows
 
 
-def verify_chain(*, batch_size=BATCH_SIZE, progress=None):
-    """Walk every entry in id order and recompute its hash; stop at the first mismatch."""
-    result = VerifyResult()
-    expected_previous = GENESIS_HASH
+def _check_entry(entry, values, label, expected_previous, *, key_id=None):
+    """The problem with one entry, or None. ``key_id`` overrides the entry's own (for rekeying)."""
+    record = f"{entry.history_table} history row {entry.history_id}, {entry.object_label}"
+    if entry.previous_hash != expected_previous:
+        return Problem(
+            entry.pk,
+            record,
+            "its previous hash does not match the entry before it "
+            "(an entry was removed, inserted or altered)",
+        )
+    if values is None:
+        return Problem(entry.pk, record, "its history row is missing")
+    key_id = entry.key_id if key_id is None else key_id
+    if not key_id:
+        return Problem(
+            entry.pk,
+            record,
+            "its hash is not keyed (written before audit hashes were keyed): run "
+            "verify_audit_chain --rekey once",
+        )
+    try:
+        recomputed = compute_hash(entry.previous_hash, entry_fields(entry, label), values, key_id)
+    except UnknownKey as error:
+        return Problem(entry.pk, record, f"it was signed with {error}")
+    if hmac.compare_digest(recomputed, entry.hash):
+        return None
+    differences = _differences(entry.snapshot, row_snapshot(values))
+    message = (
+        "the history row no longer matches its hash"
+        if differences
+        else "the entry's own fields, hash or snapshot were altered"
+    )
+    return Problem(entry.pk, record, message, differences)
+
+
+def _walk(batch_size):
+    """Every entry in id order, with its history row's values and content type label."""
     labels = {}
     last_id = 0
     while True:
         batch = list(AuditEntry.objects.filter(pk__gt=last_id).order_by("pk")[:batch_size])
         if not batch:
-            break
+            return
         rows = _fetch_rows(batch)
         for entry in batch:
             if entry.content_type_id not in labels:
                 labels[entry.content_type_id] = content_type_label(
                     ContentType.objects.get_for_id(entry.content_type_id)
                 )
-            record = f"{entry.history_table} history row {entry.history_id}, {entry.object_label}"
-            if entry.previous_hash != expected_previous:
-                result.problem = Problem(
-                    entry.pk,
-                    record,
-                    "its previous hash does not match the entry before it "
-                    "(an entry was removed, inserted or altered)",
-                )
-                return result
-            values = rows.get((entry.history_table, entry.history_id))
-            if values is None:
-                result.problem = Problem(entry.pk, record, "its history row is missing")
-                return result
-            recomputed = compute_hash(
-                entry.previous_hash, entry_fields(entry, labels[entry.content_type_id]), values
-            )
-            if recomputed != entry.hash:
-                now = row_snapshot(values)
-                differences = _differences(entry.snapshot, now)
-                message = (
-                    "the history row no longer matches its hash"
-                    if differences
-                    else "the entry's own fields, hash or snapshot were altered"
-                )
-                result.problem = Problem(entry.pk, record, message, differences)
-                return result
-            expected_previous = entry.hash
-            result.checked += 1
+            yield entry, rows.get((entry.history_table, entry.history_id)), labels[entry.content_type_id]
         last_id = batch[-1].pk
-        if progress is not None:
+
+
+def verify_chain(*, batch_size=BATCH_SIZE, progress=None, checkpoints=()):
+    """Walk every entry in id order and recompute its keyed hash; stop at the first mismatch.
+
+    Then check the chain head, and the chain against each signed checkpoint in
+    ``checkpoints`` and every one stored whose signature holds.
+    """
+    result = VerifyResult()
+    expected_previous = GENESIS_HASH
+    last_id = 0
+    for entry, values, label in _walk(batch_size):
+        result.problem = _check_entry(entry, values, label, expected_previous)
+        if result.problem is not None:
+            return result
+        expected_previous = entry.hash
+        last_id = entry.pk
+        result.checked += 1
+        if progress is not None and result.checked % batch_size == 0:
             progress(result.checked)
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_entry_id, head.last_hash) != (last_id, expected_previous):
@@ -337,13 +384,202 @@ def verify_chain(*, batch_size=BATCH_SIZE, progress=None):
             f"the chain head names entry #{head.last_entry_id}: entries were removed from the end",
         )
         return result
+    for checkpoint in [*checkpoints, *stored_checkpoints()]:
+        result.problem = checkpoint.problem_with_chain(last_id)
+        if result.problem is not None:
+            return result
     result.last_hash = expected_previous
     result.unrecorded = find_unrecorded(limit=10)
     return result
 
 
+def rekey(*, batch_size=BATCH_SIZE):
+    """Sign entries written before hashes were keyed with the current key, after checking
+    every hash as written; raises ValueError (and changes nothing) if any does not match."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        old_previous = new_previous = GENESIS_HASH
+        rekeyed = 0
+        for entry, values, label in _walk(batch_size):
+            own_fields = entry_fields(entry, label)
+            if (
+                values is None
+                or entry.previous_hash != old_previous
+                or compute_hash(old_previous, own_fields, values, entry.key_id) != entry.hash
+            ):
+                raise ValueError(
+                    f"Entry #{entry.pk} ({entry.history_table} history row {entry.history_id}) does not "
+                    "match the chain: nothing was rekeyed. Find out why before going on."
+                )
+            old_previous = entry.hash
+            if entry.key_id and entry.previous_hash == new_previous:
+                new_previous = entry.hash
+                continue
+            key_id = entry.key_id or settings.AUDIT_HMAC_KEY_ID
+            new_hash = compute_hash(new_previous, own_fields, values, key_id)
+            AuditEntry.objects.filter(pk=entry.pk).update(
+                previous_hash=new_previous, hash=new_hash, key_id=key_id
+            )
+            new_previous = new_hash
+            rekeyed += 1
+        if head.last_hash != new_previous:
+            head.last_hash = new_previous
+            head.save(update_fields=["last_hash"])
+    return rekeyed
+
+
+# --- Checkpoints -------------------------------------------------------------
+
+CHECKPOINT_FORMAT = "concordat-audit-checkpoint/1"
+
+
+@dataclass
+class Checkpoint:
+    """The chain head at one moment, signed with the audit key: how many entries, the
+    last one's id and hash. Kept outside the database, it shows a chain that was since
+    cut short (fewer entries) or recomputed (another hash at the same entry)."""
+
+    made_at: datetime.datetime
+    entries: int
+    last_entry_id: int
+    last_hash: str
+    key_id: str
+    signature: str = ""
+
+    def _signed_text(self):
+        return canonical_json(
+            {
+                "format": CHECKPOINT_FORMAT,
+                "made_at": self.made_at,
+                "entries": self.entries,
+                "last_entry_id": self.last_entry_id,
+                "last_hash": self.last_hash,
+                "key_id": self.key_id,
+            }
+        ).encode("utf-8")
+
+    def sign(self):
+        self.signature = hmac.new(audit_key(self.key_id), self._signed_text(), hashlib.sha256).hexdigest()
+        return self
+
+    def signature_holds(self):
+        try:
+            expected = hmac.new(audit_key(self.key_id), self._signed_text(), hashlib.sha256).hexdigest()
+        except UnknownKey:
+            return False
+        return hmac.compare_digest(expected, self.signature)
+
+    def to_text(self):
+        """The checkpoint as the file auditors keep (JSON)."""
+        return json.dumps(
+            {
+                "format": CHECKPOINT_FORMAT,
+                "made_at": self.made_at.astimezone(datetime.UTC).isoformat(),
+                "entries": self.entries,
+                "last_entry_id": self.last_entry_id,
+                "last_hash": self.last_hash,
+                "key_id": self.key_id,
+                "signature": self.signature,
+            },
+            indent=2,
+        )
+
+    @classmethod
+    def from_text(cls, text):
+        """Read a checkpoint file; ValueError if it is not one."""
+        try:
+            data = json.loads(text)
+            if data.get("format") != CHECKPOINT_FORMAT:
+                raise ValueError
+            return cls(
+                made_at=datetime.datetime.fromisoformat(data["made_at"]),
+                entries=int(data["entries"]),
+                last_entry_id=int(data["last_entry_id"]),
+                last_hash=str(data["last_hash"]),
+                key_id=str(data["key_id"]),
+                signature=str(data["signature"]),
+            )
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise ValueError("This is not a Concordat audit checkpoint file.") from None
+
+    def problem_with_chain(self, last_id):
+        """What the chain as it is now does not keep of this checkpoint, or None."""
+        where = f"checkpoint of {self.made_at.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+        if not self.signature_holds():
+            return Problem(None, where, "its signature does not hold: it was altered or not made here")
+        if self.last_entry_id == 0:
+            return None
+        if last_id < self.last_entry_id:
+            return Problem(
+                None,
+                where,
+                f"the chain was cut short: the checkpoint covered {self.entries} entries up to "
+                f"#{self.last_entry_id}, and the chain now ends at #{last_id}",
+            )
+        entry = AuditEntry.objects.filter(pk=self.last_entry_id).only("hash").first()
+        if entry is None or not hmac.compare_digest(entry.hash, self.last_hash):
+            return Problem(
+                self.last_entry_id,
+                where,
+                "the chain was recomputed: this entry's hash is not the one checkpointed, so entries "
+                "up to it were rewritten",
+            )
+        count = AuditEntry.objects.filter(pk__lte=self.last_entry_id).count()
+        if count != self.entries:
+            return Problem(
+                self.last_entry_id,
+                where,
+                f"{self.entries} entries were checkpointed up to here; {count} are there now",
+            )
+        return None
+
+
+def make_checkpoint():
+    """Sign and store the chain head as it stands now."""
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        checkpoint = Checkpoint(
+            made_at=timezone.now(),
+            entries=AuditEntry.objects.filter(pk__lte=head.last_entry_id).count(),
+            last_entry_id=head.last_entry_id,
+            last_hash=head.last_hash,
+            key_id=settings.AUDIT_HMAC_KEY_ID,
+        ).sign()
+        AuditCheckpoint.objects.create(
+            made_at=checkpoint.made_at,
+            entries=checkpoint.entries,
+            last_entry_id=checkpoint.last_entry_id,
+            last_hash=checkpoint.last_hash,
+            key_id=checkpoint.key_id,
+            signature=checkpoint.signature,
+        )
+    return checkpoint
+
+
+def stored_checkpoints():
+    """The checkpoints kept in the database whose signatures hold (a forged one is ignored;
+    one deleted is why auditors keep their own copies)."""
+    found = []
+    for row in AuditCheckpoint.objects.order_by("made_at"):
+        checkpoint = Checkpoint(
+            made_at=row.made_at,
+            entries=row.entries,
+            last_entry_id=row.last_entry_id,
+            last_hash=row.last_hash,
+            key_id=row.key_id,
+            signature=row.signature,
+        )
+        if checkpoint.signature_holds():
+            found.append(checkpoint)
+    return found
+
+
 def find_unrecorded(limit=None):
     """History rows that have no audit entry, as (history table label, history id), oldest first."""
+    return [(label, pk) for _, label, pk in _unrecorded_rows(limit)]
+
+
+def _unrecorded_rows(limit=None):
     missing = []
     tables = set(connection.introspection.table_names())
     for model in tracked_models():
@@ -360,19 +596,32 @@ def find_unrecorded(limit=None):
             queryset = queryset[:limit]
         missing.extend((date, history_model._meta.label, pk) for date, pk in queryset)
     missing.sort()
-    missing = [(label, pk) for _, label, pk in missing]
     return missing[:limit] if limit is not None else missing
 
 
-def record_missing():
-    """Append entries for every history row that has none, oldest first."""
-    count = 0
-    for label, pk in find_unrecorded():
+@dataclass
+class RecordMissingResult:
+    recorded: list = field(default_factory=list)  # (label, history id, object label)
+    refused: list = field(default_factory=list)  # (label, history id, history date)
+
+
+def record_missing(*, checkpoints=()):
+    """Append entries for history rows that have none, oldest first, except rows dated at
+    or before the newest checkpoint: the chain then covered every row, so such a row's
+    entry was removed or the row was forged, and recording it would hide that."""
+    covered_until = max(
+        (c.made_at for c in [*checkpoints, *stored_checkpoints()] if c.signature_holds()), default=None
+    )
+    result = RecordMissingResult()
+    for history_date, label, pk in _unrecorded_rows():
+        if covered_until is not None and history_date <= covered_until:
+            result.refused.append((label, pk, history_date))
+            continue
         row = history_model_by_label(label).objects.get(pk=pk)
         with transaction.atomic():
-            append_entry(history_instance=row)
-        count += 1
-    return count
+            entry = append_entry(history_instance=row)
+        result.recorded.append((label, pk, entry.object_label))
+    return result
 
 
 # --- "As it stood on" --------------------------------------------------------

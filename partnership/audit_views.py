@@ -28,7 +28,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from partnership import audit, generic, permissions
 from partnership.exports import safe_row
@@ -113,6 +113,18 @@ def _cursor(value):
         return int(value) if value else None
     except ValueError:
         return None
+
+
+class AuditCheckpointView(AuditLogMixin, View):
+    """The chain head as it stands now, signed: a file for the auditor to keep outside
+    Concordat and hand to ``verify_audit_chain --checkpoint`` later."""
+
+    def get(self, request, *args, **kwargs):
+        checkpoint = audit.make_checkpoint()
+        response = HttpResponse(checkpoint.to_text(), content_type="application/json")
+        name = f"concordat-audit-checkpoint-{timezone.localtime(checkpoint.made_at):%Y-%m-%d-%H%M}.json"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class AuditLogView(AuditLogMixin, TemplateView):

@@ -301,6 +301,44 @@ class Reminder(models.Model):
         return self.subject
 
 
+class AccessChange(TrackedModel):
+    """A change to who may do what, made in the Django admin: a person's groups,
+    permissions, superuser or staff status, a group's permissions, or an object
+    permission. Where rights are really held, so each change is audited like any
+    record (who, when, what), through this record's history."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_changes",
+        help_text="The person whose access changed.",
+    )
+    group = models.ForeignKey(
+        "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="access_changes"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="access_changes",
+        help_text="The body whose role group changed, when it is one.",
+    )
+    subject = models.CharField(max_length=200, help_text="Whose or what access changed, as it was named.")
+    description = models.TextField(help_text="What changed: each setting, from what to what.")
+
+    partnership_path = None
+
+    class Meta:
+        ordering = ["-created_at"]
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return f"Access of {self.subject}"
+
+
 class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
 
@@ -335,9 +373,11 @@ class AuditEntryQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One historical record written anywhere, chained to the one before by its hash.
 
-    ``hash`` is sha256 of the previous entry's hash, this entry's own fields and
-    the historical row's values (see ``partnership.audit``): changing a history
-    row, an entry, or removing an entry breaks the chain at that point.
+    ``hash`` is an HMAC-SHA256, under the audit key ``key_id``, of the previous
+    entry's hash, this entry's own fields and the historical row's values (see
+    ``partnership.audit``): changing a history row, an entry, or removing an
+    entry breaks the chain at that point, and without the key (which is not in
+    the database) the chain cannot be recomputed to hide it.
     Written only by ``partnership.audit.append_entry``; never updated or deleted.
     """
 
@@ -388,6 +428,11 @@ class AuditEntry(models.Model):
     )
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    key_id = models.CharField(
+        max_length=32,
+        blank=True,
+        help_text="Which audit key signed the hash; empty before hashes were keyed.",
+    )
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -434,3 +479,27 @@ class AuditChainHead(models.Model):
 
     def __str__(self):
         return f"Audit chain head at entry {self.last_entry_id}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed note of the chain head at one moment (``partnership.audit.Checkpoint``).
+
+    Copies go to each partnership's auditors by e-mail and as a download, where
+    the database cannot change them; the verifier checks the chain against any
+    of them, so a chain cut short or recomputed since is found.
+    """
+
+    made_at = models.DateTimeField()
+    entries = models.BigIntegerField(help_text="How many entries the chain held.")
+    last_entry_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64, blank=True)
+    key_id = models.CharField(max_length=32)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-made_at"]
+        default_permissions = ("view",)
+        get_latest_by = "made_at"
+
+    def __str__(self):
+        return f"Audit checkpoint of {self.made_at:%Y-%m-%d %H:%M} at entry {self.last_entry_id}"

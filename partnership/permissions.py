@@ -37,6 +37,13 @@ def body_group_name(organisation_id, role):
     return f"body:{organisation_id}:{role}"
 
 
+def body_of_group(group):
+    """The id of the body whose role group ``group`` is, or None."""
+    kind, _, rest = group.name.partition(":")
+    organisation_id = rest.partition(":")[0]
+    return int(organisation_id) if kind == "body" and organisation_id.isdigit() else None
+
+
 def body_group(organisation, role):
     group, _ = Group.objects.get_or_create(name=body_group_name(organisation.pk, role))
     return group
@@ -188,6 +195,17 @@ def can_see_everything(user, partnership):
             or (m.partnership_id is None and m.organisation_id in partner_ids)
         )
         for m in user_memberships(user)
+    )
+
+
+def auditor_memberships(partnership):
+    """The memberships that make someone an auditor of ``partnership`` (as in
+    :func:`can_see_everything`): auditors of its bodies, and those named for it."""
+    from partnership.models import Membership
+
+    return Membership.objects.filter(role=Role.AUDITOR, user__is_active=True).filter(
+        Q(partnership=partnership)
+        | Q(partnership__isnull=True, organisation__partner_places__partnership=partnership)
     )
 
 

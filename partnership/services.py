@@ -7,11 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from partnership import permissions
 from partnership.choices import ReminderStatus
-from partnership.models import Membership, Reminder
+from partnership.models import AccessChange, Membership, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -135,3 +136,95 @@ def send_due_reminders():
         status__in=[ReminderStatus.PENDING, ReminderStatus.FAILED], next_attempt_at__lte=timezone.now()
     ).order_by("next_attempt_at")
     return sum(send_reminder(pk) for pk in due.values_list("pk", flat=True)[:500])
+
+
+def send_audit_checkpoint():
+    """Sign the audit chain's head and send it to every partnership's auditors, who keep
+    it where the database cannot change it. Returns the checkpoint."""
+    from partnership import audit
+    from partnership.models import Partnership
+
+    checkpoint = audit.make_checkpoint()
+    made_on = timezone.localtime(checkpoint.made_at)
+    for partnership in Partnership.objects.all():
+        memberships = permissions.auditor_memberships(partnership).select_related("user")
+        auditors = {m.user_id: m.user for m in memberships}
+        for user in auditors.values():
+            queue_reminder(
+                key=f"audit:checkpoint:{checkpoint.made_at.isoformat()}:{partnership.pk}:{user.pk}",
+                recipient=user,
+                subject=f"Audit checkpoint for {partnership.name}, {made_on:%-d %B %Y}",
+                body=(
+                    f"The audit log held {checkpoint.entries} entries at {made_on:%H:%M on %-d %B %Y}. "
+                    "Keep this e-mail: the checkpoint below is signed, and `manage.py verify_audit_chain "
+                    "--checkpoint <file>` checks that the log still holds what it records, so a log "
+                    "cut short or rewritten since is found.\n\n" + checkpoint.to_text()
+                ),
+                link=reverse("audit:log", kwargs={"partnership": partnership.slug}),
+                partnership=partnership,
+            )
+    return checkpoint
+
+
+def _permission_names(permissions_queryset):
+    rows = permissions_queryset.values_list("content_type__app_label", "codename")
+    return sorted(f"{app}.{codename}" for app, codename in rows)
+
+
+def access_of(person=None, group=None):
+    """What a person's or a group's access is now, as {setting: sorted values or a flag}."""
+    if person is not None:
+        return {
+            "active": person.is_active,
+            "staff": person.is_staff,
+            "superuser": person.is_superuser,
+            "groups": sorted(person.groups.values_list("name", flat=True)),
+            "permissions": _permission_names(person.user_permissions),
+        }
+    return {"name": group.name, "permissions": _permission_names(group.permissions)}
+
+
+def describe_access_change(before, after):
+    """Each setting that differs, in words: "superuser: no → yes", "groups: added x; removed y"."""
+
+    def words(value):
+        if value is None:
+            return "—"
+        return {True: "yes", False: "no"}[value] if isinstance(value, bool) else value
+
+    lines = []
+    for name in sorted(set(before) | set(after)):
+        old, new = before.get(name), after.get(name)
+        if old == new:
+            continue
+        if isinstance(old, list | type(None)) and isinstance(new, list | type(None)):
+            added = sorted(set(new or ()) - set(old or ()))
+            removed = sorted(set(old or ()) - set(new or ()))
+            parts = [f"added {', '.join(added)}"] if added else []
+            parts += [f"removed {', '.join(removed)}"] if removed else []
+            lines.append(f"{name}: {'; '.join(parts)}")
+        else:
+            lines.append(f"{name}: {words(old)} → {words(new)}")
+    return "\n".join(lines)
+
+
+def record_access_change(*, acting_user, before, after, person=None, group=None, subject="", heading=""):
+    """Record a change to who may do what made in the Django admin (nothing when nothing
+    changed). ``heading`` says what kind of change it was, when not plain settings."""
+    description = describe_access_change(before, after)
+    if not description:
+        return None
+    if heading:
+        description = f"{heading}\n{description}"
+    change = AccessChange(
+        person=person,
+        group=group,
+        organisation_id=permissions.body_of_group(group) if group is not None else None,
+        subject=(subject or str(person or group))[:200],
+        description=description,
+    )
+    change._history_user = acting_user
+    change._change_reason = "Changed in the Django admin"
+    with transaction.atomic():
+        change.save()
+    return change

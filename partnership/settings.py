@@ -8,6 +8,7 @@ the rest (see README.md, "Configuration").
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,6 +21,17 @@ SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY",
     default="insecure-embedded-default-change-me" if DEBUG else environ.Env.NOTSET,
 )
+# Audit hashes are keyed (HMAC) with a key kept out of the database and apart from
+# SECRET_KEY: "id:key" pairs, newest first; older keys stay to verify older entries.
+AUDIT_HMAC_KEYS = dict(
+    pair.split(":", 1)
+    for pair in env.list(
+        "AUDIT_HMAC_KEYS", default=["dev:insecure-embedded-audit-key"] if DEBUG else environ.Env.NOTSET
+    )
+)
+if SECRET_KEY in AUDIT_HMAC_KEYS.values():
+    raise environ.ImproperlyConfigured("AUDIT_HMAC_KEYS must not reuse DJANGO_SECRET_KEY.")
+AUDIT_HMAC_KEY_ID = next(iter(AUDIT_HMAC_KEYS))
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -199,6 +211,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BEAT_SCHEDULE = {
     "reminder-sweep": {"task": "partnership.tasks.sweep_reminders", "schedule": 60 * 60},
     "reminder-outbox": {"task": "partnership.tasks.send_due_reminders", "schedule": 60},
+    "audit-checkpoint": {
+        "task": "partnership.tasks.send_audit_checkpoint",
+        "schedule": crontab(minute=0, hour=2),
+    },
 }
 # The reminder outbox: a failed send is tried again after 5 minutes, then 10, 20...,
 # until the limit, when it is shown to site administrators as undeliverable.

@@ -22,3 +22,11 @@ def send_due_reminders():
     from partnership import services
 
     return services.send_due_reminders()
+
+
+@shared_task
+def send_audit_checkpoint():
+    """Every day: a signed checkpoint of the audit chain to each partnership's auditors."""
+    from partnership import services
+
+    return services.send_audit_checkpoint().last_entry_id
