@@ -19,6 +19,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Sum
 from django.http import HttpResponseRedirect, JsonResponse
@@ -84,6 +85,27 @@ def seconds_remaining(session):
     return max(0, math.ceil(min(idle_ends, age_ends) - now))
 
 
+def record_activity(session):
+    session[LAST_ACTIVITY] = _now()
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """At sign-in the idle time-out and the maximum age both start counting."""
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = request.session[LAST_ACTIVITY] = _now()
+
+
+user_logged_in.connect(start_session_clock, dispatch_uid="concordat-session-clock")
+
+
+def activity_resolution():
+    """How stale the recorded activity may be: a minute, or a thirtieth of a shorter time-out.
+
+    Writing the session on every request would cost three queries a page.
+    """
+    return min(60, settings.SESSION_IDLE_TIMEOUT / 30)
+
+
 def background_request(view):
     """Mark a view the page calls by itself (polling): it does not count as the person's activity."""
     view.counts_as_activity = False
@@ -111,7 +133,7 @@ class SessionTimeoutMiddleware:
         session = request.session
         now = _now()
         if SIGNED_IN_AT not in session:
-            session[SIGNED_IN_AT] = session[LAST_ACTIVITY] = now
+            start_session_clock(None, request, request.user)
         reason = self.reason_to_sign_out(session, now)
         if reason:
             logout(request)
@@ -120,8 +142,9 @@ class SessionTimeoutMiddleware:
             if _wants_json(request):
                 return JsonResponse({"seconds_remaining": 0})
             return redirect_to_login(request.get_full_path())
-        if getattr(view_func, "counts_as_activity", True):
-            session[LAST_ACTIVITY] = now
+        is_activity = getattr(view_func, "counts_as_activity", True)
+        if is_activity and now - session[LAST_ACTIVITY] >= activity_resolution():
+            record_activity(session)
         request.session_timeout = SessionTimeout(seconds_remaining=seconds_remaining(session))
         return None
 
@@ -159,11 +182,13 @@ def session_status(request):
 @never_cache
 @require_POST
 def extend_session(request):
-    """'Stay signed in': the request is activity, so the middleware has already extended the session.
+    """'Stay signed in': the idle time-out starts again from now.
 
     Answers JSON to the warning's script; without JavaScript the form posts here and the person
     goes back to the page they were on.
     """
+    if request.user.is_authenticated:
+        record_activity(request.session)
     if _wants_json(request):
         return _session_answer(request)
     if not request.user.is_authenticated:
