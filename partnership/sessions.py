@@ -33,6 +33,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 SIGNED_IN_AT = "concordat_signed_in_at"
 LAST_ACTIVITY = "concordat_last_activity"
+# Views that serve a signed-out person as they are: signing in again, or signing out.
+ANSWER_SIGNED_OUT = {"login", "logout"}
 
 
 def in_words(seconds):
@@ -141,6 +143,8 @@ class SessionTimeoutMiddleware:
             request.session_timeout = SessionTimeout()
             if _wants_json(request):
                 return JsonResponse({"seconds_remaining": 0})
+            if request.resolver_match.url_name in ANSWER_SIGNED_OUT:
+                return None
             return redirect_to_login(request.get_full_path())
         is_activity = getattr(view_func, "counts_as_activity", True)
         if is_activity and now - session[LAST_ACTIVITY] >= activity_resolution():

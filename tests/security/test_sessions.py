@@ -51,6 +51,13 @@ def test_idle_session_is_signed_out_after_the_limit_with_a_message_on_the_login_
     assert not login_page.wsgi_request.user.is_authenticated
 
 
+def test_signing_out_after_the_time_out_lands_on_the_login_page(signed_in, clock):
+    clock.shift(timedelta(minutes=31))
+    response = signed_in.post(reverse("logout"), follow=True)
+    assert response.redirect_chain == [(reverse("login"), 302)]
+    assert IDLE_MESSAGE in response.content.decode()
+
+
 def test_activity_within_the_limit_keeps_the_session(signed_in, clock):
     for _ in range(3):
         clock.shift(timedelta(minutes=29))
