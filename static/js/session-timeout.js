@@ -90,8 +90,8 @@ function watch(dialog) {
   }
 
   function hide() {
+    clearInterval(ticker);
     if (dialog.open) {
-      clearInterval(ticker);
       dialog.close();
       if (returnFocusTo && returnFocusTo.focus) returnFocusTo.focus();
     }
