@@ -5,14 +5,20 @@
 permission matrices: ``world.user(body_key, role)``.
 """
 
+import datetime
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from partnership.choices import OrganisationKind, Role
+from partnership.models import Organisation, Partnership
 from tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -34,6 +40,47 @@ def require(available, why):
     pytest.skip(why)
 
 
+# --- The clock ------------------------------------------------------------------
+
+TEST_DATE = os.environ.get("CONCORDAT_TEST_DATE") or "2026-12-02"
+LONDON = ZoneInfo("Europe/London")
+
+
+def clock_start():
+    """10:00 London time on CONCORDAT_TEST_DATE (ISO date; default 2 December 2026)."""
+    try:
+        day = datetime.date.fromisoformat(TEST_DATE)
+    except ValueError:
+        raise pytest.UsageError(f"CONCORDAT_TEST_DATE={TEST_DATE!r} is not a date (YYYY-MM-DD)") from None
+    return datetime.datetime.combine(day, datetime.time(10), LONDON)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixed_clock():
+    """Every test runs on the same day whatever the wall clock says.
+
+    The clock ticks, so time still moves within a test. time-machine patches the
+    whole process, so the live server's thread and an in-process Celery worker
+    share it; Chromium keeps the real clock.
+    """
+    with time_machine.travel(clock_start(), tick=True):
+        yield timezone.now()
+
+
+# --- The world: two partnerships, one person per role per body -------------------
+
+BODIES = {
+    "council": {"name": "Our Council", "short_name": "Council"},
+    "nhs": {"name": "Our ICB", "short_name": "ICB", "kind": OrganisationKind.ICB},
+    "other": {"name": "Their Council", "short_name": "Other"},
+    "other_nhs": {"name": "Their ICB", "short_name": "Other ICB", "kind": OrganisationKind.ICB},
+}
+PARTNERSHIPS = {
+    "ours": ("Our partnership", ("council", "nhs")),
+    "theirs": ("Their partnership", ("other", "other_nhs")),
+}
+
+
 @dataclass
 class World:
     ours: object
@@ -45,26 +92,72 @@ class World:
         return self.users[(body, role)]
 
 
+def build_world():
+    for slug, (name, keys) in PARTNERSHIPS.items():
+        partnership = PartnershipFactory(name=name, slug=slug)
+        for key in keys:
+            body = OrganisationFactory(**BODIES[key])
+            PartnerFactory(partnership=partnership, organisation=body)
+            for role in Role.values:
+                MembershipFactory(user=UserFactory(username=f"{key}-{role}"), organisation=body, role=role)
+
+
+def load_world():
+    """The world as it is in the database, in fresh objects (None if any of it is missing).
+
+    Fresh objects each test: nothing cached on a user (memberships, permissions)
+    or on a partnership carries over from one test to the next.
+    """
+    partnerships = Partnership.objects.in_bulk(PARTNERSHIPS, field_name="slug")
+    by_name = Organisation.objects.in_bulk([body["name"] for body in BODIES.values()], field_name="name")
+    usernames = {f"{key}-{role}": (key, role) for key in BODIES for role in Role.values}
+    users = get_user_model().objects.in_bulk(usernames, field_name="username")
+    if len(partnerships) < len(PARTNERSHIPS) or len(by_name) < len(BODIES) or len(users) < len(usernames):
+        return None
+    return World(
+        ours=partnerships["ours"],
+        theirs=partnerships["theirs"],
+        bodies={key: by_name[body["name"]] for key, body in BODIES.items()},
+        users={usernames[username]: user for username, user in users.items()},
+    )
+
+
+class WorldRows:
+    """Commits the world to this worker's test database once, outside any test's transaction.
+
+    Each test then runs in its own transaction (rolled back), so the rows stay.
+    A transactional test (``transactional_db``, ``live_server``) flushes the
+    database when it ends; the next test that needs the world commits it again.
+    """
+
+    blocker = None
+
+    @classmethod
+    def ensure(cls):
+        with cls.blocker.unblock():
+            if load_world() is None:
+                build_world()
+
+
+@pytest.fixture(scope="session")
+def world_rows(fixed_clock, django_db_setup, django_db_blocker):
+    WorldRows.blocker = django_db_blocker
+    WorldRows.ensure()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the test's fixtures (and its transaction) are set up: put back a flushed world."""
+    if WorldRows.blocker is not None and "world" in getattr(item, "fixturenames", ()):
+        WorldRows.ensure()
+
+
 @pytest.fixture
-def world(db):
-    ours = PartnershipFactory(name="Our partnership", slug="ours")
-    theirs = PartnershipFactory(name="Their partnership", slug="theirs")
-    bodies = {
-        "council": OrganisationFactory(name="Our Council", short_name="Council"),
-        "nhs": OrganisationFactory(name="Our ICB", short_name="ICB", kind=OrganisationKind.ICB),
-        "other": OrganisationFactory(name="Their Council", short_name="Other"),
-        "other_nhs": OrganisationFactory(name="Their ICB", short_name="Other ICB", kind=OrganisationKind.ICB),
-    }
-    PartnerFactory(partnership=ours, organisation=bodies["council"])
-    PartnerFactory(partnership=ours, organisation=bodies["nhs"])
-    PartnerFactory(partnership=theirs, organisation=bodies["other"])
-    PartnerFactory(partnership=theirs, organisation=bodies["other_nhs"])
-    world = World(ours=ours, theirs=theirs, bodies=bodies)
-    for key, body in bodies.items():
-        for role in Role.values:
-            user = UserFactory(username=f"{key}-{role}")
-            MembershipFactory(user=user, organisation=body, role=role)
-            world.users[(key, role)] = user
+def world(world_rows, db):
+    world = load_world()
+    if world is None:  # flushed and not put back (the fixture was asked for by name at run time)
+        build_world()
+        world = load_world()
     return world
 
 

@@ -22,7 +22,10 @@ from tests.agreements.factories import COMPLETE_S75_TEXT, VariationFactory, agre
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """The test clock's date (never read at import, before the clock is fixed)."""
+    return timezone.localdate()
 
 
 def officer(world, body="council"):
@@ -39,7 +42,7 @@ def sign(world, party, body=None):
         party=party,
         user=signatory(world, body),
         signatory_name="Pat Signer",
-        signed_on=TODAY,
+        signed_on=today(),
         relied_on="Cabinet decision",
     )
 
@@ -142,7 +145,11 @@ def test_other_roles_of_own_body_cannot_sign(world, awaiting, role):
     party = awaiting.parties.get(organisation=world.bodies["council"])
     with pytest.raises(PermissionDenied):
         services.sign_agreement(
-            party=party, user=world.user("council", role), signatory_name="X", signed_on=TODAY, relied_on="Y"
+            party=party,
+            user=world.user("council", role),
+            signatory_name="X",
+            signed_on=today(),
+            relied_on="Y",
         )
 
 
@@ -167,9 +174,9 @@ def test_signing_needs_name_relied_on_and_no_future_date(world, awaiting):
     party = awaiting.parties.get(organisation=world.bodies["council"])
     base = {"party": party, "user": signatory(world), "signatory_name": "Pat", "relied_on": "Cabinet"}
     with pytest.raises(ValidationError, match="decision or delegation"):
-        services.sign_agreement(**base | {"relied_on": " "}, signed_on=TODAY)
+        services.sign_agreement(**base | {"relied_on": " "}, signed_on=today())
     with pytest.raises(ValidationError, match="future"):
-        services.sign_agreement(**base, signed_on=TODAY + datetime.timedelta(days=1))
+        services.sign_agreement(**base, signed_on=today() + datetime.timedelta(days=1))
 
 
 def test_removing_a_party_takes_back_its_officers_right_to_edit(world, agreement):
@@ -283,10 +290,18 @@ def test_variation_needs_every_party_to_approve_for_itself(world, agreement):
     nhs_approval = variation.approvals.get(organisation=world.bodies["nhs"])
     with pytest.raises(PermissionDenied):
         services.approve_variation(
-            approval=nhs_approval, user=signatory(world), approver_name="X", approved_on=TODAY, relied_on="Y"
+            approval=nhs_approval,
+            user=signatory(world),
+            approver_name="X",
+            approved_on=today(),
+            relied_on="Y",
         )
     services.approve_variation(
-        approval=council_approval, user=signatory(world), approver_name="X", approved_on=TODAY, relied_on="Y"
+        approval=council_approval,
+        user=signatory(world),
+        approver_name="X",
+        approved_on=today(),
+        relied_on="Y",
     )
     variation.refresh_from_db()
     assert variation.status == VariationStatus.AWAITING_APPROVAL
@@ -294,7 +309,7 @@ def test_variation_needs_every_party_to_approve_for_itself(world, agreement):
         approval=nhs_approval,
         user=signatory(world, "nhs"),
         approver_name="Z",
-        approved_on=TODAY,
+        approved_on=today(),
         relied_on="Y",
     )
     variation.refresh_from_db()
@@ -315,20 +330,20 @@ def test_completing_a_review_sets_the_next_review_date(world, agreement):
     agreement.refresh_from_db()
     review = Review(
         agreement=agreement,
-        due=TODAY,
+        due=today(),
         status=ReviewStatus.COMPLETED,
-        completed_on=TODAY,
+        completed_on=today(),
         outcome=ReviewOutcome.CONTINUE,
         meeting="Joint Committee, March",
     )
     services.save_review(review=review, user=officer(world))
     agreement.refresh_from_db()
-    assert agreement.next_review_date == services.add_months(TODAY, 12)
+    assert agreement.next_review_date == services.add_months(today(), 12)
     assert agreement.status == AgreementStatus.IN_FORCE
 
 
 def test_completed_review_needs_outcome(world, agreement):
-    review = Review(agreement=agreement, due=TODAY, status=ReviewStatus.COMPLETED, completed_on=TODAY)
+    review = Review(agreement=agreement, due=today(), status=ReviewStatus.COMPLETED, completed_on=today())
     with pytest.raises(ValidationError, match="outcome"):
         services.save_review(review=review, user=officer(world))
 
@@ -337,10 +352,10 @@ def test_attention_items_show_reviews_due_for_own_bodies(world, agreement, counc
     from django.apps import apps
 
     Agreement.objects.filter(pk=agreement.pk).update(
-        status="in_force", next_review_date=TODAY - datetime.timedelta(days=1)
+        status="in_force", next_review_date=today() - datetime.timedelta(days=1)
     )
     Agreement.objects.filter(pk=council_only.pk).update(
-        status="in_force", next_review_date=TODAY + datetime.timedelta(days=200)
+        status="in_force", next_review_date=today() + datetime.timedelta(days=200)
     )
     config = apps.get_app_config("agreements")
     items = config.attention_items(officer(world, "nhs"))
@@ -359,7 +374,7 @@ def test_sweep_queues_each_review_reminder_once(world, agreement):
     from django.apps import apps
 
     Agreement.objects.filter(pk=agreement.pk).update(
-        status="in_force", next_review_date=TODAY + datetime.timedelta(days=30)
+        status="in_force", next_review_date=today() + datetime.timedelta(days=30)
     )
     config = apps.get_app_config("agreements")
     assert config.sweep_reminders() == 2  # one officer of each party body

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.choices import AgreementKind, AgreementStatus, ScheduleStatus
 from agreements.models import Agreement, AgreementParty
@@ -128,7 +129,7 @@ def test_refused_move_shows_a_clear_message(client, world, agreement):
 
 
 def test_signing_through_the_page_brings_the_agreement_into_force(client, world, awaiting):
-    today = datetime.date.today().isoformat()
+    today = timezone.localdate().isoformat()
     for body in ("council", "nhs"):
         party = awaiting.parties.get(organisation=world.bodies[body])
         client.force_login(world.user(body, Role.SIGNATORY))
@@ -195,7 +196,7 @@ def register(world):
         title="Joint posts",
         kind="s113",
         status="in_force",
-        next_review_date=datetime.date.today() - datetime.timedelta(days=3),
+        next_review_date=timezone.localdate() - datetime.timedelta(days=3),
     )
     agreement_between(world.theirs, world.bodies["other"], reference="THEIRS-1", title="Not ours")
 
