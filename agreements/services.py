@@ -93,6 +93,11 @@ def _stamp(obj, user, reason, organisation=None):
         obj._acting_organisation = organisation
 
 
+def _locked(agreement):
+    """``agreement`` as it is now, locked until the transaction ends: check rules on this."""
+    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+
+
 def _require_manager(user, agreement, what="change this agreement"):
     permissions.require(
         can_manage(user, agreement),
@@ -110,28 +115,29 @@ def _acting_body(user, agreement, *roles):
 
 
 def change_status(*, agreement, status, user, reason=""):
-    """Move ``agreement`` to ``status`` if the lifecycle allows it."""
+    """Move ``agreement`` to ``status`` if the lifecycle allows it from the status it has
+    now (checked under the row lock, so two people moving it at once cannot both win)."""
     _require_manager(user, agreement, "change the status of this agreement")
     status = AgreementStatus(status)
-    current = AgreementStatus(agreement.status)
-    if status == current:
-        raise ValidationError(f"The agreement is already {current.label.lower()}.")
-    if status == S.IN_FORCE and current == S.AWAITING_SIGNATURE:
-        raise ValidationError(
-            "An agreement comes into force only when every party has signed it; it cannot be "
-            "marked as in force by hand."
-        )
-    if status not in allowed_moves(agreement):
-        allowed = ", ".join(AgreementStatus(s).label.lower() for s in allowed_moves(agreement))
-        raise ValidationError(
-            f"An agreement that is {current.label.lower()} cannot be moved to "
-            f"{status.label.lower()}"
-            + (f"; it can be moved to: {allowed}." if allowed else "; it can no longer change status.")
-        )
-    if status == S.AWAITING_SIGNATURE:
-        check_ready_for_signature(agreement)
     with transaction.atomic():
-        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        agreement = _locked(agreement)
+        current = AgreementStatus(agreement.status)
+        if status == current:
+            raise ValidationError(f"The agreement is already {current.label.lower()}.")
+        if status == S.IN_FORCE and current == S.AWAITING_SIGNATURE:
+            raise ValidationError(
+                "An agreement comes into force only when every party has signed it; it cannot be "
+                "marked as in force by hand."
+            )
+        if status not in allowed_moves(agreement):
+            allowed = ", ".join(AgreementStatus(s).label.lower() for s in allowed_moves(agreement))
+            raise ValidationError(
+                f"An agreement that is {current.label.lower()} cannot be moved to "
+                f"{status.label.lower()}"
+                + (f"; it can be moved to: {allowed}." if allowed else "; it can no longer change status.")
+            )
+        if status == S.AWAITING_SIGNATURE:
+            check_ready_for_signature(agreement)
         if current == S.AWAITING_SIGNATURE and status == S.IN_NEGOTIATION:
             _void_signatures(agreement, user, "Returned to negotiation: the text may change again")
         agreement.status = status
@@ -233,13 +239,16 @@ def save_agreement(*, agreement, user, reason="", parties=None, acting_organisat
             parties.append(agreement.host_body)
     else:
         _require_manager(user, agreement)
-        if not is_editable(agreement):
-            raise ValidationError(
-                f"This agreement is {agreement.get_status_display().lower()}: its terms can no "
-                "longer be edited. Record a variation instead."
-            )
     _check_parent(agreement)
     with transaction.atomic():
+        if not creating:
+            current = _locked(agreement)
+            if not is_editable(current):
+                raise ValidationError(
+                    f"This agreement is {current.get_status_display().lower()}: its terms can no "
+                    "longer be edited. Record a variation instead."
+                )
+            agreement.status = current.status  # the form never moves it; someone else may have
         _stamp(agreement, user, reason, acting_organisation or _first_officer_body(user, agreement))
         agreement.save()
         if creating:
@@ -293,31 +302,33 @@ def add_party(*, agreement, organisation, role, user, reason="", check=True):
     """Make ``organisation`` a party; its officers may then edit the agreement."""
     if check:
         _require_manager(user, agreement, "change the parties to this agreement")
-        if not is_editable(agreement):
-            raise ValidationError(
-                "Parties can be changed only while the agreement is a draft or in negotiation."
-            )
     if organisation.pk not in permissions.partner_organisation_ids(agreement.partnership):
         raise ValidationError(f"{organisation} is not a partner body in this partnership.")
-    if agreement.parties.filter(organisation=organisation).exists():
-        raise ValidationError(f"{organisation} is already a party to this agreement.")
     party = AgreementParty(agreement=agreement, organisation=organisation, role=role)
     with transaction.atomic():
+        if check:
+            _require_parties_editable(_locked(agreement))
+        if agreement.parties.filter(organisation=organisation).exists():
+            raise ValidationError(f"{organisation} is already a party to this agreement.")
         _stamp(party, user, reason or "Party added")
         party.save()
         permissions.grant_owner_permissions(agreement)
     return party
 
 
+def _require_parties_editable(agreement):
+    if not is_editable(agreement):
+        raise ValidationError("Parties can be changed only while the agreement is a draft or in negotiation.")
+
+
 def change_party_role(*, party, role, user, reason=""):
     agreement = party.agreement
     _require_manager(user, agreement, "change the parties to this agreement")
-    if not is_editable(agreement):
-        raise ValidationError("Parties can be changed only while the agreement is a draft or in negotiation.")
     if party.role == role:
         return party
     party.role = role
     with transaction.atomic():
+        _require_parties_editable(_locked(agreement))
         _stamp(party, user, reason or "Party role changed")
         party.save()
     return party
@@ -327,14 +338,14 @@ def remove_party(*, party, user, reason=""):
     """Remove a party; its officers lose the right to edit the agreement."""
     agreement = party.agreement
     _require_manager(user, agreement, "change the parties to this agreement")
-    if not is_editable(agreement):
-        raise ValidationError("Parties can be changed only while the agreement is a draft or in negotiation.")
-    if agreement.host_body_id == party.organisation_id:
-        raise ValidationError(
-            f"{party.organisation} is the host body; choose another host before removing it."
-        )
     organisation = party.organisation
     with transaction.atomic():
+        agreement = _locked(agreement)
+        _require_parties_editable(agreement)
+        if agreement.host_body_id == party.organisation_id:
+            raise ValidationError(
+                f"{party.organisation} is the host body; choose another host before removing it."
+            )
         _stamp(party, user, reason or "Party removed")
         party.delete()
         permissions.revoke_owner_permissions(agreement, organisation)
@@ -417,14 +428,16 @@ def add_months(day, months):
 def save_schedule(*, schedule, user, reason=""):
     agreement = schedule.agreement
     _require_manager(user, agreement, "change the schedules of this agreement")
-    if agreement.status not in LIVE_STATUSES:
-        raise ValidationError(
-            f"This agreement is {agreement.get_status_display().lower()}: its schedules can no longer change."
-        )
-    clash = agreement.schedules.filter(number=schedule.number).exclude(pk=schedule.pk)
-    if clash.exists():
-        raise ValidationError(f"This agreement already has a schedule numbered {schedule.number}.")
     with transaction.atomic():
+        agreement = _locked(agreement)
+        if agreement.status not in LIVE_STATUSES:
+            raise ValidationError(
+                f"This agreement is {agreement.get_status_display().lower()}: its schedules can no "
+                "longer change."
+            )
+        clash = agreement.schedules.filter(number=schedule.number).exclude(pk=schedule.pk)
+        if clash.exists():
+            raise ValidationError(f"This agreement already has a schedule numbered {schedule.number}.")
         _stamp(schedule, user, reason, _acting_body(user, agreement, Role.OFFICER))
         schedule.save()
     return schedule
@@ -440,21 +453,29 @@ def next_variation_number(agreement):
     return (last or 0) + 1
 
 
+def _locked_variation(variation):
+    return Variation.objects.select_for_update().get(pk=variation.pk)
+
+
 def save_variation(*, variation, user, reason=""):
     agreement = variation.agreement
     _require_manager(user, agreement, "vary this agreement")
-    if agreement.status not in VARIABLE_STATUSES:
-        raise ValidationError(
-            "Only an agreement that is in force or under review can be varied; this one is "
-            f"{agreement.get_status_display().lower()}."
-        )
-    if variation.pk and variation.status != VariationStatus.PROPOSED:
-        raise ValidationError(
-            f"This variation is {variation.get_status_display().lower()}; it can no longer be edited."
-        )
-    if not variation.number:
-        variation.number = next_variation_number(agreement)
     with transaction.atomic():
+        agreement = _locked(agreement)
+        if agreement.status not in VARIABLE_STATUSES:
+            raise ValidationError(
+                "Only an agreement that is in force or under review can be varied; this one is "
+                f"{agreement.get_status_display().lower()}."
+            )
+        if variation.pk:
+            current = _locked_variation(variation)
+            if current.status != VariationStatus.PROPOSED:
+                raise ValidationError(
+                    f"This variation is {current.get_status_display().lower()}; it can no longer be edited."
+                )
+            variation.status = current.status
+        if not variation.number:
+            variation.number = next_variation_number(agreement)
         _stamp(variation, user, reason, _acting_body(user, agreement, Role.OFFICER))
         variation.save()
     return variation
@@ -464,14 +485,17 @@ def submit_variation(*, variation, user, reason=""):
     """Ask every party to approve ``variation``: one approval record per party body."""
     agreement = variation.agreement
     _require_manager(user, agreement, "send this variation for approval")
-    if variation.status != VariationStatus.PROPOSED:
-        raise ValidationError(
-            f"This variation is {variation.get_status_display().lower()}; only a proposed "
-            "variation can be sent for approval."
-        )
-    if variation.effective_date is None:
-        raise ValidationError("Enter the date the variation takes effect before sending it for approval.")
     with transaction.atomic():
+        variation = _locked_variation(variation)
+        if variation.status != VariationStatus.PROPOSED:
+            raise ValidationError(
+                f"This variation is {variation.get_status_display().lower()}; only a proposed "
+                "variation can be sent for approval."
+            )
+        if variation.effective_date is None:
+            raise ValidationError(
+                "Enter the date the variation takes effect before sending it for approval."
+            )
         for party in agreement.parties.select_related("organisation"):
             approval, created = VariationApproval.objects.get_or_create(
                 variation=variation, organisation=party.organisation
@@ -529,11 +553,12 @@ def approve_variation(*, approval, user, approver_name, approved_on, relied_on, 
 
 def withdraw_variation(*, variation, user, reason=""):
     _require_manager(user, variation.agreement, "withdraw this variation")
-    if variation.status not in (VariationStatus.PROPOSED, VariationStatus.AWAITING_APPROVAL):
-        raise ValidationError(
-            f"This variation is {variation.get_status_display().lower()}; it can no longer be withdrawn."
-        )
     with transaction.atomic():
+        variation = _locked_variation(variation)
+        if variation.status not in (VariationStatus.PROPOSED, VariationStatus.AWAITING_APPROVAL):
+            raise ValidationError(
+                f"This variation is {variation.get_status_display().lower()}; it can no longer be withdrawn."
+            )
         variation.status = VariationStatus.WITHDRAWN
         _stamp(variation, user, reason or "Withdrawn")
         variation.save()
@@ -557,10 +582,10 @@ def save_review(*, review, user, reason=""):
     elif review.outcome or review.completed_on:
         raise ValidationError("Only a completed review has an outcome and a completion date.")
     with transaction.atomic():
+        agreement = _locked(agreement)
         _stamp(review, user, reason, _acting_body(user, agreement, Role.OFFICER))
         review.save()
         if review.status == ReviewStatus.COMPLETED:
-            agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
             changed = False
             if (
                 agreement.review_frequency_months
