@@ -1,0 +1,96 @@
+"""Prints, as JSON, the addresses the production check visits in the demo data.
+
+Run inside the production environment (``python -m tests.production.discover``
+beside manage.py), so the addresses are the deployed site's own.
+"""
+
+import json
+import os
+
+
+def addresses():
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from agreements.models import Agreement
+    from committees.models import Committee, Decision, Delegation, Meeting, Report
+    from committees.packs import MEMBERS_PACK
+    from finance.models import Budget
+    from partnership.models import Partnership
+    from staffing.models import Post
+
+    partnership = Partnership.objects.get(slug="banes")
+    slug = {"partnership": partnership.slug}
+
+    def first(model, **filters):
+        return model.objects.filter(**filters).order_by("pk").first()
+
+    agreement = first(Agreement, partnership=partnership)
+    budget = first(Budget, partnership=partnership, lines__monitoring__isnull=False)
+    post = first(Post, partnership=partnership)
+    committee = first(Committee, partnership=partnership, meets_in_public=True)
+    meeting = first(Meeting, committee=committee, decisions__isnull=False, minutes_approved_on__isnull=False)
+    decision = first(Decision, meeting=meeting)
+    report = first(Report, partnership=partnership)
+    delegation = first(Delegation, partnership=partnership)
+    body = partnership.partners.order_by("pk").first().organisation
+    as_of = {**slug, "app_label": "agreements", "model": "agreement", "pk": agreement.pk}
+    paper = {**slug, "pk": meeting.pk, "kind": MEMBERS_PACK}
+    today = timezone.localdate()
+    return {
+        "pages": {
+            "home": reverse("home"),
+            "reminders": reverse("reminder_list"),
+            "partnership": reverse("partnership_detail", kwargs=slug),
+            "partnership history": reverse("partnership_history", kwargs=slug),
+            "body": reverse("organisation_detail", args=[body.pk]),
+            "agreements": reverse("agreements:list", kwargs=slug),
+            "agreement": reverse("agreements:detail", kwargs={**slug, "pk": agreement.pk}),
+            "agreement history": reverse("agreements:history", kwargs={**slug, "pk": agreement.pk}),
+            "budgets": reverse("finance:budget_list", kwargs=slug),
+            "budget": reverse("finance:budget_detail", kwargs={**slug, "pk": budget.pk}),
+            "transfers": reverse("finance:transfer_list", kwargs=slug),
+            "posts": reverse("staffing:list", kwargs=slug),
+            "post": reverse("staffing:detail", kwargs={**slug, "pk": post.pk}),
+            "recharges": reverse("staffing:recharges", kwargs=slug),
+            "committees": reverse("committees:committee_list", kwargs=slug),
+            "committee": reverse("committees:committee_detail", kwargs={**slug, "pk": committee.pk}),
+            "meeting": reverse("committees:meeting_detail", kwargs={**slug, "pk": meeting.pk}),
+            "reports": reverse("committees:report_list", kwargs=slug),
+            "report": reverse("committees:report_detail", kwargs={**slug, "pk": report.pk}),
+            "actions": reverse("committees:action_list", kwargs=slug),
+            "delegations": reverse("committees:delegation_list", kwargs=slug),
+            "delegation": reverse("committees:delegation_detail", kwargs={**slug, "pk": delegation.pk}),
+        },
+        "auditor_pages": {
+            "audit log": reverse("audit:log", kwargs=slug),
+            "as it stood on": reverse("audit:as_of", kwargs=as_of),
+        },
+        "public_pages": {
+            "public committees": reverse("public:index"),
+            "public committee": reverse("public:committee", args=[committee.pk]),
+            "public meeting": reverse("public:meeting", args=[meeting.pk]),
+        },
+        "pdfs": {
+            "agreement": reverse("agreements:pdf", kwargs={**slug, "pk": agreement.pk}),
+            "public agenda pack": reverse("public:pack", args=[meeting.pk]),
+            "minutes": reverse("public:minutes", args=[meeting.pk]),
+            "decision notice": reverse("public:decision_notice", args=[decision.pk]),
+        },
+        "auditor_pdfs": {
+            "as it stood on": f"{reverse('audit:as_of_pdf', kwargs=as_of)}?date={today:%Y-%m-%d}",
+        },
+        "members_pack": {
+            "page": reverse("committees:meeting_detail", kwargs={**slug, "pk": meeting.pk}),
+            "build": reverse("committees:paper_build", kwargs=paper),
+            "download": reverse("committees:paper_download", kwargs=paper),
+        },
+    }
+
+
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
+    django.setup()
+    print(json.dumps(addresses()))
