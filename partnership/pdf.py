@@ -1,7 +1,7 @@
 """PDF rendering: the one function every app uses, and pack assembly.
 
-Every PDF gets the print stylesheet as a WeasyPrint ``CSS`` object read once
-from its source file, not through a ``<link>``: with ``DEBUG`` off,
+Every document from templates/pdf/ gets the print stylesheet as a WeasyPrint
+``CSS`` object read once from its source file, not through a ``<link>``: with ``DEBUG`` off,
 ``{% static %}`` gives hashed names that only the manifest knows, and a
 stylesheet the fetcher cannot find leaves every PDF unstyled.
 
@@ -57,11 +57,9 @@ class AppOnlyURLFetcher(URLFetcher):
 
 def static_file(name):
     """A static file by its source name, or by the hashed name the manifest gave it."""
-    found = finders.find(name)
-    if found:
-        return Path(found)
     try:
-        path = Path(staticfiles_storage.path(name))
+        found = finders.find(name)
+        path = Path(found) if found else Path(staticfiles_storage.path(name))
     except (NotImplementedError, SuspiciousFileOperation):
         return None
     return path if path.is_file() else None
