@@ -4,6 +4,7 @@ import datetime
 import os
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -621,7 +622,13 @@ class Delegation(TrackedModel):
         default=list, blank=True, help_text="The kinds of decision the delegation covers."
     )
     financial_limit = models.DecimalField(
-        **MONEY, null=True, blank=True, help_text="Leave blank for no limit."
+        **MONEY,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(0, "The financial limit cannot be negative: leave it blank for no limit.")
+        ],
+        help_text="Leave blank for no limit.",
     )
     conditions = models.TextField(blank=True)
     reserved_matters = models.TextField(blank=True)
@@ -641,7 +648,12 @@ class Delegation(TrackedModel):
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="delegation_dates_in_order",
                 violation_error_message="The end date must not be before the start date.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(financial_limit__isnull=True) | Q(financial_limit__gte=0),
+                name="delegation_financial_limit_not_negative",
+                violation_error_message="The financial limit cannot be negative.",
+            ),
         ]
 
     def __str__(self):

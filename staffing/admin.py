@@ -12,8 +12,8 @@ class PostShareFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if any(form.errors for form in self.forms):
-            return
+        if any(form.errors for form in self.forms) or self.instance.partnership_id is None:
+            return  # the post's own form says what is missing
         shares = {}
         for form in self.forms:
             data = getattr(form, "cleaned_data", None)
