@@ -67,7 +67,9 @@ def test_https_is_enforced_by_default_when_debug_is_off():
 
 
 def test_behind_a_proxy_that_redirects_the_redirect_can_be_turned_off_and_check_deploy_stays_quiet():
-    values = production_settings("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", DJANGO_SECURE_SSL_REDIRECT="false")
+    values = production_settings(
+        "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", DJANGO_SECURE_SSL_REDIRECT="false"
+    )
     assert values == {"SECURE_SSL_REDIRECT": False, "SESSION_COOKIE_SECURE": True}
     result = manage("check", "--deploy", "--fail-level", "DEBUG", DJANGO_SECURE_SSL_REDIRECT="false")
     assert result.returncode == 0, result.stdout + result.stderr
