@@ -367,7 +367,18 @@ class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
 # --- Year end -----------------------------------------------------------------
 
 
-class YearEndView(BudgetMixin, generic.PartnershipMixin, TemplateView):
+class YearInAddressMixin:
+    """A financial year in the address outside 1900..2200 answers 400, naming the field."""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            check_year(kwargs["year"], "Financial year")
+        except ValidationError as error:
+            return generic.bad_request(request, error)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class YearEndView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin, TemplateView):
     """Close (or reopen) one financial year of a budget."""
 
     template_name = "finance/year_close.html"
@@ -394,13 +405,6 @@ class YearEndView(BudgetMixin, generic.PartnershipMixin, TemplateView):
             reopen=self.reopen,
         )
         return context
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            check_year(kwargs["year"], "Financial year")
-        except ValidationError as error:
-            return generic.bad_request(request, error)
-        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args, **kwargs):
         self.check()
@@ -449,16 +453,12 @@ class YearReopenView(YearEndView):
 # --- Reports and exports ------------------------------------------------------
 
 
-class BudgetReportView(BudgetMixin, generic.PartnershipMixin, TemplateView):
+class BudgetReportView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin, TemplateView):
     """Quarterly pooled fund report or annual statement, as PDF, for one partner body."""
 
     annual = False
 
     def get(self, request, *args, **kwargs):
-        try:
-            check_year(kwargs["year"], "Financial year")
-        except ValidationError as error:
-            return generic.bad_request(request, error)
         budget = self.budget
         figures = services.BudgetFigures(budget)
         organisation = next(

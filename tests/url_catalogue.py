@@ -93,7 +93,8 @@ class NotCovered(LookupError):
     """A URL pattern the catalogue does not know how to fill."""
 
 
-def _pdf_bytes():
+def blank_pdf():
+    """A real one-page PDF, as an appendix would be uploaded."""
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     output = io.BytesIO()
@@ -164,7 +165,7 @@ def build_records():
     r.minute = MinuteFactory(agenda_item=r.item)
     r.cost_line = ReportCostLineFactory(report=r.report)
     r.appendix = ReportAppendixFactory(report=r.report, file=None)
-    r.appendix.file.save("catalogue.pdf", ContentFile(_pdf_bytes()), save=True)
+    r.appendix.file.save("catalogue.pdf", ContentFile(blank_pdf()), save=True)
     r.attendance = AttendanceFactory(meeting=r.meeting, member=r.committee_member)
     r.declaration = DeclarationFactory(meeting=r.meeting, member=r.committee_member)
     r.decision = DecisionFactory(meeting=r.meeting, agenda_item=r.item)

@@ -6,22 +6,14 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfReader
 
 from committees.models import ReportCostLine
 from committees.services import cost_table
 from partnership.choices import Role
+from tests.url_catalogue import blank_pdf
 
-
-def one_page_pdf():
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
-
-
-PDF = one_page_pdf()
+PDF = blank_pdf()
 
 
 @pytest.fixture
