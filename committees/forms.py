@@ -147,6 +147,9 @@ class AgendaItemForm(TrackedModelForm):
 
 class MinuteForm(Form):
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Minute")
+    #: The minute's version when the form was opened ("new" if there was none), so a
+    #: minute someone else saved meanwhile is not overwritten unseen.
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
     change_reason = forms.CharField(
         required=False, max_length=LONGEST_REASON, label="Reason for change (optional)"
     )

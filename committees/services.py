@@ -19,6 +19,7 @@ from committees.choices import (
 )
 from committees.models import (
     Attendance,
+    Committee,
     Decision,
     DecisionBinding,
     Delegation,
@@ -32,6 +33,12 @@ DEFAULT_MEETING_TIME = datetime.time(14, 0)
 MEETING_WEEKDAY = 3
 #: ... of this week of the month (the second).
 MEETING_WEEK = 2
+
+
+def _locked_meeting(meeting):
+    """``meeting`` as it is now, locked until the transaction ends: agenda, minutes,
+    attendance and status changes to one meeting happen one at a time."""
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
 def _stamp(obj, user, reason, organisation=None):
@@ -65,16 +72,18 @@ def generate_meetings(*, committee, year, user, first_month=1):
     if committee.status == CommitteeStatus.DISSOLVED and committee.status_to is None:
         raise ValidationError(f"{committee} is dissolved: it has no more meetings.")
     step = CYCLE_MONTHS[committee.cycle]
-    existing = {
-        (d.year, d.month)
-        for d in (
-            timezone.localtime(s)
-            for s in committee.meetings.filter(starts_at__year=year).values_list("starts_at", flat=True)
-        )
-    }
     at = committee.default_meeting_time or DEFAULT_MEETING_TIME
     created = []
     with transaction.atomic():
+        # Lock the committee first: a second "plan meetings" waits, then finds these.
+        Committee.objects.select_for_update().filter(pk=committee.pk).values_list("pk", flat=True).get()
+        existing = {
+            (d.year, d.month)
+            for d in (
+                timezone.localtime(s)
+                for s in committee.meetings.filter(starts_at__year=year).values_list("starts_at", flat=True)
+            )
+        }
         for month in range(first_month, 13, step):
             day = cycle_day(year, month)
             if (year, month) in existing:
@@ -97,13 +106,19 @@ def generate_meetings(*, committee, year, user, first_month=1):
 def publish_agenda(*, meeting, user):
     """Mark the agenda published; refuses a cancelled meeting, allows a late one."""
     permissions.require(access.can_run(user, meeting.committee))
-    if meeting.status == MeetingStatus.CANCELLED:
-        raise ValidationError("A cancelled meeting has no agenda to publish.")
-    if not meeting.items.exists():
-        raise ValidationError("Add at least one agenda item before publishing the agenda.")
-    now = timezone.now()
-    late = timezone.localdate(now) > meeting.agenda_publication_due
     with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise ValidationError("A cancelled meeting has no agenda to publish.")
+        if meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
+            raise ValidationError(
+                f"This meeting is {meeting.get_status_display().lower()}: its agenda can no longer "
+                "be published."
+            )
+        if not meeting.items.exists():
+            raise ValidationError("Add at least one agenda item before publishing the agenda.")
+        now = timezone.now()
+        late = timezone.localdate(now) > meeting.agenda_publication_due
         meeting.status = MeetingStatus.AGENDA_PUBLISHED
         meeting.agenda_published_at = now
         _stamp(meeting, user, "Agenda published" + (" late" if late else ""))
@@ -126,6 +141,7 @@ def renumber_items(meeting, user=None):
 def add_agenda_item(*, item, user, reason=""):
     permissions.require(access.can_run(user, item.meeting.committee))
     with transaction.atomic():
+        _locked_meeting(item.meeting)
         if not item.pk:
             last = item.meeting.items.order_by("-order").values_list("order", flat=True).first()
             item.order = (last or 0) + 1
@@ -141,6 +157,7 @@ def move_agenda_item(*, item, direction, user):
     if direction not in ("up", "down"):
         raise ValidationError("Move an item up or down.")
     with transaction.atomic():
+        _locked_meeting(item.meeting)
         renumber_items(item.meeting, user)
         items = list(item.meeting.items.order_by("order", "pk"))
         index = next(i for i, other in enumerate(items) if other.pk == item.pk)
@@ -160,17 +177,42 @@ def delete_agenda_item(*, item, user, reason=""):
     permissions.require(access.can_run(user, item.meeting.committee))
     meeting = item.meeting
     with transaction.atomic():
+        _locked_meeting(meeting)
         _stamp(item, user, reason)
         item.delete()
         renumber_items(meeting, user)
 
 
-def save_minute(*, item, text, user, reason=""):
+def minute_version(minute):
+    """What an edit form carries to say which minute it was opened on."""
+    return minute.updated_at.isoformat() if minute is not None and minute.pk else "new"
+
+
+class MinuteChanged(ValidationError):
+    """Someone else saved the minute after the form was opened; ``current_version`` lets a
+    second, knowing save go through."""
+
+    def __init__(self, message, current_version):
+        super().__init__(message)
+        self.current_version = current_version
+
+
+def save_minute(*, item, text, user, reason="", loaded_version=None):
+    """Write ``item``'s minute. With ``loaded_version`` (from :func:`minute_version` when the
+    form was opened), a minute saved by someone else since is refused, not overwritten."""
     permissions.require(access.can_run(user, item.meeting.committee))
-    minute = Minute.objects.filter(agenda_item=item).first() or Minute(agenda_item=item)
-    if minute.pk and minute.text == text:
-        return minute
     with transaction.atomic():
+        _locked_meeting(item.meeting)
+        minute = Minute.objects.filter(agenda_item=item).first()
+        if loaded_version is not None and loaded_version != minute_version(minute):
+            raise MinuteChanged(
+                "Someone else saved this minute after you opened it, so yours was not saved. "
+                "Their minute is in the item's history; your text is below: save again to replace theirs.",
+                minute_version(minute),
+            )
+        minute = minute or Minute(agenda_item=item)
+        if minute.pk and minute.text == text:
+            return minute
         minute.text = text
         _stamp(minute, user, reason)
         minute.save()
@@ -183,8 +225,9 @@ def save_minute(*, item, text, user, reason=""):
 def record_attendance(*, meeting, entries, user, reason=""):
     """Record attendance; ``entries`` maps a member to (status, substitute name)."""
     permissions.require(access.can_run(user, meeting.committee))
-    current = {a.member_id: a for a in meeting.attendances.all()}
     with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        current = {a.member_id: a for a in meeting.attendances.all()}
         for member, (status, substitute_name) in entries.items():
             if member.committee_id != meeting.committee_id:
                 raise ValidationError(f"{member} is not a member of {meeting.committee}.")
@@ -384,11 +427,15 @@ def ratify_decision(*, binding, user, ratified_on, ratified=True, reference="", 
         access.can_ratify(user, binding),
         f"Only {binding.organisation}'s secretaries or administrators record its ratification.",
     )
-    if binding.outcome != BindingOutcome.AWAITING_RATIFICATION:
-        raise ValidationError("This decision is not awaiting ratification by this body.")
     if ratified_on < binding.decision.decided_on:
         raise ValidationError("A body cannot ratify a decision before it was made.")
     with transaction.atomic():
+        binding = DecisionBinding.objects.select_for_update().get(pk=binding.pk)
+        if binding.outcome != BindingOutcome.AWAITING_RATIFICATION:
+            raise ValidationError(
+                f"This decision is not awaiting ratification by {binding.organisation}: it has been "
+                f"recorded as {binding.get_outcome_display().lower()}."
+            )
         binding.outcome = BindingOutcome.RATIFIED if ratified else BindingOutcome.REJECTED
         binding.ratified_on = ratified_on
         binding.ratification_reference = reference

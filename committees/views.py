@@ -511,7 +511,8 @@ class MinuteEditView(generic.PartnershipMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         minute = getattr(self.item, "minute", None)
-        context.setdefault("form", MinuteForm(initial={"text": minute.text if minute else ""}))
+        initial = {"text": getattr(minute, "text", ""), "loaded_version": services.minute_version(minute)}
+        context.setdefault("form", MinuteForm(initial=initial))
         context.update(item=self.item, meeting=self.item.meeting)
         return context
 
@@ -519,12 +520,19 @@ class MinuteEditView(generic.PartnershipMixin, TemplateView):
         form = MinuteForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        services.save_minute(
-            item=self.item,
-            text=form.cleaned_data["text"],
-            user=request.user,
-            reason=form.cleaned_data["change_reason"],
-        )
+        try:
+            services.save_minute(
+                item=self.item,
+                text=form.cleaned_data["text"],
+                user=request.user,
+                reason=form.cleaned_data["change_reason"],
+                loaded_version=form.cleaned_data["loaded_version"],
+            )
+        except services.MinuteChanged as changed:
+            form.data = form.data.copy()
+            form.data["loaded_version"] = changed.current_version
+            form.add_error(None, changed.message)
+            return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, f"Minute of item {self.item.number} saved.")
         return HttpResponseRedirect(self.item.meeting.get_absolute_url() + f"#item-{self.item.pk}")
 

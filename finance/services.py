@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from finance.choices import MONTH_NAMES, RiskShareRule
 from finance.models import (
+    Budget,
     BudgetLine,
     Contribution,
     LinePlan,
@@ -360,6 +361,12 @@ def _stamp(obj, *, user, reason="", organisation=None):
     obj._acting_organisation = organisation
 
 
+def _lock_budget(budget):
+    """Take ``budget``'s row lock. Every change to its figures and every year close takes
+    it first, so a close sees every change committed before it and none after."""
+    Budget.objects.select_for_update().filter(pk=budget.pk).values_list("pk", flat=True).get()
+
+
 def is_year_closed(budget, year):
     return YearEnd.objects.filter(
         budget=budget, year=year, closed_on__isnull=False, reopened_on__isnull=True
@@ -386,16 +393,25 @@ def _check_partner(budget, organisation):
         raise ValidationError(f"{organisation.name} is not a partner body of {budget.partnership.name}.")
 
 
-def set_contribution(*, budget, organisation, year, amount, user, reason="", note=None):
-    """Set ``organisation``'s contribution to ``budget`` for ``year`` (creating it if need be)."""
+def set_contribution(*, budget, organisation, year, amount, user, reason="", note=None, adding=False):
+    """Set ``organisation``'s contribution to ``budget`` for ``year`` (creating it if need be).
+
+    ``adding`` is for a form that offered a new contribution: if one has been entered
+    meanwhile, it is refused rather than overwritten unseen."""
     amount = _amount(amount, "Contribution amount")
     _check_partner(budget, organisation)
     with transaction.atomic():
+        _lock_budget(budget)
         contribution = (
             Contribution.objects.select_for_update()
             .filter(budget=budget, organisation=organisation, year=year)
             .first()
         )
+        if contribution is not None and adding:
+            raise ValidationError(
+                f"{organisation.name} already has a contribution of £{contribution.amount:,} for "
+                f"{financial_year_label(year)}, entered just now or before: change that one instead."
+            )
         if contribution is None:
             contribution = Contribution(budget=budget, organisation=organisation, year=year, amount=amount)
         elif contribution.amount == amount and (note is None or note == contribution.note):
@@ -409,11 +425,17 @@ def set_contribution(*, budget, organisation, year, amount, user, reason="", not
     return contribution
 
 
-def set_line_plan(*, line, year, amount, user, reason=""):
-    """Set the amount planned for ``line`` in ``year``."""
+def set_line_plan(*, line, year, amount, user, reason="", adding=False):
+    """Set the amount planned for ``line`` in ``year``; ``adding`` as for contributions."""
     amount = _amount(amount, "Planned amount")
     with transaction.atomic():
+        _lock_budget(line.budget)
         plan = LinePlan.objects.select_for_update().filter(line=line, year=year).first()
+        if plan is not None and adding:
+            raise ValidationError(
+                f"{line.name} already has £{plan.amount:,} planned for {financial_year_label(year)}, "
+                "entered just now or before: change that one instead."
+            )
         if plan is None:
             plan = LinePlan(line=line, year=year, amount=amount)
         elif plan.amount == amount:
@@ -425,14 +447,23 @@ def set_line_plan(*, line, year, amount, user, reason=""):
     return plan
 
 
-def record_monitoring(*, line, year, month, actual_to_date, forecast_outturn, user, note="", reason=""):
-    """Record (or correct) one month's actual spend to date and forecast outturn for ``line``."""
+def record_monitoring(
+    *, line, year, month, actual_to_date, forecast_outturn, user, note="", reason="", adding=False
+):
+    """Record (or correct) one month's actual spend to date and forecast outturn for ``line``;
+    ``adding`` as for contributions."""
     if month not in MONTH_NAMES:
         raise ValidationError("Month: choose a month of the financial year, April (1) to March (12).")
     actual = _amount(actual_to_date, "Actual spend to date")
     forecast = _amount(forecast_outturn, "Forecast outturn")
     with transaction.atomic():
+        _lock_budget(line.budget)
         record = Monitoring.objects.select_for_update().filter(line=line, year=year, month=month).first()
+        if record is not None and adding:
+            raise ValidationError(
+                f"{line.name} already has monitoring for {MONTH_NAMES[month]} {financial_year_label(year)}, "
+                "entered just now or before: correct that one instead."
+            )
         if record is None:
             record = Monitoring(line=line, year=year, month=month)
         elif (record.actual_to_date, record.forecast_outturn, record.note) == (actual, forecast, note):
@@ -515,19 +546,23 @@ def may_close_year(user, budget):
 
 
 def close_financial_year(*, budget, year, user, note=""):
-    """Close ``year``: work out the variance and each body's share, keep them, and lock the year."""
-    figures = BudgetFigures(budget).year(year)
-    if figures.is_closed:
-        raise ValidationError(f"{figures.label} is already closed for {budget.name}.")
-    if not figures.contributions and not figures.lines:
-        raise ValidationError(
-            f"{budget.name} has no contributions or lines for {figures.label}: nothing to close."
-        )
-    if figures.share_error:
-        raise ValidationError(figures.share_error)
-    shares = figures.shares
-    reason = note or f"Year {figures.label} closed"
+    """Close ``year``: work out the variance and each body's share, keep them, and lock the year.
+
+    The figures are read after taking the budget's lock, so they include every change
+    committed before the close, and no change can slip in until it has committed."""
     with transaction.atomic():
+        _lock_budget(budget)
+        figures = BudgetFigures(budget).year(year)
+        if figures.is_closed:
+            raise ValidationError(f"{figures.label} is already closed for {budget.name}.")
+        if not figures.contributions and not figures.lines:
+            raise ValidationError(
+                f"{budget.name} has no contributions or lines for {figures.label}: nothing to close."
+            )
+        if figures.share_error:
+            raise ValidationError(figures.share_error)
+        shares = figures.shares
+        reason = note or f"Year {figures.label} closed"
         year_end = YearEnd.objects.select_for_update().filter(budget=budget, year=year).first() or YearEnd(
             budget=budget, year=year
         )
@@ -566,6 +601,7 @@ def reopen_financial_year(*, budget, year, user, reason):
     if not reason:
         raise ValidationError("Reason for reopening: say why the year is being reopened.")
     with transaction.atomic():
+        _lock_budget(budget)
         year_end = YearEnd.objects.select_for_update().filter(budget=budget, year=year).first()
         if year_end is None or not year_end.is_closed:
             raise ValidationError(f"{financial_year_label(year)} is not closed for {budget.name}.")

@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import TemplateView
@@ -227,6 +228,7 @@ class ContributionEditView(BudgetMixin, generic.ObjectEditView):
             note=obj.note,
             user=self.request.user,
             reason=obj._change_reason,
+            adding=self.object.pk is None,
         )
         obj.pk = saved.pk
 
@@ -318,6 +320,7 @@ class LinePlanEditView(LineFigureMixin, generic.ObjectEditView):
             amount=obj.amount,
             user=self.request.user,
             reason=obj._change_reason,
+            adding=self.object.pk is None,
         )
         obj.pk = saved.pk
 
@@ -345,7 +348,7 @@ class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
     def get_form(self):
         form = super().get_form()
         if not self.object.pk and not form.is_bound:
-            today = datetime.date.today()
+            today = timezone.localdate()
             form.initial.setdefault("year", financial_year_start(today))
             form.initial.setdefault("month", (today.month - 4) % 12 + 1)
         return form
@@ -360,6 +363,7 @@ class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
             note=obj.note,
             user=self.request.user,
             reason=obj._change_reason,
+            adding=self.object.pk is None,
         )
         obj.pk = saved.pk
 

@@ -247,7 +247,15 @@ class ObjectEditView(ObjectMixin, TemplateView):
             return
         current = type(self.object)._default_manager.select_for_update().get(pk=self.object.pk)
         loaded = form.cleaned_data.get("loaded_version")
-        if loaded and current.updated_at.isoformat() != loaded:
+        if not loaded:
+            raise StaleEdit(
+                f"Your changes were not saved: the form did not say which version of this "
+                f"{self.model._meta.verbose_name} it was opened on, so they could overwrite someone "
+                "else's. The record as it is now is shown below with your changes: check it, then "
+                "save again.",
+                current.updated_at.isoformat(),
+            )
+        if current.updated_at.isoformat() != loaded:
             latest = current.history.select_related("history_user").first()
             who = (
                 (latest.history_user.get_full_name() or latest.history_user.username)

@@ -28,11 +28,11 @@ def between(pair, **values):
 def test_terminating_and_starting_a_review_at_once_leaves_it_terminated(pair):
     agreement = between(pair, status=AgreementStatus.IN_FORCE)
     officer, other = pair.user("council", Role.OFFICER), pair.user("nhs", Role.OFFICER)
-    seen_by_both = Agreement.objects.get(pk=agreement.pk)
+    first_page, second_page = Agreement.objects.get(pk=agreement.pk), Agreement.objects.get(pk=agreement.pk)
 
     terminated, reviewed = race(
-        lambda: services.change_status(agreement=seen_by_both, status="terminated", user=officer),
-        lambda: services.change_status(agreement=seen_by_both, status="under_review", user=other),
+        lambda: services.change_status(agreement=first_page, status="terminated", user=officer),
+        lambda: services.change_status(agreement=second_page, status="under_review", user=other),
     )
 
     assert not terminated.refused

@@ -111,6 +111,21 @@ def test_second_of_two_simultaneous_edits_is_refused(client, world, agreement):
     assert agreement.title == "First's title"
 
 
+def test_an_edit_that_leaves_out_its_version_is_refused_not_saved_over_another(client, world, agreement):
+    client.force_login(world.user("council", Role.OFFICER))
+    data = edit_data(agreement, title="Without a version")
+    del data["loaded_version"]
+    response = client.post(url("edit", agreement), data)
+    assert response.status_code == 200
+    assert "did not say which version" in response.content.decode()
+    agreement.refresh_from_db()
+    assert agreement.title == "Our S256"
+    again = client.post(url("edit", agreement), response.context["form"].data)
+    assert again.status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Without a version"
+
+
 def test_in_force_agreement_edit_page_redirects_with_explanation(client, world, agreement):
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.IN_FORCE)
     client.force_login(world.user("council", Role.OFFICER))

@@ -70,7 +70,7 @@ CASES = [
     ("item_move", {"pk": "item"}, "post", {"direction": "down"}, both(SECRETARIES)),
     ("item_delete", {"pk": "item"}, "post", {}, both(SECRETARIES)),
     ("minute_edit", {"pk": "item"}, "get", None, both(SECRETARIES)),
-    ("minute_edit", {"pk": "item"}, "post", {"text": "Agreed."}, both(SECRETARIES)),
+    ("minute_edit", {"pk": "item"}, "post", {"text": "Agreed.", "loaded_version": "new"}, both(SECRETARIES)),
     ("attendance", {"meeting": "meeting"}, "get", None, both(SECRETARIES)),
     ("declaration_add", {"meeting": "meeting"}, "get", None, both(SECRETARIES)),
     ("declaration_delete", {"pk": "declaration"}, "post", {}, both(SECRETARIES)),

@@ -40,7 +40,8 @@ def test_who_may_change_the_icbs_contribution(client, world, pool, body, role, e
     client.force_login(world.user(body, role))
     edit = url("contribution_edit", pk=pool.nhs_contribution.pk)
     assert client.get(edit).status_code == expected
-    response = client.post(edit, {"amount": "1.00", "change_reason": "forged"})
+    version = pool.nhs_contribution.updated_at.isoformat()
+    response = client.post(edit, {"amount": "1.00", "change_reason": "forged", "loaded_version": version})
     assert response.status_code == (302 if expected == 200 else expected)
     pool.nhs_contribution.refresh_from_db()
     assert pool.nhs_contribution.amount == (Decimal("1.00") if expected == 200 else Decimal("400000.00"))
@@ -83,7 +84,12 @@ def test_forged_organisation_on_edit_does_not_move_a_contribution(client, world,
     client.force_login(world.user("council", FO))
     response = client.post(
         url("contribution_edit", pk=pool.council_contribution.pk),
-        {"organisation": world.bodies["nhs"].pk, "year": "2020/21", "amount": "700,000.00"},
+        {
+            "organisation": world.bodies["nhs"].pk,
+            "year": "2020/21",
+            "amount": "700,000.00",
+            "loaded_version": pool.council_contribution.updated_at.isoformat(),
+        },
     )
     assert response.status_code == 302
     pool.council_contribution.refresh_from_db()
@@ -148,7 +154,12 @@ def test_who_may_correct_the_icbs_monitoring(client, world, pool, body, role, ex
     record = MonitoringFactory(line=pool.nhs_line, month=2)
     client.force_login(world.user(body, role))
     response = client.post(
-        url("monitoring_edit", pk=record.pk), {"actual_to_date": "1.00", "forecast_outturn": "2.00"}
+        url("monitoring_edit", pk=record.pk),
+        {
+            "actual_to_date": "1.00",
+            "forecast_outturn": "2.00",
+            "loaded_version": record.updated_at.isoformat(),
+        },
     )
     assert response.status_code == expected
     record.refresh_from_db()
@@ -161,9 +172,12 @@ def test_who_may_set_the_plan_of_the_icbs_line(client, world, pool):
     assert response.status_code == 403
     assert LinePlan.objects.get(line=pool.nhs_line, year=2018).amount == Decimal("400000.00")
     client.force_login(world.user("nhs", FO))
-    response = client.post(url("plan_add", line=pool.nhs_line.pk), {"year": "2018/19", "amount": "450,000"})
+    response = client.post(url("plan_add", line=pool.nhs_line.pk), {"year": "2019/20", "amount": "450,000"})
     assert response.status_code == 302
-    assert LinePlan.objects.get(line=pool.nhs_line, year=2018).amount == Decimal("450000.00")
+    assert LinePlan.objects.get(line=pool.nhs_line, year=2019).amount == Decimal("450000.00")
+    response = client.post(url("plan_add", line=pool.nhs_line.pk), {"year": "2018/19", "amount": "1.00"})
+    assert "already has £400,000.00 planned for 2018/19" in response.content.decode()
+    assert LinePlan.objects.get(line=pool.nhs_line, year=2018).amount == Decimal("400000.00")
 
 
 def test_an_officer_cannot_add_a_line_run_by_another_body(client, world, pool):

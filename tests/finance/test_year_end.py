@@ -92,7 +92,7 @@ def test_the_closed_year_is_refused_through_the_form_too(client, world, pool):
     client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
     response = client.post(
         reverse("finance:contribution_edit", kwargs={"partnership": "ours", "pk": pool.nhs_contribution.pk}),
-        {"amount": "1.00"},
+        {"amount": "1.00", "loaded_version": pool.nhs_contribution.updated_at.isoformat()},
     )
     assert response.status_code == 200
     assert "2018/19 is closed for Better Care Fund pool" in response.content.decode()

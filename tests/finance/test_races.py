@@ -1,0 +1,104 @@
+"""Two people change one budget's figures at once: no 500, no duplicate, and a closed
+year agrees with the contributions committed before it. Two real PostgreSQL connections."""
+
+from decimal import Decimal
+
+import pytest
+
+from finance import services
+from finance.models import Contribution, YearEnd
+from partnership.choices import Role
+from tests.finance.factories import BudgetFactory, BudgetLineFactory, ContributionFactory, LinePlanFactory
+from tests.races import race, two_bodies
+
+pytestmark = pytest.mark.django_db(transaction=True)
+D = Decimal
+
+
+@pytest.fixture
+def pair():
+    return two_bodies()
+
+
+@pytest.fixture
+def budget(pair):
+    council, nhs = pair.bodies["council"], pair.bodies["nhs"]
+    budget = BudgetFactory(partnership=pair.partnership, host=council, name="Racing pool")
+    LinePlanFactory(
+        line=BudgetLineFactory(budget=budget, organisation=council), year=2018, amount=D("1000.00")
+    )
+    ContributionFactory(budget=budget, organisation=nhs, year=2018, amount=D("400.00"))
+    return budget
+
+
+def test_two_first_contributions_at_once_make_one_and_the_second_is_told(pair, budget):
+    council = pair.bodies["council"]
+
+    def enter(amount, role):
+        return lambda: services.set_contribution(
+            budget=budget,
+            organisation=council,
+            year=2018,
+            amount=amount,
+            user=pair.user("council", role),
+            adding=True,
+        )
+
+    first, second = race(enter("600.00", Role.FINANCE_OFFICER), enter("650.00", Role.FINANCE_OFFICER))
+
+    assert not first.refused
+    assert second.refused
+    assert "already has a contribution of £600.00 for 2018/19" in second.message
+    assert list(
+        Contribution.objects.filter(budget=budget, organisation=council).values_list("amount", flat=True)
+    ) == [D("600.00")]
+
+
+def test_a_contribution_changed_while_the_year_closes_waits_and_is_refused(pair, budget):
+    closer = pair.user("council", Role.FINANCE_OFFICER)
+    closed, changed = race(
+        lambda: services.close_financial_year(budget=budget, year=2018, user=closer),
+        lambda: services.set_contribution(
+            budget=budget,
+            organisation=pair.bodies["nhs"],
+            year=2018,
+            amount="523.50",
+            user=pair.user("nhs", Role.FINANCE_OFFICER),
+        ),
+    )
+    assert not closed.refused
+    assert changed.refused
+    assert "2018/19 is closed" in changed.message
+    year_end = YearEnd.objects.get(budget=budget, year=2018)
+    assert year_end.total_contributions == sum(
+        Contribution.objects.filter(budget=budget).values_list("amount", flat=True)
+    )
+
+
+def test_a_close_waits_for_a_contribution_being_saved_and_includes_it(pair, budget):
+    changed, closed = race(
+        lambda: services.set_contribution(
+            budget=budget,
+            organisation=pair.bodies["nhs"],
+            year=2018,
+            amount="523.50",
+            user=pair.user("nhs", Role.FINANCE_OFFICER),
+        ),
+        lambda: services.close_financial_year(
+            budget=budget, year=2018, user=pair.user("council", Role.FINANCE_OFFICER)
+        ),
+    )
+    assert not changed.refused and not closed.refused
+    assert YearEnd.objects.get(budget=budget, year=2018).total_contributions == D("523.50")
+
+
+def test_two_closes_at_once_close_the_year_once(pair, budget):
+    def close(body):
+        return lambda: services.close_financial_year(
+            budget=budget, year=2018, user=pair.user(body, Role.FINANCE_OFFICER)
+        )
+
+    first, second = race(close("council"), close("council"))
+    assert not first.refused
+    assert second.refused and "already closed" in second.message
+    assert YearEnd.objects.filter(budget=budget, year=2018).count() == 1
