@@ -174,6 +174,15 @@ def build_records():
     )
     r.binding = DecisionBindingFactory(decision=r.decision, organisation=r.council)
     r.action = ActionFactory(meeting=r.meeting, decision=r.decision, organisation=r.council)
+    # Exempt (Part 2) business beside the open: an item, its report, minute and decision.
+    r.exempt_report = ReportFactory(
+        partnership=r.partnership, organisation=r.council, meeting=r.meeting, exempt=True, exempt_paragraph=3
+    )
+    r.exempt_item = AgendaItemFactory(
+        meeting=r.meeting, report=r.exempt_report, exempt=True, exempt_paragraph=3
+    )
+    r.exempt_minute = MinuteFactory(agenda_item=r.exempt_item)
+    r.exempt_decision = DecisionFactory(meeting=r.meeting, agenda_item=r.exempt_item)
 
     # Staffing
     r.post = PostFactory(partnership=r.partnership, employer=r.council)
@@ -361,6 +370,7 @@ FILLERS = {
     "committees:meeting_edit": _p(pk=_pk("meeting")),
     "committees:meeting_history": _p(pk=_pk("meeting")),
     "committees:meeting_publish": _p(meeting=_pk("meeting")),
+    "committees:meeting_move": _p(meeting=_pk("meeting")),
     "committees:item_add": _p(meeting=_pk("meeting")),
     "committees:item_edit": _p(pk=_pk("item")),
     "committees:item_move": _p(pk=_pk("item")),
