@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.utils import timezone
 
 from partnership.choices import OrganisationKind, Role
@@ -123,20 +124,48 @@ def load_world():
 
 
 class WorldRows:
-    """Commits the world to this worker's test database once, outside any test's transaction.
+    """Commits the world to this worker's test database, outside any test's transaction.
 
-    Each test then runs in its own transaction (rolled back), so the rows stay.
-    A transactional test (``transactional_db``, ``live_server``) flushes the
-    database when it ends; the next test that needs the world commits it again.
+    Each test then runs in its own transaction (rolled back), so the rows stay
+    for the next test that asks for the world. A test that does not ask for it
+    never sees it: the database is flushed before such a test, as a
+    transactional test (``transactional_db``, ``live_server``) flushes it when
+    it ends, and the world is committed again when next needed.
     """
 
     blocker = None
+    present = False
 
     @classmethod
     def ensure(cls):
         with cls.blocker.unblock():
             if load_world() is None:
                 build_world()
+        cls.present = True
+
+    @classmethod
+    def remove(cls):
+        if cls.present:
+            with cls.blocker.unblock():
+                call_command("flush", interactive=False, verbosity=0)
+        cls.present = False
+
+
+def _transactional(transaction=False, reset_sequences=False, **options):
+    return transaction or reset_sequences
+
+
+def database_use(item):
+    """None, "transaction" (the test's changes roll back) or "flush" (the database is flushed after)."""
+    names = set(getattr(item, "fixturenames", ()))
+    marker = item.get_closest_marker("django_db")
+    if names & {"transactional_db", "live_server", "django_db_reset_sequences"} or (
+        marker and _transactional(*marker.args, **marker.kwargs)
+    ):
+        return "flush"
+    if marker or "db" in names:
+        return "transaction"
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -147,9 +176,16 @@ def world_rows(fixed_clock, django_db_setup, django_db_blocker):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Before the test's fixtures (and its transaction) are set up: put back a flushed world."""
-    if WorldRows.blocker is not None and "world" in getattr(item, "fixturenames", ()):
+    """Before the test's fixtures (and its transaction): the world there if it asks for it, else gone."""
+    if WorldRows.blocker is None:
+        return  # no test of this worker has asked for the world yet
+    use = database_use(item)
+    if "world" in getattr(item, "fixturenames", ()):
         WorldRows.ensure()
+    elif use:
+        WorldRows.remove()
+    if use == "flush":
+        WorldRows.present = False
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ def test_auditor_reads_filters_and_reconstructs(live_server, page, login, axe):
     page.select_option("#id_action", "created")
     page.select_option("#id_kind", "agreements.agreement")
     page.click("button:has-text('Apply filters')")
+    page.wait_for_load_state()  # the click returns once the answer starts; its page may still be parsing
     rows = page.locator("table.app-audit-log tbody tr")
     assert rows.count() > 0
     assert all("Created" in text for text in rows.all_inner_texts())
