@@ -68,6 +68,9 @@ def year_from_query(request, name="year", label="Year"):
 def limit_input(form):
     """Bound what any form accepts: dates between EARLIEST_YEAR and LATEST_YEAR, and text
     no longer than LONGEST_TEXT. (forms.CharField already refuses NUL bytes.)"""
+    if getattr(form, "input_limited", False):
+        return form  # a filter form is styled by its own class and by the list view
+    form.input_limited = True
     for form_field in form.fields.values():
         label = str(form_field.label or "Date")
         if isinstance(form_field, forms.DateField | forms.DateTimeField):
