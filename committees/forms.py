@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from committees.appendices import NotAPdf, sanitise_pdf
-from committees.choices import AttendanceStatus, Matter
+from committees.choices import AttendanceStatus, Matter, MeetingStatus
 from committees.models import (
     Action,
     AgendaItem,
@@ -114,7 +114,21 @@ class MeetingForm(TrackedModelForm):
 
     class Meta:
         model = Meeting
-        fields = ["starts_at", "place", "title", "status", "minutes_approved_on", "notes"]
+        fields = ["starts_at", "place", "title", "notes"]
+
+
+class MeetingMoveForm(Form):
+    """One of the meeting's next steps (the buttons on its page); the service checks it."""
+
+    status = forms.ChoiceField(
+        choices=[
+            (status.value, status.label)
+            for status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED, MeetingStatus.CANCELLED)
+        ],
+        error_messages={"invalid_choice": "Choose what happened to the meeting."},
+    )
+    approved_on = forms.DateField(required=False, label="Date the minutes were approved")
+    reason = forms.CharField(required=False, max_length=LONGEST_REASON, label="Reason")
 
 
 class AgendaItemForm(TrackedModelForm):

@@ -126,6 +126,62 @@ def publish_agenda(*, meeting, user):
     return late
 
 
+#: How a meeting moves on. Publishing the agenda has its own service (above); a meeting
+#: never goes back, so public minutes cannot be taken offline by a late click.
+MEETING_MOVES = {
+    MeetingStatus.PLANNED: (MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.CANCELLED),
+    MeetingStatus.AGENDA_PUBLISHED: (MeetingStatus.HELD, MeetingStatus.CANCELLED),
+    MeetingStatus.HELD: (MeetingStatus.MINUTES_APPROVED,),
+    MeetingStatus.MINUTES_APPROVED: (),
+    MeetingStatus.CANCELLED: (),
+}
+
+MEETING_MOVE_LABELS = {
+    MeetingStatus.HELD: "Record that the meeting was held",
+    MeetingStatus.MINUTES_APPROVED: "Record the minutes as approved",
+    MeetingStatus.CANCELLED: "Cancel the meeting",
+}
+
+
+def meeting_moves(meeting):
+    """The moves offered on the meeting's page (publishing has its own button)."""
+    return [
+        (status, MEETING_MOVE_LABELS[status])
+        for status in MEETING_MOVES[MeetingStatus(meeting.status)]
+        if status != MeetingStatus.AGENDA_PUBLISHED
+    ]
+
+
+def move_meeting(*, meeting, status, user, approved_on=None, reason=""):
+    """Record that ``meeting`` was held, its minutes approved, or that it was cancelled,
+    if that follows from the status it has now (checked under its row lock)."""
+    permissions.require(access.can_run(user, meeting.committee), "Only committee secretaries run meetings.")
+    status = MeetingStatus(status)
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        current = MeetingStatus(meeting.status)
+        if status not in MEETING_MOVES[current] or status == MeetingStatus.AGENDA_PUBLISHED:
+            raise ValidationError(
+                f"This meeting is {current.label.lower()}: it cannot be marked {status.label.lower()}."
+            )
+        if status == MeetingStatus.HELD and meeting.starts_at > timezone.now():
+            raise ValidationError("A meeting cannot be recorded as held before it has started.")
+        if status == MeetingStatus.MINUTES_APPROVED:
+            if approved_on is None:
+                raise ValidationError("Date the minutes were approved: enter the date.")
+            if approved_on < meeting.date or approved_on > timezone.localdate():
+                raise ValidationError(
+                    "Date the minutes were approved: it must be between the meeting and today."
+                )
+            meeting.minutes_approved_on = approved_on
+        if status == MeetingStatus.CANCELLED and not reason.strip():
+            raise ValidationError("Reason: say why the meeting is cancelled.")
+        meeting.status = status
+        _stamp(meeting, user, reason or f"Meeting {status.label.lower()}")
+        meeting.save()
+    return meeting
+
+
 # --- The agenda ----------------------------------------------------------------------
 
 

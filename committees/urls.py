@@ -30,6 +30,7 @@ urlpatterns = [
         views.PublishAgendaView.as_view(),
         name="meeting_publish",
     ),
+    path("meetings/<int:meeting>/move/", views.MeetingMoveView.as_view(), name="meeting_move"),
     path("meetings/<int:meeting>/items/add/", views.AgendaItemEditView.as_view(), name="item_add"),
     path("items/<int:pk>/edit/", views.AgendaItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/move/", views.AgendaItemMoveView.as_view(), name="item_move"),

@@ -35,6 +35,7 @@ from committees.forms import (
     DelegationForm,
     GenerateMeetingsForm,
     MeetingForm,
+    MeetingMoveForm,
     MinuteForm,
     MoveItemForm,
     QuorumRuleForm,
@@ -372,6 +373,7 @@ class MeetingDetailView(generic.ObjectDetailView):
             ],
             can_run=can_run,
             can_change=can_run,
+            moves=services.meeting_moves(meeting) if can_run else [],
             today=timezone.localdate(),
             history_url=url("meeting_history", self.partnership, pk=meeting.pk),
         )
@@ -412,6 +414,30 @@ class PublishAgendaView(MeetingChildMixin, PostActionView):
                 )
             else:
                 messages.success(request, "Agenda published.")
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class MeetingMoveView(MeetingChildMixin, PostActionView):
+    """Held, minutes approved or cancelled: the buttons under the meeting's details."""
+
+    def post(self, request, *args, **kwargs):
+        self.check_run()
+        form = MeetingMoveForm(request.POST)
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        try:
+            meeting = services.move_meeting(
+                meeting=self.meeting,
+                status=form.cleaned_data["status"],
+                user=request.user,
+                approved_on=form.cleaned_data["approved_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            status = meeting.get_status_display().lower()
+            messages.success(request, f"The meeting is now recorded as {status}.")
         return HttpResponseRedirect(self.meeting.get_absolute_url())
 
 

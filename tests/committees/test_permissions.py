@@ -64,6 +64,13 @@ CASES = [
     ("meeting_add", {"committee": "committee"}, "get", None, both(SECRETARIES)),
     ("meeting_edit", {"pk": "meeting"}, "get", None, both(SECRETARIES)),
     ("meeting_publish", {"meeting": "meeting"}, "post", {}, both(SECRETARIES)),
+    (
+        "meeting_move",
+        {"meeting": "meeting"},
+        "post",
+        {"status": "cancelled", "reason": "Snow"},
+        both(SECRETARIES),
+    ),
     ("item_add", {"meeting": "meeting"}, "get", None, both(SECRETARIES)),
     ("item_edit", {"pk": "item"}, "get", None, both(SECRETARIES)),
     ("item_edit", {"pk": "exempt_item"}, "get", None, both(SECRETARIES)),

@@ -1,0 +1,100 @@
+"""A meeting moves forward only: planned, agenda published, held, minutes approved, or
+cancelled. Its status is never a form field; each move is a service with its rule."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from committees import services
+from committees.choices import MeetingStatus
+from committees.forms import MeetingForm
+from committees.models import Meeting
+from partnership.choices import Role
+from tests.committees.factories import AgendaItemFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def secretary(world):
+    return world.user("council", Role.COMMITTEE_SECRETARY)
+
+
+def test_status_is_not_a_field_of_the_meeting_form():
+    assert "status" not in MeetingForm.base_fields
+    assert "minutes_approved_on" not in MeetingForm.base_fields
+
+
+def test_a_meeting_is_held_then_its_minutes_approved(world, board):
+    meeting = MeetingFactory(
+        committee=board.committee,
+        status=MeetingStatus.AGENDA_PUBLISHED,
+        starts_at=timezone.now() - datetime.timedelta(days=7),
+    )
+    services.move_meeting(meeting=meeting, status="held", user=secretary(world))
+    with pytest.raises(ValidationError, match="between the meeting and today"):
+        services.move_meeting(
+            meeting=meeting,
+            status="minutes_approved",
+            user=secretary(world),
+            approved_on=timezone.localdate() + datetime.timedelta(days=1),
+        )
+    services.move_meeting(
+        meeting=meeting, status="minutes_approved", user=secretary(world), approved_on=timezone.localdate()
+    )
+    meeting.refresh_from_db()
+    assert (meeting.status, meeting.minutes_approved_on) == (
+        MeetingStatus.MINUTES_APPROVED,
+        timezone.localdate(),
+    )
+    assert meeting.history.first().history_user == secretary(world)
+
+
+@pytest.mark.parametrize(
+    ("start", "target", "message"),
+    [
+        ("minutes_approved", "held", "minutes approved: it cannot be marked held"),
+        ("cancelled", "held", "cancelled: it cannot be marked held"),
+        ("planned", "minutes_approved", "planned: it cannot be marked minutes approved"),
+        ("held", "cancelled", "held: it cannot be marked cancelled"),
+    ],
+)
+def test_a_meeting_never_moves_backwards_or_skips(world, board, start, target, message):
+    meeting = MeetingFactory(committee=board.committee, status=start)
+    with pytest.raises(ValidationError, match=message):
+        services.move_meeting(
+            meeting=meeting,
+            status=target,
+            user=secretary(world),
+            approved_on=timezone.localdate(),
+            reason="x",
+        )
+    assert Meeting.objects.get(pk=meeting.pk).status == start
+
+
+def test_a_future_meeting_cannot_be_recorded_as_held(world, board):
+    meeting = MeetingFactory(committee=board.committee, status=MeetingStatus.AGENDA_PUBLISHED)
+    with pytest.raises(ValidationError, match="before it has started"):
+        services.move_meeting(meeting=meeting, status="held", user=secretary(world))
+
+
+def test_cancelling_needs_a_reason_and_the_page_offers_only_the_next_steps(client, world, board):
+    meeting = MeetingFactory(committee=board.committee)
+    AgendaItemFactory(meeting=meeting)
+    client.force_login(secretary(world))
+    move = reverse("committees:meeting_move", kwargs={"partnership": "ours", "meeting": meeting.pk})
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Cancel the meeting" in page
+    assert "Record the minutes as approved" not in page
+
+    response = client.post(move, {"status": "cancelled"}, follow=True)
+    assert "Reason: say why the meeting is cancelled." in response.content.decode()
+    assert client.post(move, {"status": "sideways"}).status_code == 400
+
+    client.post(move, {"status": "cancelled", "reason": "Not enough members could attend"})
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.CANCELLED
+    assert meeting.history.first().history_change_reason == "Not enough members could attend"
+    assert "Cancel the meeting" not in client.get(meeting.get_absolute_url()).content.decode()
