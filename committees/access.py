@@ -5,18 +5,241 @@
 * Running the cycle (meetings, agenda, attendance, declarations, minutes,
   decisions, actions) is the ``service_committee`` object permission that
   every partner body's committee secretaries hold on the committee.
-* Exempt (Part 2) items and reports are seen only by people who may see
-  them: auditors and site administrators (``can_see_everything``), the
-  committee secretaries, signatories and administrators of the partner
-  bodies, the committee's own members with an account, and the officers of
-  the body that wrote the report.
+* Exempt (Part 2) business is decided here and nowhere else. An agenda item
+  is exempt when its own box is ticked or its report is exempt; a report is
+  exempt when its box is ticked or it goes to an exempt item. Everything
+  hanging off them shares their exemption: minutes, decisions and their
+  bindings, actions arising from the decisions, declarations about the item,
+  appendices and cost lines, and the history of each (:data:`EXEMPT_VIA`).
+  Its content is read only by those entitled: auditors and site
+  administrators (``can_see_everything``), the committee secretaries,
+  signatories and administrators of the partner bodies, the committee's own
+  members with an account, and, for a report and its parts, the officers
+  of the body that wrote it. Everyone else sees the Schedule 12A paragraph
+  (:func:`exempt_paragraph`), never the content.
+
+The rule is one :class:`ExemptRule` per model, giving both a queryset filter
+and an object check from the same paths; the app declares them to the core
+(``CommitteesConfig.read_rules``) and every path asks through
+``permissions.restrict(queryset, user, action="read")``,
+``permissions.readable_history(queryset, user)`` or
+``permissions.can_read(user, obj)``. Pages for the public, which no one
+signs in to, ask :func:`is_exempt` and show nothing that is.
 """
+
+import functools
+from dataclasses import dataclass
+
+from django.db.models import Q
 
 from partnership import permissions
 from partnership.choices import Role
 
 #: Roles of a partner body whose holders may read exempt (Part 2) material.
 EXEMPT_ROLES = (Role.COMMITTEE_SECRETARY, Role.SIGNATORY, Role.ADMINISTRATOR)
+
+ITEM = "item"
+REPORT = "report"
+
+
+def _join(*parts):
+    return "__".join(part for part in parts if part)
+
+
+def _follow(obj, path):
+    for part in path.split("__") if path else ():
+        obj = getattr(obj, part)
+        if obj is None:
+            return None
+    return obj
+
+
+@dataclass(frozen=True)
+class ExemptRule:
+    """Where a record finds the item or report whose exemption it shares (``kind`` and
+    ``path`` from the record; ``""`` for the item or report itself), and the committee
+    whose members may read it (``committee_path``, the shortest way there)."""
+
+    kind: str
+    path: str
+    committee_path: str = "meeting__committee"
+
+    # --- Is it exempt? -------------------------------------------------------------
+
+    def exempt_q(self):
+        """Records that are exempt, as a filter (live or historical rows)."""
+        from committees.models import AgendaItem
+
+        if self.kind == ITEM:
+            return Q(**{_join(self.path, "exempt"): True}) | Q(**{_join(self.path, "report__exempt"): True})
+        on_exempt_items = AgendaItem.objects.filter(exempt=True, report__isnull=False).values("report_id")
+        return Q(**{_join(self.path, "exempt"): True}) | Q(**{_join(self.path, "id__in"): on_exempt_items})
+
+    def source(self, obj):
+        """The item or report ``obj`` takes its exemption from, or None."""
+        return _follow(obj, self.path)
+
+    def is_exempt(self, obj):
+        found = self.source(obj)
+        if found is None:
+            return False
+        if self.kind == ITEM:
+            return found.exempt or bool(found.report_id and found.report.exempt)
+        return found.exempt or _exempt_item_of(found) is not None
+
+    def paragraph(self, obj):
+        found = self.source(obj)
+        if found is None:
+            return None
+        if self.kind == ITEM:
+            if found.exempt:
+                return found.exempt_paragraph
+            return found.report.exempt_paragraph if found.report_id and found.report.exempt else None
+        if found.exempt:
+            return found.exempt_paragraph
+        item = _exempt_item_of(found)
+        return item.exempt_paragraph if item is not None else None
+
+    # --- May this person read it? ----------------------------------------------------
+
+    def entitled_q(self, model, user):
+        """Records of ``model`` whose exempt content ``user`` is entitled to read."""
+        from committees.models import CommitteeMember
+
+        q = Q(**{f"{model.partnership_path}__in": exempt_partnerships(user)})
+        seats = CommitteeMember.objects.filter(user=user).values("committee_id")
+        q |= Q(**{f"{self.committee_path}__in": seats})
+        if self.kind == REPORT:
+            unscoped, scoped = _officer_bodies(user)
+            report = self.path
+            q |= Q(**{_join(report, "organisation_id__in"): unscoped})
+            for organisation_id, partnership_id in scoped:
+                q |= Q(
+                    **{
+                        _join(report, "organisation_id"): organisation_id,
+                        _join(report, "partnership_id"): partnership_id,
+                    }
+                )
+        return q
+
+    def entitled(self, user, obj):
+        if not user.is_authenticated:
+            return False
+        found = self.source(obj)
+        if (
+            self.kind == REPORT
+            and found is not None
+            and permissions.has_role(user, found.organisation, Role.OFFICER, partnership=found.partnership)
+        ):
+            return True
+        committee = _follow(obj, self.committee_path)
+        if committee is not None:
+            return can_see_exempt(user, committee)
+        return may_read_exempt_in(user, obj.get_partnership())
+
+    def restrict(self, queryset, user):
+        """``queryset`` (of the model or its history) less what ``user`` may not read."""
+        if user.is_authenticated and user.is_superuser:
+            return queryset
+        model = getattr(queryset.model, "instance_type", queryset.model)
+        entitled = self.entitled_q(model, user) if user.is_authenticated else Q(pk__in=[])
+        exempt = self.exempt_q()
+        if model is queryset.model:
+            return queryset.filter(~exempt | entitled)
+        # A history row is hidden when it was exempt then or its record is exempt now.
+        exempt_now = model._base_manager.filter(exempt).values("id")
+        return queryset.filter((~exempt & ~Q(id__in=exempt_now)) | entitled)
+
+    def allows(self, user, obj):
+        if user.is_authenticated and user.is_superuser:
+            return True
+        return not self.is_exempt(obj) or self.entitled(user, obj)
+
+
+def _exempt_item_of(report):
+    """An exempt agenda item ``report`` goes to, or None (cached on the report)."""
+    if "_exempt_item" not in report.__dict__:
+        report.__dict__["_exempt_item"] = (
+            report.agenda_items.filter(exempt=True).order_by("pk").first() if report.pk else None
+        )
+    return report.__dict__["_exempt_item"]
+
+
+@functools.cache
+def rules():
+    """{model: ExemptRule}: every kind of record that can be exempt, and where it finds out."""
+    from committees import models as m
+
+    return {
+        m.AgendaItem: ExemptRule(ITEM, ""),
+        m.Minute: ExemptRule(ITEM, "agenda_item", "agenda_item__meeting__committee"),
+        m.Decision: ExemptRule(ITEM, "agenda_item"),
+        m.DecisionBinding: ExemptRule(ITEM, "decision__agenda_item", "decision__meeting__committee"),
+        m.Action: ExemptRule(ITEM, "decision__agenda_item"),
+        m.Declaration: ExemptRule(ITEM, "agenda_item"),
+        m.Report: ExemptRule(REPORT, ""),
+        m.ReportAppendix: ExemptRule(REPORT, "report", "report__meeting__committee"),
+        m.ReportCostLine: ExemptRule(REPORT, "report", "report__meeting__committee"),
+    }
+
+
+def rule_for(obj_or_model):
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    return rules().get(model)
+
+
+def is_exempt(obj):
+    """Is ``obj`` exempt (Part 2) business, or part of some?"""
+    rule = rule_for(obj)
+    return rule is not None and rule.is_exempt(obj)
+
+
+def exempt_paragraph(obj):
+    """The Schedule 12A paragraph that makes ``obj`` exempt, or None."""
+    rule = rule_for(obj)
+    return rule.paragraph(obj) if rule is not None else None
+
+
+def exempt_partnerships(user):
+    """The partnerships in which ``user`` may read exempt business (a subquery): as an
+    auditor, or as a secretary, signatory or administrator of a partner body."""
+    from partnership.models import Partnership
+
+    q = Q(pk__in=[])
+    unscoped = set()
+    for m in permissions.user_memberships(user):
+        if m.role == Role.AUDITOR and m.partnership_id is not None:
+            q |= Q(pk=m.partnership_id)
+        elif m.role in (Role.AUDITOR, *EXEMPT_ROLES):
+            if m.partnership_id is None:
+                unscoped.add(m.organisation_id)
+            else:
+                q |= Q(pk=m.partnership_id, partners__organisation_id=m.organisation_id)
+    if unscoped:
+        q |= Q(partners__organisation_id__in=unscoped)
+    return Partnership.objects.filter(q).values("pk")
+
+
+def _officer_bodies(user):
+    """(body ids, [(body id, partnership id)]) for which ``user`` is an officer,
+    everywhere and in one partnership only."""
+    unscoped, scoped = set(), []
+    for m in permissions.user_memberships(user):
+        if m.role == Role.OFFICER:
+            if m.partnership_id is None:
+                unscoped.add(m.organisation_id)
+            else:
+                scoped.append((m.organisation_id, m.partnership_id))
+    return unscoped, scoped
+
+
+def may_read_exempt_in(user, partnership):
+    """Is ``user`` entitled to exempt business throughout ``partnership`` (by role)?"""
+    if partnership is None or not user.is_authenticated:
+        return False
+    return permissions.can_see_everything(user, partnership) or bool(
+        permissions.bodies_acting_for(user, partnership, *EXEMPT_ROLES)
+    )
 
 
 def can_run(user, committee, checker=None):
@@ -34,33 +257,17 @@ def can_manage(user, committee, checker=None):
 
 
 def can_see_exempt(user, committee):
-    """May ``user`` read exempt items of ``committee``'s meetings (cached per request)?"""
+    """May ``user`` read exempt business of ``committee``'s meetings (cached per request)?"""
+    if not user.is_authenticated:
+        return False
     cache = user.__dict__.setdefault("_concordat_exempt", {})
     if committee.pk in cache:
         return cache[committee.pk]
-    partnership = committee.partnership
-    allowed = (
-        permissions.can_see_everything(user, partnership)
-        or bool(permissions.bodies_acting_for(user, partnership, *EXEMPT_ROLES))
-        or (user.is_authenticated and committee.members.filter(user=user).exists())
+    allowed = may_read_exempt_in(user, committee.partnership) or (
+        committee.members.filter(user=user).exists()
     )
     cache[committee.pk] = allowed
     return allowed
-
-
-def can_see_report(user, report, committee=None):
-    """Open reports are seen by the whole partnership; exempt ones as exempt items are."""
-    if not report.exempt:
-        return True
-    if permissions.has_role(user, report.organisation, Role.OFFICER, partnership=report.partnership):
-        return True
-    if committee is None and report.meeting_id:
-        committee = report.meeting.committee
-    if committee is not None:
-        return can_see_exempt(user, committee)
-    return permissions.can_see_everything(user, report.partnership) or bool(
-        permissions.bodies_acting_for(user, report.partnership, *EXEMPT_ROLES)
-    )
 
 
 def can_ratify(user, binding):

@@ -35,6 +35,12 @@ class CommitteesConfig(AppConfig):
             },
         ]
 
+    def read_rules(self):
+        """Exempt (Part 2) business: who may read it, for partnership.permissions."""
+        from committees.access import rules
+
+        return rules()
+
     def attention_items(self, user):
         from committees.reminders import attention_items
 

@@ -141,19 +141,15 @@ def may_see_exempt(user, meeting):
 
 
 def item_is_exempt(item):
-    return item.exempt or bool(item.report_id and item.report.exempt)
+    return access.is_exempt(item)
 
 
 def item_exempt_paragraph(item):
-    if item.exempt and item.exempt_paragraph:
-        return item.exempt_paragraph
-    if item.report_id and item.report.exempt:
-        return item.report.exempt_paragraph
-    return None
+    return access.exempt_paragraph(item)
 
 
 def decision_is_exempt(decision):
-    return bool(decision.agenda_item_id and item_is_exempt(decision.agenda_item))
+    return access.is_exempt(decision)
 
 
 def is_public_paper(meeting, kind, decision=None):

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from committees import access
 from committees.choices import ActionStatus, MeetingStatus
 from committees.models import Action, Meeting
 from partnership import permissions
@@ -65,11 +66,12 @@ def attention_items(user):
         owner_user=user,
         status=ActionStatus.OPEN,
         due__lte=today + datetime.timedelta(days=LOOK_AHEAD_DAYS),
-    ).select_related("meeting__committee__partnership")
+    ).select_related("meeting__committee__partnership", "decision__agenda_item__report")
     for action in actions:
+        shown = str(action) if permissions.may_read(user, action) else exempt_action_label(action)
         items.append(
             {
-                "text": f"Action due: {action}",
+                "text": f"Action due: {shown}",
                 "url": action.meeting.get_absolute_url() + "#actions",
                 "partnership": action.meeting.committee.partnership,
                 "due": action.due,
@@ -77,6 +79,14 @@ def attention_items(user):
             }
         )
     return items
+
+
+def exempt_action_label(action):
+    """What may be said of an action arising from exempt business: its paragraph, not its words."""
+    return (
+        f"an action from an exempt item (Schedule 12A paragraph {access.exempt_paragraph(action)}); "
+        "read it in Concordat"
+    )
 
 
 def _secretaries_by_partnership(partnership_ids):
@@ -163,14 +173,17 @@ def sweep_reminders():
         Q(owner_user__isnull=False),
         status=ActionStatus.OPEN,
         due__lte=today + datetime.timedelta(days=LOOK_AHEAD_DAYS),
-    ).select_related("owner_user", "meeting__committee__partnership")
+    ).select_related("owner_user", "meeting__committee__partnership", "decision__agenda_item__report")
     for action in actions:
         overdue = action.due < today
+        # E-mail leaves Concordat: exempt business is named by its paragraph only, for anyone.
+        shown = exempt_action_label(action) if access.is_exempt(action) else str(action)
+        words = exempt_action_label(action) if access.is_exempt(action) else action.description
         reminder = queue_reminder(
             key=f"committees:action{'-overdue' if overdue else ''}:{action.pk}:{action.due.isoformat()}",
             recipient=action.owner_user,
-            subject=f"Action {'overdue' if overdue else 'due'} {action.due:%-d %B %Y}: {action}"[:255],
-            body=f"From {action.meeting}:\n\n{action.description}",
+            subject=f"Action {'overdue' if overdue else 'due'} {action.due:%-d %B %Y}: {shown}"[:255],
+            body=f"From {action.meeting}:\n\n{words}",
             link=action.meeting.get_absolute_url() + "#actions",
             due=action.due,
             partnership=action.meeting.committee.partnership,

@@ -6,7 +6,7 @@ import os
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -58,7 +58,6 @@ from committees.models import (
 )
 from committees.tables import ActionTable, CommitteeTable, DelegationTable, ReportTable
 from partnership import generic, permissions
-from partnership.choices import Role
 from partnership.forms import ReasonForm, errors_as_text
 
 
@@ -329,14 +328,15 @@ class MeetingDetailView(generic.ObjectDetailView):
                 )
             )
         )
-        services.agenda_items_for(meeting, user, items)
-        hidden_ids = {item.pk for item in items if item.hidden}
+        for item in items:
+            item.hidden = not permissions.may_read(user, item)
+            item.paragraph = access.exempt_paragraph(item)
         attendances = list(meeting.attendances.select_related("member__organisation"))
         rules = list(committee.quorum_rules.select_related("organisation"))
         members = list(committee.members.select_related("organisation"))
         decisions = [
             decision
-            for decision in meeting.decisions.select_related("agenda_item").prefetch_related(
+            for decision in meeting.decisions.select_related("agenda_item__report").prefetch_related(
                 Prefetch(
                     "bindings",
                     queryset=DecisionBinding.objects.select_related(
@@ -344,7 +344,7 @@ class MeetingDetailView(generic.ObjectDetailView):
                     ),
                 )
             )
-            if decision.agenda_item_id not in hidden_ids
+            if permissions.may_read(user, decision)
         ]
         can_run = access.can_run(user, committee)
         for decision in decisions:
@@ -360,16 +360,16 @@ class MeetingDetailView(generic.ObjectDetailView):
             nominations=services.nomination_check(committee, on=meeting.date, members=members, rules=rules),
             declarations=[
                 d
-                for d in meeting.declarations.select_related("member", "agenda_item")
-                if d.agenda_item_id not in hidden_ids
+                for d in meeting.declarations.select_related("member", "agenda_item__report")
+                if permissions.may_read(user, d)
             ],
             decisions=decisions,
             actions=[
                 action
                 for action in meeting.actions.select_related(
-                    "organisation", "decision", "meeting__committee__partnership"
+                    "organisation", "decision__agenda_item__report", "meeting__committee__partnership"
                 )
-                if action.decision is None or action.decision.agenda_item_id not in hidden_ids
+                if permissions.may_read(user, action)
             ],
             can_run=can_run,
             can_change=can_run,
@@ -472,9 +472,10 @@ class MeetingRecordEditView(generic.ObjectEditView):
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        hidden = getattr(obj, "agenda_item", None) if not isinstance(obj, AgendaItem) else obj
-        if hidden is not None and hidden.exempt:
-            permissions.require(access.can_see_exempt(self.request.user, obj.meeting.committee))
+        permissions.require(
+            permissions.may_read(self.request.user, obj),
+            "This is exempt (Part 2) business: only those entitled to it may see it.",
+        )
         return obj
 
 
@@ -532,6 +533,7 @@ class MinuteEditView(generic.PartnershipMixin, TemplateView):
             queryset.select_related("meeting__committee", "minute"), pk=self.kwargs["pk"]
         )
         permissions.require(access.can_run(self.request.user, item.meeting.committee))
+        permissions.require(permissions.may_read(self.request.user, item))
         return item
 
     def get_context_data(self, **kwargs):
@@ -728,16 +730,7 @@ class ActionListView(generic.ObjectListView):
             .select_related("meeting__committee__partnership", "organisation")
             .order_by("due", "pk")
         )
-        user = self.request.user
-        if not (
-            permissions.can_see_everything(user, self.partnership)
-            or permissions.bodies_acting_for(user, self.partnership, *access.EXEMPT_ROLES)
-        ):
-            # Actions arising from exempt items only for the committee's own members.
-            queryset = queryset.exclude(
-                Q(decision__agenda_item__exempt=True) & ~Q(meeting__committee__members__user=user)
-            ).distinct()
-        return queryset
+        return permissions.readable(queryset, self.request.user)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -760,7 +753,7 @@ def visible_report_or_404(request, partnership, pk):
         queryset.select_related("organisation", "meeting__committee", "partnership"), pk=pk
     )
     permissions.require(
-        access.can_see_report(request.user, report),
+        permissions.may_read(request.user, report),
         "This report is exempt: only those entitled to see exempt items may read it.",
     )
     return report
@@ -774,20 +767,7 @@ class ReportListView(generic.ObjectListView):
 
     def get_queryset(self):
         queryset = super().get_queryset().select_related("organisation", "meeting__committee")
-        user = self.request.user
-        if not (
-            permissions.can_see_everything(user, self.partnership)
-            or permissions.bodies_acting_for(user, self.partnership, *access.EXEMPT_ROLES)
-        ):
-            officer_bodies = [
-                body.pk for body in permissions.bodies_acting_for(user, self.partnership, Role.OFFICER)
-            ]
-            queryset = queryset.filter(
-                Q(exempt=False)
-                | Q(organisation__in=officer_bodies)
-                | Q(meeting__committee__members__user=user)
-            ).distinct()
-        return queryset
+        return permissions.readable(queryset, self.request.user)
 
     def get_create_url(self):
         if report_bodies(self.request.user, self.partnership):
@@ -1027,7 +1007,11 @@ class DelegationDetailView(generic.ObjectDetailView):
         context["history_url"] = url("delegation_history", self.partnership, pk=self.object.pk)
         labels = dict(Matter.choices)
         context["matters"] = [labels.get(matter, matter) for matter in self.object.matters or []]
-        context["bindings"] = list(self.object.bindings.select_related("decision__meeting__committee"))
+        context["bindings"] = list(
+            permissions.readable(
+                self.object.bindings.select_related("decision__meeting__committee"), self.request.user
+            )
+        )
         return context
 
 

@@ -732,14 +732,14 @@ def display_value(model_field, value, names):
 CASCADE_WINDOW = datetime.timedelta(minutes=1)
 
 
-def reconstruct(model, pk, day):
+def reconstruct(model, pk, day, user=None):
     """``model`` record ``pk`` and its children as they stood at the end of ``day``.
 
     Children come from :func:`partnership.history.history_sources`. For each
     history queryset the latest row per record up to the end of the day is
     taken; records whose latest row is a deletion are left out. When the record
     itself had been deleted, it is shown as it stood when deleted, with the
-    children deleted with it.
+    children deleted with it. Given ``user``, children they may not read are left out.
     """
     cutoff = end_of_day(day)
     history_model = history_model_for(model)
@@ -753,7 +753,7 @@ def reconstruct(model, pk, day):
     instance = root_row.instance
     result = Reconstruction(day=day, cutoff=cutoff, root=root, deletion=deletion)
     states = [root]
-    for queryset in history.history_sources(instance)[1:]:
+    for queryset in history.history_sources(instance, user)[1:]:
         child_model = queryset.model.instance_type
         kept = []
         for row in latest_rows(queryset, cutoff):

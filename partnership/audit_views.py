@@ -9,9 +9,10 @@ Who sees what:
   record, including exempt (Part 2) committee items and drafts, so other
   members read each record's own History tab instead, which follows that
   record's visibility. Others inside the partnership get 403.
-* "As it stood on" is open to anyone who may see the record today; a deleted
-  record, or one outside any partnership (a body, a membership), only to
-  those who may see everything.
+* "As it stood on" is open to anyone who may see the record today and read
+  it (exempt business only to those entitled, ``permissions.can_read``), with
+  only the children they may read; a deleted record, or one outside any
+  partnership (a body, a membership), only to those who may see everything.
 """
 
 import csv
@@ -349,6 +350,16 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
             "Only the partnership's auditors may see deleted records and records of bodies "
             "as they stood on a date.",
         )
+        permissions.require(
+            permissions.may_read(user, live) and not self.unreadable_rows(user).exists(),
+            "This record is exempt (Part 2) business: only those entitled to it may see it.",
+        )
+
+    def unreadable_rows(self, user):
+        """Rows of the record's history ``user`` may not read (it was exempt then)."""
+        history_model = audit.history_model_for(self.model)
+        rows = history_model.objects.filter(**{self.model._meta.pk.attname: self.record_pk})
+        return rows.exclude(history_id__in=permissions.readable(rows, user).values("history_id"))
 
     @cached_property
     def form(self):
@@ -363,7 +374,9 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        reconstruction = audit.reconstruct(self.model, self.record_pk, self.day) if self.day else None
+        reconstruction = (
+            audit.reconstruct(self.model, self.record_pk, self.day, self.request.user) if self.day else None
+        )
         kwargs = {
             "partnership": self.partnership.slug,
             "app_label": self.model._meta.app_label,

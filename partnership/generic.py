@@ -136,7 +136,7 @@ class ObjectHistoryView(ObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entries = history.entries_for(history.history_sources(self.object))
+        entries = history.entries_for(history.history_sources(self.object, self.request.user))
         page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
         context.update(page_obj=page, entries=page.object_list, active_tab="history")
         return context

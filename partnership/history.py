@@ -20,10 +20,13 @@ def register_children(model, function):
     _CHILDREN.setdefault(model, []).append(function)
 
 
-def history_sources(obj):
+def history_sources(obj, user=None):
     """The history querysets that make up ``obj``'s record: its own, then its children's.
 
-    A model lists its own children with a ``history_children()`` method.
+    A model lists its own children with a ``history_children()`` method. Given
+    ``user``, each keeps only the rows they may read (``permissions.readable``:
+    a meeting's History tab leaves out its exempt items' minutes, decisions
+    and actions for those not entitled to them).
     """
     sources = [obj.history.all()]
     own = getattr(obj, "history_children", None)
@@ -31,6 +34,10 @@ def history_sources(obj):
         sources.extend(own())
     for function in _CHILDREN.get(type(obj), []):
         sources.extend(function(obj))
+    if user is not None:
+        from partnership import permissions
+
+        sources = [permissions.readable(queryset, user) for queryset in sources]
     return sources
 
 

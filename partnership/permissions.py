@@ -20,6 +20,7 @@ Model-wide permissions are never granted to body groups: guardian would
 read them as permission on every object.
 """
 
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -83,8 +84,13 @@ def visible_partnerships(user):
     ).distinct()
 
 
-def restrict(queryset, user):
-    """Filter ``queryset`` to the records ``user`` may see (one query)."""
+def restrict(queryset, user, action="view"):
+    """Filter ``queryset`` to the records ``user`` may see (one query).
+
+    ``action="view"`` asks whether they may know the record is there (membership
+    of its partnership); ``action="read"`` also asks whether they may read its
+    content, under the rule its app declares (:func:`read_rule`).
+    """
     if not user.is_authenticated:
         return queryset.none()
     if user.is_superuser:
@@ -94,7 +100,57 @@ def restrict(queryset, user):
         raise TypeError(f"{queryset.model.__name__} has no partnership_path to restrict by.")
     ids = visible_partnerships(user).values("pk")
     lookup = "pk__in" if path == "pk" else f"{path}__in"
-    return queryset.filter(**{lookup: ids})
+    queryset = queryset.filter(**{lookup: ids})
+    if action == "read":
+        queryset = readable(queryset, user)
+    return queryset
+
+
+def read_rules():
+    """{model: rule} for records whose content not everyone who can see them may read.
+
+    An app declares them with an AppConfig method ``read_rules()`` returning
+    ``{model: rule}``; a rule has ``restrict(queryset, user)`` (for the model's
+    rows or its history's) and ``allows(user, obj)``. The committees app keeps
+    exempt (Part 2) business this way; the core never imports the apps.
+    """
+    global _READ_RULES
+    if _READ_RULES is None:
+        found = {}
+        for config in apps.get_app_configs():
+            declare = getattr(config, "read_rules", None)
+            if declare is not None:
+                found.update(declare())
+        _READ_RULES = found
+    return _READ_RULES
+
+
+_READ_RULES = None
+
+
+def read_rule(model):
+    """The rule for reading ``model``'s (or its history model's) content, or None."""
+    return read_rules().get(getattr(model, "instance_type", model))
+
+
+def readable(queryset, user):
+    """``queryset`` (a model's rows or its history rows) less what ``user`` may not read."""
+    rule = read_rule(queryset.model)
+    return queryset if rule is None else rule.restrict(queryset, user)
+
+
+def can_read(user, obj):
+    """May ``user`` read ``obj``'s content: see it, and pass its app's rule?"""
+    if not can_view(user, obj):
+        return False
+    rule = read_rule(type(obj))
+    return rule is None or rule.allows(user, obj)
+
+
+def may_read(user, obj):
+    """The app's rule alone, for a record already known to be visible (no query for that)."""
+    rule = read_rule(type(obj))
+    return rule is None or rule.allows(user, obj)
 
 
 def restrict_organisations(queryset, user):

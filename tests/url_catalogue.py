@@ -10,7 +10,14 @@ and any leak test that asks each URL as some user. Use it as::
 A pattern is filled from ``FILLERS`` (its full name, namespace included) or,
 for the Django admin, from the model its ModelAdmin serves. A pattern that
 neither knows raises :class:`NotCovered` naming it, so a newly added URL
-pattern fails those tests until it is added here.
+pattern fails those tests until it is added here. ``route.urls(records)``
+adds the other addresses a pattern takes (``MORE``): "as it stood on" for
+every committees record in the set, and every kind of meeting paper.
+
+:func:`plant_exempt_business` adds exempt (Part 2) business to the records,
+with a marker in every text field, and returns record sets in which the
+item, report, minute, decision... are the exempt ones (the exempt-leak test,
+tests/committees/test_exempt_leaks.py).
 """
 
 import importlib
@@ -27,6 +34,7 @@ from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
+from django.db.models import CharField, FileField, TextField
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RegexPattern
 from django.utils import timezone
@@ -39,7 +47,7 @@ from committees import feeds, packs
 from partnership import audit
 from partnership.choices import OrganisationKind, Role
 from partnership.dates import financial_year_start
-from partnership.models import AuditEntry, Reminder
+from partnership.models import AuditEntry, Reminder, TrackedModel
 from tests.agreements.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -237,6 +245,126 @@ def missing_kinds(records):
     return [model._meta.label for model in audit.tracked_models() if not model._default_manager.exists()]
 
 
+# --- Exempt (Part 2) business, marked -----------------------------------------------
+
+#: Begins every marker planted in exempt business; nothing unentitled may ever show it.
+MARKER = "QZXLEAK"
+
+
+def marker(variant, kind, field_name=""):
+    return f"{MARKER}-{variant}-{kind}-{field_name}".rstrip("-")
+
+
+def _mark(obj, variant, kind):
+    """Put a marker in every free-text field of ``obj`` (fields with choices keep theirs)."""
+    for f in obj._meta.concrete_fields:
+        if isinstance(f, (CharField, TextField)) and not f.choices and not isinstance(f, FileField):
+            value = marker(variant, kind, f.name)
+            setattr(obj, f.name, value[: f.max_length] if f.max_length else value)
+    return obj
+
+
+def plant_exempt_business(records, *, action_owner):
+    """Exempt business in the records' meeting, every text field marked, in two kinds:
+
+    * ``a``: an agenda item exempt only because its report (by the council) is exempt;
+    * ``b``: an item exempt by its own box, whose report (by the ICB) is not ticked.
+
+    Each has a minute, a declaration, a decision binding the council, an open action on
+    the decision owned by ``action_owner`` due this week, a cost line and an appendix (a
+    real PDF whose text is the marker). The meeting's minutes are approved, so its public
+    pages and papers are out. Returns ``{variant: records}``: copies of ``records`` whose
+    item, report, minute... are that variant's, for ``Route.urls``.
+    """
+    from committees.appendices import sanitise_pdf
+    from committees.choices import ActionStatus, MeetingStatus
+    from committees.models import (
+        Action,
+        AgendaItem,
+        Decision,
+        DecisionBinding,
+        Declaration,
+        Minute,
+        Report,
+        ReportAppendix,
+        ReportCostLine,
+    )
+    from partnership.pdf import html_to_pdf
+
+    meeting = records.meeting
+    meeting.status = MeetingStatus.MINUTES_APPROVED
+    meeting.agenda_published_at = timezone.now()
+    meeting.minutes_approved_on = timezone.localdate()
+    meeting.save()
+    today = timezone.localdate()
+    variants = {}
+    for order, (variant, author, item_box) in enumerate(
+        [("a", records.council, False), ("b", records.nhs, True)], start=2
+    ):
+        report = _mark(
+            Report(partnership=records.partnership, organisation=author, meeting=meeting), variant, "report"
+        )
+        report.exempt = not item_box
+        report.exempt_paragraph = None if item_box else 3
+        report.status = "final"
+        report.save()
+        item = _mark(AgendaItem(meeting=meeting, report=report, order=order), variant, "item")
+        item.exempt, item.exempt_paragraph = item_box, (1 if item_box else None)
+        item.save()
+        minute = _mark(Minute(agenda_item=item), variant, "minute")
+        minute.save()
+        declaration = _mark(
+            Declaration(
+                meeting=meeting, agenda_item=item, member=records.committee_member, nature="other_registrable"
+            ),
+            variant,
+            "declaration",
+        )
+        declaration.save()
+        decision = _mark(Decision(meeting=meeting, agenda_item=item, decided_on=today), variant, "decision")
+        decision.save()
+        binding = _mark(
+            DecisionBinding(decision=decision, organisation=records.council, outcome="awaiting_ratification"),
+            variant,
+            "binding",
+        )
+        binding.save()
+        action = _mark(
+            Action(
+                meeting=meeting,
+                decision=decision,
+                owner_user=action_owner,
+                due=today,
+                status=ActionStatus.OPEN,
+            ),
+            variant,
+            "action",
+        )
+        action.save()
+        cost_line = _mark(ReportCostLine(report=report, amount=Decimal("1000.00")), variant, "costline")
+        cost_line.save()
+        appendix = _mark(ReportAppendix(report=report), variant, "appendix")
+        pdf = html_to_pdf(
+            f"<html lang='en-GB'><body><p>{marker(variant, 'appendix', 'pdf')}</p></body></html>"
+        )
+        appendix.file.save(f"exempt-{variant}.pdf", ContentFile(sanitise_pdf(pdf)), save=True)
+        variants[variant] = SimpleNamespace(
+            **{
+                **vars(records),
+                "report": report,
+                "item": item,
+                "minute": minute,
+                "declaration": declaration,
+                "decision": decision,
+                "binding": binding,
+                "action": action,
+                "cost_line": cost_line,
+                "appendix": appendix,
+            }
+        )
+    return variants
+
+
 # --- Filling the patterns ------------------------------------------------------------
 
 P = "partnership"
@@ -417,6 +545,39 @@ FILLERS = {
 }
 
 
+def _as_of_each(records):
+    """The "as it stood on" address of each committees record in the set, and the agreement."""
+    found = [records.agreement]
+    for value in vars(records).values():
+        if isinstance(value, TrackedModel) and value._meta.app_label == "committees" and value not in found:
+            found.append(value)
+    return [
+        {
+            P: records.partnership.slug,
+            "app_label": obj._meta.app_label,
+            "model": obj._meta.model_name,
+            "pk": str(obj.pk),
+        }
+        for obj in found
+    ]
+
+
+def _paper_each(records):
+    """Every kind of paper of the meeting: the packs, the minutes, and each decision's notice."""
+    kinds = [*packs.FIXED_KINDS, packs.decision_kind(records.decision).code]
+    return [{P: records.partnership.slug, "pk": records.meeting.pk, "kind": kind} for kind in kinds]
+
+
+#: Patterns asked at more than one address: name -> kwargs for each.
+MORE = {
+    "audit:as_of": _as_of_each,
+    "audit:as_of_pdf": _as_of_each,
+    "committees:paper_status": _paper_each,
+    "committees:paper_build": _paper_each,
+    "committees:paper_download": _paper_each,
+}
+
+
 @dataclass
 class Route:
     """One URL pattern: its full name, route text, kwargs it takes and the view behind it."""
@@ -466,6 +627,15 @@ class Route:
         for name, value in kwargs.items():
             url = re.sub(rf"<(\w+:)?{name}>|\(\?P<{name}>[^)]*\)", str(value), url)
         return "/" + url.lstrip("^").rstrip("$")
+
+    def urls(self, records):
+        """Every address this pattern is asked at: its own, and any in ``MORE``."""
+        urls = [self.url(records)]
+        for kwargs in MORE.get(self.name, lambda r: [])(records):
+            address = reverse(self.name, kwargs=kwargs)
+            if address not in urls:
+                urls.append(address)
+        return urls
 
     def allows(self, method):
         view_class = self.view_class
