@@ -56,10 +56,16 @@ def expected_edit(body, role, parties=INSIDE):
 
 def test_editing_an_agreement(client, world, agreement):
     def check(body, role):
+        agreement.refresh_from_db()  # the version as it is after the last person's rollback
         assert client.get(url("edit", agreement)).status_code == expected_edit(body, role)
         response = client.post(
             url("edit", agreement),
-            {"reference": agreement.reference, "title": "Renamed", "kind": agreement.kind},
+            {
+                "reference": agreement.reference,
+                "title": "Renamed",
+                "kind": agreement.kind,
+                "loaded_version": agreement.updated_at.isoformat(),
+            },
         )
         agreement.refresh_from_db()
         if expected_edit(body, role) == 200:

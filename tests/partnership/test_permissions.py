@@ -175,7 +175,13 @@ def test_a_posted_partnership_cannot_be_moved_by_a_forged_field(client, world):
     client.force_login(admin)
     response = client.post(
         reverse("partnership_edit", kwargs={"partnership": "ours"}),
-        {"name": "Our partnership", "status": "active", "slug": "theirs", "description": "Updated"},
+        {
+            "name": "Our partnership",
+            "status": "active",
+            "slug": "theirs",
+            "description": "Updated",
+            "loaded_version": world.ours.updated_at.isoformat(),
+        },
     )
     assert response.status_code == 302
     world.ours.refresh_from_db()
