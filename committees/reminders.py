@@ -68,7 +68,7 @@ def attention_items(user):
         due__lte=today + datetime.timedelta(days=LOOK_AHEAD_DAYS),
     ).select_related("meeting__committee__partnership", "decision__agenda_item__report")
     for action in actions:
-        shown = str(action) if permissions.may_read(user, action) else exempt_action_label(action)
+        shown = str(action) if permissions.can_read(user, action) else exempt_action_label(action)
         items.append(
             {
                 "text": f"Action due: {shown}",

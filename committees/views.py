@@ -329,7 +329,7 @@ class MeetingDetailView(generic.ObjectDetailView):
             )
         )
         for item in items:
-            item.hidden = not permissions.may_read(user, item)
+            item.hidden = not permissions.can_read(user, item)
             item.paragraph = access.exempt_paragraph(item)
         attendances = list(meeting.attendances.select_related("member__organisation"))
         rules = list(committee.quorum_rules.select_related("organisation"))
@@ -344,7 +344,7 @@ class MeetingDetailView(generic.ObjectDetailView):
                     ),
                 )
             )
-            if permissions.may_read(user, decision)
+            if permissions.can_read(user, decision)
         ]
         can_run = access.can_run(user, committee)
         for decision in decisions:
@@ -361,7 +361,7 @@ class MeetingDetailView(generic.ObjectDetailView):
             declarations=[
                 d
                 for d in meeting.declarations.select_related("member", "agenda_item__report")
-                if permissions.may_read(user, d)
+                if permissions.can_read(user, d)
             ],
             decisions=decisions,
             actions=[
@@ -369,7 +369,7 @@ class MeetingDetailView(generic.ObjectDetailView):
                 for action in meeting.actions.select_related(
                     "organisation", "decision__agenda_item__report", "meeting__committee__partnership"
                 )
-                if permissions.may_read(user, action)
+                if permissions.can_read(user, action)
             ],
             can_run=can_run,
             can_change=can_run,
@@ -473,7 +473,7 @@ class MeetingRecordEditView(generic.ObjectEditView):
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
         permissions.require(
-            permissions.may_read(self.request.user, obj),
+            permissions.can_read(self.request.user, obj),
             "This is exempt (Part 2) business: only those entitled to it may see it.",
         )
         return obj
@@ -533,7 +533,7 @@ class MinuteEditView(generic.PartnershipMixin, TemplateView):
             queryset.select_related("meeting__committee", "minute"), pk=self.kwargs["pk"]
         )
         permissions.require(access.can_run(self.request.user, item.meeting.committee))
-        permissions.require(permissions.may_read(self.request.user, item))
+        permissions.require(permissions.can_read(self.request.user, item))
         return item
 
     def get_context_data(self, **kwargs):
@@ -541,7 +541,9 @@ class MinuteEditView(generic.PartnershipMixin, TemplateView):
         minute = getattr(self.item, "minute", None)
         initial = {"text": getattr(minute, "text", ""), "loaded_version": services.minute_version(minute)}
         context.setdefault("form", MinuteForm(initial=initial))
-        context.update(item=self.item, meeting=self.item.meeting)
+        context.update(
+            item=self.item, meeting=self.item.meeting, exempt_paragraph=access.exempt_paragraph(self.item)
+        )
         return context
 
     def post(self, request, *args, **kwargs):
@@ -753,7 +755,7 @@ def visible_report_or_404(request, partnership, pk):
         queryset.select_related("organisation", "meeting__committee", "partnership"), pk=pk
     )
     permissions.require(
-        permissions.may_read(request.user, report),
+        permissions.can_read(request.user, report),
         "This report is exempt: only those entitled to see exempt items may read it.",
     )
     return report
@@ -803,6 +805,7 @@ class ReportDetailView(generic.ObjectDetailView):
         report = self.object
         lines = list(report.cost_lines.all())
         context.update(
+            exempt_paragraph=access.exempt_paragraph(report),
             costs=services.cost_table(report, lines),
             cost_lines=lines,
             appendices=list(report.appendices.all()),

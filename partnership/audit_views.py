@@ -351,7 +351,7 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
             "as they stood on a date.",
         )
         permissions.require(
-            permissions.may_read(user, live) and not self.unreadable_rows(user).exists(),
+            permissions.can_read(user, live) and not self.unreadable_rows(user).exists(),
             "This record is exempt (Part 2) business: only those entitled to it may see it.",
         )
 

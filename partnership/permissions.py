@@ -140,15 +140,8 @@ def readable(queryset, user):
 
 
 def can_read(user, obj):
-    """May ``user`` read ``obj``'s content: see it, and pass its app's rule?"""
-    if not can_view(user, obj):
-        return False
-    rule = read_rule(type(obj))
-    return rule is None or rule.allows(user, obj)
-
-
-def may_read(user, obj):
-    """The app's rule alone, for a record already known to be visible (no query for that)."""
+    """May ``user`` read the content of ``obj``, a record they can see (found through
+    :func:`restrict`)? Its app's rule decides; records without one are read by all who see them."""
     rule = read_rule(type(obj))
     return rule is None or rule.allows(user, obj)
 

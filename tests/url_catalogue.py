@@ -270,7 +270,8 @@ def plant_exempt_business(records, *, action_owner):
     * ``a``: an agenda item exempt only because its report (by the council) is exempt;
     * ``b``: an item exempt by its own box, whose report (by the ICB) is not ticked.
 
-    Each has a minute, a declaration, a decision binding the council, an open action on
+    Each has a minute, a declaration, a decision binding the council under its delegation
+    (so the delegation's page lists it), an open action on
     the decision owned by ``action_owner`` due this week, a cost line and an appendix (a
     real PDF whose text is the marker). The meeting's minutes are approved, so its public
     pages and papers are out. Returns ``{variant: records}``: copies of ``records`` whose
@@ -324,7 +325,12 @@ def plant_exempt_business(records, *, action_owner):
         decision = _mark(Decision(meeting=meeting, agenda_item=item, decided_on=today), variant, "decision")
         decision.save()
         binding = _mark(
-            DecisionBinding(decision=decision, organisation=records.council, outcome="awaiting_ratification"),
+            DecisionBinding(
+                decision=decision,
+                organisation=records.council,
+                delegation=records.delegation,
+                outcome="binding",
+            ),
             variant,
             "binding",
         )

@@ -112,9 +112,9 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
     # E-mail leaves Concordat: the owner's reminders name the paragraph, not the words.
     mail.outbox = []
     assert sweep_reminders() >= 2
-    sent = "".join(
-        f"{r.subject}{r.body}" for r in Reminder.objects.filter(recipient=icb_officer)
-    ) + "".join(f"{m.subject}{m.body}" for m in mail.outbox)
+    sent = "".join(f"{r.subject}{r.body}" for r in Reminder.objects.filter(recipient=icb_officer)) + "".join(
+        f"{m.subject}{m.body}" for m in mail.outbox
+    )
     assert "paragraph" in sent
     assert leaks(re.sub(r"\s+", "", sent), set()) == []
 
