@@ -22,6 +22,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.test import Client
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -148,3 +149,54 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
     for name, page in meeting_pages.items():
         assert page.status_code == 200, name
         assert "Exempt item" in page.content.decode() and "paragraph 3" in page.content.decode(), name
+
+
+@pytest.mark.django_db
+def test_the_queryset_filter_and_the_object_check_agree_for_every_kind_of_exempt_record(settings, tmp_path):
+    """One rule, two ways of asking: for every kind of record that can be exempt and every
+    person, the records ``restrict(..., action="read")`` keeps are those ``can_read`` allows."""
+    from committees.access import rules
+    from partnership import permissions
+
+    settings.MEDIA_ROOT = tmp_path
+    records = build_records()
+    plant_exempt_business(records, action_owner=records.member)
+    unentitled = [
+        person(f"rule-{body.pk}-{role}", body, role)
+        for body in (records.council, records.nhs)
+        for role in (Role.OFFICER, Role.FINANCE_OFFICER)
+    ]
+    entitled = [
+        person(f"rule-{body.pk}-{role}", body, role)
+        for body in (records.council, records.nhs)
+        for role in (Role.COMMITTEE_SECRETARY, Role.SIGNATORY, Role.AUDITOR)
+    ] + [records.body_user, records.superuser]  # a committee member, and a site administrator
+    for model in rules():
+        assert model.objects.count() >= 3, model  # an open one and two exempt ones
+        for user in unentitled + entitled:
+            kept = set(permissions.restrict(model.objects.all(), user, action="read"))
+            visible = list(permissions.restrict(model.objects.all(), user))
+            allowed = {obj for obj in visible if permissions.can_read(user, obj)}
+            assert kept == allowed, (model.__name__, user.username)
+            # The officers read their own body's report; no one else unentitled reads any of it.
+            assert (len(allowed) == len(visible)) is (user in entitled), (model.__name__, user.username)
+
+
+@pytest.mark.django_db
+def test_an_item_made_exempt_later_hides_its_earlier_history_too(client, world, board):
+    """The meeting's History tab leaves out every row of an item that is exempt now,
+    including those written while it was still open."""
+    from tests.committees.factories import AgendaItemFactory
+
+    item = AgendaItemFactory(meeting=board.meeting, title="OPENTHENSECRETYAK")
+    item.exempt, item.exempt_paragraph, item.title = True, 3, "Renamed when made exempt"
+    item.save()
+    history_url = reverse(
+        "committees:meeting_history", kwargs={"partnership": "ours", "pk": board.meeting.pk}
+    )
+    client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
+    page = client.get(history_url).content.decode()
+    assert "OPENTHENSECRETYAK" not in page and "Renamed when made exempt" not in page
+    client.force_login(world.user("nhs", Role.COMMITTEE_SECRETARY))
+    page = client.get(history_url).content.decode()
+    assert "OPENTHENSECRETYAK" in page and "Renamed when made exempt" in page
