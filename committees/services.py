@@ -522,11 +522,3 @@ def cost_table(report, lines=None):
     ]
     return {"years": years, "rows": rows, "totals": totals}
 
-
-def agenda_items_for(meeting, user, items=None):
-    """The agenda as ``user`` may see it: exempt items masked unless they may see them."""
-    items = list(meeting.items.all()) if items is None else items
-    see_exempt = access.can_see_exempt(user, meeting.committee)
-    for item in items:
-        item.hidden = item.exempt and not see_exempt
-    return items
