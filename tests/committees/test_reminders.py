@@ -69,3 +69,39 @@ def test_sweep_queues_each_reminder_once(world, board, mailoutbox):
     assert not Reminder.objects.filter(recipient=world.user("other", Role.COMMITTEE_SECRETARY)).exists()
     assert config().sweep_reminders() == 0
     assert len(mailoutbox) == sent
+
+
+@pytest.mark.django_db
+def test_an_overdue_review_escalates_to_the_secretaries_of_the_governing_committee(world):
+    from agreements.choices import AgreementStatus
+    from tests.agreements.factories import agreement_between
+
+    committee = CommitteeFactory(partnership=world.ours, name="Joint Commissioning Board")
+    overdue = agreement_between(
+        world.ours,
+        world.bodies["council"],
+        world.bodies["nhs"],
+        reference="OURS-S75",
+        status=AgreementStatus.IN_FORCE,
+        governing_committee=committee,
+        next_review_date=timezone.localdate() - datetime.timedelta(days=1),
+    )
+    agreement_between(  # due in a month: the officers are reminded, the committee not yet
+        world.ours,
+        world.bodies["council"],
+        reference="OURS-LATER",
+        status=AgreementStatus.IN_FORCE,
+        governing_committee=committee,
+        next_review_date=timezone.localdate() + datetime.timedelta(days=30),
+    )
+
+    config().sweep_reminders()
+    config().sweep_reminders()
+
+    escalated = Reminder.objects.filter(key__startswith="committees:review-overdue:")
+    assert {r.recipient for r in escalated} == {
+        world.user("council", Role.COMMITTEE_SECRETARY),
+        world.user("nhs", Role.COMMITTEE_SECRETARY),
+    }
+    assert all(r.subject == "Overdue review of OURS-S75 for Joint Commissioning Board" for r in escalated)
+    assert {r.link for r in escalated} == {overdue.get_absolute_url()}
