@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.html import escape
 
 from committees import services
@@ -288,7 +289,7 @@ def load_banes(partnership, organisations):
     worked_meeting(partnership, ihcb, ihcb_members, council, ccg)
     secretary = user("banes-council-secretary")
     if secretary is not None:
-        year = datetime.date.today().year
+        year = timezone.localdate().year
         services.generate_meetings(committee=jclt, year=year, user=secretary)
         services.generate_meetings(committee=ihcb, year=year, user=secretary)
     return {

@@ -1,6 +1,5 @@
 """Committees, their members and meetings, the papers that go to them and what they decide."""
 
-import datetime
 import os
 
 from django.conf import settings
@@ -421,7 +420,7 @@ class ReportCostLine(TrackedModel):
 
 def appendix_upload_to(instance, filename):
     base = os.path.basename(filename)
-    return f"committees/appendices/{datetime.date.today():%Y/%m}/{base}"
+    return f"committees/appendices/{timezone.localdate():%Y/%m}/{base}"
 
 
 class ReportAppendix(TrackedModel):

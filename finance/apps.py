@@ -52,7 +52,9 @@ class FinanceConfig(AppConfig):
         }
         if not bodies:
             return []
-        today = today or datetime.date.today()
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
         last_month_day = today.replace(day=1) - datetime.timedelta(days=1)
         year = financial_year_start(last_month_day)
         month = (last_month_day.month - 4) % 12 + 1

@@ -1,6 +1,5 @@
 """Finance pages: thin views over the generic ones and finance.services."""
 
-import datetime
 import io
 
 from django.contrib import messages
@@ -166,7 +165,7 @@ class BudgetDetailView(generic.ObjectDetailView):
     def selected_year(self, years):
         if self.year_asked is not None:
             return self.year_asked
-        current = financial_year_start(datetime.date.today())
+        current = financial_year_start(timezone.localdate())
         if current in years or not years:
             return current
         return years[-1]
