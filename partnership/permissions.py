@@ -20,6 +20,8 @@ Model-wide permissions are never granted to body groups: guardian would
 read them as permission on every object.
 """
 
+import functools
+
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
@@ -106,6 +108,7 @@ def restrict(queryset, user, action="view"):
     return queryset
 
 
+@functools.cache
 def read_rules():
     """{model: rule} for records whose content not everyone who can see them may read.
 
@@ -114,18 +117,12 @@ def read_rules():
     rows or its history's) and ``allows(user, obj)``. The committees app keeps
     exempt (Part 2) business this way; the core never imports the apps.
     """
-    global _READ_RULES
-    if _READ_RULES is None:
-        found = {}
-        for config in apps.get_app_configs():
-            declare = getattr(config, "read_rules", None)
-            if declare is not None:
-                found.update(declare())
-        _READ_RULES = found
-    return _READ_RULES
-
-
-_READ_RULES = None
+    found = {}
+    for config in apps.get_app_configs():
+        declare = getattr(config, "read_rules", None)
+        if declare is not None:
+            found.update(declare())
+    return found
 
 
 def read_rule(model):
