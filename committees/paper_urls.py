@@ -3,24 +3,24 @@
 
 from django.urls import path
 
-from committees import paper_views
+from committees.views import papers
 
 urlpatterns = [
     path(
         "meetings/<int:pk>/papers/<slug:kind>/",
-        paper_views.PaperStatusView.as_view(),
+        papers.PaperStatusView.as_view(),
         name="paper_status",
     ),
     path(
         "meetings/<int:pk>/papers/<slug:kind>/build/",
-        paper_views.PaperBuildView.as_view(),
+        papers.PaperBuildView.as_view(),
         name="paper_build",
     ),
     path(
         "meetings/<int:pk>/papers/<slug:kind>/download/",
-        paper_views.PaperDownloadView.as_view(),
+        papers.PaperDownloadView.as_view(),
         name="paper_download",
     ),
-    path("<int:pk>/calendar.ics", paper_views.CommitteeCalendarView.as_view(), name="committee_calendar"),
-    path("my-calendar/", paper_views.PersonalCalendarView.as_view(), name="personal_calendar"),
+    path("<int:pk>/calendar.ics", papers.CommitteeCalendarView.as_view(), name="committee_calendar"),
+    path("my-calendar/", papers.PersonalCalendarView.as_view(), name="personal_calendar"),
 ]

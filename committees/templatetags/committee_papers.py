@@ -30,9 +30,9 @@ def cost_table(lines):
 @register.inclusion_tag("committees/includes/papers.html", takes_context=True)
 def meeting_papers(context, meeting):
     """The papers panel: each paper's status, build button, progress and download link."""
-    from committees import paper_views
+    from committees.views import papers
 
     request = context.get("request")
-    panel = paper_views.papers_panel_context(request, meeting)
+    panel = papers.papers_panel_context(request, meeting)
     panel["csrf_token"] = context.get("csrf_token")
     return panel

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from committees import feeds, packs
 from committees.choices import CommitteeStatus, MeetingStatus
 from committees.models import Committee, Decision, Meeting
-from committees.paper_views import REFRESH_SECONDS, calendar_response, committee_slug, pdf_attachment
+from committees.views.papers import REFRESH_SECONDS, calendar_response, committee_slug, pdf_attachment
 
 
 def public_committees():

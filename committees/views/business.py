@@ -1,0 +1,342 @@
+"""A meeting's business: agenda items, minutes, attendance, declarations, decisions and actions."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import TemplateView
+
+from committees import access, services
+from committees.choices import ActionStatus
+from committees.filtersets import (
+    ActionFilterSet,
+)
+from committees.forms import (
+    ActionForm,
+    AgendaItemForm,
+    AttendanceForm,
+    DecisionForm,
+    DeclarationForm,
+    MinuteForm,
+    MoveItemForm,
+    RatifyForm,
+)
+from committees.models import (
+    Action,
+    AgendaItem,
+    DecisionBinding,
+    Declaration,
+    Meeting,
+)
+from committees.tables import ActionTable
+from committees.views.common import PostActionView
+from committees.views.meetings import MeetingChildMixin
+from partnership import generic, permissions
+from partnership.forms import errors_as_text
+
+
+class MeetingRecordEditView(generic.ObjectEditView):
+    """Create (under a meeting) or edit a record of a meeting: only its secretaries may."""
+
+    meeting_kwarg = "meeting"
+
+    @cached_property
+    def meeting(self):
+        if "pk" in self.kwargs:
+            return self.object.meeting
+        queryset = permissions.restrict(Meeting.objects.all(), self.request.user).filter(
+            committee__partnership=self.partnership
+        )
+        return get_object_or_404(queryset.select_related("committee__partnership"), pk=self.kwargs["meeting"])
+
+    def new_object(self):
+        return self.model(meeting=self.meeting)
+
+    def has_permission(self, obj):
+        return access.can_run(self.request.user, self.meeting.committee)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
+    def get_success_url(self):
+        return self.meeting.get_absolute_url()
+
+    def get_cancel_url(self):
+        return self.meeting.get_absolute_url()
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        permissions.require(
+            permissions.can_read(self.request.user, obj),
+            "This is exempt (Part 2) business: only those entitled to it may see it.",
+        )
+        return obj
+
+
+class AgendaItemEditView(MeetingRecordEditView):
+    model = AgendaItem
+    form_class = AgendaItemForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("meeting")
+        return {**kwargs, "partnership": self.partnership}
+
+    def save_object(self, form, obj):
+        services.add_agenda_item(item=obj, user=self.request.user, reason=obj._change_reason)
+
+
+class AgendaItemActionView(PostActionView):
+    @cached_property
+    def item(self):
+        queryset = permissions.restrict(AgendaItem.objects.all(), self.request.user).filter(
+            meeting__committee__partnership=self.partnership
+        )
+        return get_object_or_404(queryset.select_related("meeting__committee"), pk=self.kwargs["pk"])
+
+
+class AgendaItemMoveView(AgendaItemActionView):
+    def post(self, request, *args, **kwargs):
+        item = self.item
+        permissions.require(access.can_run(request.user, item.meeting.committee))
+        form = MoveItemForm(request.POST)
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        services.move_agenda_item(item=item, direction=form.cleaned_data["direction"], user=request.user)
+        return HttpResponseRedirect(item.meeting.get_absolute_url() + f"#item-{item.pk}")
+
+
+class AgendaItemDeleteView(AgendaItemActionView):
+    def post(self, request, *args, **kwargs):
+        item = self.item
+        permissions.require(access.can_run(request.user, item.meeting.committee))
+        services.delete_agenda_item(item=item, user=request.user, reason="Removed from the agenda")
+        messages.success(request, f"Item “{item.title}” removed from the agenda.")
+        return HttpResponseRedirect(item.meeting.get_absolute_url() + "#agenda")
+
+
+class MinuteEditView(generic.PartnershipMixin, TemplateView):
+    template_name = "committees/minute_form.html"
+
+    @cached_property
+    def item(self):
+        queryset = permissions.restrict(AgendaItem.objects.all(), self.request.user).filter(
+            meeting__committee__partnership=self.partnership
+        )
+        item = get_object_or_404(
+            queryset.select_related("meeting__committee", "minute"), pk=self.kwargs["pk"]
+        )
+        permissions.require(access.can_run(self.request.user, item.meeting.committee))
+        permissions.require(permissions.can_read(self.request.user, item))
+        return item
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        minute = getattr(self.item, "minute", None)
+        initial = {"text": getattr(minute, "text", ""), "loaded_version": services.minute_version(minute)}
+        context.setdefault("form", MinuteForm(initial=initial))
+        context.update(
+            item=self.item, meeting=self.item.meeting, exempt_paragraph=access.exempt_paragraph(self.item)
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        form = MinuteForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            services.save_minute(
+                item=self.item,
+                text=form.cleaned_data["text"],
+                user=request.user,
+                reason=form.cleaned_data["change_reason"],
+                loaded_version=form.cleaned_data["loaded_version"],
+            )
+        except services.MinuteChanged as changed:
+            form.data = form.data.copy()
+            form.data["loaded_version"] = changed.current_version
+            form.add_error(None, changed.message)
+            return self.render_to_response(self.get_context_data(form=form))
+        messages.success(request, f"Minute of item {self.item.number} saved.")
+        return HttpResponseRedirect(self.item.meeting.get_absolute_url() + f"#item-{self.item.pk}")
+
+
+class AttendanceView(MeetingChildMixin, generic.PartnershipMixin, TemplateView):
+    template_name = "committees/attendance_form.html"
+
+    def get_form(self, data=None):
+        meeting = self.meeting
+        members = [
+            m
+            for m in meeting.committee.members.select_related("organisation")
+            if m.is_current_on(meeting.date)
+        ]
+        current = {a.member_id: a for a in meeting.attendances.all()}
+        return AttendanceForm(data, members=members, current=current)
+
+    def get(self, request, *args, **kwargs):
+        self.check_run()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.get_form())
+        context["meeting"] = self.meeting
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.check_run()
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                services.record_attendance(meeting=self.meeting, entries=form.entries(), user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Attendance saved.")
+                return HttpResponseRedirect(self.meeting.get_absolute_url() + "#attendance")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class DeclarationEditView(MeetingRecordEditView):
+    model = Declaration
+    form_class = DeclarationForm
+
+
+class DeclarationDeleteView(PostActionView):
+    def post(self, request, *args, **kwargs):
+        queryset = permissions.restrict(Declaration.objects.all(), request.user).filter(
+            meeting__committee__partnership=self.partnership
+        )
+        declaration = get_object_or_404(queryset.select_related("meeting__committee"), pk=kwargs["pk"])
+        permissions.require(access.can_run(request.user, declaration.meeting.committee))
+        declaration._change_reason = "Declaration withdrawn"
+        declaration.delete()
+        messages.success(request, "Declaration removed.")
+        return HttpResponseRedirect(declaration.meeting.get_absolute_url() + "#declarations")
+
+
+class DecisionCreateView(MeetingChildMixin, generic.PartnershipMixin, TemplateView):
+    template_name = "committees/decision_form.html"
+
+    def get(self, request, *args, **kwargs):
+        self.check_run()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", DecisionForm(meeting=self.meeting))
+        context["meeting"] = self.meeting
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.check_run()
+        form = DecisionForm(request.POST, meeting=self.meeting)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                decision = services.record_decision(
+                    meeting=self.meeting,
+                    agenda_item=data["agenda_item"],
+                    reference=data["reference"],
+                    resolution=data["resolution"],
+                    matter=data["matter"],
+                    amount=data["amount"],
+                    decided_on=data["decided_on"],
+                    organisations=data["organisations"],
+                    user=request.user,
+                    reason=data["change_reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                outcomes = ", ".join(
+                    f"{b.organisation.display_name}: {b.get_outcome_display().lower()}"
+                    for b in decision.bindings.select_related("organisation")
+                )
+                messages.success(request, f"Decision recorded ({outcomes}).")
+                return HttpResponseRedirect(self.meeting.get_absolute_url() + "#decisions")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class RatifyView(generic.PartnershipMixin, TemplateView):
+    template_name = "committees/ratify_form.html"
+
+    @cached_property
+    def binding(self):
+        queryset = permissions.restrict(DecisionBinding.objects.all(), self.request.user).filter(
+            decision__meeting__committee__partnership=self.partnership
+        )
+        binding = get_object_or_404(
+            queryset.select_related("decision__meeting__committee", "organisation"),
+            pk=self.kwargs["pk"],
+        )
+        permissions.require(
+            access.can_ratify(self.request.user, binding),
+            f"Only {binding.organisation}'s secretaries or administrators record its ratification.",
+        )
+        return binding
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", RatifyForm())
+        context.update(binding=self.binding, decision=self.binding.decision)
+        return context
+
+    def post(self, request, *args, **kwargs):
+        binding = self.binding
+        form = RatifyForm(request.POST)
+        if form.is_valid():
+            try:
+                services.ratify_decision(
+                    binding=binding,
+                    user=request.user,
+                    ratified=form.cleaned_data["ratified"],
+                    ratified_on=form.cleaned_data["ratified_on"],
+                    reference=form.cleaned_data["reference"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, f"Ratification by {binding.organisation} recorded.")
+                return HttpResponseRedirect(binding.decision.meeting.get_absolute_url() + "#decisions")
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class ActionEditView(MeetingRecordEditView):
+    model = Action
+    form_class = ActionForm
+
+    def save_object(self, form, obj):
+        if obj.status == ActionStatus.DONE and obj.completed_on is None:
+            obj.completed_on = timezone.localdate()
+        obj.save()
+
+
+class ActionListView(generic.ObjectListView):
+    model = Action
+    table_class = ActionTable
+    filterset_class = ActionFilterSet
+    title = "Actions register"
+
+    def get_queryset(self):
+        queryset = (
+            super()
+            .get_queryset()
+            .select_related("meeting__committee__partnership", "organisation")
+            .order_by("due", "pk")
+        )
+        return permissions.readable(queryset, self.request.user)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        if kwargs.get("data") is None or not any(
+            key in kwargs["data"] for key in ("status", "q", "committee", "organisation", "overdue")
+        ):
+            data = kwargs.get("data").copy() if kwargs.get("data") is not None else None
+            if data is not None:
+                data.setlist("status", [ActionStatus.OPEN])
+                kwargs["data"] = data
+        return kwargs

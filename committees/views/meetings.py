@@ -1,0 +1,209 @@
+"""Meetings: planning the year, the meeting page and its lifecycle."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from committees import access, services
+from committees.forms import (
+    GenerateMeetingsForm,
+    MeetingForm,
+    MeetingMoveForm,
+)
+from committees.models import (
+    Committee,
+    DecisionBinding,
+    Declaration,
+    Meeting,
+)
+from committees.views.common import ParentMixin, PostActionView, url
+from partnership import generic, permissions
+from partnership.forms import errors_as_text
+
+
+class GenerateMeetingsView(ParentMixin, PostActionView):
+    parent_model = Committee
+    parent_kwarg = "committee"
+
+    def post(self, request, *args, **kwargs):
+        committee = self.parent
+        permissions.require(access.can_run(request.user, committee))
+        form = GenerateMeetingsForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Give the year to plan, for example 2026.")
+            return HttpResponseRedirect(committee.get_absolute_url())
+        try:
+            created = services.generate_meetings(
+                committee=committee, year=form.cleaned_data["year"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if created:
+                messages.success(
+                    request,
+                    f"{len(created)} meetings planned for {form.cleaned_data['year']}. "
+                    "Change any date or place on the meeting's page.",
+                )
+            else:
+                messages.info(request, "Every meeting in that year's cycle is already planned.")
+        return HttpResponseRedirect(committee.get_absolute_url() + "#meetings")
+
+
+class MeetingEditView(ParentMixin, generic.ObjectEditView):
+    model = Meeting
+    form_class = MeetingForm
+    parent_model = Committee
+    parent_kwarg = "committee"
+
+    @cached_property
+    def committee(self):
+        return self.object.committee if "pk" in self.kwargs else self.parent
+
+    def new_object(self):
+        committee = self.parent
+        return Meeting(committee=committee, place=committee.default_place)
+
+    def has_permission(self, obj):
+        return access.can_run(self.request.user, self.committee)
+
+    def get_cancel_url(self):
+        if self.object.pk:
+            return self.object.get_absolute_url()
+        return self.committee.get_absolute_url()
+
+
+class MeetingDetailView(generic.ObjectDetailView):
+    model = Meeting
+    template_name = "committees/meeting_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("committee__partnership")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        meeting = self.object
+        committee = meeting.committee
+        user = self.request.user
+        items = list(
+            meeting.items.select_related("report__partnership", "minute").prefetch_related(
+                Prefetch(
+                    "declarations",
+                    queryset=Declaration.objects.select_related("member__organisation"),
+                )
+            )
+        )
+        for item in items:
+            item.hidden = not permissions.can_read(user, item)
+            item.paragraph = access.exempt_paragraph(item)
+        attendances = list(meeting.attendances.select_related("member__organisation"))
+        rules = list(committee.quorum_rules.select_related("organisation"))
+        members = list(committee.members.select_related("organisation"))
+        decisions = [
+            decision
+            for decision in meeting.decisions.select_related("agenda_item__report").prefetch_related(
+                Prefetch(
+                    "bindings",
+                    queryset=DecisionBinding.objects.select_related(
+                        "organisation", "delegation__partnership"
+                    ),
+                )
+            )
+            if permissions.can_read(user, decision)
+        ]
+        can_run = access.can_run(user, committee)
+        for decision in decisions:
+            for binding in decision.bindings.all():
+                binding.can_ratify = access.can_ratify(user, binding)
+        recorded = {a.member_id for a in attendances}
+        context.update(
+            committee=committee,
+            items=items,
+            attendances=attendances,
+            not_recorded=[m for m in members if m.pk not in recorded and m.is_current_on(meeting.date)],
+            quorum=services.quorum_status(meeting, attendances=attendances, rules=rules),
+            nominations=services.nomination_check(committee, on=meeting.date, members=members, rules=rules),
+            declarations=[
+                d
+                for d in meeting.declarations.select_related("member", "agenda_item__report")
+                if permissions.can_read(user, d)
+            ],
+            decisions=decisions,
+            actions=[
+                action
+                for action in meeting.actions.select_related(
+                    "organisation", "decision__agenda_item__report", "meeting__committee__partnership"
+                )
+                if permissions.can_read(user, action)
+            ],
+            can_run=can_run,
+            can_change=can_run,
+            moves=services.meeting_moves(meeting) if can_run else [],
+            today=timezone.localdate(),
+            history_url=url("meeting_history", self.partnership, pk=meeting.pk),
+        )
+        return context
+
+
+class MeetingHistoryView(generic.ObjectHistoryView):
+    model = Meeting
+
+
+class MeetingChildMixin(ParentMixin):
+    parent_model = Meeting
+    parent_kwarg = "meeting"
+
+    @cached_property
+    def meeting(self):
+        return self.parent
+
+    def check_run(self):
+        permissions.require(
+            access.can_run(self.request.user, self.meeting.committee),
+            "Only the committee secretaries of the partner bodies run this meeting.",
+        )
+
+
+class PublishAgendaView(MeetingChildMixin, PostActionView):
+    def post(self, request, *args, **kwargs):
+        self.check_run()
+        try:
+            late = services.publish_agenda(meeting=self.meeting, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if late:
+                messages.warning(
+                    request,
+                    "Agenda published, but later than five clear working days before the meeting.",
+                )
+            else:
+                messages.success(request, "Agenda published.")
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class MeetingMoveView(MeetingChildMixin, PostActionView):
+    """Held, minutes approved or cancelled: the buttons under the meeting's details."""
+
+    def post(self, request, *args, **kwargs):
+        self.check_run()
+        form = MeetingMoveForm(request.POST)
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        try:
+            meeting = services.move_meeting(
+                meeting=self.meeting,
+                status=form.cleaned_data["status"],
+                user=request.user,
+                approved_on=form.cleaned_data["approved_on"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            status = meeting.get_status_display().lower()
+            messages.success(request, f"The meeting is now recorded as {status}.")
+        return HttpResponseRedirect(self.meeting.get_absolute_url())
