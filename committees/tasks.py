@@ -11,10 +11,10 @@ def build_pack(self, meeting_id, kind):
     own state, so the meeting page can show "Building… N of M". Safe to run
     twice: a paper whose current version is already stored is not rebuilt.
     """
-    from committees import packs
+    from committees.papers import store
 
     def report(done, total):
         if self.request.id and not self.request.is_eager:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
-    return packs.build_and_store(meeting_id, kind, on_progress=report)
+    return store.build_and_store(meeting_id, kind, on_progress=report)

@@ -1,4 +1,4 @@
-"""PDF rendering: the one function every app uses, and pack assembly.
+"""PDF rendering: the one function every app uses, and assembly of several PDFs into one.
 
 Every document from templates/pdf/ gets the print stylesheet as a WeasyPrint
 ``CSS`` object read once from its source file, not through a ``<link>``: with ``DEBUG`` off,
@@ -8,6 +8,12 @@ stylesheet the fetcher cannot find leaves every PDF unstyled.
 WeasyPrint fetches only the app's own static files and uploads: report text
 is user input, and an ``<img>`` pointing at ``file://`` or another host must
 fetch nothing.
+
+:func:`assemble` joins rendered PDFs (and uploaded ones) into one document:
+the parts keep their accessibility tags (their structure trees are joined
+under one ``Document`` element), get bookmarks, and a running header and
+"Page X of Y" are stamped on every page after merging, as artifacts, so the
+numbering runs across every part.
 """
 
 import functools
@@ -22,6 +28,16 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -110,8 +126,6 @@ def render_pdf_cached(template_name, context, *, cache_prefix="pdf"):
 def merge_pdfs(parts):
     """Join PDFs into one. ``parts`` is a list of ``(bookmark title, pdf bytes)``;
     each part gets a top-level bookmark at its first page."""
-    from pypdf import PdfReader, PdfWriter
-
     writer = PdfWriter()
     for title, data in parts:
         start = len(writer.pages)
@@ -121,3 +135,254 @@ def merge_pdfs(parts):
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+# --- Assembly: merge, bookmark, stamp, keep the tags -------------------------
+
+
+class Part:
+    """One rendered PDF in an assembled document, with its bookmark and the PDFs
+    merged after it (each with its own bookmark under this one).
+
+    A part with no ``data`` only adds a bookmark, at the start of ``same_as``.
+    """
+
+    def __init__(self, data, *, bookmark, same_as=None):
+        self.data = data
+        self.bookmark = bookmark
+        self.same_as = same_as
+        self.children = []
+        self.start = None
+
+
+def _name(value):
+    return NameObject(value)
+
+
+def assemble(parts, *, title, header, lang="en-GB"):
+    """Merge ``parts`` into one tagged PDF with bookmarks, a running header and page numbers."""
+    writer = PdfWriter()
+    tags = _StructureMerger(writer)
+    outline = []  # (title, page index, [(child title, page index)])
+    for part in parts:
+        if part.data is None:
+            outline.append((part.bookmark, part.same_as.start, []))
+            continue
+        part.start = len(writer.pages)
+        tags.append(part.data)
+        children = []
+        for child_title, data in part.children:
+            children.append((child_title, len(writer.pages)))
+            tags.append(data)
+        outline.append((part.bookmark, part.start, children))
+    tags.finish(lang)
+    for bookmark, page, children in outline:
+        parent = writer.add_outline_item(title=bookmark, page_number=page)
+        for child_title, child_page in children:
+            writer.add_outline_item(title=child_title, page_number=child_page, parent=parent)
+    _stamp_pages(writer, header)
+    writer.add_metadata({"/Title": title, "/Author": "Concordat", "/Creator": "Concordat"})
+    root = writer._root_object
+    root[_name("/ViewerPreferences")] = DictionaryObject({_name("/DisplayDocTitle"): BooleanObject(True)})
+    root[_name("/PageMode")] = _name("/UseOutlines")
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+class _StructureMerger:
+    """Appends PDFs to a writer and joins their structure trees (PDF tags).
+
+    Each source's top-level structure elements become children of one new
+    ``Document`` element; page ``/StructParents`` keys and the parent tree
+    are renumbered so marked content still finds its element.
+    """
+
+    def __init__(self, writer):
+        self.writer = writer
+        self.document = DictionaryObject(
+            {
+                _name("/Type"): _name("/StructElem"),
+                _name("/S"): _name("/Document"),
+                _name("/K"): ArrayObject(),
+            }
+        )
+        self.document_ref = writer._add_object(self.document)
+        self.nums = ArrayObject()
+        self.next_key = 0
+
+    def append(self, data):
+        writer = self.writer
+        reader = PdfReader(io.BytesIO(data))
+        start = len(writer.pages)
+        writer.append(reader, import_outline=False)
+        root = reader.trailer["/Root"].get("/StructTreeRoot")
+        if root is None:
+            return
+        root = root.get_object()
+        offset = self.next_key
+        for page_index, page in enumerate(reader.pages):
+            if "/StructParents" in page:
+                key = offset + int(page["/StructParents"])
+                writer.pages[start + page_index][_name("/StructParents")] = NumberObject(key)
+                self.next_key = max(self.next_key, key + 1)
+        for element in self._top_elements(root):
+            clone = element.get_object().clone(writer, ignore_fields=("/P",))
+            _set_parents(clone, self.document_ref)
+            self.document["/K"].append(clone.indirect_reference)
+        parent_tree = root.get("/ParentTree")
+        for key, value in _number_tree_items(parent_tree.get_object() if parent_tree else None):
+            self.nums.append(NumberObject(offset + key))
+            clone = value.get_object().clone(writer)
+            self.nums.append(getattr(clone, "indirect_reference", None) or clone)
+            self.next_key = max(self.next_key, offset + key + 1)
+
+    @staticmethod
+    def _top_elements(root):
+        kids = root.get("/K")
+        if kids is None:
+            return []
+        kids = kids.get_object()
+        kids = list(kids) if isinstance(kids, list) else [kids]
+        elements = []
+        for kid in kids:
+            obj = kid.get_object()
+            if obj.get("/S") == "/Document":
+                sub = obj.get("/K")
+                sub = sub.get_object() if sub is not None else []
+                elements += list(sub) if isinstance(sub, list) else [sub]
+            else:
+                elements.append(kid)
+        return [e for e in elements if isinstance(e.get_object(), DictionaryObject)]
+
+    def finish(self, lang):
+        writer = self.writer
+        parent_tree = writer._add_object(DictionaryObject({_name("/Nums"): self.nums}))
+        tree_root = DictionaryObject(
+            {
+                _name("/Type"): _name("/StructTreeRoot"),
+                _name("/K"): ArrayObject([self.document_ref]),
+                _name("/ParentTree"): parent_tree,
+                _name("/ParentTreeNextKey"): NumberObject(self.next_key),
+            }
+        )
+        tree_root_ref = writer._add_object(tree_root)
+        self.document[_name("/P")] = tree_root_ref
+        root = writer._root_object
+        root[_name("/StructTreeRoot")] = tree_root_ref
+        root[_name("/MarkInfo")] = DictionaryObject({_name("/Marked"): BooleanObject(True)})
+        root[_name("/Lang")] = TextStringObject(lang)
+
+
+def _set_parents(element, parent_ref):
+    """Give ``element`` (a cloned structure element) and its descendants their ``/P``."""
+    element[_name("/P")] = parent_ref
+    own_ref = element.indirect_reference
+    kids = element.get("/K")
+    if kids is None:
+        return
+    kids = kids.get_object()
+    for kid in kids if isinstance(kids, list) else [kids]:
+        obj = kid.get_object() if hasattr(kid, "get_object") else kid
+        if (
+            isinstance(obj, DictionaryObject)
+            and obj.get("/Type", "/StructElem") == "/StructElem"
+            and "/S" in obj
+        ):
+            _set_parents(obj, own_ref)
+
+
+def _number_tree_items(node):
+    """(key, value) pairs of a PDF number tree."""
+    if node is None:
+        return
+    nums = node.get("/Nums")
+    if nums is not None:
+        nums = nums.get_object()
+        for index in range(0, len(nums), 2):
+            yield int(nums[index]), nums[index + 1]
+    for kid in node.get("/Kids", []) or []:
+        yield from _number_tree_items(kid.get_object())
+
+
+#: Helvetica advance widths (thousandths of an em) for right-aligning page numbers.
+_WIDTHS = {
+    **dict.fromkeys("0123456789", 556),
+    " ": 278,
+    "P": 667,
+    "a": 556,
+    "g": 556,
+    "e": 556,
+    "o": 556,
+    "f": 278,
+}
+_MM = 72 / 25.4
+_FONT = "/ConcordatStamp"
+
+
+def _pdf_string(text):
+    raw = text.encode("cp1252", errors="replace")
+    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+
+def _stamp_pages(writer, header):
+    """Write the running header (not on the first page, the cover) and "Page X of Y"
+    on every page.
+
+    Drawn as pagination artifacts, outside the structure tree, in a standard
+    font, after the page's own content (wrapped in q/Q so its graphics state
+    cannot move the stamp).
+    """
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                _name("/Type"): _name("/Font"),
+                _name("/Subtype"): _name("/Type1"),
+                _name("/BaseFont"): _name("/Helvetica"),
+                _name("/Encoding"): _name("/WinAnsiEncoding"),
+            }
+        )
+    )
+    save = writer._add_object(_stream(b"q\n"))
+    total = len(writer.pages)
+    for index, page in enumerate(writer.pages):
+        box = page.mediabox
+        left, bottom, right, top = float(box.left), float(box.bottom), float(box.right), float(box.top)
+        footer = f"Page {index + 1} of {total}"
+        width = sum(_WIDTHS.get(char, 556) for char in footer) * 9 / 1000
+        ops = [
+            b"Q\nq\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nBT\n",
+            _text_position(right - 18 * _MM - width, bottom + 10 * _MM),
+            _pdf_string(footer) + b" Tj\nET\nEMC\n",
+        ]
+        if index > 0:
+            ops += [
+                b"/Artifact <</Type /Pagination /Subtype /Header>> BDC\nBT\n",
+                _text_position(left + 18 * _MM, top - 12 * _MM),
+                _pdf_string(header[:120]) + b" Tj\nET\nEMC\n",
+            ]
+        ops.append(b"Q\n")
+        stamp = writer._add_object(_stream(b"".join(ops)))
+        contents = page.get("/Contents")
+        existing = []
+        if contents is not None:
+            resolved = contents.get_object()
+            existing = list(resolved) if isinstance(resolved, list) else [contents]
+        page[_name("/Contents")] = ArrayObject([save, *existing, stamp])
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else DictionaryObject()
+        page[_name("/Resources")] = resources
+        fonts = resources.get("/Font")
+        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
+        fonts[_name(_FONT)] = font
+        resources[_name("/Font")] = fonts
+
+
+def _text_position(x, y):
+    return f"{_FONT} 9 Tf 0.314 0.353 0.373 rg 1 0 0 1 {x:.2f} {y:.2f} Tm\n".encode()
+
+
+def _stream(data):
+    stream = DecodedStreamObject()
+    stream.set_data(data)
+    return stream

@@ -43,7 +43,8 @@ from django.utils.http import urlsafe_base64_encode
 from pypdf import PdfWriter
 
 from agreements.choices import AgreementKind, PartyRole
-from committees import feeds, packs
+from committees import feeds
+from committees.papers import kinds
 from partnership import audit
 from partnership.choices import OrganisationKind, Role
 from partnership.dates import financial_year_start
@@ -534,9 +535,9 @@ FILLERS = {
     "committees:delegation_edit": _p(pk=_pk("delegation")),
     "committees:delegation_delete": _p(pk=_pk("delegation")),
     "committees:delegation_history": _p(pk=_pk("delegation")),
-    "committees:paper_status": _p(pk=_pk("meeting"), kind=lambda r: packs.PUBLIC_PACK),
-    "committees:paper_build": _p(pk=_pk("meeting"), kind=lambda r: packs.PUBLIC_PACK),
-    "committees:paper_download": _p(pk=_pk("meeting"), kind=lambda r: packs.PUBLIC_PACK),
+    "committees:paper_status": _p(pk=_pk("meeting"), kind=lambda r: kinds.PUBLIC_PACK),
+    "committees:paper_build": _p(pk=_pk("meeting"), kind=lambda r: kinds.PUBLIC_PACK),
+    "committees:paper_download": _p(pk=_pk("meeting"), kind=lambda r: kinds.PUBLIC_PACK),
     "committees:committee_calendar": _p(pk=_pk("committee")),
     "committees:personal_calendar": _p(),
     # public pages
@@ -570,8 +571,8 @@ def _as_of_each(records):
 
 def _paper_each(records):
     """Every kind of paper of the meeting: the packs, the minutes, and each decision's notice."""
-    kinds = [*packs.FIXED_KINDS, packs.decision_kind(records.decision).code]
-    return [{P: records.partnership.slug, "pk": records.meeting.pk, "kind": kind} for kind in kinds]
+    codes = [*kinds.FIXED_KINDS, kinds.decision_kind(records.decision).code]
+    return [{P: records.partnership.slug, "pk": records.meeting.pk, "kind": code} for code in codes]
 
 
 #: Patterns asked at more than one address: name -> kwargs for each.

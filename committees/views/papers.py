@@ -16,9 +16,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from committees import feeds, packs
+from committees import access, feeds
 from committees.choices import MeetingStatus
 from committees.models import Committee, Decision, Meeting
+from committees.papers import content, kinds, store
 from partnership import permissions
 from partnership.generic import PartnershipMixin
 
@@ -28,26 +29,26 @@ REFRESH_SECONDS = 3
 
 def papers_for(meeting, user):
     """The papers ``user`` may have for ``meeting``, as (kind, decision) pairs."""
-    see_exempt = packs.may_see_exempt(user, meeting)
-    kinds = [(packs.FIXED_KINDS[packs.PUBLIC_PACK], None)]
+    see_exempt = kinds.may_see_exempt(user, meeting)
+    offered = [(kinds.FIXED_KINDS[kinds.PUBLIC_PACK], None)]
     if see_exempt:
-        kinds.append((packs.FIXED_KINDS[packs.MEMBERS_PACK], None))
+        offered.append((kinds.FIXED_KINDS[kinds.MEMBERS_PACK], None))
     has_minutes = meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) or bool(
-        packs.paper_versions(meeting)["minutes_count"]
+        store.paper_versions(meeting)["minutes_count"]
     )
     if has_minutes:
-        kinds.append((packs.FIXED_KINDS[packs.PUBLIC_MINUTES], None))
+        offered.append((kinds.FIXED_KINDS[kinds.PUBLIC_MINUTES], None))
         if see_exempt:
-            kinds.append((packs.FIXED_KINDS[packs.MINUTES], None))
+            offered.append((kinds.FIXED_KINDS[kinds.MINUTES], None))
     for decision in meeting.decisions.all():
-        if see_exempt or not packs.decision_is_exempt(decision):
-            kinds.append((packs.decision_kind(decision), decision))
-    return kinds
+        if see_exempt or not access.is_exempt(decision):
+            offered.append((kinds.decision_kind(decision), decision))
+    return offered
 
 
 def paper_row(meeting, kind, decision, *, partnership_slug):
     args = {"partnership": partnership_slug, "pk": meeting.pk, "kind": kind.code}
-    status = packs.get_status(meeting, kind)
+    status = store.get_status(meeting, kind)
     label = kind.label
     if decision is not None:
         label = f"Decision notice {decision.reference}".strip() if decision.reference else "Decision notice"
@@ -55,7 +56,7 @@ def paper_row(meeting, kind, decision, *, partnership_slug):
         "kind": kind,
         "label": label,
         "status": status,
-        "in_progress": status["state"] in (packs.QUEUED, packs.BUILDING),
+        "in_progress": status["state"] in (store.QUEUED, store.BUILDING),
         "build_url": reverse("committees:paper_build", kwargs=args),
         "status_url": reverse("committees:paper_status", kwargs=args),
         "download_url": reverse("committees:paper_download", kwargs=args),
@@ -105,8 +106,8 @@ class PaperMixin(PartnershipMixin):
             pk=kwargs["pk"],
             committee__partnership=self.partnership,
         )
-        self.meeting = packs.load_meeting(meeting.pk)
-        self.kind = packs.paper_kind(kwargs["kind"])
+        self.meeting = content.load_meeting(meeting.pk)
+        self.kind = kinds.paper_kind(kwargs["kind"])
         if self.kind is None:
             raise Http404("No such paper.")
         self.decision = None
@@ -117,7 +118,7 @@ class PaperMixin(PartnershipMixin):
             if self.decision is None:
                 raise Http404("No such decision.")
         permissions.require(
-            packs.may_download(request.user, self.meeting, self.kind, self.decision),
+            kinds.may_download(request.user, self.meeting, self.kind, self.decision),
             "This paper contains exempt information you are not entitled to see.",
         )
         return super(PartnershipMixin, self).dispatch(request, *args, **kwargs)
@@ -148,7 +149,7 @@ class PaperBuildView(PaperMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
-        packs.request_build(self.meeting, self.kind)
+        store.request_build(self.meeting, self.kind)
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = self.row()["status_url"]
@@ -157,10 +158,10 @@ class PaperBuildView(PaperMixin, View):
 
 class PaperDownloadView(PaperMixin, View):
     def get(self, request, *args, **kwargs):
-        data = packs.read_paper(self.meeting, self.kind)
+        data = store.read_paper(self.meeting, self.kind)
         if data is None:
             return HttpResponseRedirect(self.row()["status_url"])
-        return pdf_attachment(data, packs.download_name(self.meeting, self.kind))
+        return pdf_attachment(data, store.download_name(self.meeting, self.kind))
 
 
 def pdf_attachment(data, filename):

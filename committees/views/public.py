@@ -14,9 +14,10 @@ from django.template.response import TemplateResponse
 from django.views import View
 from django.views.generic import TemplateView
 
-from committees import feeds, packs
+from committees import access, feeds
 from committees.choices import CommitteeStatus, MeetingStatus
 from committees.models import Committee, Decision, Meeting
+from committees.papers import content, kinds, store
 from committees.views.papers import REFRESH_SECONDS, calendar_response, committee_slug, pdf_attachment
 
 
@@ -26,7 +27,7 @@ def public_committees():
 
 def public_meeting_or_404(pk):
     meeting = get_object_or_404(Meeting.objects.filter(committee__meets_in_public=True), pk=pk)
-    return packs.load_meeting(meeting.pk)
+    return content.load_meeting(meeting.pk)
 
 
 class CommitteeListView(TemplateView):
@@ -51,17 +52,17 @@ class MeetingView(TemplateView):
 
     def get_context_data(self, **kwargs):
         meeting = public_meeting_or_404(self.kwargs["pk"])
-        agenda_out = meeting.status in packs.AGENDA_OUT
+        agenda_out = meeting.status in kinds.AGENDA_OUT
         approved = meeting.status == MeetingStatus.MINUTES_APPROVED
-        minutes = packs.minutes_context(meeting, include_exempt=False) if approved else None
+        minutes = content.minutes_context(meeting, include_exempt=False) if approved else None
         decisions = []
         if meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
-            decisions = [d for d in meeting.decisions.all() if not packs.decision_is_exempt(d)]
+            decisions = [d for d in meeting.decisions.all() if not access.is_exempt(d)]
         return super().get_context_data(
             meeting=meeting,
             committee=meeting.committee,
             agenda_out=agenda_out,
-            entries=packs.agenda_entries(meeting, include_exempt=False) if agenda_out else [],
+            entries=content.agenda_entries(meeting, include_exempt=False) if agenda_out else [],
             minutes=minutes,
             decisions=decisions,
             **kwargs,
@@ -76,20 +77,20 @@ class PublicPaperView(View):
     def get_paper(self):
         """(meeting, kind, decision) for the URL, or 404 if it is not public."""
         meeting = public_meeting_or_404(self.kwargs["pk"])
-        kind = packs.paper_kind(self.kind_code)
-        if not packs.is_public_paper(meeting, kind):
+        kind = kinds.paper_kind(self.kind_code)
+        if not kinds.is_public_paper(meeting, kind):
             raise Http404("This paper is not published.")
         return meeting, kind, None
 
     def get(self, request, *args, **kwargs):
         meeting, kind, decision = self.get_paper()
-        data = packs.read_paper(meeting, kind)
+        data = store.read_paper(meeting, kind)
         if data is None:
-            status = packs.request_build(meeting, kind, retry_failed=False)
-            data = packs.read_paper(meeting, kind)  # built already when Celery runs eagerly
+            status = store.request_build(meeting, kind, retry_failed=False)
+            data = store.read_paper(meeting, kind)  # built already when Celery runs eagerly
             if data is None:
                 return self.preparing(request, meeting, kind, decision, status)
-        return pdf_attachment(data, packs.download_name(meeting, kind))
+        return pdf_attachment(data, store.download_name(meeting, kind))
 
     def preparing(self, request, meeting, kind, decision, status):
         return TemplateResponse(
@@ -101,17 +102,17 @@ class PublicPaperView(View):
                 "label": kind.label,
                 "status": status,
                 "refresh_seconds": REFRESH_SECONDS,
-                "failed": status["state"] == packs.FAILED,
+                "failed": status["state"] == store.FAILED,
             },
         )
 
 
 class PackView(PublicPaperView):
-    kind_code = packs.PUBLIC_PACK
+    kind_code = kinds.PUBLIC_PACK
 
 
 class MinutesView(PublicPaperView):
-    kind_code = packs.PUBLIC_MINUTES
+    kind_code = kinds.PUBLIC_MINUTES
 
 
 class DecisionNoticeView(PublicPaperView):
@@ -119,10 +120,10 @@ class DecisionNoticeView(PublicPaperView):
         decision = get_object_or_404(
             Decision.objects.filter(meeting__committee__meets_in_public=True), pk=self.kwargs["pk"]
         )
-        meeting = packs.load_meeting(decision.meeting_id)
+        meeting = content.load_meeting(decision.meeting_id)
         decision = next(d for d in meeting.decisions.all() if d.pk == decision.pk)
-        kind = packs.decision_kind(decision)
-        if not packs.is_public_paper(meeting, kind, decision):
+        kind = kinds.decision_kind(decision)
+        if not kinds.is_public_paper(meeting, kind, decision):
             raise Http404("This decision notice is not published.")
         return meeting, kind, decision
 

@@ -26,7 +26,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from committees import packs
+from committees.papers import content, kinds, store
 from committees.reminders import sweep_reminders
 from partnership.audit_views import AuditLogView
 from partnership.choices import Role
@@ -104,11 +104,11 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
     }
 
     # Every paper of the meeting is built, so each address serves it rather than "preparing".
-    meeting = packs.load_meeting(records.meeting.pk)
-    kinds = [*packs.FIXED_KINDS, *(packs.decision_kind(d).code for d in meeting.decisions.all())]
-    for code in kinds:
-        packs.build_and_store(meeting.pk, code)
-        assert packs.read_paper(meeting, packs.paper_kind(code)) is not None, code
+    meeting = content.load_meeting(records.meeting.pk)
+    codes = [*kinds.FIXED_KINDS, *(kinds.decision_kind(d).code for d in meeting.decisions.all())]
+    for code in codes:
+        store.build_and_store(meeting.pk, code)
+        assert store.read_paper(meeting, kinds.paper_kind(code)) is not None, code
 
     # E-mail leaves Concordat: the owner's reminders name the paragraph, not the words.
     mail.outbox = []

@@ -14,7 +14,7 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from committees import packs
+from committees.papers import content, kinds, store
 from committees.tasks import build_pack
 from tests.committees.papers_fixtures import make_papers, media  # noqa: F401
 
@@ -24,26 +24,26 @@ from tests.committees.papers_fixtures import make_papers, media  # noqa: F401
 def test_build_pack_runs_on_a_real_worker_and_reports_progress(celery_worker_on_redis, world, media):
     worker_queue = celery_worker_on_redis
     papers = make_papers(world)
-    meeting = packs.load_meeting(papers.meeting.pk)
-    kind = packs.paper_kind(packs.MEMBERS_PACK)
-    print_hash = packs.fingerprint(meeting, kind)
-    packs.set_status(meeting.pk, kind.code, print_hash, packs.QUEUED)
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.MEMBERS_PACK)
+    print_hash = store.fingerprint(meeting, kind)
+    store.set_status(meeting.pk, kind.code, print_hash, store.QUEUED)
 
     result = build_pack.apply_async((meeting.pk, kind.code), queue=worker_queue)
     seen = set()
     deadline = time.monotonic() + 180
     while not result.ready() and time.monotonic() < deadline:
-        status = packs.get_status(meeting, kind, print_hash)
+        status = store.get_status(meeting, kind, print_hash)
         seen.add((status["state"], status["done"], status["total"]))
         time.sleep(0.05)
     name = result.get(timeout=5)
 
-    assert name == packs.storage_name(meeting, kind, print_hash)
-    assert packs.get_status(meeting, kind)["state"] == packs.READY
+    assert name == store.storage_name(meeting, kind, print_hash)
+    assert store.get_status(meeting, kind)["state"] == store.READY
     states = {state for state, _, _ in seen}
-    assert states <= {packs.QUEUED, packs.BUILDING, packs.READY}
-    assert all(done <= total for state, done, total in seen if state == packs.BUILDING)
-    reader = PdfReader(io.BytesIO(packs.read_paper(meeting, kind)))
+    assert states <= {store.QUEUED, store.BUILDING, store.READY}
+    assert all(done <= total for state, done, total in seen if state == store.BUILDING)
+    reader = PdfReader(io.BytesIO(store.read_paper(meeting, kind)))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "EXEMPTZEBRA" in text
     assert f"Page {len(reader.pages)} of {len(reader.pages)}" in text

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from committees import packs
+from committees.papers import content, kinds, store
 from partnership.choices import Role
 from tests.committees.papers_fixtures import eager_celery, media, papers  # noqa: F401
 
@@ -40,12 +40,12 @@ def outline(reader):
 
 
 def build(meeting, code):
-    return packs.build(packs.load_meeting(meeting.pk), packs.paper_kind(code))
+    return content.build(content.load_meeting(meeting.pk), kinds.paper_kind(code))
 
 
 @pytest.mark.django_db
 def test_public_pack_leaves_out_exempt_item_and_says_where_it_was(papers):
-    reader, text = read(build(papers.meeting, packs.PUBLIC_PACK))
+    reader, text = read(build(papers.meeting, kinds.PUBLIC_PACK))
     assert "EXEMPTZEBRA" not in text
     assert "Exempt item: not for publication under paragraph 3" in text
     assert "not included in the public pack" in text
@@ -54,7 +54,7 @@ def test_public_pack_leaves_out_exempt_item_and_says_where_it_was(papers):
 
 @pytest.mark.django_db
 def test_members_pack_includes_exempt_item(papers):
-    reader, text = read(build(papers.meeting, packs.MEMBERS_PACK))
+    reader, text = read(build(papers.meeting, kinds.MEMBERS_PACK))
     assert "EXEMPTZEBRA contract negotiation" in text
     assert "EXEMPTZEBRA prices." in text
     assert "NOT FOR PUBLICATION" in text.upper()
@@ -62,7 +62,7 @@ def test_members_pack_includes_exempt_item(papers):
 
 @pytest.mark.django_db
 def test_draft_report_is_in_neither_pack(papers):
-    for code in (packs.PUBLIC_PACK, packs.MEMBERS_PACK):
+    for code in (kinds.PUBLIC_PACK, kinds.MEMBERS_PACK):
         _, text = read(build(papers.meeting, code))
         assert "DRAFTYAK" not in text
         assert "Report to follow" in text
@@ -70,7 +70,7 @@ def test_draft_report_is_in_neither_pack(papers):
 
 @pytest.mark.django_db
 def test_pack_pages_and_bookmarks_per_item(papers):
-    reader, text = read(build(papers.meeting, packs.PUBLIC_PACK))
+    reader, text = read(build(papers.meeting, kinds.PUBLIC_PACK))
     # cover, agenda, report (2 pages), appendix, exempt placeholder
     assert len(reader.pages) == 6
     assert outline(reader) == [
@@ -87,14 +87,14 @@ def test_pack_pages_and_bookmarks_per_item(papers):
 
 @pytest.mark.django_db
 def test_members_pack_bookmarks_name_the_exempt_item(papers):
-    reader, _ = read(build(papers.meeting, packs.MEMBERS_PACK))
+    reader, _ = read(build(papers.meeting, kinds.MEMBERS_PACK))
     titles = [title for title, _ in outline(reader)]
     assert "Item 3: EXEMPTZEBRA contract award" in titles
 
 
 @pytest.mark.django_db
 def test_page_x_of_y_runs_across_the_merged_pack_and_its_appendices(papers):
-    reader, _ = read(build(papers.meeting, packs.PUBLIC_PACK))
+    reader, _ = read(build(papers.meeting, kinds.PUBLIC_PACK))
     total = len(reader.pages)
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
@@ -106,7 +106,7 @@ def test_page_x_of_y_runs_across_the_merged_pack_and_its_appendices(papers):
 
 @pytest.mark.django_db
 def test_pack_is_tagged_for_accessibility(papers):
-    reader, _ = read(build(papers.meeting, packs.PUBLIC_PACK))
+    reader, _ = read(build(papers.meeting, kinds.PUBLIC_PACK))
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] == True  # noqa: E712 (a pypdf BooleanObject)
     assert root["/Lang"] == "en-GB"
@@ -114,13 +114,13 @@ def test_pack_is_tagged_for_accessibility(papers):
     tree = root["/StructTreeRoot"].get_object()
     document = tree["/K"][0].get_object()
     assert document["/S"] == "/Document"
-    kinds = set()
+    tags = set()
 
     def walk(element):
         element = element.get_object()
         if not hasattr(element, "get") or "/S" not in element:
             return
-        kinds.add(element["/S"])
+        tags.add(element["/S"])
         assert "/P" in element
         kids = element.get("/K")
         kids = kids.get_object() if kids is not None else []
@@ -129,7 +129,7 @@ def test_pack_is_tagged_for_accessibility(papers):
 
     for kid in document["/K"]:
         walk(kid)
-    assert {"/H1", "/Table", "/TH", "/P"} <= kinds
+    assert {"/H1", "/Table", "/TH", "/P"} <= tags
     # Every page's marked content points into the joined parent tree.
     keys = set(tree["/ParentTree"]["/Nums"][0::2])
     for page in reader.pages:
@@ -141,13 +141,13 @@ def test_unreadable_appendix_is_replaced_by_a_note(papers):
     appendix = papers.open_report.appendices.get()
     with appendix.file.open("wb") as handle:
         handle.write(b"not a pdf")
-    _, text = read(build(papers.meeting, packs.PUBLIC_PACK))
+    _, text = read(build(papers.meeting, kinds.PUBLIC_PACK))
     assert "could not be included in the pack" in text
 
 
 @pytest.mark.django_db
 def test_public_minutes_leave_out_exempt_minute_and_decision(papers):
-    _, text = read(build(papers.meeting, packs.PUBLIC_MINUTES))
+    _, text = read(build(papers.meeting, kinds.PUBLIC_MINUTES))
     assert "The Board discussed the programme." in text
     assert "To approve the integration programme." in text
     assert "EXEMPTZEBRA" not in text
@@ -158,14 +158,14 @@ def test_public_minutes_leave_out_exempt_minute_and_decision(papers):
 
 @pytest.mark.django_db
 def test_full_minutes_include_exempt_minute(papers):
-    _, text = read(build(papers.meeting, packs.MINUTES))
+    _, text = read(build(papers.meeting, kinds.MINUTES))
     assert "EXEMPTZEBRA minute text." in text
     assert "EXEMPTZEBRA award the contract." in text
 
 
 @pytest.mark.django_db
 def test_decision_notice(papers):
-    _, text = read(build(papers.meeting, packs.decision_kind(papers.open_decision).code))
+    _, text = read(build(papers.meeting, kinds.decision_kind(papers.open_decision).code))
     assert "Notice of decision: IHCB/2026/01" in text
     assert "To approve the integration programme." in text
     assert "£68,230.00" in text
@@ -174,11 +174,11 @@ def test_decision_notice(papers):
 
 @pytest.mark.django_db
 def test_fingerprint_changes_with_content(papers):
-    kind = packs.paper_kind(packs.PUBLIC_PACK)
-    before = packs.fingerprint(packs.load_meeting(papers.meeting.pk), kind)
+    kind = kinds.paper_kind(kinds.PUBLIC_PACK)
+    before = store.fingerprint(content.load_meeting(papers.meeting.pk), kind)
     papers.open_report.body = "Changed."
     papers.open_report.save()
-    after = packs.fingerprint(packs.load_meeting(papers.meeting.pk), kind)
+    after = store.fingerprint(content.load_meeting(papers.meeting.pk), kind)
     assert before != after
 
 
@@ -187,32 +187,32 @@ def test_loading_a_meeting_takes_the_same_queries_small_or_large(papers, django_
     from committees.models import AgendaItem
 
     with django_assert_max_num_queries(20):
-        packs.fingerprint(packs.load_meeting(papers.meeting.pk), packs.paper_kind(packs.MINUTES))
+        store.fingerprint(content.load_meeting(papers.meeting.pk), kinds.paper_kind(kinds.MINUTES))
     for order in range(5, 25):
         AgendaItem.objects.create(meeting=papers.meeting, order=order, title=f"Item {order}")
     with django_assert_max_num_queries(20):
-        packs.fingerprint(packs.load_meeting(papers.meeting.pk), packs.paper_kind(packs.MINUTES))
+        store.fingerprint(content.load_meeting(papers.meeting.pk), kinds.paper_kind(kinds.MINUTES))
 
 
 @pytest.mark.django_db
 def test_build_and_store_then_served_from_storage(papers, eager_celery):
-    meeting = packs.load_meeting(papers.meeting.pk)
-    kind = packs.paper_kind(packs.PUBLIC_PACK)
-    assert packs.get_status(meeting, kind)["state"] == packs.MISSING
-    name = packs.build_and_store(meeting.pk, kind.code)
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.PUBLIC_PACK)
+    assert store.get_status(meeting, kind)["state"] == store.MISSING
+    name = store.build_and_store(meeting.pk, kind.code)
     assert name.startswith(f"packs/{meeting.pk}/public-pack-")
-    assert packs.get_status(meeting, kind)["state"] == packs.READY
-    assert packs.read_paper(meeting, kind).startswith(b"%PDF")
+    assert store.get_status(meeting, kind)["state"] == store.READY
+    assert store.read_paper(meeting, kind).startswith(b"%PDF")
 
 
 @pytest.mark.django_db
 def test_request_build_runs_the_task_after_commit(papers, eager_celery, django_capture_on_commit_callbacks):
-    meeting = packs.load_meeting(papers.meeting.pk)
-    kind = packs.paper_kind(packs.MINUTES)
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.MINUTES)
     with django_capture_on_commit_callbacks(execute=True):
-        status = packs.request_build(meeting, kind)
-        assert status["state"] == packs.QUEUED
-    assert packs.get_status(meeting, kind)["state"] == packs.READY
+        status = store.request_build(meeting, kind)
+        assert status["state"] == store.QUEUED
+    assert store.get_status(meeting, kind)["state"] == store.READY
 
 
 # --- The signed-in views: who may have which paper, progress and download ----
@@ -232,12 +232,12 @@ PAPER_MATRIX = [
 
 def paper_codes(papers):
     return [
-        packs.PUBLIC_PACK,
-        packs.MEMBERS_PACK,
-        packs.PUBLIC_MINUTES,
-        packs.MINUTES,
-        packs.decision_kind(papers.open_decision).code,
-        packs.decision_kind(papers.exempt_decision).code,
+        kinds.PUBLIC_PACK,
+        kinds.MEMBERS_PACK,
+        kinds.PUBLIC_MINUTES,
+        kinds.MINUTES,
+        kinds.decision_kind(papers.open_decision).code,
+        kinds.decision_kind(papers.exempt_decision).code,
     ]
 
 
@@ -265,7 +265,7 @@ def test_paper_status_permission_matrix(client, papers, body, role, expected):
 @pytest.mark.django_db
 def test_anonymous_is_sent_to_login(client, papers):
     for name in ("paper_status", "paper_download"):
-        response = client.get(paper_url(name, papers, packs.PUBLIC_PACK))
+        response = client.get(paper_url(name, papers, kinds.PUBLIC_PACK))
         assert response.status_code == 302
         assert "/accounts/login/" in response["Location"]
 
@@ -286,13 +286,13 @@ def test_prepare_then_download_the_members_pack(
 ):
     client.force_login(papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(paper_url("paper_build", papers, packs.MEMBERS_PACK))
+        response = client.post(paper_url("paper_build", papers, kinds.MEMBERS_PACK))
     assert response.status_code == 302
-    assert response["Location"] == paper_url("paper_status", papers, packs.MEMBERS_PACK)
+    assert response["Location"] == paper_url("paper_status", papers, kinds.MEMBERS_PACK)
     page = client.get(response["Location"]).content.decode()
     assert "Ready" in page
     assert 'http-equiv="refresh"' not in page
-    download = client.get(paper_url("paper_download", papers, packs.MEMBERS_PACK))
+    download = client.get(paper_url("paper_download", papers, kinds.MEMBERS_PACK))
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"].startswith(
         'attachment; filename="ihcb-2026-06-10-members-pack.pdf"'
@@ -305,18 +305,18 @@ def test_prepare_then_download_the_members_pack(
 def test_build_redirects_only_to_this_site(client, papers, eager_celery):
     client.force_login(papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
     response = client.post(
-        paper_url("paper_build", papers, packs.PUBLIC_PACK), {"next": "https://evil.example/"}
+        paper_url("paper_build", papers, kinds.PUBLIC_PACK), {"next": "https://evil.example/"}
     )
-    assert response["Location"] == paper_url("paper_status", papers, packs.PUBLIC_PACK)
+    assert response["Location"] == paper_url("paper_status", papers, kinds.PUBLIC_PACK)
 
 
 @pytest.mark.django_db
 def test_status_page_shows_progress_and_refreshes_while_building(client, papers):
-    meeting = packs.load_meeting(papers.meeting.pk)
-    kind = packs.paper_kind(packs.PUBLIC_PACK)
-    packs.set_status(meeting.pk, kind.code, packs.fingerprint(meeting, kind), packs.BUILDING, 2, 6)
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.PUBLIC_PACK)
+    store.set_status(meeting.pk, kind.code, store.fingerprint(meeting, kind), store.BUILDING, 2, 6)
     client.force_login(papers.world.user("nhs", Role.OFFICER))
-    page = client.get(paper_url("paper_status", papers, packs.PUBLIC_PACK)).content.decode()
+    page = client.get(paper_url("paper_status", papers, kinds.PUBLIC_PACK)).content.decode()
     assert "Building… 2 of 6" in page
     assert '<meta http-equiv="refresh" content="3">' in page
 
@@ -325,11 +325,11 @@ def test_status_page_shows_progress_and_refreshes_while_building(client, papers)
 def test_stalled_build_is_reported_as_failed(papers):
     import time_machine
 
-    meeting = packs.load_meeting(papers.meeting.pk)
-    kind = packs.paper_kind(packs.PUBLIC_PACK)
-    packs.set_status(meeting.pk, kind.code, packs.fingerprint(meeting, kind), packs.BUILDING, 1, 6)
-    with time_machine.travel(timezone.now() + timedelta(seconds=packs.BUILD_TIMEOUT + 1)):
-        assert packs.get_status(meeting, kind)["state"] == packs.FAILED
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.PUBLIC_PACK)
+    store.set_status(meeting.pk, kind.code, store.fingerprint(meeting, kind), store.BUILDING, 1, 6)
+    with time_machine.travel(timezone.now() + timedelta(seconds=store.BUILD_TIMEOUT + 1)):
+        assert store.get_status(meeting, kind)["state"] == store.FAILED
 
 
 def render_panel(papers, user):
@@ -355,11 +355,11 @@ def test_papers_panel_lists_what_the_user_may_have(papers):
 
 @pytest.mark.django_db
 def test_papers_panel_shows_progress_and_download(papers, eager_celery):
-    meeting = packs.load_meeting(papers.meeting.pk)
-    public = packs.paper_kind(packs.PUBLIC_PACK)
-    minutes = packs.paper_kind(packs.PUBLIC_MINUTES)
-    packs.set_status(meeting.pk, public.code, packs.fingerprint(meeting, public), packs.BUILDING, 3, 6)
-    packs.build_and_store(meeting.pk, minutes.code)
+    meeting = content.load_meeting(papers.meeting.pk)
+    public = kinds.paper_kind(kinds.PUBLIC_PACK)
+    minutes = kinds.paper_kind(kinds.PUBLIC_MINUTES)
+    store.set_status(meeting.pk, public.code, store.fingerprint(meeting, public), store.BUILDING, 3, 6)
+    store.build_and_store(meeting.pk, minutes.code)
     html = render_panel(papers, papers.world.user("nhs", Role.OFFICER))
     assert "Building… 3 of 6" in html
     assert 'http-equiv="refresh"' in html
@@ -372,12 +372,12 @@ def test_failed_build_is_retried_on_request_but_not_by_anonymous_visits(papers, 
 
     sent = []
     monkeypatch.setattr(tasks.build_pack, "delay", lambda *args: sent.append(args))
-    meeting = packs.load_meeting(papers.meeting.pk)
-    kind = packs.paper_kind(packs.PUBLIC_PACK)
-    packs.set_status(meeting.pk, kind.code, packs.fingerprint(meeting, kind), packs.FAILED, error="boom")
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.PUBLIC_PACK)
+    store.set_status(meeting.pk, kind.code, store.fingerprint(meeting, kind), store.FAILED, error="boom")
     with transaction.atomic():
-        assert packs.request_build(meeting, kind, retry_failed=False)["state"] == packs.FAILED
-        assert packs.request_build(meeting, kind)["state"] == packs.QUEUED
+        assert store.request_build(meeting, kind, retry_failed=False)["state"] == store.FAILED
+        assert store.request_build(meeting, kind)["state"] == store.QUEUED
 
 
 @pytest.mark.django_db
@@ -394,7 +394,7 @@ def test_landscape_appendix_is_numbered_too(papers):
     appendix = ReportAppendix(report=papers.open_report, title="Budget", order=2)
     appendix.file.save("wide.pdf", ContentFile(landscape), save=False)
     appendix.save()
-    reader, _ = read(build(papers.meeting, packs.PUBLIC_PACK))
+    reader, _ = read(build(papers.meeting, kinds.PUBLIC_PACK))
     wide = next(page for page in reader.pages if "Wide budget table" in page.extract_text())
     assert wide.mediabox.width > wide.mediabox.height
     assert f"of {len(reader.pages)}" in wide.extract_text()
@@ -407,7 +407,7 @@ def test_exempt_report_on_an_open_item_is_left_out_of_the_public_pack(papers):
     papers.exempt_item.exempt = False
     papers.exempt_item.exempt_paragraph = None
     papers.exempt_item.save()  # the report itself is still exempt
-    _, text = read(build(papers.meeting, packs.PUBLIC_PACK))
+    _, text = read(build(papers.meeting, kinds.PUBLIC_PACK))
     assert "EXEMPTZEBRA" not in text
     assert "not included in the public pack" in text
 
@@ -417,12 +417,12 @@ def test_a_failing_build_is_recorded_not_raised(papers, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("WeasyPrint fell over")
 
-    monkeypatch.setattr(packs, "build", broken)
-    meeting = packs.load_meeting(papers.meeting.pk)
-    kind = packs.paper_kind(packs.PUBLIC_PACK)
-    assert packs.build_and_store(meeting.pk, kind.code) is None
-    status = packs.get_status(meeting, kind)
-    assert status["state"] == packs.FAILED
+    monkeypatch.setattr(content, "build", broken)
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.PUBLIC_PACK)
+    assert store.build_and_store(meeting.pk, kind.code) is None
+    status = store.get_status(meeting, kind)
+    assert status["state"] == store.FAILED
     assert "WeasyPrint" not in status["error"]
 
 
@@ -455,7 +455,7 @@ def test_meeting_page_shows_the_papers_panel(
     assert "Prepare PDF" in page
     next_url = papers.meeting.get_absolute_url() + "#papers"
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(paper_url("paper_build", papers, packs.PUBLIC_MINUTES), {"next": next_url})
+        response = client.post(paper_url("paper_build", papers, kinds.PUBLIC_MINUTES), {"next": next_url})
     assert response["Location"] == next_url
     page = client.get(papers.meeting.get_absolute_url()).content.decode()
-    assert paper_url("paper_download", papers, packs.PUBLIC_MINUTES) in page
+    assert paper_url("paper_download", papers, kinds.PUBLIC_MINUTES) in page

@@ -140,7 +140,8 @@ def test_public_pack_is_an_attachment_of_the_public_pack(
 @pytest.mark.django_db
 def test_pack_still_building_shows_progress_page(client, papers, monkeypatch):
     """With a real worker the first request finds the pack queued, not built."""
-    from committees import packs, tasks
+    from committees import tasks
+    from committees.papers import content, kinds, store
 
     monkeypatch.setattr(tasks.build_pack, "delay", lambda *args: None)
     response = client.get(reverse("public:pack", kwargs={"pk": papers.meeting.pk}))
@@ -148,8 +149,8 @@ def test_pack_still_building_shows_progress_page(client, papers, monkeypatch):
     text = response.content.decode()
     assert 'http-equiv="refresh"' in text
     assert "being prepared" in text
-    meeting = packs.load_meeting(papers.meeting.pk)
-    assert packs.get_status(meeting, packs.paper_kind(packs.PUBLIC_PACK))["state"] == packs.QUEUED
+    meeting = content.load_meeting(papers.meeting.pk)
+    assert store.get_status(meeting, kinds.paper_kind(kinds.PUBLIC_PACK))["state"] == store.QUEUED
 
 
 @pytest.mark.browser

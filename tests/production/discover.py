@@ -14,7 +14,7 @@ def addresses():
 
     from agreements.models import Agreement
     from committees.models import Committee, Decision, Delegation, Meeting, Report
-    from committees.packs import MEMBERS_PACK
+    from committees.papers.kinds import MEMBERS_PACK
     from finance.models import Budget
     from partnership.models import Partnership
     from staffing.models import Post

@@ -1,0 +1,258 @@
+"""What goes in each meeting paper, and its PDF.
+
+An agenda pack is assembled from parts rendered one at a time through
+:func:`partnership.pdf.render_pdf_cached` (cover and agenda, then each
+report), with each report's PDF appendices merged in after it, by
+:func:`partnership.pdf.assemble` (tags kept, bookmarked, "Page X of Y"
+across the appendices too).
+
+The public papers leave out exempt (Part 2) items and draft reports: the
+agenda says where an exempt item was and a placeholder page stands in the
+pack at that point. Nothing from an exempt item (not even its title) is
+rendered into a public paper; what is exempt is asked of
+:mod:`committees.access`.
+"""
+
+import io
+import logging
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+from committees import access
+from committees.choices import AttendanceStatus, MeetingStatus, ReportStatus
+from committees.models import (
+    AgendaItem,
+    Attendance,
+    CommitteeMember,
+    Decision,
+    Declaration,
+    Meeting,
+    ReportAppendix,
+)
+from partnership.pdf import Part, assemble, render_pdf, render_pdf_cached
+
+logger = logging.getLogger(__name__)
+
+
+def load_meeting(meeting_id):
+    """The meeting with everything a paper shows, in a fixed number of queries."""
+    items = AgendaItem.objects.select_related("report").prefetch_related(
+        Prefetch("report__appendices", queryset=ReportAppendix.objects.order_by("order", "pk")),
+        "report__cost_lines",
+        "minute",
+    )
+    return (
+        Meeting.objects.select_related("committee__partnership")
+        .prefetch_related(
+            Prefetch("items", queryset=items.order_by("order", "pk")),
+            Prefetch(
+                "committee__members",
+                queryset=CommitteeMember.objects.select_related("organisation").order_by(
+                    "organisation__name", "person_name"
+                ),
+            ),
+            "committee__quorum_rules__organisation",
+            Prefetch("attendances", queryset=Attendance.objects.select_related("member__organisation")),
+            Prefetch("declarations", queryset=Declaration.objects.select_related("member", "agenda_item")),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.select_related("agenda_item__report")
+                .prefetch_related("bindings__organisation", "bindings__delegation")
+                .order_by("pk"),
+            ),
+            "actions__organisation",
+        )
+        .get(pk=meeting_id)
+    )
+
+
+def build(meeting, kind, progress=None):
+    """The PDF bytes of one paper for ``meeting`` (loaded by :func:`load_meeting`)."""
+    progress = progress or (lambda done, total: None)
+    if kind.is_pack:
+        return render_agenda_pack(meeting, include_exempt=kind.includes_exempt, progress=progress)
+    if kind.is_minutes:
+        progress(0, 1)
+        pdf = render_pdf("pdf/committees/minutes.html", minutes_context(meeting, kind.includes_exempt))
+        progress(1, 1)
+        return pdf
+    decision = next((d for d in meeting.decisions.all() if d.pk == kind.decision_id), None)
+    if decision is None:
+        raise ValueError("This decision is not one of the meeting's.")
+    progress(0, 1)
+    pdf = render_pdf("pdf/committees/decision_notice.html", decision_context(meeting, decision))
+    progress(1, 1)
+    return pdf
+
+
+def members_on(meeting):
+    return [m for m in meeting.committee.members.all() if m.is_current_on(meeting.date)]
+
+
+def agenda_entries(meeting, include_exempt):
+    """The agenda as the paper shows it: exempt items without their titles in public."""
+    entries = []
+    for item in meeting.items.all():
+        exempt = access.is_exempt(item)
+        shown = include_exempt or not exempt
+        report = item.report if item.report_id else None
+        entries.append(
+            {
+                "item": item,
+                "number": item.order,
+                "exempt": exempt,
+                "shown": shown,
+                "paragraph": access.exempt_paragraph(item),
+                "report": report if shown and report and report.status == ReportStatus.FINAL else None,
+                "report_to_follow": bool(shown and report and report.status != ReportStatus.FINAL),
+            }
+        )
+    return entries
+
+
+def pack_title(meeting, include_exempt):
+    return "Members' agenda pack" if include_exempt else "Public agenda pack"
+
+
+def pack_context(meeting, include_exempt):
+    return {
+        "title": f"{meeting.title or meeting.committee.name}: {pack_title(meeting, include_exempt)}",
+        "pack_title": pack_title(meeting, include_exempt),
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "members": members_on(meeting),
+        "quorum_rules": list(meeting.committee.quorum_rules.all()),
+        "entries": agenda_entries(meeting, include_exempt),
+        "include_exempt": include_exempt,
+        "has_exempt": any(access.is_exempt(item) for item in meeting.items.all()),
+    }
+
+
+def render_agenda_pack(meeting, *, include_exempt, progress):
+    """Cover and agenda, then each report with its appendices; bookmarked, stamped, tagged."""
+    context = pack_context(meeting, include_exempt)
+    entries = context["entries"]
+    total = len(entries) + 2
+    progress(0, total)
+    cover = Part(
+        render_pdf_cached("pdf/committees/pack_cover.html", context, cache_prefix="committees-pack"),
+        bookmark="Front cover",
+    )
+    agenda = Part(
+        render_pdf_cached("pdf/committees/pack_agenda.html", context, cache_prefix="committees-pack"),
+        bookmark="Agenda",
+    )
+    parts = [cover, agenda]
+    progress(1, total)
+    for done, entry in enumerate(entries, start=2):
+        number = entry["number"]
+        if not entry["shown"]:
+            paragraph = entry["paragraph"]
+            parts.append(
+                Part(
+                    render_pdf_cached(
+                        "pdf/committees/exempt_placeholder.html",
+                        {**context, "entry": entry, "title": f"Item {number}: exempt item"},
+                        cache_prefix="committees-pack",
+                    ),
+                    bookmark=f"Item {number}: exempt item (paragraph {paragraph}), not published",
+                )
+            )
+        elif entry["report"] is not None:
+            report = entry["report"]
+            item_context = {**context, "entry": entry, "report": report, "title": report.title}
+            part = Part(
+                render_pdf_cached("pdf/committees/report.html", item_context, cache_prefix="committees-pack"),
+                bookmark=f"Item {number}: {entry['item'].title}",
+            )
+            for letter, appendix in zip(appendix_letters(), report.appendices.all(), strict=False):
+                part.children.append(
+                    (f"Appendix {letter}: {appendix.title}", appendix_pdf(appendix, context, letter))
+                )
+            parts.append(part)
+        else:
+            # No report: the item's bookmark points at the agenda.
+            parts.append(Part(None, bookmark=f"Item {number}: {entry['item'].title}", same_as=agenda))
+        progress(done, total)
+    when = timezone.localtime(meeting.starts_at)
+    header = f"{meeting.committee.name}, {when:%-d %B %Y} — {context['pack_title']}"
+    pdf = assemble(parts, title=context["title"], header=header)
+    progress(total, total)
+    return pdf
+
+
+def appendix_letters():
+    return (chr(ord("A") + index) for index in range(26))
+
+
+def appendix_pdf(appendix, context, letter):
+    """The appendix's own PDF pages, or a page saying why it could not be included."""
+    try:
+        with appendix.file.open("rb") as handle:
+            data = handle.read()
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise PdfReadError("encrypted")
+        if len(reader.pages) == 0:
+            raise PdfReadError("no pages")
+        return data
+    except (OSError, PdfReadError, ValueError) as exc:
+        logger.warning("Appendix %s could not be merged: %s", appendix.pk, exc)
+        return render_pdf(
+            "pdf/committees/appendix_missing.html",
+            {**context, "appendix": appendix, "letter": letter, "title": appendix.title},
+        )
+
+
+def minutes_context(meeting, include_exempt):
+    entries = agenda_entries(meeting, include_exempt)
+    shown_item_ids = {e["item"].pk for e in entries if e["shown"]}
+    decisions = [d for d in meeting.decisions.all() if include_exempt or not access.is_exempt(d)]
+    actions = [
+        a
+        for a in meeting.actions.all()
+        if include_exempt or a.decision_id is None or a.decision_id in {d.pk for d in decisions}
+    ]
+    for entry in entries:
+        entry["minute"] = getattr(entry["item"], "minute", None) if entry["shown"] else None
+        entry["decisions"] = [d for d in decisions if d.agenda_item_id == entry["item"].pk]
+        entry["actions"] = [
+            a for a in actions if a.decision and a.decision.agenda_item_id == entry["item"].pk
+        ]
+    attendances = list(meeting.attendances.all())
+    approved = meeting.status == MeetingStatus.MINUTES_APPROVED
+    return {
+        "title": f"Minutes: {meeting.title or meeting.committee.name}, {meeting.date:%-d %B %Y}",
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "entries": entries,
+        "include_exempt": include_exempt,
+        "approved": approved,
+        "present": [
+            a for a in attendances if a.status in (AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE)
+        ],
+        "apologies": [a for a in attendances if a.status == AttendanceStatus.APOLOGIES],
+        "absent": [a for a in attendances if a.status == AttendanceStatus.ABSENT],
+        "declarations": [
+            d
+            for d in meeting.declarations.all()
+            if d.agenda_item_id is None or d.agenda_item_id in shown_item_ids
+        ],
+        "other_decisions": [d for d in decisions if d.agenda_item_id is None],
+        "other_actions": [a for a in actions if not (a.decision and a.decision.agenda_item_id)],
+    }
+
+
+def decision_context(meeting, decision):
+    return {
+        "title": f"Decision notice: {decision.reference or meeting.committee.name}",
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "decision": decision,
+        "item": decision.agenda_item,
+        "exempt": access.is_exempt(decision),
+        "bindings": list(decision.bindings.all()),
+    }
