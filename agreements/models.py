@@ -209,6 +209,12 @@ class AgreementParty(TrackedModel):
         blank=True,
         help_text="The decision or delegation under which the signatory signed.",
     )
+    authority = models.CharField(
+        "signing authority",
+        max_length=300,
+        blank=True,
+        help_text="The authority Concordat checked when they signed, e.g. Signatory of Walsall Council.",
+    )
 
     partnership_path = "agreement__partnership"
     #: Only a signatory of the party's own body may sign for it.
@@ -317,6 +323,12 @@ class VariationApproval(TrackedModel):
     approver_name = models.CharField(max_length=200, blank=True)
     approved_on = models.DateField(null=True, blank=True)
     relied_on = models.TextField("decision or delegation relied on", blank=True)
+    authority = models.CharField(
+        "signing authority",
+        max_length=300,
+        blank=True,
+        help_text="The authority Concordat checked when they approved, e.g. Signatory of Walsall Council.",
+    )
 
     partnership_path = "variation__agreement__partnership"
     owner_permissions = {Role.SIGNATORY: ["sign"]}

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agreements.access import may_approve, may_sign, signing_authority
 from agreements.choices import (
     AgreementStatus,
     ReviewOutcome,
@@ -153,6 +154,7 @@ def _void_signatures(agreement, user, reason):
         party.signatory_position = ""
         party.signed_on = None
         party.relied_on = ""
+        party.authority = ""
         _stamp(party, user, reason)
         party.save()
 
@@ -355,19 +357,9 @@ def remove_party(*, party, user, reason=""):
 # --- Sovereign sign-off ------------------------------------------------------
 
 
-def may_sign(user, party, checker=None):
-    """Only a signatory of the party's own body may sign for it (never anyone else,
-    superusers included), and never a read-only role."""
-    if not user.is_authenticated or permissions.is_read_only(user):
-        return False
-    agreement = party.agreement
-    return permissions.has_role(
-        user, party.organisation, Role.SIGNATORY, partnership=agreement.partnership
-    ) and permissions.has_object_permission(user, party, "sign", checker)
-
-
 def sign_agreement(*, party, user, signatory_name, signed_on, relied_on, signatory_position="", reason=""):
-    """Sign ``agreement`` for ``party``'s body. When the last party signs, it comes into force."""
+    """Sign ``agreement`` for ``party``'s body on the authority :func:`signing_authority` finds
+    for ``signed_on`` (recorded with the signature). When the last party signs, it comes into force."""
     organisation = party.organisation
     permissions.require(
         may_sign(user, party),
@@ -379,8 +371,8 @@ def sign_agreement(*, party, user, signatory_name, signed_on, relied_on, signato
         raise ValidationError("Enter the decision or delegation relied on to sign.")
     if signed_on is None:
         raise ValidationError("Enter the date of signing.")
-    if signed_on > timezone.localdate():
-        raise ValidationError("The date of signing cannot be in the future.")
+    authority = signing_authority(user, organisation, signed_on, partnership=party.agreement.partnership)
+    authority.require()
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=party.agreement_id)
         party = AgreementParty.objects.select_for_update().get(pk=party.pk)
@@ -399,6 +391,7 @@ def sign_agreement(*, party, user, signatory_name, signed_on, relied_on, signato
         party.signatory_position = signatory_position.strip()
         party.signed_on = signed_on
         party.relied_on = relied_on.strip()
+        party.authority = authority.authority
         _stamp(party, user, reason or f"Signed for {organisation}", organisation)
         party.save()
         if not agreement.parties.filter(signed_on__isnull=True).exists():
@@ -506,15 +499,6 @@ def submit_variation(*, variation, user, reason=""):
     return variation
 
 
-def may_approve(user, approval, checker=None):
-    if not user.is_authenticated or permissions.is_read_only(user):
-        return False
-    partnership = approval.variation.agreement.partnership
-    return permissions.has_role(
-        user, approval.organisation, Role.SIGNATORY, partnership=partnership
-    ) and permissions.has_object_permission(user, approval, "sign", checker)
-
-
 def approve_variation(*, approval, user, approver_name, approved_on, relied_on, reason=""):
     """Approve a variation for one party body; when every body has, it is approved."""
     organisation = approval.organisation
@@ -528,6 +512,10 @@ def approve_variation(*, approval, user, approver_name, approved_on, relied_on, 
         raise ValidationError("Enter the decision or delegation relied on to approve.")
     if approved_on is None or approved_on > timezone.localdate():
         raise ValidationError("Enter the date of approval (not in the future).")
+    authority = signing_authority(
+        user, organisation, approved_on, partnership=approval.variation.agreement.partnership
+    )
+    authority.require()
     with transaction.atomic():
         variation = Variation.objects.select_for_update().get(pk=approval.variation_id)
         approval = VariationApproval.objects.select_for_update().get(pk=approval.pk)
@@ -542,6 +530,7 @@ def approve_variation(*, approval, user, approver_name, approved_on, relied_on, 
         approval.approver_name = approver_name.strip()
         approval.approved_on = approved_on
         approval.relied_on = relied_on.strip()
+        approval.authority = authority.authority
         _stamp(approval, user, reason or f"Approved for {organisation}", organisation)
         approval.save()
         if not variation.approvals.filter(approved_on__isnull=True).exists():

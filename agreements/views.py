@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView, View
 
-from agreements import services
+from agreements import access, services
 from agreements.choices import PartyRole
 from agreements.filtersets import AgreementFilterSet
 from agreements.forms import (
@@ -109,7 +109,7 @@ class AgreementDetailView(generic.ObjectDetailView):
             party.user_may_sign = (
                 agreement.status == "awaiting_signature"
                 and not party.has_signed
-                and services.may_sign(user, party, checker)
+                and access.may_sign(user, party, checker)
             )
         variations = list(
             agreement.variations.prefetch_related(
@@ -126,7 +126,7 @@ class AgreementDetailView(generic.ObjectDetailView):
                 approval.user_may_approve = (
                     variation.status == "awaiting_approval"
                     and not approval.is_approved
-                    and services.may_approve(user, approval, approval_checker)
+                    and access.may_approve(user, approval, approval_checker)
                 )
         schedules = list(agreement.schedules.all())
         can_manage = services.can_manage(user, agreement)
@@ -352,14 +352,20 @@ class SignView(PartyMixin, AgreementActionView):
     def check(self):
         organisation = self.party.organisation
         permissions.require(
-            services.may_sign(self.request.user, self.party),
+            access.may_sign(self.request.user, self.party),
             f"Only a signatory of {organisation} may sign for {organisation}.",
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.setdefault("form", SignForm(user=self.request.user))
-        context.update(agreement=self.agreement, party=self.party)
+        context.update(
+            agreement=self.agreement,
+            party=self.party,
+            authority=access.signing_authority(
+                self.request.user, self.party.organisation, partnership=self.agreement.partnership
+            ),
+        )
         return context
 
     def get(self, request, *args, **kwargs):
@@ -507,7 +513,7 @@ class ApproveVariationView(AgreementActionView):
     def check(self):
         organisation = self.approval.organisation
         permissions.require(
-            services.may_approve(self.request.user, self.approval),
+            access.may_approve(self.request.user, self.approval),
             f"Only a signatory of {organisation} may approve this variation for {organisation}.",
         )
 

@@ -24,6 +24,8 @@ from django.contrib.auth import get_user_model
 from finance import services
 from finance.choices import BudgetKind, RiskShareRule, TransferStatus
 from finance.models import Budget, BudgetLine, Transfer, YearEnd
+from partnership.choices import Role
+from partnership.models import Membership
 
 D = Decimal
 REASON = "Demo data"
@@ -385,7 +387,8 @@ def _budget(partnership, name, **values):
     else:
         for field, value in values.items():
             setattr(budget, field, value)
-    return services.save_budget(budget=budget, user=None, reason=REASON)
+    body = budget.host or budget.partnership.partners.order_by("pk").first().organisation
+    return services.save_budget(budget=budget, user=_finance_officer(body), reason=REASON)
 
 
 def _line(budget, name, organisation):
@@ -395,7 +398,15 @@ def _line(budget, name, organisation):
     if line is None:
         line = BudgetLine(budget=budget, name=name)
     line.organisation = organisation
-    return services.save_line(line=line, user=None, reason=REASON)
+    return services.save_line(line=line, user=_finance_officer(organisation), reason=REASON)
+
+
+def _finance_officer(organisation):
+    """The demo's finance officer of ``organisation``, who enters its figures."""
+    membership = (
+        Membership.objects.filter(organisation=organisation, role=Role.FINANCE_OFFICER).order_by("pk").first()
+    )
+    return membership.user
 
 
 def _transfer(agreement, source, recipient, *, purpose, user, **values):

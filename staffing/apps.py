@@ -56,3 +56,9 @@ class StaffingConfig(AppConfig):
                 }
             )
         return items
+
+    def signing_rules(self):
+        """The Walsall rule: a jointly managed post's holder signs only for the employer."""
+        from staffing.access import employment_forbids_signing
+
+        return [employment_forbids_signing]

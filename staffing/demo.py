@@ -24,6 +24,8 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
+from partnership.choices import Role
+from partnership.models import Membership
 from staffing import services
 from staffing.choices import EmployerDesignation
 from staffing.models import Post
@@ -217,9 +219,14 @@ def load(context):
         services.save_post(
             post=post,
             shares={organisations[key]: Decimal(percent) for key, percent in shares.items()},
-            user=None,
+            user=_officer(organisations[employer_key]),
             reason=REASON,
         )
         posts[(partnership_key, title)] = post
     context["posts"] = posts
     return context
+
+
+def _officer(organisation):
+    """The demo's officer of ``organisation``, who keeps its posts."""
+    return Membership.objects.filter(organisation=organisation, role=Role.OFFICER).order_by("pk").first().user

@@ -108,8 +108,8 @@ class Post(TrackedModel):
     jointly_managed = models.BooleanField(
         "jointly managed",
         default=False,
-        help_text="Managed by both bodies. Its holder signs only for the employer, unless a "
-        "delegation from the other body says otherwise.",
+        help_text="Managed by both bodies. Its holder signs only for the employer, whatever role "
+        "the other body gives them.",
     )
     line_managers = models.TextField("line managers", blank=True)
 

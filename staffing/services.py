@@ -9,27 +9,24 @@ Reads (computed on demand, never stored):
     each non-employer body owes each employer, and the net position between
     each pair of bodies.
     :func:`post_recharges` — the same for one post.
-    :func:`signing_authority` / :func:`may_sign_for` — whether a person may
-    sign for a body on a day.
+
+Who may change a post, and whom a post's holder may not sign for, are
+staffing's rules in ``staffing.access``; who may sign for a body is
+``agreements.access.signing_authority``.
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.apps import apps
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from partnership import dates, permissions
-from partnership.choices import Role
-from partnership.models import Partner
+from staffing import access
 from staffing.models import HUNDRED, Post, PostShare
-
-#: The committees ``Matter`` value for "Signing agreements" (a string, so staffing needn't import committees).
-SIGNING_MATTER = "signing"
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -77,14 +74,25 @@ def validate_shares(shares, *, partnership=None):
         raise ValidationError(SHARES_MUST_TOTAL_100.format(total=f"{total:.2f}"), code="shares_not_100")
 
 
-@transaction.atomic
 def save_post(*, post, shares, user, reason=""):
     """Create or change ``post`` and replace its shares with ``shares``.
 
+    Only officers of the employer may (:func:`staffing.access.may_save_post`).
     ``shares`` maps each sharing body to its percentage. The post and every
     share that changes are saved with ``user`` and ``reason`` in their history,
     in one transaction: either all of it is saved or none of it.
     """
+    permissions.require(
+        access.may_save_post(user, post),
+        "You may not change this post: only officers of the body that employs it may.",
+    )
+    with transaction.atomic():
+        if post.pk:
+            Post.objects.select_for_update().filter(pk=post.pk).values_list("pk", flat=True).get()
+        return _save_post(post, shares, user, reason)
+
+
+def _save_post(post, shares, user, reason):
     post.full_clean()
     validate_shares(shares, partnership=post.partnership)
     _stamp(post, user, reason, post.employer)
@@ -306,133 +314,3 @@ def recharge_statement(*, partnership, year):
 
 def default_year(today=None):
     return dates.financial_year_start(today or timezone.localdate())
-
-
-# --- Who may sign for which body ---------------------------------------------
-
-
-@dataclass
-class SigningAuthority:
-    allowed: bool
-    reason: str
-
-    def __bool__(self):
-        return self.allowed
-
-
-def committee_delegation(user, organisation, on_date):
-    """Does a committees ``Delegation`` from ``organisation`` let ``user`` sign for it on ``on_date``?
-
-    The hook between staffing and committees. They are siblings, so staffing
-    never imports committees: the model is looked up lazily, and without the
-    app or the model no delegation is found. The answer comes from, in order:
-
-    1. ``Delegation._default_manager.authorises_signing(user=, organisation=,
-       on_date=)`` if committees provides it (the preferred contract);
-    2. otherwise the delegation's own fields: from ``organisation``, in force
-       on ``on_date`` (``valid_from``/``valid_to``), covering the ``"signing"``
-       matter, and naming the person (``to_person`` equal to their full name or
-       username) or a post they hold that day (``to_post`` equal to its title).
-       If those fields are not there, no delegation is found.
-
-    Pass ``delegation_check=`` to :func:`signing_authority` to answer otherwise.
-    """
-    if not apps.is_installed("committees"):
-        return False
-    try:
-        delegation_model = apps.get_model("committees", "Delegation")
-    except LookupError:
-        return False
-    manager = delegation_model._default_manager
-    check = getattr(manager, "authorises_signing", None)
-    if check is not None:
-        return bool(check(user=user, organisation=organisation, on_date=on_date))
-
-    names = {name.strip().casefold() for name in (user.get_full_name(), user.username) if name.strip()}
-    titles = {
-        title.casefold()
-        for title in Post.objects.filter(holder=user, vacant=False)
-        .in_existence_on(on_date)
-        .values_list("title", flat=True)
-    }
-    try:
-        delegations = list(
-            manager.filter(from_organisation=organisation, valid_from__lte=on_date)
-            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on_date))
-            .only("matters", "to_person", "to_post")
-        )
-    except (FieldError, AttributeError):
-        return False
-    return any(
-        SIGNING_MATTER in (delegation.matters or [])
-        and (
-            delegation.to_person.strip().casefold() in names
-            or delegation.to_post.strip().casefold() in titles
-        )
-        for delegation in delegations
-    )
-
-
-def jointly_managed_posts(user, on_date):
-    """The jointly managed posts ``user`` holds on ``on_date``."""
-    if not user.is_authenticated:
-        return []
-    return list(
-        Post.objects.filter(holder=user, jointly_managed=True, vacant=False)
-        .in_existence_on(on_date)
-        .select_related("employer", "partnership")
-    )
-
-
-def signing_authority(user, organisation, on_date=None, *, delegation_check=committee_delegation):
-    """May ``user`` sign for ``organisation`` on ``on_date``, and why (or why not)?
-
-    A person signs for a body when they hold its signatory role, unless they
-    hold a jointly managed post employed by another body of the same
-    partnership: then they sign only for that employer (Walsall 2009: the JCU
-    manager "will not be signatories for the Council as they will not be an
-    employee of the Council"). A delegation from ``organisation`` naming them
-    (``delegation_check(user, organisation, on_date)``) overrides both.
-    ``delegation_check`` defaults to :func:`committee_delegation`; pass another
-    callable (or ``None`` for none) to answer from elsewhere.
-    """
-    on_date = on_date or timezone.localdate()
-    name = organisation.display_name
-    if not user.is_authenticated or not user.is_active:
-        return SigningAuthority(False, "Only a signed-in, active person can sign.")
-    if not organisation.is_active_on(on_date):
-        return SigningAuthority(False, f"{name} did not exist on {on_date:%-d %B %Y}.")
-    delegated = bool(delegation_check and delegation_check(user, organisation, on_date))
-
-    posts = jointly_managed_posts(user, on_date)
-    elsewhere = [post for post in posts if post.employer_id != organisation.pk]
-    if elsewhere:
-        in_same_partnership = set(
-            Partner.objects.filter(
-                organisation=organisation, partnership__in=[post.partnership_id for post in elsewhere]
-            ).values_list("partnership_id", flat=True)
-        )
-        restricting = [post for post in elsewhere if post.partnership_id in in_same_partnership]
-        employed_here = any(post.employer_id == organisation.pk for post in posts)
-        if restricting and not employed_here:
-            post = restricting[0]
-            if delegated:
-                return SigningAuthority(True, f"A delegation from {name} authorises them to sign.")
-            return SigningAuthority(
-                False,
-                f"Holds the jointly managed post “{post}” employed by {post.employer.display_name}, "
-                f"so signs only for {post.employer.display_name}, unless a delegation from {name} "
-                "says otherwise.",
-            )
-
-    roles = permissions.roles_for(user, organisation)
-    if Role.SIGNATORY in roles:
-        return SigningAuthority(True, f"Holds the signatory role for {name}.")
-    if delegated:
-        return SigningAuthority(True, f"A delegation from {name} authorises them to sign.")
-    return SigningAuthority(False, f"Holds no signatory role for {name} and no delegation from it.")
-
-
-def may_sign_for(user, organisation, on_date=None, *, delegation_check=committee_delegation):
-    """True when ``user`` may sign for ``organisation`` on ``on_date`` (see :func:`signing_authority`)."""
-    return signing_authority(user, organisation, on_date, delegation_check=delegation_check).allowed

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from agreements.access import signing_authority
 from partnership import generic, permissions
 from partnership.models import Organisation
 from staffing import services
@@ -97,7 +98,10 @@ class PostDetailView(PostMixin, generic.ObjectDetailView):
         if post.holder_id is None or post.vacant:
             return []
         bodies = Organisation.objects.filter(partner_places__partnership=self.partnership).order_by("name")
-        return [(body, services.signing_authority(post.holder, body, on_date)) for body in bodies]
+        return [
+            (body, signing_authority(post.holder, body, on_date, partnership=self.partnership))
+            for body in bodies
+        ]
 
 
 class PostHistoryView(PostMixin, generic.ObjectHistoryView):

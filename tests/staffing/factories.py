@@ -34,3 +34,17 @@ def shared_post(partnership, employer, shares, **values):
     for organisation, percent in shares.items():
         PostShareFactory(post=post, organisation=organisation, share_percent=Decimal(percent))
     return post
+
+
+def joint_commissioning_manager_post(user, partnership, employer, other, **values):
+    """Walsall 2009: a Joint Commissioning Unit Manager's post, employed by ``employer``,
+    shared half and half with ``other`` and jointly managed, held by ``user``."""
+    return shared_post(
+        partnership,
+        employer,
+        {employer: "50", other: "50"},
+        title="Joint Commissioning Unit Manager",
+        holder=user,
+        jointly_managed=True,
+        **values,
+    )

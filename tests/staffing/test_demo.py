@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 
+from agreements.access import signing_authority
 from partnership import demo as core_demo
 from staffing import demo, services
 from staffing.models import Post, PostShare
@@ -55,7 +56,7 @@ def test_demo_jcu_manager_signs_for_nhs_walsall_not_the_council(context):
     jcu = get_user_model().objects.get(username="jcu-manager")
     organisations = context["organisations"]
     on = datetime.date(2010, 6, 1)  # NHS Walsall was abolished in 2013
-    assert services.may_sign_for(jcu, organisations["nhs-walsall"], on)
-    authority = services.signing_authority(jcu, organisations["walsall-council"], on)
+    assert signing_authority(jcu, organisations["nhs-walsall"], on)
+    authority = signing_authority(jcu, organisations["walsall-council"], on)
     assert not authority
     assert "signs only for NHS Walsall" in authority.reason
