@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from committees.appendices import NotAPdf, sanitise_pdf
-from committees.choices import AttendanceStatus, Matter, MeetingStatus
+from committees.choices import ActionStatus, AttendanceStatus, Matter, MeetingStatus, ReportStatus
 from committees.models import (
     Action,
     AgendaItem,
@@ -233,8 +233,6 @@ class ActionForm(TrackedModelForm):
             "owner_name",
             "organisation",
             "due",
-            "status",
-            "completed_on",
             "notes",
         ]
 
@@ -270,7 +268,6 @@ class ReportForm(TrackedModelForm):
             "contact_person",
             "contact_phone",
             "background_papers",
-            "status",
         ]
 
     def __init__(self, *args, partnership, bodies, **kwargs):
@@ -296,6 +293,25 @@ class ReportForm(TrackedModelForm):
         if not cleaned.get("exempt"):
             cleaned["exempt_paragraph"] = None
         return cleaned
+
+
+class ReportMoveForm(Form):
+    """The Finalise / Reopen buttons of a report; the service checks the move."""
+
+    status = forms.ChoiceField(
+        choices=ReportStatus.choices,
+        error_messages={"invalid_choice": "Choose whether to finalise or reopen the report."},
+    )
+    reason = forms.CharField(required=False, max_length=LONGEST_REASON, label="Reason")
+
+
+class ActionMoveForm(Form):
+    """The Done / Cancel / Reopen buttons of an action; the service checks the move."""
+
+    status = forms.ChoiceField(
+        choices=ActionStatus.choices,
+        error_messages={"invalid_choice": "Choose what happened to the action."},
+    )
 
 
 class CostLineForm(TrackedModelForm):

@@ -7,17 +7,22 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from committees import access
 from committees.choices import (
     CYCLE_MONTHS,
+    ActionStatus,
     AttendanceStatus,
     BindingOutcome,
     CommitteeStatus,
     MeetingStatus,
+    ReportStatus,
 )
 from committees.models import (
+    Action,
+    AgendaItem,
     Attendance,
     Committee,
     Decision,
@@ -25,6 +30,9 @@ from committees.models import (
     Delegation,
     Meeting,
     Minute,
+    Report,
+    ReportAppendix,
+    ReportCostLine,
 )
 from partnership import dates, permissions
 
@@ -522,3 +530,308 @@ def cost_table(report, lines=None):
     ]
     return {"years": years, "rows": rows, "totals": totals}
 
+
+# --- Reports: drafting, finalising and reopening ------------------------------------------
+#
+# A report is written as a draft; its authoring body's officers and secretaries finalise
+# it, which fixes its text, cost table and appendices. It is reopened as a draft (with a
+# reason) only until a meeting it goes to has published its agenda.
+
+#: Meeting statuses in which a report on the agenda is public (or past) and stays final.
+REPORT_FIXED_BY = (MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
+
+REPORT_REFUSAL = "Only the authoring body's officers and secretaries may change this report."
+
+
+def report_bodies(user, partnership):
+    """The bodies ``user`` may write a report for: officers and secretaries of partner bodies."""
+    if permissions.is_read_only(user):
+        return []
+    if user.is_superuser:
+        from partnership.models import Organisation
+
+        return list(Organisation.objects.filter(partner_places__partnership=partnership))
+    return permissions.bodies_acting_for(user, partnership, *Report.create_roles)
+
+
+def may_change_report(user, report):
+    """May ``user`` change ``report`` (its authoring body's officers and secretaries)?"""
+    return not permissions.is_read_only(user) and permissions.can_change(user, report)
+
+
+def _locked_report(report):
+    """``report`` as it is now, locked until the transaction ends: its text, parts and
+    status change one person at a time."""
+    locked = Report.objects.select_for_update().filter(pk=report.pk).first()
+    if locked is None:
+        raise ValidationError("This report has been deleted.")
+    return locked
+
+
+def _draft_report(report, user):
+    """``report`` locked, if ``user`` may change it and it is still a draft."""
+    permissions.require(may_change_report(user, report), REPORT_REFUSAL)
+    locked = _locked_report(report)
+    if locked.status == ReportStatus.FINAL:
+        raise ValidationError(
+            "This report is final, so its text, costs and appendices cannot change: "
+            "reopen it as a draft first."
+        )
+    return locked
+
+
+def save_report(*, report, user, reason=""):
+    """Write a new report (as a draft, by the person drafting it) or a draft's cover sheet
+    and text. Its status is never taken from the form: it moves by :func:`finalise_report`
+    and :func:`reopen_report`."""
+    with transaction.atomic():
+        if report.pk:
+            report.status = _draft_report(report, user).status
+        else:
+            permissions.require(
+                report.organisation in report_bodies(user, report.partnership),
+                "You may write reports only for a body you act for as an officer or secretary.",
+            )
+            report.status = ReportStatus.DRAFT
+            report.author = next(
+                (
+                    m
+                    for m in permissions.user_memberships(user)
+                    if m.organisation_id == report.organisation_id and m.role in Report.create_roles
+                ),
+                None,
+            )
+        _stamp(report, user, reason, report.organisation)
+        report.save()
+    return report
+
+
+def finalise_report(*, report, user, reason=""):
+    """Mark a draft report final: its text, costs and appendices are then fixed."""
+    permissions.require(may_change_report(user, report), REPORT_REFUSAL)
+    with transaction.atomic():
+        report = _locked_report(report)
+        if report.status == ReportStatus.FINAL:
+            raise ValidationError("This report is already final: someone finalised it before you.")
+        report.status = ReportStatus.FINAL
+        _stamp(report, user, reason or "Report finalised", report.organisation)
+        report.save()
+    return report
+
+
+def reopen_report(*, report, user, reason):
+    """Reopen a final report as a draft, unless a meeting it goes to has published its agenda
+    (or met): what was published stays as it was."""
+    permissions.require(may_change_report(user, report), REPORT_REFUSAL)
+    if not reason.strip():
+        raise ValidationError("Reason: say why the report is reopened.")
+    with transaction.atomic():
+        report = _locked_report(report)
+        if report.status != ReportStatus.FINAL:
+            raise ValidationError("This report is already a draft: someone reopened it before you.")
+        # Lock its meetings too, so an agenda cannot be published while it is reopened.
+        meetings = (
+            Meeting.objects.select_for_update()
+            .filter(
+                Q(pk=report.meeting_id)
+                | Q(pk__in=AgendaItem.objects.filter(report=report).values("meeting_id"))
+            )
+            .order_by("pk")
+        )
+        fixed = next((m for m in meetings if m.status in REPORT_FIXED_BY), None)
+        if fixed is not None:
+            raise ValidationError(
+                f"This report cannot be reopened: the meeting of {fixed.committee} on "
+                f"{fixed.date:%-d %B %Y} is {fixed.get_status_display().lower()}, and the report "
+                "stays as it was published. Write a new report (or a supplementary one) instead."
+            )
+        report.status = ReportStatus.DRAFT
+        _stamp(report, user, reason, report.organisation)
+        report.save()
+    return report
+
+
+def add_cost_line(*, report, label, year_label, amount, user, note="", reason=""):
+    """Add one cell (a cost in a year) to a draft report's cost table; returns (line, added).
+
+    The table has one cell per label and year. The same cost sent twice (a double
+    click, a resubmitted form) is kept once and ``added`` is False; a different amount
+    for a cell already filled is refused: remove that cost first.
+    """
+    with transaction.atomic():
+        report = _draft_report(report, user)
+        existing = report.cost_lines.filter(label=label, year_label=year_label).first()
+        if existing is not None:
+            if existing.amount == amount and existing.note == note:
+                return existing, False
+            raise ValidationError(
+                f"The cost table already has “{label}” in {year_label} (£{existing.amount:,.2f}): "
+                "remove that cost first to change it."
+            )
+        last = report.cost_lines.order_by("-order").values_list("order", flat=True).first()
+        line = ReportCostLine(
+            report=report, label=label, year_label=year_label, amount=amount, note=note, order=(last or 0) + 1
+        )
+        _stamp(line, user, reason, report.organisation)
+        line.save()
+    return line, True
+
+
+def _remove_report_part(part, user, reason):
+    """Remove a cost line or appendix of a draft report; False if it was already removed."""
+    with transaction.atomic():
+        report = _draft_report(part.report, user)
+        current = type(part).objects.filter(pk=part.pk, report=report).first()
+        if current is None:
+            return False
+        _stamp(current, user, reason, report.organisation)
+        current.delete()
+    return True
+
+
+def remove_cost_line(*, line, user, reason=""):
+    """Remove a cost from a draft report's table; False if it was already removed."""
+    return _remove_report_part(line, user, reason or "Removed from the cost table")
+
+
+def add_appendix(*, report, title, file, user, reason=""):
+    """Attach an appendix (already checked and rebuilt by ``committees.appendices``) to a
+    draft report. A second appendix with the same title (a double upload) is refused."""
+    with transaction.atomic():
+        report = _draft_report(report, user)
+        if report.appendices.filter(title=title).exists():
+            raise ValidationError(
+                f"This report already has an appendix called “{title}”: remove it first to replace it."
+            )
+        last = report.appendices.order_by("-order").values_list("order", flat=True).first()
+        appendix = ReportAppendix(report=report, title=title, file=file, order=(last or 0) + 1)
+        _stamp(appendix, user, reason, report.organisation)
+        appendix.save()
+    return appendix
+
+
+def remove_appendix(*, appendix, user, reason=""):
+    """Remove an appendix from a draft report; False if it was already removed."""
+    return _remove_report_part(appendix, user, reason or "Appendix removed")
+
+
+# --- Declarations and actions ---------------------------------------------------------------
+
+
+def _meeting_for_record(record, user, what):
+    """The record's meeting, locked, if ``user`` runs its committee and it can take ``what``."""
+    permissions.require(
+        access.can_run(user, record.meeting.committee), f"Only committee secretaries record {what}."
+    )
+    meeting = _locked_meeting(record.meeting)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(f"This meeting was cancelled: it has no {what}.")
+    return meeting
+
+
+def _check_declaration(declaration, meeting):
+    if declaration.member.committee_id != meeting.committee_id:
+        raise ValidationError(f"{declaration.member} is not a member of {meeting.committee}.")
+    if declaration.agenda_item_id and declaration.agenda_item.meeting_id != meeting.pk:
+        raise ValidationError("That agenda item belongs to another meeting.")
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        raise ValidationError(
+            "The minutes of this meeting are approved: its declarations of interest are part of "
+            "that record and can no longer change."
+        )
+
+
+def save_declaration(*, declaration, user, reason=""):
+    """Record or correct a declaration of interest. The same member declaring the same kind
+    of interest in the same item twice (a resubmitted form) is refused with a message."""
+    with transaction.atomic():
+        meeting = _meeting_for_record(declaration, user, "declarations of interest")
+        _check_declaration(declaration, meeting)
+        if declaration.pk and not meeting.declarations.filter(pk=declaration.pk).exists():
+            raise ValidationError("This declaration has been removed by someone else.")
+        twins = meeting.declarations.filter(
+            member=declaration.member, agenda_item=declaration.agenda_item, nature=declaration.nature
+        ).exclude(pk=declaration.pk)
+        if twins.exists():
+            where = f"item {declaration.agenda_item.number}" if declaration.agenda_item_id else "this meeting"
+            raise ValidationError(
+                f"{declaration.member.person_name} has already declared a "
+                f"{declaration.get_nature_display().lower()} interest in {where}."
+            )
+        _stamp(declaration, user, reason)
+        declaration.save()
+    return declaration
+
+
+def delete_declaration(*, declaration, user, reason=""):
+    """Withdraw a declaration recorded in error; False if it was already removed."""
+    with transaction.atomic():
+        meeting = _meeting_for_record(declaration, user, "declarations of interest")
+        _check_declaration(declaration, meeting)
+        current = meeting.declarations.filter(pk=declaration.pk).first()
+        if current is None:
+            return False
+        _stamp(current, user, reason or "Declaration withdrawn")
+        current.delete()
+    return True
+
+
+#: How an action moves on; done and cancelled actions can be reopened.
+ACTION_MOVES = {
+    ActionStatus.OPEN: (ActionStatus.DONE, ActionStatus.CANCELLED),
+    ActionStatus.DONE: (ActionStatus.OPEN,),
+    ActionStatus.CANCELLED: (ActionStatus.OPEN,),
+}
+
+ACTION_MOVE_LABELS = {
+    ActionStatus.OPEN: "Reopen the action",
+    ActionStatus.DONE: "Mark as done",
+    ActionStatus.CANCELLED: "Cancel the action",
+}
+
+
+def action_moves(action):
+    """The status buttons offered on the action's page."""
+    return [(status, ACTION_MOVE_LABELS[status]) for status in ACTION_MOVES[ActionStatus(action.status)]]
+
+
+def save_action(*, action, user, reason=""):
+    """Record an action arising from a meeting, or edit its wording, owner and due date.
+    Its status moves only by :func:`move_action`. The same action recorded twice for the
+    meeting (a resubmitted form) is refused with a message."""
+    with transaction.atomic():
+        meeting = _meeting_for_record(action, user, "actions")
+        if action.decision_id and action.decision.meeting_id != meeting.pk:
+            raise ValidationError("That decision belongs to another meeting.")
+        if action.pk:
+            current = Action.objects.select_for_update().filter(pk=action.pk, meeting=meeting).first()
+            if current is None:
+                raise ValidationError("This action has been removed.")
+            action.status, action.completed_on = current.status, current.completed_on
+        elif meeting.actions.filter(
+            description=action.description, owner_name=action.owner_name, due=action.due
+        ).exists():
+            raise ValidationError("This action is already recorded for the meeting.")
+        _stamp(action, user, reason)
+        action.save()
+    return action
+
+
+def move_action(*, action, status, user, reason=""):
+    """Mark an action done or cancelled, or reopen it, if that follows from its status now."""
+    permissions.require(
+        access.can_run(user, action.meeting.committee), "Only committee secretaries track actions."
+    )
+    status = ActionStatus(status)
+    with transaction.atomic():
+        action = Action.objects.select_for_update().get(pk=action.pk)
+        current = ActionStatus(action.status)
+        if status not in ACTION_MOVES[current]:
+            raise ValidationError(
+                f"This action is {current.label.lower()}: it cannot be marked {status.label.lower()}."
+            )
+        action.status = status
+        action.completed_on = timezone.localdate() if status == ActionStatus.DONE else None
+        _stamp(action, user, reason or f"Action {status.label.lower()}")
+        action.save()
+    return action

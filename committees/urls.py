@@ -60,11 +60,13 @@ urlpatterns = [
     path("meetings/<int:meeting>/actions/add/", business.ActionEditView.as_view(), name="action_add"),
     path("actions/", business.ActionListView.as_view(), name="action_list"),
     path("actions/<int:pk>/edit/", business.ActionEditView.as_view(), name="action_edit"),
+    path("actions/<int:pk>/status/", business.ActionMoveView.as_view(), name="action_move"),
     path("reports/", reports.ReportListView.as_view(), name="report_list"),
     path("reports/add/", reports.ReportEditView.as_view(), name="report_add"),
     path("reports/<int:pk>/", reports.ReportDetailView.as_view(), name="report_detail"),
     path("reports/<int:pk>/edit/", reports.ReportEditView.as_view(), name="report_edit"),
     path("reports/<int:pk>/history/", reports.ReportHistoryView.as_view(), name="report_history"),
+    path("reports/<int:pk>/status/", reports.ReportMoveView.as_view(), name="report_move"),
     path("reports/<int:report>/costs/add/", reports.CostLineAddView.as_view(), name="cost_line_add"),
     path("costs/<int:pk>/delete/", reports.CostLineDeleteView.as_view(), name="cost_line_delete"),
     path(

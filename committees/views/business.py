@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
@@ -15,6 +14,7 @@ from committees.filtersets import (
 )
 from committees.forms import (
     ActionForm,
+    ActionMoveForm,
     AgendaItemForm,
     AttendanceForm,
     DecisionForm,
@@ -204,17 +204,38 @@ class DeclarationEditView(MeetingRecordEditView):
     model = Declaration
     form_class = DeclarationForm
 
+    def save_object(self, form, obj):
+        services.save_declaration(declaration=obj, user=self.request.user, reason=obj._change_reason)
 
-class DeclarationDeleteView(PostActionView):
-    def post(self, request, *args, **kwargs):
-        queryset = permissions.restrict(Declaration.objects.all(), request.user).filter(
+
+class MeetingRecordButtonView(PostActionView):
+    """A button on a record of a meeting (``model``): only its committee's secretaries."""
+
+    model = None
+
+    def get_record(self):
+        queryset = permissions.restrict(self.model.objects.all(), self.request.user).filter(
             meeting__committee__partnership=self.partnership
         )
-        declaration = get_object_or_404(queryset.select_related("meeting__committee"), pk=kwargs["pk"])
-        permissions.require(access.can_run(request.user, declaration.meeting.committee))
-        declaration._change_reason = "Declaration withdrawn"
-        declaration.delete()
-        messages.success(request, "Declaration removed.")
+        record = get_object_or_404(queryset.select_related("meeting__committee"), pk=self.kwargs["pk"])
+        permissions.require(access.can_run(self.request.user, record.meeting.committee))
+        permissions.require(permissions.can_read(self.request.user, record))
+        return record
+
+
+class DeclarationDeleteView(MeetingRecordButtonView):
+    model = Declaration
+
+    def post(self, request, *args, **kwargs):
+        declaration = self.get_record()
+        try:
+            removed = services.delete_declaration(declaration=declaration, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, "Declaration removed." if removed else "That declaration was already removed."
+            )
         return HttpResponseRedirect(declaration.meeting.get_absolute_url() + "#declarations")
 
 
@@ -308,11 +329,37 @@ class RatifyView(generic.PartnershipMixin, TemplateView):
 class ActionEditView(MeetingRecordEditView):
     model = Action
     form_class = ActionForm
+    template_name = "committees/action_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.pk:
+            context["moves"] = services.action_moves(self.object)
+        return context
 
     def save_object(self, form, obj):
-        if obj.status == ActionStatus.DONE and obj.completed_on is None:
-            obj.completed_on = timezone.localdate()
-        obj.save()
+        services.save_action(action=obj, user=self.request.user, reason=obj._change_reason)
+
+
+class ActionMoveView(MeetingRecordButtonView):
+    """Done, cancelled or reopened: the buttons on the action's page."""
+
+    model = Action
+
+    def post(self, request, *args, **kwargs):
+        action = self.get_record()
+        form = ActionMoveForm(request.POST)
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        try:
+            action = services.move_action(
+                action=action, status=form.cleaned_data["status"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The action is now {action.get_status_display().lower()}.")
+        return HttpResponseRedirect(action.get_absolute_url())
 
 
 class ActionListView(generic.ObjectListView):

@@ -4,11 +4,13 @@ import mimetypes
 import os
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from committees import access, services
+from committees.choices import ReportStatus
 from committees.filtersets import (
     ReportFilterSet,
 )
@@ -16,6 +18,7 @@ from committees.forms import (
     AppendixForm,
     CostLineForm,
     ReportForm,
+    ReportMoveForm,
 )
 from committees.models import (
     Report,
@@ -25,6 +28,7 @@ from committees.models import (
 from committees.tables import ReportTable
 from committees.views.common import PostActionView, url
 from partnership import generic, permissions
+from partnership.forms import errors_as_text
 
 
 def visible_report_or_404(request, partnership, pk):
@@ -50,7 +54,7 @@ class ReportListView(generic.ObjectListView):
         return permissions.readable(queryset, self.request.user)
 
     def get_create_url(self):
-        if report_bodies(self.request.user, self.partnership):
+        if services.report_bodies(self.request.user, self.partnership):
             return url("report_add", self.partnership)
         return None
 
@@ -58,17 +62,6 @@ class ReportListView(generic.ObjectListView):
         context = super().get_context_data(**kwargs)
         context["create_label"] = "Draft a report"
         return context
-
-
-def report_bodies(user, partnership):
-    """The bodies ``user`` may write a report for: officers and secretaries of partner bodies."""
-    if permissions.is_read_only(user):
-        return []
-    if user.is_superuser:
-        from partnership.models import Organisation
-
-        return list(Organisation.objects.filter(partner_places__partnership=partnership))
-    return permissions.bodies_acting_for(user, partnership, *Report.create_roles)
 
 
 class ReportDetailView(generic.ObjectDetailView):
@@ -82,7 +75,10 @@ class ReportDetailView(generic.ObjectDetailView):
         context = super().get_context_data(**kwargs)
         report = self.object
         lines = list(report.cost_lines.all())
+        may_change = services.may_change_report(self.request.user, report)
         context.update(
+            may_change=may_change,
+            is_draft=report.status == ReportStatus.DRAFT,
             exempt_paragraph=access.exempt_paragraph(report),
             costs=services.cost_table(report, lines),
             cost_lines=lines,
@@ -110,33 +106,29 @@ class ReportEditView(generic.ObjectEditView):
 
     def has_permission(self, obj):
         user = self.request.user
-        if permissions.is_read_only(user):
-            return False
         if obj.pk:
-            return permissions.can_change(user, obj)
+            return services.may_change_report(user, obj)
+        bodies = services.report_bodies(user, self.partnership)
         if obj.organisation_id:
-            return obj.organisation in report_bodies(user, self.partnership)
-        return bool(report_bodies(user, self.partnership))
+            return obj.organisation in bodies
+        return bool(bodies)
+
+    def get(self, request, *args, **kwargs):
+        permissions.require(self.has_permission(self.object), self.refusal_message())
+        if self.object.status == ReportStatus.FINAL:
+            messages.info(request, "This report is final: reopen it as a draft to change it.")
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
             "partnership": self.partnership,
-            "bodies": report_bodies(self.request.user, self.partnership),
+            "bodies": services.report_bodies(self.request.user, self.partnership),
         }
 
     def save_object(self, form, obj):
-        if not obj.pk:
-            obj.author = next(
-                (
-                    m
-                    for m in permissions.user_memberships(self.request.user)
-                    if m.organisation_id == obj.organisation_id and m.role in Report.create_roles
-                ),
-                None,
-            )
-        obj._acting_organisation = obj.organisation
-        obj.save()
+        services.save_report(report=obj, user=self.request.user, reason=obj._change_reason)
 
     def get_cancel_url(self):
         if self.object.pk:
@@ -145,17 +137,13 @@ class ReportEditView(generic.ObjectEditView):
 
 
 class ReportPartMixin(PostActionView):
-    """Adds to or removes from a report's cost table or appendices: those who may edit it."""
+    """A button or form on a report's page that calls a service: those who may edit it."""
 
     http_method_names = ["post"]
 
     def get_report(self, pk):
         report = visible_report_or_404(self.request, self.partnership, pk)
-        permissions.require(
-            not permissions.is_read_only(self.request.user)
-            and permissions.can_change(self.request.user, report),
-            "Only the authoring body's officers and secretaries may change this report.",
-        )
+        permissions.require(services.may_change_report(self.request.user, report), services.REPORT_REFUSAL)
         return report
 
     def render_report(self, report, **forms):
@@ -169,6 +157,37 @@ class ReportPartMixin(PostActionView):
 
         return TemplateResponse(self.request, ReportDetailView.template_name, context, status=400)
 
+    def act(self, report, anchor, call):
+        """Run ``call`` (a service, returning what to tell the user); a refusal becomes an
+        error message. Either way, back to the report."""
+        try:
+            message = call()
+        except ValidationError as error:
+            messages.error(self.request, " ".join(error.messages))
+        else:
+            messages.success(self.request, message)
+        return HttpResponseRedirect(report.get_absolute_url() + anchor)
+
+
+class ReportMoveView(ReportPartMixin):
+    """Finalise a draft, or reopen a final report as a draft (with a reason)."""
+
+    def post(self, request, *args, **kwargs):
+        report = self.get_report(kwargs["pk"])
+        form = ReportMoveForm(request.POST)
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        reason = form.cleaned_data["reason"]
+
+        def move():
+            if form.cleaned_data["status"] == ReportStatus.FINAL:
+                services.finalise_report(report=report, user=request.user, reason=reason)
+                return "The report is final: its text, costs and appendices are now fixed."
+            services.reopen_report(report=report, user=request.user, reason=reason)
+            return "The report is a draft again: it can be changed."
+
+        return self.act(report, "", move)
+
 
 class CostLineAddView(ReportPartMixin):
     def post(self, request, *args, **kwargs):
@@ -176,13 +195,23 @@ class CostLineAddView(ReportPartMixin):
         form = CostLineForm(request.POST)
         if not form.is_valid():
             return self.render_report(report, cost_form=form)
-        line = form.save(commit=False)
-        line.report = report
-        line.order = report.cost_lines.count() + 1
-        line._change_reason = form.cleaned_data.get("change_reason", "")
-        line.save()
-        messages.success(request, f"Cost “{line.label}” ({line.year_label}) added.")
-        return HttpResponseRedirect(report.get_absolute_url() + "#costs")
+        data = form.cleaned_data
+
+        def add():
+            line, added = services.add_cost_line(
+                report=report,
+                label=data["label"],
+                year_label=data["year_label"],
+                amount=data["amount"],
+                note=data["note"],
+                user=request.user,
+                reason=data["change_reason"],
+            )
+            if added:
+                return f"Cost “{line.label}” ({line.year_label}) added."
+            return f"Cost “{line.label}” ({line.year_label}) was already in the table: not added twice."
+
+        return self.act(report, "#costs", add)
 
 
 class CostLineDeleteView(ReportPartMixin):
@@ -191,10 +220,12 @@ class CostLineDeleteView(ReportPartMixin):
             ReportCostLine.objects.filter(report__partnership=self.partnership), pk=kwargs["pk"]
         )
         report = self.get_report(line.report_id)
-        line._change_reason = "Removed from the cost table"
-        line.delete()
-        messages.success(request, "Cost line removed.")
-        return HttpResponseRedirect(report.get_absolute_url() + "#costs")
+
+        def remove():
+            removed = services.remove_cost_line(line=line, user=request.user)
+            return "Cost line removed." if removed else "That cost line had already been removed."
+
+        return self.act(report, "#costs", remove)
 
 
 class AppendixAddView(ReportPartMixin):
@@ -203,13 +234,19 @@ class AppendixAddView(ReportPartMixin):
         form = AppendixForm(request.POST, request.FILES)
         if not form.is_valid():
             return self.render_report(report, appendix_form=form)
-        appendix = form.save(commit=False)
-        appendix.report = report
-        appendix.order = report.appendices.count() + 1
-        appendix._change_reason = form.cleaned_data.get("change_reason", "")
-        appendix.save()
-        messages.success(request, f"Appendix “{appendix.title}” uploaded.")
-        return HttpResponseRedirect(report.get_absolute_url() + "#appendices")
+        data = form.cleaned_data
+
+        def add():
+            appendix = services.add_appendix(
+                report=report,
+                title=data["title"],
+                file=data["file"],
+                user=request.user,
+                reason=data["change_reason"],
+            )
+            return f"Appendix “{appendix.title}” uploaded."
+
+        return self.act(report, "#appendices", add)
 
 
 class AppendixDeleteView(ReportPartMixin):
@@ -218,10 +255,12 @@ class AppendixDeleteView(ReportPartMixin):
             ReportAppendix.objects.filter(report__partnership=self.partnership), pk=kwargs["pk"]
         )
         report = self.get_report(appendix.report_id)
-        appendix._change_reason = "Appendix removed"
-        appendix.delete()
-        messages.success(request, "Appendix removed.")
-        return HttpResponseRedirect(report.get_absolute_url() + "#appendices")
+
+        def remove():
+            removed = services.remove_appendix(appendix=appendix, user=request.user)
+            return "Appendix removed." if removed else "That appendix had already been removed."
+
+        return self.act(report, "#appendices", remove)
 
 
 class AppendixDownloadView(generic.PartnershipMixin, TemplateView):

@@ -2,14 +2,23 @@
 nothing is duplicated or moved backwards. Two real PostgreSQL connections."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
 from committees import services
-from committees.choices import BindingOutcome, MeetingStatus
-from committees.models import Attendance, DecisionBinding, Meeting, Minute
+from committees.choices import BindingOutcome, InterestNature, MeetingStatus, ReportStatus
+from committees.models import (
+    Attendance,
+    DecisionBinding,
+    Declaration,
+    Meeting,
+    Minute,
+    Report,
+    ReportCostLine,
+)
 from partnership import permissions
 from partnership.choices import Role
 from tests.committees.factories import (
@@ -19,6 +28,7 @@ from tests.committees.factories import (
     DecisionBindingFactory,
     DecisionFactory,
     MeetingFactory,
+    ReportFactory,
 )
 from tests.races import race, two_bodies
 
@@ -133,3 +143,110 @@ def test_two_first_registers_of_attendance_at_once_make_one_row_per_member(pair,
 
     assert not first.refused and not second.refused
     assert Attendance.objects.filter(meeting=meeting).count() == 2
+
+
+# --- Reports, cost lines and declarations -------------------------------------------------
+
+
+def council_report(pair, **fields):
+    return ReportFactory(partnership=pair.partnership, organisation=pair.bodies["council"], **fields)
+
+
+def test_cost_added_while_the_report_is_finalised_is_refused_and_the_report_stays_final(pair):
+    report = council_report(pair)
+    seen_by_both = Report.objects.get(pk=report.pk)
+
+    finalised, added = race(
+        lambda: services.finalise_report(report=seen_by_both, user=pair.user("council", Role.OFFICER)),
+        lambda: services.add_cost_line(
+            report=seen_by_both,
+            label="Legal advice",
+            year_label="2018/19",
+            amount=Decimal("15000"),
+            user=secretary(pair),
+        ),
+    )
+
+    assert not finalised.refused
+    assert added.refused
+    assert "This report is final, so its text, costs and appendices cannot change" in added.message
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.FINAL
+    assert not ReportCostLine.objects.filter(report=report).exists()
+
+
+def test_finalised_twice_at_once_finalises_once_and_tells_the_other(pair):
+    report = council_report(pair)
+
+    def finalise(role):
+        seen = Report.objects.get(pk=report.pk)
+        return lambda: services.finalise_report(report=seen, user=pair.user("council", role))
+
+    first, second = race(finalise(Role.OFFICER), finalise(Role.COMMITTEE_SECRETARY))
+
+    assert not first.refused
+    assert second.refused
+    assert "already final: someone finalised it before you" in second.message
+    assert Report.history.filter(id=report.pk, status=ReportStatus.FINAL).count() == 1
+
+
+def test_report_reopened_as_its_agenda_is_published_stays_final(pair, committee):
+    meeting = MeetingFactory(committee=committee)
+    report = council_report(pair, meeting=meeting, status=ReportStatus.FINAL)
+    AgendaItemFactory(meeting=meeting, report=report)
+    seen_meeting, seen_report = Meeting.objects.get(pk=meeting.pk), Report.objects.get(pk=report.pk)
+
+    published, reopened = race(
+        lambda: services.publish_agenda(meeting=seen_meeting, user=secretary(pair, "nhs")),
+        lambda: services.reopen_report(
+            report=seen_report, user=pair.user("council", Role.OFFICER), reason="Figures revised"
+        ),
+    )
+
+    assert not published.refused
+    assert reopened.refused
+    assert "This report cannot be reopened" in reopened.message
+    assert Report.objects.get(pk=report.pk).status == ReportStatus.FINAL
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.AGENDA_PUBLISHED
+
+
+def test_the_same_cost_sent_twice_at_once_is_kept_once(pair):
+    report = council_report(pair)
+
+    def add():
+        seen = Report.objects.get(pk=report.pk)
+        return lambda: services.add_cost_line(
+            report=seen,
+            label="Legal advice",
+            year_label="2018/19",
+            amount=Decimal("15000"),
+            user=pair.user("council", Role.OFFICER),
+        )
+
+    first, second = race(add(), add())
+
+    assert not first.refused and first.result[1] is True
+    assert not second.refused and second.result[1] is False
+    assert ReportCostLine.objects.filter(report=report).count() == 1
+
+
+def test_the_same_declaration_twice_at_once_is_recorded_once(pair, committee):
+    meeting = MeetingFactory(committee=committee)
+    item = AgendaItemFactory(meeting=meeting)
+    member = CommitteeMemberFactory(committee=committee, organisation=pair.bodies["council"])
+
+    def declare(body):
+        declaration = Declaration(
+            meeting=Meeting.objects.get(pk=meeting.pk),
+            agenda_item=item,
+            member=member,
+            interest="Spouse employed by a provider",
+            nature=InterestNature.OTHER_REGISTRABLE,
+        )
+        return lambda: services.save_declaration(declaration=declaration, user=secretary(pair, body))
+
+    first, second = race(declare("council"), declare("nhs"))
+
+    assert not first.refused
+    assert second.refused
+    assert "has already declared" in second.message
+    assert Declaration.objects.filter(meeting=meeting).count() == 1
