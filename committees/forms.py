@@ -142,11 +142,23 @@ class AgendaItemForm(TrackedModelForm):
             "report",
             "exempt",
             "exempt_paragraph",
+            "late_reason",
         ]
+        widgets = {"late_reason": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["report"].queryset = Report.objects.filter(partnership=partnership)
+        item = self.instance
+        if item.late or (item.pk is None and item.meeting.status == MeetingStatus.AGENDA_PUBLISHED):
+            # A late item: asked for only once the agenda is out (the service checks again).
+            self.fields["late_reason"].required = True
+            self.fields["late_reason"].error_messages["required"] = (
+                "Special circumstances for taking the item late: say why it cannot wait for the "
+                "next meeting."
+            )
+        else:
+            del self.fields["late_reason"]
 
     def clean(self):
         cleaned = super().clean()

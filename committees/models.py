@@ -273,6 +273,7 @@ class Meeting(TrackedModel):
 
     def history_children(self):
         return [
+            SupplementaryAgenda.history.filter(meeting_id=self.pk),
             AgendaItem.history.filter(meeting_id=self.pk),
             Attendance.history.filter(meeting_id=self.pk),
             Declaration.history.filter(meeting_id=self.pk),
@@ -280,6 +281,36 @@ class Meeting(TrackedModel):
             Decision.history.filter(meeting_id=self.pk),
             Action.history.filter(meeting_id=self.pk),
         ]
+
+
+class SupplementaryAgenda(TrackedModel):
+    """Late items published together after the agenda (Local Government Act 1972 s100B(3)):
+    open to inspection from then, numbered 1, 2 ... for each meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="supplements")
+    number = models.PositiveSmallIntegerField()
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    partnership_path = "meeting__committee__partnership"
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="supplementary_agenda_number_once_per_meeting",
+                violation_error_message="This meeting already has a supplementary agenda of this number.",
+            )
+        ]
+
+    def __str__(self):
+        return f"Supplementary agenda {self.number}"
+
+    def get_absolute_url(self):
+        return self.meeting.get_absolute_url() + "#agenda"
 
 
 class AgendaItem(TrackedModel):
@@ -301,6 +332,27 @@ class AgendaItem(TrackedModel):
         choices=ExemptParagraph.choices,
         help_text="The paragraph of Schedule 12A to the Local Government Act 1972 relied on.",
     )
+    late = models.BooleanField(
+        default=False, editable=False, help_text="Added after the agenda was published."
+    )
+    late_reason = models.TextField(
+        "special circumstances for taking the item late",
+        blank=True,
+        help_text=(
+            "Why it cannot wait for the next meeting: the special circumstances the chair accepts for "
+            "considering it as a matter of urgency (Local Government Act 1972, s100B(4)). They go into "
+            "the minutes."
+        ),
+    )
+    supplementary_agenda = models.ForeignKey(
+        SupplementaryAgenda,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.RESTRICT,
+        related_name="items",
+        help_text="The supplementary agenda that published this late item.",
+    )
 
     partnership_path = "meeting__committee__partnership"
 
@@ -311,7 +363,17 @@ class AgendaItem(TrackedModel):
                 condition=Q(exempt=False) | Q(exempt_paragraph__isnull=False),
                 name="agenda_item_exempt_has_paragraph",
                 violation_error_message="Choose the Schedule 12A paragraph that makes the item exempt.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(late=False) | ~Q(late_reason=""),
+                name="agenda_item_late_has_reason",
+                violation_error_message="Give the special circumstances for taking the item late.",
+            ),
+            models.CheckConstraint(
+                condition=Q(late=True) | Q(supplementary_agenda__isnull=True),
+                name="agenda_item_supplement_only_for_late",
+                violation_error_message="Only a late item goes on a supplementary agenda.",
+            ),
         ]
 
     def __str__(self):
@@ -320,6 +382,11 @@ class AgendaItem(TrackedModel):
     @property
     def number(self):
         return self.order
+
+    @property
+    def awaiting_supplement(self):
+        """A late item not yet published: it stays off the public agenda and the packs."""
+        return self.late and self.supplementary_agenda_id is None
 
     def get_absolute_url(self):
         return self.meeting.get_absolute_url() + f"#item-{self.pk}"

@@ -33,6 +33,7 @@ from committees.models import (
     Report,
     ReportAppendix,
     ReportCostLine,
+    SupplementaryAgenda,
 )
 from partnership import dates, permissions
 
@@ -174,6 +175,11 @@ def move_meeting(*, meeting, status, user, approved_on=None, reason=""):
             )
         if status == MeetingStatus.HELD and meeting.starts_at > timezone.now():
             raise ValidationError("A meeting cannot be recorded as held before it has started.")
+        if status == MeetingStatus.HELD and late_items_to_publish(meeting).exists():
+            raise ValidationError(
+                "Publish the supplementary agenda for the late items (or remove them) before recording "
+                "the meeting as held: the public may inspect an item from when it is added."
+            )
         if status == MeetingStatus.MINUTES_APPROVED:
             if approved_on is None:
                 raise ValidationError("Date the minutes were approved: enter the date.")
@@ -203,10 +209,13 @@ def renumber_items(meeting, user=None):
 
 
 def add_agenda_item(*, item, user, reason=""):
+    """Add ``item`` to its meeting's agenda, or save a change to it. An item added after the
+    agenda was published is a late item (:func:`check_late_item`)."""
     permissions.require(access.can_run(user, item.meeting.committee))
     with transaction.atomic():
-        _locked_meeting(item.meeting)
+        meeting = _locked_meeting(item.meeting)
         if not item.pk:
+            check_late_item(meeting=meeting, item=item)
             last = item.meeting.items.order_by("-order").values_list("order", flat=True).first()
             item.order = (last or 0) + 1
         _stamp(item, user, reason)
@@ -245,6 +254,67 @@ def delete_agenda_item(*, item, user, reason=""):
         _stamp(item, user, reason)
         item.delete()
         renumber_items(meeting, user)
+
+
+# --- Late items and supplementary agendas ------------------------------------------------
+
+#: A meeting takes new items until it is held; once its agenda is out they are late items.
+TAKES_ITEMS = (MeetingStatus.PLANNED, MeetingStatus.AGENDA_PUBLISHED)
+
+
+def check_late_item(*, meeting, item):
+    """Before a new ``item`` joins ``meeting`` (locked): refused once the meeting is held,
+    cancelled or its minutes approved; after the agenda is published it is a late item,
+    which needs the special circumstances the chair accepted (LGA 1972 s100B(4)(b))."""
+    if meeting.status not in TAKES_ITEMS:
+        raise ValidationError(
+            f"This meeting is {meeting.get_status_display().lower()}: no more items can be added "
+            "to its agenda."
+        )
+    item.late = meeting.status == MeetingStatus.AGENDA_PUBLISHED
+    item.late_reason = item.late_reason.strip() if item.late else ""
+    if item.late and not item.late_reason:
+        raise ValidationError(
+            "Special circumstances for taking the item late: the agenda is already published, so "
+            "say why the item cannot wait for the next meeting."
+        )
+
+
+def late_items_to_publish(meeting):
+    """The meeting's late items not yet on a supplementary agenda."""
+    return meeting.items.filter(late=True, supplementary_agenda__isnull=True)
+
+
+def publish_supplementary_agenda(*, meeting, user):
+    """Publish the late items added since the agenda (or the last supplement) as the next
+    supplementary agenda, numbered 1, 2 ... Refused when there is nothing new, so a second
+    click publishes nothing twice."""
+    permissions.require(
+        access.can_run(user, meeting.committee), "Only committee secretaries publish agendas."
+    )
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        if meeting.status != MeetingStatus.AGENDA_PUBLISHED:
+            raise ValidationError(
+                f"This meeting is {meeting.get_status_display().lower()}: a supplementary agenda is "
+                "published only after the agenda and before the meeting is held."
+            )
+        items = list(late_items_to_publish(meeting).order_by("order", "pk"))
+        if not items:
+            raise ValidationError(
+                "There are no late items waiting for a supplementary agenda: nothing was published."
+            )
+        last = meeting.supplements.order_by("-number").values_list("number", flat=True).first()
+        supplement = SupplementaryAgenda(
+            meeting=meeting, number=(last or 0) + 1, published_at=timezone.now(), published_by=user
+        )
+        _stamp(supplement, user, f"Supplementary agenda {supplement.number} published")
+        supplement.save()
+        for item in items:
+            item.supplementary_agenda = supplement
+            _stamp(item, user, f"Published on supplementary agenda {supplement.number}")
+            item.save()
+    return supplement
 
 
 def minute_version(minute):

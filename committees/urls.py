@@ -30,6 +30,11 @@ urlpatterns = [
         meetings.PublishAgendaView.as_view(),
         name="meeting_publish",
     ),
+    path(
+        "meetings/<int:meeting>/publish-supplementary-agenda/",
+        meetings.PublishSupplementaryAgendaView.as_view(),
+        name="meeting_publish_supplement",
+    ),
     path("meetings/<int:meeting>/move/", meetings.MeetingMoveView.as_view(), name="meeting_move"),
     path("meetings/<int:meeting>/items/add/", business.AgendaItemEditView.as_view(), name="item_add"),
     path("items/<int:pk>/edit/", business.AgendaItemEditView.as_view(), name="item_edit"),

@@ -192,6 +192,13 @@ def build_records():
     )
     r.exempt_minute = MinuteFactory(agenda_item=r.exempt_item)
     r.exempt_decision = DecisionFactory(meeting=r.meeting, agenda_item=r.exempt_item)
+    # A late item, published on the meeting's first supplementary agenda.
+    from committees.models import SupplementaryAgenda
+
+    r.supplement = SupplementaryAgenda.objects.create(meeting=r.meeting, number=1)
+    r.late_item = AgendaItemFactory(
+        meeting=r.meeting, late=True, late_reason="Funding deadline", supplementary_agenda=r.supplement
+    )
 
     # Staffing
     r.post = PostFactory(partnership=r.partnership, employer=r.council)
@@ -299,6 +306,8 @@ def plant_exempt_business(records, *, action_owner):
     meeting.minutes_approved_on = timezone.localdate()
     meeting.save()
     today = timezone.localdate()
+    # Both exempt items are late items, so their special circumstances are planted too.
+    supplement = meeting.supplements.create(number=meeting.supplements.count() + 1)
     variants = {}
     for order, (variant, author, item_box) in enumerate(
         [("a", records.council, False), ("b", records.nhs, True)], start=2
@@ -312,6 +321,7 @@ def plant_exempt_business(records, *, action_owner):
         report.save()
         item = _mark(AgendaItem(meeting=meeting, report=report, order=order), variant, "item")
         item.exempt, item.exempt_paragraph = item_box, (1 if item_box else None)
+        item.late, item.supplementary_agenda = True, supplement
         item.save()
         minute = _mark(Minute(agenda_item=item), variant, "minute")
         minute.save()
@@ -506,6 +516,7 @@ FILLERS = {
     "committees:meeting_history": _p(pk=_pk("meeting")),
     "committees:meeting_publish": _p(meeting=_pk("meeting")),
     "committees:meeting_move": _p(meeting=_pk("meeting")),
+    "committees:meeting_publish_supplement": _p(meeting=_pk("meeting")),
     "committees:item_add": _p(meeting=_pk("meeting")),
     "committees:item_edit": _p(pk=_pk("item")),
     "committees:item_move": _p(pk=_pk("item")),

@@ -89,7 +89,9 @@ class MeetingDetailView(generic.ObjectDetailView):
         committee = meeting.committee
         user = self.request.user
         items = list(
-            meeting.items.select_related("report__partnership", "minute").prefetch_related(
+            meeting.items.select_related(
+                "report__partnership", "minute", "supplementary_agenda"
+            ).prefetch_related(
                 Prefetch(
                     "declarations",
                     queryset=Declaration.objects.select_related("member__organisation"),
@@ -142,6 +144,9 @@ class MeetingDetailView(generic.ObjectDetailView):
             can_run=can_run,
             can_change=can_run,
             moves=services.meeting_moves(meeting) if can_run else [],
+            takes_items=meeting.status in services.TAKES_ITEMS,
+            late_to_publish=sum(item.awaiting_supplement for item in items),
+            supplements=list(meeting.supplements.select_related("published_by")),
             today=timezone.localdate(),
             history_url=url("meeting_history", self.partnership, pk=meeting.pk),
         )
@@ -183,6 +188,25 @@ class PublishAgendaView(MeetingChildMixin, PostActionView):
             else:
                 messages.success(request, "Agenda published.")
         return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class PublishSupplementaryAgendaView(MeetingChildMixin, PostActionView):
+    """Publishes the late items added since the agenda as the next supplementary agenda."""
+
+    def post(self, request, *args, **kwargs):
+        self.check_run()
+        try:
+            supplement = services.publish_supplementary_agenda(meeting=self.meeting, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            count = supplement.items.count()
+            messages.success(
+                request,
+                f"Supplementary agenda {supplement.number} published with "
+                f"{count} late item{'' if count == 1 else 's'}.",
+            )
+        return HttpResponseRedirect(self.meeting.get_absolute_url() + "#agenda")
 
 
 class MeetingMoveView(MeetingChildMixin, PostActionView):

@@ -126,6 +126,7 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
     for variant in "ab":
         for kind in ("item", "minute", "decision", "action", "declaration"):
             assert marker(variant, kind) in page, (variant, kind)
+        assert marker(variant, "item", "late_reason") in page, (variant, "late reason")
 
     asked = addresses(variants)
     found, meeting_pages = {}, {}

@@ -18,6 +18,7 @@ from committees.models import (
     Minute,
     Report,
     ReportCostLine,
+    SupplementaryAgenda,
 )
 from partnership import permissions
 from partnership.choices import Role
@@ -143,6 +144,71 @@ def test_two_first_registers_of_attendance_at_once_make_one_row_per_member(pair,
 
     assert not first.refused and not second.refused
     assert Attendance.objects.filter(meeting=meeting).count() == 2
+
+
+def meeting_with_a_late_item(committee):
+    """A meeting that has started, its agenda out, with one late item not yet published."""
+    meeting = MeetingFactory(
+        committee=committee,
+        status=MeetingStatus.AGENDA_PUBLISHED,
+        starts_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    AgendaItemFactory(
+        meeting=meeting, late=True, late_reason="The grant deadline falls before the next meeting"
+    )
+    return meeting
+
+
+def test_two_supplementary_agendas_published_at_once_make_one_and_refuse_the_other(pair, committee):
+    meeting = meeting_with_a_late_item(committee)
+
+    def publish(body):
+        seen = Meeting.objects.get(pk=meeting.pk)
+        return lambda: services.publish_supplementary_agenda(meeting=seen, user=secretary(pair, body))
+
+    first, second = race(publish("council"), publish("nhs"))
+
+    assert not first.refused and first.result.number == 1
+    assert second.refused
+    assert "no late items waiting for a supplementary agenda: nothing was published" in second.message
+    assert list(SupplementaryAgenda.objects.filter(meeting=meeting).values_list("number", flat=True)) == [1]
+    assert not meeting.items.filter(late=True, supplementary_agenda__isnull=True).exists()
+
+
+def test_a_supplementary_agenda_published_as_the_meeting_is_marked_held_comes_first(pair, committee):
+    meeting = meeting_with_a_late_item(committee)
+    seen_by_both = Meeting.objects.get(pk=meeting.pk)
+
+    def held():
+        return services.move_meeting(
+            meeting=seen_by_both, status=MeetingStatus.HELD, user=secretary(pair, "nhs")
+        )
+
+    def publish():
+        return services.publish_supplementary_agenda(meeting=seen_by_both, user=secretary(pair))
+
+    marked, published = race(held, publish)
+
+    # "Held" looked first, under the lock, and found the late item unpublished.
+    assert marked.refused
+    assert "Publish the supplementary agenda for the late items" in marked.message
+    assert not published.refused and published.result.number == 1
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.AGENDA_PUBLISHED
+
+
+def test_a_meeting_marked_held_as_the_supplement_is_published_is_held_with_it(pair, committee):
+    meeting = meeting_with_a_late_item(committee)
+    seen_by_both = Meeting.objects.get(pk=meeting.pk)
+
+    published, marked = race(
+        lambda: services.publish_supplementary_agenda(meeting=seen_by_both, user=secretary(pair)),
+        lambda: services.move_meeting(
+            meeting=seen_by_both, status=MeetingStatus.HELD, user=secretary(pair, "nhs")
+        ),
+    )
+
+    assert not published.refused and not marked.refused
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
 
 
 # --- Reports, cost lines and declarations -------------------------------------------------
