@@ -154,8 +154,7 @@ class AgendaItemForm(TrackedModelForm):
             # A late item: asked for only once the agenda is out (the service checks again).
             self.fields["late_reason"].required = True
             self.fields["late_reason"].error_messages["required"] = (
-                "Special circumstances for taking the item late: say why it cannot wait for the "
-                "next meeting."
+                "Say why the item cannot wait for the next meeting."
             )
         else:
             del self.fields["late_reason"]

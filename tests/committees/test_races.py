@@ -11,6 +11,7 @@ from django.utils import timezone
 from committees import services
 from committees.choices import BindingOutcome, InterestNature, MeetingStatus, ReportStatus
 from committees.models import (
+    AgendaItem,
     Attendance,
     DecisionBinding,
     Declaration,
@@ -316,3 +317,22 @@ def test_the_same_declaration_twice_at_once_is_recorded_once(pair, committee):
     assert second.refused
     assert "has already declared" in second.message
     assert Declaration.objects.filter(meeting=meeting).count() == 1
+
+
+def test_an_item_added_as_the_agenda_is_published_becomes_a_late_item_that_needs_its_reason(pair, committee):
+    meeting = MeetingFactory(committee=committee, status=MeetingStatus.PLANNED)
+    AgendaItemFactory(meeting=meeting)
+    seen_by_both = Meeting.objects.get(pk=meeting.pk)
+
+    published, added = race(
+        lambda: services.publish_agenda(meeting=seen_by_both, user=secretary(pair)),
+        lambda: services.add_agenda_item(
+            item=AgendaItem(meeting=seen_by_both, title="Opened before publication"),
+            user=secretary(pair, "nhs"),
+        ),
+    )
+
+    assert not published.refused
+    assert added.refused
+    assert "Special circumstances for taking the item late" in added.message
+    assert not AgendaItem.objects.filter(title="Opened before publication").exists()
