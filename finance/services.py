@@ -1,7 +1,8 @@
 """Finance rules: setting figures, sharing a variance, closing and reopening a year.
 
-Every write here validates, runs in one transaction, records the acting
-user, body and reason on the history row, and raises
+Every write here first asks ``finance.access`` whether the user may
+(``PermissionDenied`` if not), then validates, runs in one transaction,
+records the acting user, body and reason on the history row, and raises
 ``django.core.exceptions.ValidationError`` with a message a person can read.
 Views, admin actions and the demo loader all call these functions.
 """
@@ -15,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from finance import access
 from finance.choices import MONTH_NAMES, RiskShareRule
 from finance.models import (
     Budget,
@@ -23,12 +25,12 @@ from finance.models import (
     LinePlan,
     Monitoring,
     RiskShare,
+    Transfer,
     YearEnd,
     YearEndShare,
 )
 from finance.money import PENNY, MoneyError, parse_money
 from partnership import permissions
-from partnership.choices import Role
 from partnership.dates import financial_year_bounds, financial_year_label
 
 ZERO = Decimal("0.00")
@@ -393,11 +395,30 @@ def _check_partner(budget, organisation):
         raise ValidationError(f"{organisation.name} is not a partner body of {budget.partnership.name}.")
 
 
+def _require_line_figures(user, line):
+    permissions.require(
+        access.may_enter_figures(user, line.budget.partnership, line.organisation),
+        f"You may not change the figures of “{line.name}”: only finance officers of "
+        f"{line.organisation.name}, which runs it, may.",
+    )
+
+
+def _require_budget(user, budget):
+    permissions.require(
+        access.may_save_budget(user, budget),
+        "You may not change this budget: only officers and finance officers of its partner bodies may.",
+    )
+
+
 def set_contribution(*, budget, organisation, year, amount, user, reason="", note=None, adding=False):
     """Set ``organisation``'s contribution to ``budget`` for ``year`` (creating it if need be).
 
     ``adding`` is for a form that offered a new contribution: if one has been entered
     meanwhile, it is refused rather than overwritten unseen."""
+    permissions.require(
+        access.may_enter_figures(user, budget.partnership, organisation),
+        f"You may not change {organisation.name}'s contribution: only its finance officers may.",
+    )
     amount = _amount(amount, "Contribution amount")
     _check_partner(budget, organisation)
     with transaction.atomic():
@@ -427,6 +448,7 @@ def set_contribution(*, budget, organisation, year, amount, user, reason="", not
 
 def set_line_plan(*, line, year, amount, user, reason="", adding=False):
     """Set the amount planned for ``line`` in ``year``; ``adding`` as for contributions."""
+    _require_line_figures(user, line)
     amount = _amount(amount, "Planned amount")
     with transaction.atomic():
         _lock_budget(line.budget)
@@ -452,6 +474,7 @@ def record_monitoring(
 ):
     """Record (or correct) one month's actual spend to date and forecast outturn for ``line``;
     ``adding`` as for contributions."""
+    _require_line_figures(user, line)
     if month not in MONTH_NAMES:
         raise ValidationError("Month: choose a month of the financial year, April (1) to March (12).")
     actual = _amount(actual_to_date, "Actual spend to date")
@@ -479,11 +502,13 @@ def record_monitoring(
 
 def set_risk_shares(*, budget, shares, user, reason=""):
     """Set the fixed percentage of each body (``{Organisation: Decimal}``); they must add up to 100."""
+    _require_budget(user, budget)
     shares = {org: Decimal(pct) for org, pct in shares.items() if pct is not None}
     total = sum(shares.values(), Decimal(0))
     if shares and total != HUNDRED:
         raise ValidationError(f"Fixed risk shares: the shares add up to {total}%, not 100%.")
     with transaction.atomic():
+        _lock_budget(budget)
         existing = {
             rs.organisation_id: rs for rs in RiskShare.objects.select_for_update().filter(budget=budget)
         }
@@ -503,8 +528,11 @@ def set_risk_shares(*, budget, shares, user, reason=""):
 
 def save_budget(*, budget, user, reason="", risk_shares=None):
     """Create or update a budget (and, for the fixed-shares rule, its shares)."""
+    _require_budget(user, budget)
     budget.full_clean()
     with transaction.atomic():
+        if budget.pk:
+            _lock_budget(budget)
         _stamp(budget, user=user, reason=reason)
         budget.save()
         if risk_shares is not None:
@@ -513,8 +541,15 @@ def save_budget(*, budget, user, reason="", risk_shares=None):
 
 
 def save_line(*, line, user, reason=""):
+    """Create or change a budget line, run by one body (whose officers may change it)."""
+    permissions.require(
+        access.may_save_line(user, line),
+        "You may not change this line: only officers and finance officers of the body that runs it may.",
+    )
     line.full_clean()
     with transaction.atomic():
+        if line.pk:
+            BudgetLine.objects.select_for_update().filter(pk=line.pk).values_list("pk", flat=True).get()
         _stamp(line, user=user, reason=reason, organisation=line.organisation)
         line.save()
     return line
@@ -522,8 +557,16 @@ def save_line(*, line, user, reason=""):
 
 def save_transfer(*, transfer, user, reason=""):
     """Validate a Section 256 transfer (NHS body to council, under a S256 agreement) and save it."""
+    if not transfer.agreement_id:
+        raise ValidationError("Choose the Section 256 agreement the payment is made under.")
+    permissions.require(
+        access.may_save_transfer(user, transfer),
+        "You may not record this transfer: only officers and finance officers of the paying body may.",
+    )
     transfer.full_clean()
     with transaction.atomic():
+        if transfer.pk:
+            Transfer.objects.select_for_update().filter(pk=transfer.pk).values_list("pk", flat=True).get()
         _stamp(transfer, user=user, reason=reason, organisation=transfer.from_organisation)
         transfer.save()
     return transfer
@@ -532,16 +575,10 @@ def save_transfer(*, transfer, user, reason=""):
 # --- Year end -----------------------------------------------------------------
 
 
-def may_close_year(user, budget):
-    """Finance officers of the host body (or, with no host, of any partner body) close and reopen years."""
-    if not user.is_authenticated or permissions.is_read_only(user):
-        return False
-    if user.is_superuser:
-        return True
-    bodies = [budget.host] if budget.host_id else [p.organisation for p in budget.partnership.partners.all()]
-    return any(
-        permissions.has_role(user, body, Role.FINANCE_OFFICER, partnership=budget.partnership)
-        for body in bodies
+def _require_year_end(user, budget):
+    permissions.require(
+        access.may_close_year(user, budget),
+        "Only finance officers of the host body may close or reopen a year of this budget.",
     )
 
 
@@ -550,6 +587,7 @@ def close_financial_year(*, budget, year, user, note=""):
 
     The figures are read after taking the budget's lock, so they include every change
     committed before the close, and no change can slip in until it has committed."""
+    _require_year_end(user, budget)
     with transaction.atomic():
         _lock_budget(budget)
         figures = BudgetFigures(budget).year(year)
@@ -597,6 +635,7 @@ def close_financial_year(*, budget, year, user, note=""):
 
 def reopen_financial_year(*, budget, year, user, reason):
     """Reopen a closed year so its figures may change; the reason is kept in the history."""
+    _require_year_end(user, budget)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("Reason for reopening: say why the year is being reopened.")

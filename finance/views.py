@@ -13,7 +13,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
-from finance import charts, services
+from finance import access, charts, services
 from finance.choices import MONTH_NAMES
 from finance.filtersets import BudgetFilterSet, TransferFilterSet
 from finance.forms import (
@@ -70,7 +70,7 @@ class BudgetListView(generic.ObjectListView):
     title = "Budgets"
 
     def get_create_url(self):
-        if permissions.can_create(self.request.user, Budget, self.partnership):
+        if access.may_add_budget(self.request.user, self.partnership):
             return reverse("finance:budget_add", kwargs={"partnership": self.partnership.slug})
         return None
 
@@ -109,19 +109,13 @@ class BudgetDetailView(generic.ObjectDetailView):
         # One prefetching checker per model: guardian prefetches one model at a time.
         contribution_checker = permissions.permission_checker(user, figures.contributions)
         line_checker = permissions.permission_checker(user, figures.lines)
-        finance_bodies = {
-            b.pk for b in permissions.bodies_acting_for(user, self.partnership, "finance_officer")
-        }
-        read_only = permissions.is_read_only(user)
         contribution_table = figures.contribution_table()
         year_contributions = [c for c in figures.contributions if c.year == year]
         for c in year_contributions:
             c.may_change = permissions.can_change(user, c, contribution_checker)
         for row in year_figures.lines:
             row.may_change = permissions.can_change(user, row.line, line_checker)
-            row.may_monitor = user.is_superuser or (
-                not read_only and row.line.organisation_id in finance_bodies
-            )
+            row.may_monitor = access.may_enter_figures(user, self.partnership, row.line.organisation)
         if year_figures.is_closed:
             share_rows = [
                 (s.organisation, s.contribution, s.share) for s in year_figures.year_end.shares.all()
@@ -141,9 +135,9 @@ class BudgetDetailView(generic.ObjectDetailView):
             year_figures=year_figures,
             contribution_table=contribution_table,
             year_contributions=year_contributions,
-            can_add_contribution=user.is_superuser or (bool(finance_bodies) and not read_only),
-            can_add_line=permissions.can_create(user, BudgetLine, self.partnership) and not read_only,
-            may_close=services.may_close_year(user, budget),
+            can_add_contribution=access.may_enter_figures(user, self.partnership),
+            can_add_line=access.may_add_line(user, self.partnership),
+            may_close=access.may_close_year(user, budget),
             contributions_chart=charts.contributions_chart(year_figures),
             spend_chart=charts.spend_chart(year_figures),
             month_names=MONTH_NAMES,
@@ -394,7 +388,7 @@ class YearEndView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin, Tem
 
     def check(self):
         permissions.require(
-            services.may_close_year(self.request.user, self.budget),
+            access.may_close_year(self.request.user, self.budget),
             "Only finance officers of the host body may close or reopen a year of this budget.",
         )
 
@@ -554,9 +548,7 @@ class TransferListView(generic.ObjectListView):
         return context
 
     def get_create_url(self):
-        if permissions.can_create(
-            self.request.user, Transfer, self.partnership
-        ) and not permissions.is_read_only(self.request.user):
+        if access.may_add_transfer(self.request.user, self.partnership):
             return reverse("finance:transfer_add", kwargs={"partnership": self.partnership.slug})
         return None
 

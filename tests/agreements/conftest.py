@@ -1,7 +1,12 @@
+import datetime
+
 import pytest
 
 from agreements.choices import AgreementStatus
+from partnership.choices import Role
 from tests.agreements.factories import agreement_between
+from tests.factories import MembershipFactory, UserFactory
+from tests.staffing.factories import joint_commissioning_manager_post
 
 
 @pytest.fixture
@@ -35,3 +40,21 @@ def council_only(world):
 def fast_password_hashing(settings):
     """The world fixture makes 24 users; the default hasher takes most of a second each."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def jcu_manager(world):
+    """Walsall 2009: employed by the NHS body, jointly managed with the council, acting for both,
+    a signatory of the NHS body, and wrongly given the council's signatory role as well."""
+    user = UserFactory(username="jcu", first_name="Jo", last_name="Carter")
+    for body, role in [
+        ("nhs", Role.OFFICER),
+        ("nhs", Role.SIGNATORY),
+        ("council", Role.OFFICER),
+        ("council", Role.SIGNATORY),
+    ]:
+        MembershipFactory(user=user, organisation=world.bodies[body], role=role)
+    joint_commissioning_manager_post(
+        user, world.ours, world.bodies["nhs"], world.bodies["council"], start_date=datetime.date(2020, 4, 1)
+    )
+    return user

@@ -15,8 +15,6 @@ from agreements.access import signing_authority
 from agreements.choices import AgreementStatus, VariationStatus
 from partnership.choices import Role
 from tests.agreements.factories import VariationFactory, agreement_between
-from tests.factories import MembershipFactory, UserFactory
-from tests.staffing.factories import joint_commissioning_manager_post
 
 pytestmark = pytest.mark.django_db
 
@@ -25,24 +23,6 @@ D = datetime.date
 
 def today():
     return timezone.localdate()
-
-
-@pytest.fixture
-def jcu_manager(world):
-    """Walsall 2009: employed by the NHS body, jointly managed with the council, acting for both,
-    a signatory of the NHS body, and wrongly given the council's signatory role as well."""
-    user = UserFactory(username="jcu", first_name="Jo", last_name="Carter")
-    for body, role in [
-        ("nhs", Role.OFFICER),
-        ("nhs", Role.SIGNATORY),
-        ("council", Role.OFFICER),
-        ("council", Role.SIGNATORY),
-    ]:
-        MembershipFactory(user=user, organisation=world.bodies[body], role=role)
-    joint_commissioning_manager_post(
-        user, world.ours, world.bodies["nhs"], world.bodies["council"], start_date=D(2020, 4, 1)
-    )
-    return user
 
 
 def party_of(agreement, body):

@@ -68,7 +68,7 @@ def test_annual_statement_shows_the_shares_as_closed(client, world, pool):
         month=12,
         actual_to_date=D("399900"),
         forecast_outturn=D("399900"),
-        user=user,
+        user=world.user("nhs", Role.FINANCE_OFFICER),
     )
     services.close_financial_year(budget=pool.budget, year=2018, user=user)
     client.force_login(world.user("council", Role.AUDITOR))

@@ -56,7 +56,7 @@ def test_close_shares_awkward_amounts_to_the_penny(world, pool):
         month=12,
         actual_to_date=D("1"),
         forecast_outturn=D("400100.01"),
-        user=user,
+        user=world.user("nhs", Role.FINANCE_OFFICER),
     )
     year_end = services.close_financial_year(budget=pool.budget, year=2018, user=user)
     shares = [s.share for s in year_end.shares.all()]

@@ -1,0 +1,78 @@
+"""Finance's own rules: who may change a partnership's money, built on ``partnership.permissions``.
+
+* A budget (its details and fixed risk shares) is changed by officers and
+  finance officers of the partner bodies.
+* A body's contribution, and the plans and monitoring of a line it runs, are
+  entered by that body's finance officers only.
+* A line is run by one body: its officers and finance officers change it.
+* An S256 transfer is the paying NHS body's: its officers and finance
+  officers record it.
+* A year is closed or reopened by finance officers of the host body (or,
+  with no host, of any partner body).
+
+Read-only roles (auditors) change nothing. Every write service in
+``finance.services`` asks these itself, so the views, admin actions, tasks
+and the demo loader cannot go round them; the views ask them too, to offer
+only what a person may do.
+"""
+
+from finance.models import Budget, BudgetLine, Contribution, Transfer
+from partnership import permissions
+from partnership.choices import Role
+
+
+def _may_write(user):
+    return user.is_authenticated and not permissions.is_read_only(user)
+
+
+def _may_create_or_change(user, obj, partnership, owner=None):
+    """A new ``obj``: a role that creates its model (for ``owner``). A stored one: permission to
+    change it as stored, and to hold it as it will be saved (for ``owner``)."""
+    if not _may_write(user):
+        return False
+    if obj.pk and not permissions.can_change(user, obj):
+        return False
+    return permissions.can_create(user, type(obj), partnership, owner)
+
+
+def may_add_budget(user, partnership):
+    return _may_write(user) and permissions.can_create(user, Budget, partnership)
+
+
+def may_save_budget(user, budget):
+    return _may_create_or_change(user, budget, budget.partnership)
+
+
+def may_add_line(user, partnership):
+    return _may_write(user) and permissions.can_create(user, BudgetLine, partnership)
+
+
+def may_save_line(user, line):
+    return _may_create_or_change(user, line, line.budget.partnership, line.organisation)
+
+
+def may_enter_figures(user, partnership, organisation=None):
+    """May ``user`` enter ``organisation``'s contribution, or the plans and monitoring of a line it
+    runs (without ``organisation``: of any body they act for)? Its finance officers only."""
+    return _may_write(user) and permissions.can_create(user, Contribution, partnership, organisation)
+
+
+def may_add_transfer(user, partnership):
+    return _may_write(user) and permissions.can_create(user, Transfer, partnership)
+
+
+def may_save_transfer(user, transfer):
+    return _may_create_or_change(user, transfer, transfer.agreement.partnership, transfer.from_organisation)
+
+
+def may_close_year(user, budget):
+    """Finance officers of the host body (or, with no host, of any partner body) close and reopen years."""
+    if not _may_write(user):
+        return False
+    if user.is_superuser:
+        return True
+    bodies = [budget.host] if budget.host_id else [p.organisation for p in budget.partnership.partners.all()]
+    return any(
+        permissions.has_role(user, body, Role.FINANCE_OFFICER, partnership=budget.partnership)
+        for body in bodies
+    )
