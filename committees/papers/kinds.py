@@ -20,6 +20,8 @@ DECISION_PREFIX = "decision-"
 
 #: Statuses in which a meeting's agenda has been published.
 AGENDA_OUT = (MeetingStatus.AGENDA_PUBLISHED, MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
+#: Statuses in which a meeting has been held (its minutes and decisions exist).
+HELD = (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
 
 
 @dataclass(frozen=True)
@@ -72,19 +74,44 @@ def may_see_exempt(user, meeting):
     return access.can_see_exempt(user, meeting.committee)
 
 
+def agenda_is_public(meeting):
+    return meeting.status in AGENDA_OUT
+
+
+def minutes_are_public(meeting):
+    return meeting.status == MeetingStatus.MINUTES_APPROVED
+
+
+def decision_is_public(meeting, decision):
+    """A decision's notice is published once the meeting is held, unless the decision is exempt."""
+    return meeting.status in HELD and not access.is_exempt(decision)
+
+
+def public_decisions(meeting):
+    """The meeting's decisions whose notices the public may have."""
+    return [decision for decision in meeting.decisions.all() if decision_is_public(meeting, decision)]
+
+
 def is_public_paper(meeting, kind, decision=None):
     """May this paper be shown to the public for this meeting (whatever the committee)?"""
     if kind.code == PUBLIC_PACK:
-        return meeting.status in AGENDA_OUT
+        return agenda_is_public(meeting)
     if kind.code == PUBLIC_MINUTES:
-        return meeting.status == MeetingStatus.MINUTES_APPROVED
+        return minutes_are_public(meeting)
     if kind.is_decision:
-        return (
-            decision is not None
-            and meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED)
-            and not access.is_exempt(decision)
-        )
+        return decision is not None and decision_is_public(meeting, decision)
     return False
+
+
+def papers_for(user, meeting, *, minutes_begun):
+    """The papers a signed-in ``user`` may have for ``meeting``, as (kind, decision) pairs:
+    the packs, the minutes once the meeting is held or ``minutes_begun``, and each
+    decision's notice, leaving out what :func:`may_download` refuses."""
+    offered = [(FIXED_KINDS[PUBLIC_PACK], None), (FIXED_KINDS[MEMBERS_PACK], None)]
+    if meeting.status in HELD or minutes_begun:
+        offered += [(FIXED_KINDS[PUBLIC_MINUTES], None), (FIXED_KINDS[MINUTES], None)]
+    offered += [(decision_kind(decision), decision) for decision in meeting.decisions.all()]
+    return [(kind, decision) for kind, decision in offered if may_download(user, meeting, kind, decision)]
 
 
 def may_download(user, meeting, kind, decision=None):

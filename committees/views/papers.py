@@ -3,7 +3,8 @@
 Anyone who may have a paper may ask for it to be prepared: building a PDF
 changes no record, and the fingerprint means it is built once however many
 ask. Exempt papers (the members' pack, the full minutes, a notice of a
-decision on an exempt item) need ``committees.access.can_see_exempt``.
+decision on an exempt item) need ``committees.access.can_see_exempt``; which
+papers a person may have is ``committees.papers.kinds``'s to say.
 """
 
 import io
@@ -16,8 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from committees import access, feeds
-from committees.choices import MeetingStatus
+from committees import feeds
 from committees.models import Committee, Decision, Meeting
 from committees.papers import content, kinds, store
 from partnership import permissions
@@ -25,25 +25,6 @@ from partnership.generic import PartnershipMixin
 
 #: Seconds between refreshes of a page showing a build in progress.
 REFRESH_SECONDS = 3
-
-
-def papers_for(meeting, user):
-    """The papers ``user`` may have for ``meeting``, as (kind, decision) pairs."""
-    see_exempt = kinds.may_see_exempt(user, meeting)
-    offered = [(kinds.FIXED_KINDS[kinds.PUBLIC_PACK], None)]
-    if see_exempt:
-        offered.append((kinds.FIXED_KINDS[kinds.MEMBERS_PACK], None))
-    has_minutes = meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) or bool(
-        store.paper_versions(meeting)["minutes_count"]
-    )
-    if has_minutes:
-        offered.append((kinds.FIXED_KINDS[kinds.PUBLIC_MINUTES], None))
-        if see_exempt:
-            offered.append((kinds.FIXED_KINDS[kinds.MINUTES], None))
-    for decision in meeting.decisions.all():
-        if see_exempt or not access.is_exempt(decision):
-            offered.append((kinds.decision_kind(decision), decision))
-    return offered
 
 
 def paper_row(meeting, kind, decision, *, partnership_slug):
@@ -80,7 +61,9 @@ def papers_panel_context(request, meeting):
     slug = meeting.committee.partnership.slug
     rows = [
         paper_row(meeting, kind, decision, partnership_slug=slug)
-        for kind, decision in papers_for(meeting, user)
+        for kind, decision in kinds.papers_for(
+            user, meeting, minutes_begun=bool(store.paper_versions(meeting)["minutes_count"])
+        )
     ]
     return {
         "meeting": meeting,

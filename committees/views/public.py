@@ -14,8 +14,8 @@ from django.template.response import TemplateResponse
 from django.views import View
 from django.views.generic import TemplateView
 
-from committees import access, feeds
-from committees.choices import CommitteeStatus, MeetingStatus
+from committees import feeds
+from committees.choices import CommitteeStatus
 from committees.models import Committee, Decision, Meeting
 from committees.papers import content, kinds, store
 from committees.views.papers import REFRESH_SECONDS, calendar_response, committee_slug, pdf_attachment
@@ -52,19 +52,16 @@ class MeetingView(TemplateView):
 
     def get_context_data(self, **kwargs):
         meeting = public_meeting_or_404(self.kwargs["pk"])
-        agenda_out = meeting.status in kinds.AGENDA_OUT
-        approved = meeting.status == MeetingStatus.MINUTES_APPROVED
+        agenda_out = kinds.agenda_is_public(meeting)
+        approved = kinds.minutes_are_public(meeting)
         minutes = content.minutes_context(meeting, include_exempt=False) if approved else None
-        decisions = []
-        if meeting.status in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED):
-            decisions = [d for d in meeting.decisions.all() if not access.is_exempt(d)]
         return super().get_context_data(
             meeting=meeting,
             committee=meeting.committee,
             agenda_out=agenda_out,
             entries=content.agenda_entries(meeting, include_exempt=False) if agenda_out else [],
             minutes=minutes,
-            decisions=decisions,
+            decisions=kinds.public_decisions(meeting),
             **kwargs,
         )
 

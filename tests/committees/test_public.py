@@ -100,6 +100,16 @@ def test_exempt_decision_notice_is_not_public(client, papers):
 
 
 @pytest.mark.django_db
+def test_decisions_of_a_meeting_not_yet_held_are_neither_listed_nor_served(client, papers):
+    meeting = papers.meeting
+    meeting.status = MeetingStatus.AGENDA_PUBLISHED
+    meeting.save()
+    notice = reverse("public:decision_notice", kwargs={"pk": papers.open_decision.pk})
+    assert notice not in client.get(reverse("public:meeting", kwargs={"pk": meeting.pk})).content.decode()
+    assert client.get(notice).status_code == 404
+
+
+@pytest.mark.django_db
 def test_private_committee_pages_answer_404(client, papers):
     private_urls = [
         reverse("public:committee", kwargs={"pk": papers.private_committee.pk}),
