@@ -48,3 +48,30 @@ def test_officer_edits_and_signatories_sign(live_server, page, login, axe, world
     page.get_by_role("button", name="Sign for ICB").click()
     assert "In force" in page.locator("#agreement-status").inner_text()
     assert "Pat Signer" in page.locator("#parties ~ table").first.inner_text()
+
+
+def test_walsall_case_the_sign_page_says_why_and_shows_the_authority(
+    live_server, page, login, world, awaiting, jcu_manager
+):
+    """The JCU manager, given the council's signatory role by mistake, is told on the sign page
+    why they cannot sign for the council, is refused if they try, and signs for their employer
+    on the authority the page names, which the agreement then shows."""
+    detail = f"{live_server.url}{awaiting.get_absolute_url()}"
+    login(jcu_manager.username)
+    page.goto(detail)
+    page.get_by_role("link", name="Sign for Council").click()
+    warning = page.locator("#signing-authority").inner_text()
+    assert "You cannot sign for Our Council today" in warning
+    assert "signs only for Our ICB" in warning
+    page.fill("#id_relied_on", "Scheme of delegation")
+    page.get_by_role("button", name="Sign for Council").click()
+    assert "You cannot do this" in page.locator("h1").inner_text()
+    assert "not an employee of Our Council" in page.locator("main").inner_text()
+
+    page.goto(detail)
+    page.get_by_role("link", name="Sign for ICB").click()
+    assert "Signatory of Our ICB" in page.locator("#signing-authority").inner_text()
+    page.fill("#id_relied_on", "Scheme of delegation")
+    page.get_by_role("button", name="Sign for ICB").click()
+    assert "Signed for Our ICB" in page.locator(".govuk-notification-banner").inner_text()
+    assert "Authority: Signatory of Our ICB." in page.locator("#parties ~ table").first.inner_text()
