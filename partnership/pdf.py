@@ -29,6 +29,7 @@ from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
@@ -121,6 +122,16 @@ def render_pdf_cached(template_name, context, *, cache_prefix="pdf"):
         pdf = html_to_pdf(html, styled=True)
         cache.set(key, pdf, 60 * 60 * 24 * 7)
     return pdf
+
+
+def check_mergeable(data):
+    """Raise ``PdfReadError`` unless ``data`` is a PDF that opens without a password and
+    has pages, so :func:`assemble` can take it as a part."""
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise PdfReadError("encrypted")
+    if len(reader.pages) == 0:
+        raise PdfReadError("no pages")
 
 
 def merge_pdfs(parts):

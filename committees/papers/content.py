@@ -13,12 +13,10 @@ rendered into a public paper; what is exempt is asked of
 :mod:`committees.access`.
 """
 
-import io
 import logging
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from committees import access
@@ -32,7 +30,7 @@ from committees.models import (
     Meeting,
     ReportAppendix,
 )
-from partnership.pdf import Part, assemble, render_pdf, render_pdf_cached
+from partnership.pdf import Part, assemble, check_mergeable, render_pdf, render_pdf_cached
 
 logger = logging.getLogger(__name__)
 
@@ -193,11 +191,7 @@ def appendix_pdf(appendix, context, letter):
     try:
         with appendix.file.open("rb") as handle:
             data = handle.read()
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise PdfReadError("encrypted")
-        if len(reader.pages) == 0:
-            raise PdfReadError("no pages")
+        check_mergeable(data)
         return data
     except (OSError, PdfReadError, ValueError) as exc:
         logger.warning("Appendix %s could not be merged: %s", appendix.pk, exc)
