@@ -124,6 +124,9 @@ def render_pdf_cached(template_name, context, *, cache_prefix="pdf"):
     return pdf
 
 
+# --- Assembly: merge, bookmark, stamp, keep the tags -------------------------
+
+
 def check_mergeable(data):
     """Raise ``PdfReadError`` unless ``data`` is a PDF that opens without a password and
     has pages, so :func:`assemble` can take it as a part."""
@@ -132,23 +135,6 @@ def check_mergeable(data):
         raise PdfReadError("encrypted")
     if len(reader.pages) == 0:
         raise PdfReadError("no pages")
-
-
-def merge_pdfs(parts):
-    """Join PDFs into one. ``parts`` is a list of ``(bookmark title, pdf bytes)``;
-    each part gets a top-level bookmark at its first page."""
-    writer = PdfWriter()
-    for title, data in parts:
-        start = len(writer.pages)
-        writer.append(PdfReader(io.BytesIO(data)), import_outline=False)
-        if title:
-            writer.add_outline_item(title, start)
-    output = io.BytesIO()
-    writer.write(output)
-    return output.getvalue()
-
-
-# --- Assembly: merge, bookmark, stamp, keep the tags -------------------------
 
 
 class Part:
