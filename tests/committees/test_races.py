@@ -11,6 +11,7 @@ from django.utils import timezone
 from committees import services
 from committees.choices import BindingOutcome, InterestNature, MeetingStatus, ReportStatus
 from committees.models import (
+    Action,
     AgendaItem,
     Attendance,
     DecisionBinding,
@@ -336,3 +337,18 @@ def test_an_item_added_as_the_agenda_is_published_becomes_a_late_item_that_needs
     assert added.refused
     assert "Special circumstances for taking the item late" in added.message
     assert not AgendaItem.objects.filter(title="Opened before publication").exists()
+
+
+def test_the_same_action_recorded_twice_at_once_is_recorded_once(pair, committee):
+    meeting = MeetingFactory(committee=committee)
+
+    def record(body):
+        seen = Meeting.objects.get(pk=meeting.pk)
+        action = Action(meeting=seen, description="Draft the s75 variation", owner_name="Jane")
+        return lambda: services.save_action(action=action, user=secretary(pair, body))
+
+    first, second = race(record("council"), record("nhs"))
+
+    assert not first.refused
+    assert second.refused and "already recorded" in second.message
+    assert Action.objects.filter(meeting=meeting).count() == 1

@@ -230,3 +230,23 @@ def test_action_on_a_cancelled_meeting_is_refused(world, board):
     board.meeting.save()
     with pytest.raises(ValidationError, match="cancelled"):
         services.save_action(action=new_action(board), user=secretary(world))
+
+
+@pytest.mark.parametrize("body, role", [("council", Role.OFFICER), ("nhs", Role.AUDITOR)])
+def test_only_committee_secretaries_move_an_action(client, world, board, body, role):
+    client.force_login(world.user(body, role))
+    url = reverse("committees:action_move", kwargs={"partnership": "ours", "pk": board.action.pk})
+    assert client.post(url, {"status": "done"}).status_code in (403, 404)
+    board.action.refresh_from_db()
+    assert board.action.status == ActionStatus.OPEN
+
+
+def test_withdrawing_a_declaration_of_approved_minutes_is_refused_with_a_message(client, world, board):
+    existing = DeclarationFactory(meeting=board.meeting, member=board.council_member)
+    board.meeting.status = MeetingStatus.MINUTES_APPROVED
+    board.meeting.save()
+    client.force_login(secretary(world))
+    url = reverse("committees:declaration_delete", kwargs={"partnership": "ours", "pk": existing.pk})
+    response = client.post(url, follow=True)
+    assert "minutes of this meeting are approved" in response.content.decode()
+    assert Declaration.objects.filter(pk=existing.pk).exists()
