@@ -77,13 +77,18 @@ def build(meeting, kind, progress=None):
         pdf = render_pdf("pdf/committees/minutes.html", minutes_context(meeting, kind.includes_exempt))
         progress(1, 1)
         return pdf
-    decision = next((d for d in meeting.decisions.all() if d.pk == kind.decision_id), None)
+    decision = meeting_decision(meeting, kind.decision_id)
     if decision is None:
         raise ValueError("This decision is not one of the meeting's.")
     progress(0, 1)
     pdf = render_pdf("pdf/committees/decision_notice.html", decision_context(meeting, decision))
     progress(1, 1)
     return pdf
+
+
+def meeting_decision(meeting, decision_id):
+    """One of the decisions loaded with ``meeting``, or None if it is not one of them."""
+    return next((d for d in meeting.decisions.all() if d.pk == decision_id), None)
 
 
 def members_on(meeting):

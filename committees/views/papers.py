@@ -95,9 +95,7 @@ class PaperMixin(PartnershipMixin):
             raise Http404("No such paper.")
         self.decision = None
         if self.kind.is_decision:
-            self.decision = next(
-                (d for d in self.meeting.decisions.all() if d.pk == self.kind.decision_id), None
-            )
+            self.decision = content.meeting_decision(self.meeting, self.kind.decision_id)
             if self.decision is None:
                 raise Http404("No such decision.")
         permissions.require(

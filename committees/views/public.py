@@ -118,7 +118,7 @@ class DecisionNoticeView(PublicPaperView):
             Decision.objects.filter(meeting__committee__meets_in_public=True), pk=self.kwargs["pk"]
         )
         meeting = content.load_meeting(decision.meeting_id)
-        decision = next(d for d in meeting.decisions.all() if d.pk == decision.pk)
+        decision = content.meeting_decision(meeting, decision.pk)
         kind = kinds.decision_kind(decision)
         if not kinds.is_public_paper(meeting, kind, decision):
             raise Http404("This decision notice is not published.")
