@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 def load_meeting(meeting_id):
     """The meeting with everything a paper shows, in a fixed number of queries."""
-    items = AgendaItem.objects.select_related("report").prefetch_related(
+    items = AgendaItem.objects.select_related("report", "supplementary_agenda").prefetch_related(
         Prefetch("report__appendices", queryset=ReportAppendix.objects.order_by("order", "pk")),
         "report__cost_lines",
         "minute",
@@ -99,6 +99,8 @@ def agenda_entries(meeting, include_exempt):
     """The agenda as the paper shows it: exempt items without their titles in public."""
     entries = []
     for item in meeting.items.all():
+        if item.awaiting_supplement:  # a late item is published by its supplementary agenda
+            continue
         exempt = access.is_exempt(item)
         shown = include_exempt or not exempt
         report = item.report if item.report_id else None
