@@ -30,6 +30,7 @@ from committees.models import (
     Report,
     ReportAppendix,
     ReportCostLine,
+    SupplementaryAgenda,
 )
 from tests.factories import OrganisationFactory, PartnershipFactory
 
@@ -75,6 +76,14 @@ class MeetingFactory(factory.django.DjangoModelFactory):
         )
     )
     place = "Guildhall, Bath"
+
+
+class SupplementaryAgendaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SupplementaryAgenda
+
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.Sequence(lambda n: n + 1)
 
 
 class AgendaItemFactory(factory.django.DjangoModelFactory):
