@@ -339,6 +339,27 @@ class AccessChange(TrackedModel):
         return f"Access of {self.subject}"
 
 
+class FormSubmission(models.Model):
+    """A create form, sent once: its one-time token and what it created.
+
+    A second send of the same form (a double click, a resent request, or two
+    tabs) finds the token taken and is shown the record the first created,
+    instead of creating a copy. Not history: a technical receipt.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Form {self.token}"
+
+
 class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
 
