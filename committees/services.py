@@ -113,7 +113,11 @@ def generate_meetings(*, committee, year, user, first_month=1):
 
 
 def publish_agenda(*, meeting, user):
-    """Mark the agenda published; refuses a cancelled meeting, allows a late one."""
+    """Mark the agenda published; refuses a cancelled meeting, allows a late one.
+
+    Published once: publishing again would move the date the late items are
+    counted from, so items added since go on a supplementary agenda instead.
+    """
     permissions.require(access.can_run(user, meeting.committee))
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
@@ -123,6 +127,13 @@ def publish_agenda(*, meeting, user):
             raise ValidationError(
                 f"This meeting is {meeting.get_status_display().lower()}: its agenda can no longer "
                 "be published."
+            )
+        if meeting.status == MeetingStatus.AGENDA_PUBLISHED:
+            when = meeting.agenda_published_at
+            raise ValidationError(
+                "The agenda was already published"
+                + (f" on {timezone.localtime(when):%-d %B %Y at %H:%M}" if when else "")
+                + ". Items added since are late items: publish them on a supplementary agenda."
             )
         if not meeting.items.exists():
             raise ValidationError("Add at least one agenda item before publishing the agenda.")

@@ -1,6 +1,7 @@
 """Forms: GOV.UK widget classes, 'reason for change' and the edit version on every edit."""
 
 import datetime
+import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -138,16 +139,23 @@ class TrackedModelForm(GovukFormMixin, forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    submission_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.instance.updated_at:
             self.fields["loaded_version"].initial = self.instance.updated_at.isoformat()
+        if self.instance.pk:
+            del self.fields["submission_token"]
+        else:
+            self.fields["submission_token"].initial = uuid.uuid4().hex
         # Move the reason to the end of the form.
         self.fields["change_reason"] = self.fields.pop("change_reason")
 
     def has_changed(self):
-        return any(name not in ("change_reason", "loaded_version") for name in self.changed_data)
+        return any(
+            name not in ("change_reason", "loaded_version", "submission_token") for name in self.changed_data
+        )
 
 
 class OrganisationForm(TrackedModelForm):

@@ -8,11 +8,14 @@ queryset to what the user may see, permission checks through
 edit, success messages and redirects.
 """
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,12 +29,21 @@ from partnership import history, permissions
 from partnership.exports import SafeTableExport
 from partnership.filtersets import PartnershipFilterSet
 from partnership.forms import ReasonForm, style_form
+from partnership.models import FormSubmission
 
 
 def bad_request(request, error):
     """A 400 page saying what was wrong with the address or the data sent."""
     message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
     return TemplateResponse(request, "400.html", {"exception": message}, status=400)
+
+
+#: The one-time token a create form carries (partnership.forms.TrackedModelForm).
+SUBMISSION_TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+class AlreadySent(Exception):
+    """This create form's token was used: the record it created exists."""
 
 
 class StaleEdit(Exception):
@@ -221,14 +233,21 @@ class ObjectEditView(ObjectMixin, TemplateView):
             messages.info(request, "Nothing was changed.")
             return HttpResponseRedirect(self.get_success_url())
         created = self.object.pk is None
+        token = form.cleaned_data.get("submission_token") or ""
         try:
             with transaction.atomic():
                 self.check_not_stale(form)
+                receipt = self.take_token(token) if created else None
                 obj = form.save(commit=False)
                 obj._change_reason = form.cleaned_data.get("change_reason") or ""
                 self.save_object(form, obj)
                 if not self.has_permission(obj) or not permissions.can_view(request.user, obj):
                     raise PermissionDenied(self.refusal_message())
+                if receipt is not None:
+                    receipt.object_id = str(obj.pk)
+                    receipt.save(update_fields=["object_id"])
+        except AlreadySent:
+            return self.already_sent(token)
         except StaleEdit as stale:
             # Keep what the user typed; a second save knowingly overwrites.
             form.data = form.data.copy()
@@ -241,6 +260,43 @@ class ObjectEditView(ObjectMixin, TemplateView):
         verb = "added" if created else "saved"
         messages.success(request, f"{self.model._meta.verbose_name.capitalize()} “{obj}” {verb}.")
         return HttpResponseRedirect(self.get_success_url())
+
+    def take_token(self, token):
+        """Record that the create form with ``token`` was sent; AlreadySent if it was before.
+
+        The token is unique, so of two sends at once the second waits for the
+        first's transaction and then finds it taken (or takes it, if the first
+        failed and rolled back).
+        """
+        if not SUBMISSION_TOKEN.fullmatch(token):
+            return None  # an old form without one: nothing to match a resend by
+        try:
+            with transaction.atomic():
+                return FormSubmission.objects.create(
+                    token=token,
+                    user=self.request.user,
+                    content_type=ContentType.objects.get_for_model(self.model),
+                )
+        except IntegrityError:
+            raise AlreadySent from None
+
+    def already_sent(self, token):
+        """A resent create form: show what the first send created, not a copy."""
+        name = self.model._meta.verbose_name
+        receipt = FormSubmission.objects.filter(token=token, user=self.request.user).first()
+        created = (
+            self.get_base_queryset().filter(pk=receipt.object_id).first()
+            if receipt and receipt.object_id
+            else None
+        )
+        if created is None:
+            messages.error(self.request, f"This form was already sent, so no second {name} was added.")
+            return HttpResponseRedirect(self.get_cancel_url())
+        messages.info(
+            self.request,
+            f"This form was already sent: the {name} “{created}” was added once, and is shown here.",
+        )
+        return HttpResponseRedirect(created.get_absolute_url())
 
     def check_not_stale(self, form):
         if not self.object.pk:

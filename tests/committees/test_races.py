@@ -352,3 +352,22 @@ def test_the_same_action_recorded_twice_at_once_is_recorded_once(pair, committee
     assert not first.refused
     assert second.refused and "already recorded" in second.message
     assert Action.objects.filter(meeting=meeting).count() == 1
+
+
+def test_the_agenda_published_twice_at_once_is_published_once_and_keeps_its_date(pair, committee):
+    meeting = MeetingFactory(committee=committee, status=MeetingStatus.PLANNED)
+    AgendaItemFactory(meeting=meeting)
+    seen_by_both = Meeting.objects.get(pk=meeting.pk)
+
+    first, second = race(
+        lambda: services.publish_agenda(meeting=seen_by_both, user=secretary(pair)),
+        lambda: services.publish_agenda(meeting=seen_by_both, user=secretary(pair, "nhs")),
+    )
+
+    assert not first.refused
+    assert second.refused
+    assert "The agenda was already published on" in second.message
+    assert "supplementary agenda" in second.message
+    published = Meeting.history.filter(id=meeting.pk, status=MeetingStatus.AGENDA_PUBLISHED)
+    assert published.count() == 1
+    assert Meeting.objects.get(pk=meeting.pk).agenda_published_at == published.get().agenda_published_at

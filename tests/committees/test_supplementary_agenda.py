@@ -145,6 +145,22 @@ def test_publishing_with_nothing_new_is_refused_so_a_second_click_adds_no_supple
     assert SupplementaryAgenda.objects.filter(meeting=meeting).count() == 1
 
 
+def test_publishing_the_agenda_again_is_refused_so_late_items_stay_late(client, world, board):
+    meeting = publish(board.meeting, world)
+    first_published = meeting.agenda_published_at
+    add_late_item(meeting, world)
+    client.force_login(secretary(world))
+    url = reverse("committees:meeting_publish", kwargs={"partnership": "ours", "meeting": meeting.pk})
+
+    page = client.post(url, follow=True).content.decode()
+
+    assert "The agenda was already published on" in page
+    assert "publish them on a supplementary agenda" in page
+    meeting.refresh_from_db()
+    assert meeting.agenda_published_at == first_published
+    assert AgendaItem.objects.get(meeting=meeting, title="Urgent funding return").late
+
+
 def test_only_committee_secretaries_publish_a_supplementary_agenda(world, board):
     meeting = publish(board.meeting, world)
     add_late_item(meeting, world)
