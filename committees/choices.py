@@ -58,36 +58,47 @@ class ItemPurpose(models.TextChoices):
     INFORMATION = "information", "For information"
 
 
-class ExemptParagraph(models.IntegerChoices):
-    """Local Government Act 1972, Schedule 12A, Part 1: descriptions of exempt information."""
+#: Schedule 12A, Part 1, paragraphs 1 to 7, word for word: shown wherever a paragraph is cited.
+SCHEDULE_12A = {
+    1: "Information relating to any individual.",
+    2: "Information which is likely to reveal the identity of an individual.",
+    3: "Information relating to the financial or business affairs of any particular person "
+    "(including the authority holding that information).",
+    4: "Information relating to any consultations or negotiations, or contemplated consultations "
+    "or negotiations, in connection with any labour relations matter arising between the "
+    "authority or a Minister of the Crown and employees of, or office holders under, the authority.",
+    5: "Information in respect of which a claim to legal professional privilege could be "
+    "maintained in legal proceedings.",
+    6: "Information which reveals that the authority proposes— (a) to give under any enactment a "
+    "notice under or by virtue of which requirements are imposed on a person; or (b) to make an "
+    "order or direction under any enactment.",
+    7: "Information relating to any action taken or to be taken in connection with the "
+    "prevention, investigation or prosecution of crime.",
+}
 
-    INDIVIDUAL = 1, "1 — Information relating to any individual"
-    IDENTITY = 2, "2 — Information likely to reveal the identity of an individual"
-    FINANCIAL = (
-        3,
-        "3 — Information relating to the financial or business affairs of any particular person "
-        "(including the authority holding that information)",
-    )
-    LABOUR_RELATIONS = (
-        4,
-        "4 — Information relating to consultations or negotiations in connection with any labour "
-        "relations matter",
-    )
-    LEGAL_PRIVILEGE = (
-        5,
-        "5 — Information in respect of which a claim to legal professional privilege could be "
-        "maintained in legal proceedings",
-    )
-    NOTICES_ORDERS = (
-        6,
-        "6 — Information revealing that the authority proposes to give a notice or make an order "
-        "or direction under any enactment",
-    )
-    CRIME = (
-        7,
-        "7 — Information relating to action taken in connection with the prevention, "
-        "investigation or prosecution of crime",
-    )
+
+def _paragraph(number):
+    return number, f"{number} — {SCHEDULE_12A[number]}"
+
+
+class ExemptParagraph(models.IntegerChoices):
+    """Local Government Act 1972, Schedule 12A, Part 1 (England, as substituted in 2006):
+    descriptions of exempt information, in the Act's words."""
+
+    INDIVIDUAL = _paragraph(1)
+    IDENTITY = _paragraph(2)
+    FINANCIAL = _paragraph(3)
+    LABOUR_RELATIONS = _paragraph(4)
+    LEGAL_PRIVILEGE = _paragraph(5)
+    NOTICES_ORDERS = _paragraph(6)
+    CRIME = _paragraph(7)
+
+
+#: Schedule 12A, paragraph 10: the public interest test every exemption must pass.
+PUBLIC_INTEREST_TEST = (
+    "The public interest in maintaining the exemption outweighs the public interest in "
+    "disclosing the information because"
+)
 
 
 class ReportStatus(models.TextChoices):

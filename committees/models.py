@@ -279,6 +279,9 @@ class Meeting(TrackedModel):
             Declaration.history.filter(meeting_id=self.pk),
             Minute.history.filter(agenda_item__meeting_id=self.pk),
             Decision.history.filter(meeting_id=self.pk),
+            DecisionBinding.history.filter(
+                decision_id__in=Decision.history.filter(meeting_id=self.pk).values("id")
+            ),
             Action.history.filter(meeting_id=self.pk),
         ]
 
@@ -331,6 +334,15 @@ class AgendaItem(TrackedModel):
         blank=True,
         choices=ExemptParagraph.choices,
         help_text="The paragraph of Schedule 12A to the Local Government Act 1972 relied on.",
+    )
+    public_interest_reasons = models.TextField(
+        "public interest test",
+        blank=True,
+        help_text=(
+            "Why the public interest in maintaining the exemption outweighs the public interest in "
+            "disclosing the information (Local Government Act 1972, Schedule 12A, paragraph 10). "
+            "Shown only to those entitled to read exempt business."
+        ),
     )
     late = models.BooleanField(
         default=False, editable=False, help_text="Added after the agenda was published."
@@ -610,6 +622,12 @@ class DecisionBinding(TrackedModel):
     delegation = models.ForeignKey(
         "Delegation", null=True, blank=True, on_delete=models.PROTECT, related_name="bindings"
     )
+    reasons = models.TextField(
+        "why it does not bind",
+        blank=True,
+        help_text="Every reason the decision did not bind the body when it was taken, one a line "
+        "(committees.validity).",
+    )
     ratified_on = models.DateField(null=True, blank=True)
     ratification_reference = models.CharField(max_length=200, blank=True)
 
@@ -627,6 +645,10 @@ class DecisionBinding(TrackedModel):
 
     def __str__(self):
         return f"{self.organisation}: {self.get_outcome_display()}"
+
+    @property
+    def reason_list(self):
+        return [line for line in self.reasons.splitlines() if line.strip()]
 
 
 class Action(TrackedModel):
@@ -745,6 +767,11 @@ class Delegation(TrackedModel):
 
     def covers(self, matter):
         return matter in (self.matters or [])
+
+    @property
+    def matter_labels(self):
+        labels = dict(Matter.choices)
+        return [labels.get(matter, matter) for matter in self.matters or []]
 
     def within_limit(self, amount):
         return self.financial_limit is None or amount is None or amount <= self.financial_limit

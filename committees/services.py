@@ -3,14 +3,14 @@
 import calendar
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from committees import access
+from committees import access, validity
 from committees.choices import (
     CYCLE_MONTHS,
     ActionStatus,
@@ -27,7 +27,6 @@ from committees.models import (
     Committee,
     Decision,
     DecisionBinding,
-    Delegation,
     Meeting,
     Minute,
     Report,
@@ -35,6 +34,7 @@ from committees.models import (
     ReportCostLine,
     SupplementaryAgenda,
 )
+from committees.validity import quorum_status
 from partnership import dates, permissions
 
 DEFAULT_MEETING_TIME = datetime.time(14, 0)
@@ -398,54 +398,6 @@ def record_attendance(*, meeting, entries, user, reason=""):
             attendance.save()
 
 
-@dataclass
-class BodyQuorum:
-    organisation: object
-    required: int
-    present: int
-
-    @property
-    def met(self):
-        return self.present >= self.required
-
-
-@dataclass
-class QuorumStatus:
-    required: int
-    present: int
-    bodies: list = field(default_factory=list)
-
-    @property
-    def overall_met(self):
-        return self.present >= self.required
-
-    @property
-    def met(self):
-        return self.overall_met and all(body.met for body in self.bodies)
-
-
-def quorum_status(meeting, attendances=None, rules=None):
-    """Is ``meeting`` quorate? Voting members present (or substituted), overall and per body.
-
-    Pass prefetched ``attendances`` (with ``member``) and ``rules`` (with
-    ``organisation``) to avoid queries.
-    """
-    if attendances is None:
-        attendances = meeting.attendances.select_related("member")
-    if rules is None:
-        rules = meeting.committee.quorum_rules.select_related("organisation")
-    counted = [a for a in attendances if a.counts_to_quorum]
-    by_body = Counter(a.member.organisation_id for a in counted)
-    return QuorumStatus(
-        required=meeting.committee.quorum_overall,
-        present=len(counted),
-        bodies=[
-            BodyQuorum(rule.organisation, rule.minimum_members, by_body.get(rule.organisation_id, 0))
-            for rule in rules
-        ],
-    )
-
-
 # --- Nominations ----------------------------------------------------------------------
 
 
@@ -487,21 +439,6 @@ def nomination_check(committee, on=None, members=None, rules=None):
 # --- Decisions and delegated authority ----------------------------------------------------
 
 
-def delegation_for(*, organisation, committee, matter, amount, on):
-    """The delegation under which ``committee`` may bind ``organisation``, or None.
-
-    It must come from that body to that committee, be in force on the day,
-    cover the matter, and its financial limit must cover the amount.
-    """
-    candidates = Delegation.objects.filter(
-        from_organisation=organisation, to_committee=committee, valid_from__lte=on
-    ).order_by("-valid_from")
-    for delegation in candidates:
-        if delegation.is_in_force_on(on) and delegation.covers(matter) and delegation.within_limit(amount):
-            return delegation
-    return None
-
-
 def record_decision(
     *,
     meeting,
@@ -517,9 +454,10 @@ def record_decision(
 ):
     """Record what ``meeting`` resolved, and for each body whether it is bound.
 
-    A body is bound only when it delegated the matter to the committee, in
-    force on the day and within its financial limit; otherwise the decision is
-    a recommendation awaiting that body's ratification.
+    Each body is bound only if :func:`committees.validity.binding_answer` says so, asked
+    under the meeting's row lock (so attendance cannot change meanwhile); otherwise the
+    decision is a recommendation awaiting that body's ratification, and the binding keeps
+    the reasons.
     """
     committee = meeting.committee
     permissions.require(access.can_run(user, committee), "Only committee secretaries record decisions.")
@@ -536,6 +474,10 @@ def record_decision(
     if amount is not None and amount < 0:
         raise ValidationError("The amount cannot be negative.")
     with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        committee = Committee.objects.get(pk=meeting.committee_id)
+        meeting.committee = committee
+        quorum = quorum_status(meeting, on=decided_on)
         decision = Decision(
             meeting=meeting,
             agenda_item=agenda_item,
@@ -548,18 +490,21 @@ def record_decision(
         _stamp(decision, user, reason)
         decision.save()
         for organisation in organisations:
-            delegation = delegation_for(
-                organisation=organisation,
+            answer = validity.binding_answer(
                 committee=committee,
+                organisation=organisation,
+                meeting=meeting,
                 matter=matter,
                 amount=amount,
                 on=decided_on,
+                quorum=quorum,
             )
             binding = DecisionBinding(
                 decision=decision,
                 organisation=organisation,
-                delegation=delegation,
-                outcome=BindingOutcome.BINDING if delegation else BindingOutcome.AWAITING_RATIFICATION,
+                delegation=answer.delegation,
+                outcome=answer.outcome,
+                reasons=answer.reasons_text,
             )
             _stamp(binding, user, reason, organisation)
             binding.save()

@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from committees import access, services
+from committees import access, services, validity
 from committees.forms import (
     GenerateMeetingsForm,
     MeetingForm,
@@ -121,12 +121,25 @@ class MeetingDetailView(generic.ObjectDetailView):
             for binding in decision.bindings.all():
                 binding.can_ratify = access.can_ratify(user, binding)
         recorded = {a.member_id for a in attendances}
+        quorum = services.quorum_status(meeting, attendances=attendances, rules=rules)
+        partners = [
+            p.organisation
+            for p in committee.partnership.partners.select_related("organisation__successor").order_by(
+                "organisation__name"
+            )
+        ]
         context.update(
             committee=committee,
             items=items,
             attendances=attendances,
             not_recorded=[m for m in members if m.pk not in recorded and m.is_current_on(meeting.date)],
-            quorum=services.quorum_status(meeting, attendances=attendances, rules=rules),
+            quorum=quorum,
+            could_bind=validity.could_bind(
+                meeting,
+                quorum=quorum,
+                organisations=partners,
+                delegations=committee.delegations.select_related("from_organisation", "partnership"),
+            ),
             nominations=services.nomination_check(committee, on=meeting.date, members=members, rules=rules),
             declarations=[
                 d

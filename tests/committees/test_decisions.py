@@ -1,4 +1,5 @@
-"""A decision binds a body only under a delegation in force, covering the matter, within its limit."""
+"""A decision binds a body only under a delegation in force, covering the matter, within its limit
+(every other condition, with the reasons, is in test_decision_validity.py)."""
 
 import datetime
 from decimal import Decimal
@@ -7,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from committees.choices import BindingOutcome, Matter
+from committees.models import Attendance
 from committees.services import ratify_decision, record_decision
 from partnership.choices import Role
 from tests.committees.factories import CommitteeFactory, DelegationFactory
@@ -16,6 +18,9 @@ DECISION_DAY = D(2026, 6, 11)
 
 
 def decide(board, world, *, matter=Matter.COMMISSIONING, amount=None, on=DECISION_DAY, bodies=None):
+    # A quorate meeting: three of the four voting members, both bodies present.
+    for member in board.members[:3]:
+        Attendance.objects.get_or_create(meeting=board.meeting, member=member)
     decision = record_decision(
         meeting=board.meeting,
         agenda_item=board.item,

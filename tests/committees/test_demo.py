@@ -81,7 +81,14 @@ def test_demo_reproduces_the_papers(media_root):
         (b.decision.reference, b.organisation.short_name): b.outcome
         for b in DecisionBinding.objects.select_related("decision", "organisation")
     }
-    assert outcomes[("IHCB/2018/07", "B&NES Council")] == BindingOutcome.BINDING
+    # The Board was in shadow form: within the council's delegation, yet only a recommendation.
+    agreed = DecisionBinding.objects.get(
+        decision__reference="IHCB/2018/07", organisation__short_name="B&NES Council"
+    )
+    assert agreed.outcome == BindingOutcome.AWAITING_RATIFICATION
+    assert agreed.reason_list == [
+        "Integrated Health and Care Board is a shadow committee: it recommends, and binds no body."
+    ]
     assert outcomes[("IHCB/2018/08", "B&NES Council")] == BindingOutcome.RATIFIED
     assert outcomes[("IHCB/2018/08", "B&NES CCG")] == BindingOutcome.AWAITING_RATIFICATION
     assert outcomes[("IHCB/2018/09", "B&NES CCG")] == BindingOutcome.AWAITING_RATIFICATION
