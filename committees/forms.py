@@ -6,7 +6,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
 
 from committees.appendices import NotAPdf, sanitise_pdf
-from committees.choices import ActionStatus, AttendanceStatus, Matter, MeetingStatus, ReportStatus
+from committees.choices import (
+    PUBLIC_INTEREST_TEST,
+    ActionStatus,
+    AttendanceStatus,
+    Matter,
+    MeetingStatus,
+    ReportStatus,
+)
 from committees.models import (
     Action,
     AgendaItem,
@@ -142,9 +149,21 @@ class AgendaItemForm(TrackedModelForm):
             "report",
             "exempt",
             "exempt_paragraph",
+            "public_interest_reasons",
             "late_reason",
         ]
-        widgets = {"late_reason": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "late_reason": forms.Textarea(attrs={"rows": 3}),
+            "public_interest_reasons": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "public_interest_reasons": (
+                "For an exempt item (its own box, or an exempt report): complete the sentence "
+                f"“{PUBLIC_INTEREST_TEST}…” "
+                "(Local Government Act 1972, Schedule 12A, paragraph 10). Only those entitled to exempt "
+                "business see it."
+            )
+        }
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,6 +186,16 @@ class AgendaItemForm(TrackedModelForm):
             )
         if not cleaned.get("exempt"):
             cleaned["exempt_paragraph"] = None
+        report = cleaned.get("report")
+        if cleaned.get("exempt") or (report is not None and report.exempt):
+            if not cleaned.get("public_interest_reasons", "").strip():
+                self.add_error(
+                    "public_interest_reasons",
+                    "Say why the public interest in maintaining the exemption outweighs the public "
+                    "interest in disclosing the information.",
+                )
+        else:
+            cleaned["public_interest_reasons"] = ""
         return cleaned
 
 

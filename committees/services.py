@@ -225,6 +225,7 @@ def add_agenda_item(*, item, user, reason=""):
     permissions.require(access.can_run(user, item.meeting.committee))
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
+        check_public_interest(item)
         if not item.pk:
             check_late_item(meeting=meeting, item=item)
             last = item.meeting.items.order_by("-order").values_list("order", flat=True).first()
@@ -233,6 +234,18 @@ def add_agenda_item(*, item, user, reason=""):
         item.save()
         renumber_items(item.meeting, user)
     return item
+
+
+def check_public_interest(item):
+    """An exempt item (its own box, or its report's) gives the public interest test's reasons
+    (Local Government Act 1972, Schedule 12A, paragraph 10); an open item keeps none."""
+    exempt = item.exempt or bool(item.report_id and item.report.exempt)
+    item.public_interest_reasons = item.public_interest_reasons.strip() if exempt else ""
+    if exempt and not item.public_interest_reasons:
+        raise ValidationError(
+            "Public interest test: say why the public interest in maintaining the exemption "
+            "outweighs the public interest in disclosing the information."
+        )
 
 
 def move_agenda_item(*, item, direction, user):

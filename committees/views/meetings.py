@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from committees import access, services, validity
+from committees.choices import PUBLIC_INTEREST_TEST, SCHEDULE_12A
 from committees.forms import (
     GenerateMeetingsForm,
     MeetingForm,
@@ -101,6 +102,7 @@ class MeetingDetailView(generic.ObjectDetailView):
         for item in items:
             item.hidden = not permissions.can_read(user, item)
             item.paragraph = access.exempt_paragraph(item)
+            item.paragraph_text = SCHEDULE_12A.get(item.paragraph, "")
         attendances = list(meeting.attendances.select_related("member__organisation"))
         rules = list(committee.quorum_rules.select_related("organisation"))
         members = list(committee.members.select_related("organisation"))
@@ -160,6 +162,7 @@ class MeetingDetailView(generic.ObjectDetailView):
             takes_items=meeting.status in services.TAKES_ITEMS,
             late_to_publish=sum(item.awaiting_supplement for item in items),
             supplements=list(meeting.supplements.select_related("published_by")),
+            public_interest_test=PUBLIC_INTEREST_TEST,
             today=timezone.localdate(),
             history_url=url("meeting_history", self.partnership, pk=meeting.pk),
         )

@@ -93,7 +93,14 @@ def test_adding_items_numbers_them_and_exempt_needs_a_paragraph(client, board, w
     assert response.status_code == 200
     assert "Schedule 12A paragraph" in response.content.decode()
     response = client.post(
-        url, {"title": "Staffing", "purpose": "decision", "exempt": "on", "exempt_paragraph": "1"}
+        url,
+        {
+            "title": "Staffing",
+            "purpose": "decision",
+            "exempt": "on",
+            "exempt_paragraph": "1",
+            "public_interest_reasons": "It names the staff affected before they are told.",
+        },
     )
     assert response.status_code == 302
     assert board.meeting.items.get(title="Staffing").order == 3

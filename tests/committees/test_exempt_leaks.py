@@ -127,6 +127,8 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
         for kind in ("item", "minute", "decision", "action", "declaration"):
             assert marker(variant, kind) in page, (variant, kind)
         assert marker(variant, "item", "late_reason") in page, (variant, "late reason")
+        assert marker(variant, "item", "public_interest_reasons") in page, (variant, "public interest")
+        assert marker(variant, "binding", "reasons") in page, (variant, "why it does not bind")
 
     asked = addresses(variants)
     found, meeting_pages = {}, {}

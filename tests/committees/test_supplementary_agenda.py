@@ -220,6 +220,7 @@ def test_an_exempt_late_items_special_circumstances_stay_private(client, world, 
         reason="SECRETZEBRA bidder withdrew",
         exempt=True,
         exempt_paragraph=3,
+        public_interest_reasons="Publishing the bids now would prejudice the award.",
     )
     services.publish_supplementary_agenda(meeting=meeting, user=secretary(world))
     page = public_page(client, meeting)
