@@ -15,6 +15,24 @@ Two questions, answered two ways:
   ``owner_organisations()``; :func:`grant_owner_permissions` keeps the
   rows in step (``partnership.signals`` calls it on create). Big tables use
   guardian's direct foreign-key permission models, which cascade on delete.
+* **A partnership's shared records** (the partnership itself, its committees,
+  its budgets: :data:`SHARED_WITH_PARTNERS`) belong to every
+  body that is a partner on the day asked. Their rights are derived when
+  asked, from the body's :class:`~partnership.models.Partner` place, never
+  stored: a body that joins acts on them per its roles from its ``joined``
+  date, and a body that leaves stops on the day after its ``left`` date (the
+  leaving date is its last day as a partner). No rows to copy, so nothing to
+  go stale when a body joins or leaves.
+* **Nobody changes anything for a body that is not a partner that day**:
+  a body's own records (its contribution, its report, its sign-off) stay its
+  own (the guardian rows are not moved to anyone), but its people may act on
+  them, or create new records, only while it is a partner (:func:`is_partner_on`).
+* **A leaver keeps reading what was shared while it was a partner** (the
+  auditor-style rule): after its ``left`` date, its people (auditors and
+  officers alike) still see the partnership and the records created on or
+  before that date, read-only; records created after it are not there for
+  them (404). A body that has not yet joined sees the partnership's records
+  (it is preparing to join) but changes nothing before its ``joined`` date.
 
 Model-wide permissions are never granted to body groups: guardian would
 read them as permission on every object.
@@ -27,6 +45,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -34,6 +53,14 @@ from partnership.choices import Role
 
 #: Roles that may never change anything, whatever else a group holds.
 READ_ONLY_ROLES = frozenset({Role.AUDITOR})
+
+#: Models whose records every partner body of their partnership owns, on the day asked: their
+#: rights are derived from the Partner places, not stored (see :func:`has_object_permission`).
+SHARED_WITH_PARTNERS = frozenset({"partnership.Partnership", "committees.Committee", "finance.Budget"})
+
+
+def is_shared_with_partners(model):
+    return model._meta.label in SHARED_WITH_PARTNERS
 
 
 def body_group_name(organisation_id, role):
@@ -66,7 +93,82 @@ def user_memberships(user):
 
 
 def forget_memberships(user):
-    user.__dict__.pop("_concordat_memberships", None)
+    for name in ("_concordat_memberships", "_concordat_partner_places", "_concordat_left_partnerships"):
+        user.__dict__.pop(name, None)
+
+
+# --- Partner places: who is a partner of a partnership on a day ------------------
+
+
+def is_partner_on(place, day):
+    """Is the body of Partner row ``place`` a partner on ``day``? From its ``joined`` date (none:
+    always) to its ``left`` date inclusive (none: still a partner)."""
+    return (place.joined is None or place.joined <= day) and (place.left is None or day <= place.left)
+
+
+def _cached_partner_places(user, partnership_ids):
+    """{partnership id: [Partner]} for ``partnership_ids``, fetched once per request in one query."""
+    from partnership.models import Partner
+
+    cache = user.__dict__.setdefault("_concordat_partner_places", {})
+    missing = {pk for pk in partnership_ids if pk is not None and pk not in cache}
+    if missing:
+        for pk in missing:
+            cache[pk] = []
+        for place in Partner.objects.filter(partnership_id__in=missing).only(
+            "partnership_id", "organisation_id", "joined", "left"
+        ):
+            cache[place.partnership_id].append(place)
+    return cache
+
+
+def partner_ids_on(user, partnership_id, day):
+    """Ids of the bodies that are partners of the partnership ``partnership_id`` on ``day``."""
+    places = _cached_partner_places(user, [partnership_id]).get(partnership_id, [])
+    return {place.organisation_id for place in places if is_partner_on(place, day)}
+
+
+def acts_for_partner_on(user, partnership_id, day, roles):
+    """Does ``user`` hold one of ``roles`` for a body that is a partner of the partnership
+    ``partnership_id`` on ``day``? (A membership narrowed to another partnership does not count.)"""
+    current = partner_ids_on(user, partnership_id, day)
+    return any(
+        m.role in roles and m.organisation_id in current and m.partnership_id in (None, partnership_id)
+        for m in user_memberships(user)
+    )
+
+
+def left_partnerships(user):
+    """{partnership id: leaving date} for partnerships ``user`` sees only through bodies that have
+    left them (today is after every one's ``left`` date), cached per request."""
+    cached = getattr(user, "_concordat_left_partnerships", None)
+    if cached is not None:
+        return cached
+    from partnership.models import Partner
+
+    today = timezone.localdate()
+    memberships = user_memberships(user)
+    scoped = {m.partnership_id for m in memberships if m.partnership_id}
+    bodies = {m.organisation_id for m in memberships if m.partnership_id is None}
+    current, left = set(), {}
+    places = Partner.objects.filter(organisation_id__in=bodies).values_list("partnership_id", "left")
+    for partnership_id, left_on in places if bodies else ():
+        if left_on is None or left_on >= today:
+            current.add(partnership_id)
+        else:
+            left[partnership_id] = max(left_on, left.get(partnership_id, left_on))
+    cached = {pk: day for pk, day in left.items() if pk not in current and pk not in scoped}
+    user._concordat_left_partnerships = cached
+    return cached
+
+
+def _created_after_leaving(model, path, user):
+    """A Q for the records of partnerships ``user`` has left that were created after the leaving date."""
+    condition = Q()
+    if hasattr(model, "created_at") and path != "pk":
+        for partnership_id, left_on in left_partnerships(user).items():
+            condition |= Q(**{path: partnership_id, "created_at__date__gt": left_on})
+    return condition
 
 
 def visible_partnerships(user):
@@ -103,6 +205,9 @@ def restrict(queryset, user, action="view"):
     ids = visible_partnerships(user).values("pk")
     lookup = "pk__in" if path == "pk" else f"{path}__in"
     queryset = queryset.filter(**{lookup: ids})
+    after_leaving = _created_after_leaving(queryset.model, path, user)
+    if after_leaving:
+        queryset = queryset.exclude(after_leaving)
     if action == "read":
         queryset = readable(queryset, user)
     return queryset
@@ -165,7 +270,16 @@ def can_view(user, obj):
     partnership = obj.get_partnership()
     if partnership is None:
         return False
-    return partnership.pk in visible_partnership_ids(user)
+    if partnership.pk not in visible_partnership_ids(user):
+        return False
+    left_on = left_partnerships(user).get(partnership.pk)
+    created_at = getattr(obj, "created_at", None)
+    return (
+        left_on is None
+        or obj is partnership
+        or created_at is None
+        or timezone.localtime(created_at).date() <= left_on
+    )
 
 
 def visible_partnership_ids(user):
@@ -207,9 +321,11 @@ def has_role(user, organisation, *roles, partnership=None):
     return bool(roles_for(user, organisation, partnership) & set(roles))
 
 
-def bodies_acting_for(user, partnership, *roles):
-    """The partner bodies in ``partnership`` for which ``user`` holds one of ``roles``."""
-    partner_ids = partner_organisation_ids(partnership)
+def bodies_acting_for(user, partnership, *roles, on=None):
+    """The bodies partners of ``partnership`` on ``on`` (today) for which ``user`` holds one of ``roles``."""
+    if not user.is_authenticated:
+        return []
+    partner_ids = partner_ids_on(user, partnership.pk, on or timezone.localdate())
     seen = {}
     for m in user_memberships(user):
         if m.organisation_id not in partner_ids:
@@ -269,16 +385,54 @@ def perm_name(obj_or_model, action):
     return f"{meta.app_label}.{action}_{meta.model_name}"
 
 
-def has_object_permission(user, obj, action="change", checker=None):
-    """May ``user`` do ``action`` ('change', 'delete', 'sign', ...) to ``obj``?
+def roles_allowed(model, action):
+    """The roles whose holders may do ``action`` to a ``model`` record they own (``owner_permissions``)."""
+    spec = getattr(model, "owner_permissions", None) or {}
+    return {role for role, actions in spec.items() if action in actions}
 
-    Answered by guardian from the body groups ``user`` belongs to. Pass a
+
+def partnership_id_of(obj, checker=None):
+    """The id of ``obj``'s partnership, without a query when it is at hand (None for a body)."""
+    path = type(obj).partnership_path
+    if path is None:
+        return None
+    if path == "pk":
+        return obj.pk
+    known = getattr(checker, "_concordat_partnership_ids", {})
+    if (type(obj), obj.pk) in known:
+        return known[(type(obj), obj.pk)]
+    *steps, last = path.split("__")
+    holder = obj
+    for step in steps:
+        if not type(holder)._meta.get_field(step).is_cached(holder):
+            return type(obj)._base_manager.filter(pk=obj.pk).values_list(path, flat=True).first()
+        holder = getattr(holder, step)
+        if holder is None:
+            return None
+    return getattr(holder, f"{last}_id")
+
+
+def has_object_permission(user, obj, action="change", checker=None, on=None):
+    """May ``user`` do ``action`` ('change', 'delete', 'sign', ...) to ``obj`` on ``on`` (today)?
+
+    A partnership's shared record (:data:`SHARED_WITH_PARTNERS`) is answered from
+    the Partner places: a role that ``owner_permissions`` allows the action,
+    held for a body that is a partner on the day. Any other record is answered
+    by guardian from the body groups ``user`` belongs to, and only while one of
+    their bodies holding such a role is a partner on the day. Pass a
     ``checker`` from :func:`permission_checker` when asking about many rows.
     """
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
         return True
+    partnership_id = partnership_id_of(obj, checker)
+    if partnership_id is not None:
+        roles = roles_allowed(type(obj), action)
+        if not acts_for_partner_on(user, partnership_id, on or timezone.localdate(), roles):
+            return False
+        if is_shared_with_partners(type(obj)):
+            return True
     codename = f"{action}_{obj._meta.model_name}"
     if checker is not None:
         return checker.has_perm(codename, obj)
@@ -286,11 +440,20 @@ def has_object_permission(user, obj, action="change", checker=None):
 
 
 def permission_checker(user, objects):
-    """A guardian checker with the permissions for ``objects`` prefetched (3 queries)."""
+    """A checker for ``objects`` (all of one model) with what it needs prefetched: the guardian
+    permissions, and the records' partnerships and their partner places (at most 5 queries)."""
     checker = ObjectPermissionChecker(user)
     objects = list(objects)
-    if objects and user.is_authenticated and not user.is_superuser:
+    if not objects or not user.is_authenticated or user.is_superuser:
+        return checker
+    model = type(objects[0])
+    if not is_shared_with_partners(model):
         checker.prefetch_perms(objects)
+    path = model.partnership_path
+    if path is not None and path != "pk" and "__" in path:
+        rows = model._base_manager.filter(pk__in=[o.pk for o in objects]).values_list("pk", path)
+        checker._concordat_partnership_ids = {(model, pk): partnership_id for pk, partnership_id in rows}
+    _cached_partner_places(user, {partnership_id_of(o, checker) for o in objects})
     return checker
 
 
@@ -317,7 +480,7 @@ def can_create(user, model, partnership, organisation=None):
     if not roles:
         return False
     if organisation is not None:
-        return organisation.pk in partner_organisation_ids(partnership) and has_role(
+        return organisation.pk in partner_ids_on(user, partnership.pk, timezone.localdate()) and has_role(
             user, organisation, *roles, partnership=partnership
         )
     return bool(bodies_acting_for(user, partnership, *roles))
@@ -329,13 +492,14 @@ def require(allowed, message="You do not have permission to do this."):
 
 
 def grant_owner_permissions(obj):
-    """Give each owning body's role groups the permissions the model names.
+    """Give each owning body's role groups the permissions the model names (none for a shared
+    record: its rights are derived from the partner places, see :func:`has_object_permission`).
 
     ``obj.owner_permissions`` maps a role to codename prefixes, e.g.
     ``{Role.FINANCE_OFFICER: ["change", "delete"]}``.
     """
     spec = getattr(obj, "owner_permissions", None)
-    if not spec:
+    if not spec or is_shared_with_partners(type(obj)):
         return
     for organisation in obj.owner_organisations():
         for role, actions in spec.items():

@@ -1,31 +1,21 @@
-"""Keep guardian permissions and body groups in step with the records they guard."""
+"""Keep guardian permissions and body groups in step with the records they guard.
+
+A partnership's shared records (the partnership, its committees and budgets) get no rows:
+their rights follow the Partner places (``permissions.has_object_permission``).
+"""
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
 from partnership import permissions
-from partnership.models import Membership, Partner
+from partnership.models import Membership
 
 
 @receiver(post_save)
 def grant_permissions_to_new_record(sender, instance, created, raw=False, **kwargs):
     if created and not raw and getattr(sender, "owner_permissions", None):
         permissions.grant_owner_permissions(instance)
-
-
-@receiver(post_save, sender=Partner)
-def grant_partnership_to_partner(sender, instance, created, raw=False, **kwargs):
-    if created and not raw:
-        for role, actions in instance.partnership.owner_permissions.items():
-            group = permissions.body_group(instance.organisation, role)
-            for action in actions:
-                permissions.assign_perm(f"{action}_partnership", group, instance.partnership)
-
-
-@receiver(post_delete, sender=Partner)
-def revoke_partnership_from_partner(sender, instance, **kwargs):
-    permissions.revoke_owner_permissions(instance.partnership, instance.organisation)
 
 
 @receiver(post_save, sender=Membership)

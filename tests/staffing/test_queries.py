@@ -9,9 +9,10 @@ from tests.staffing.factories import shared_post
 
 pytestmark = pytest.mark.django_db
 
-#: Session, user, partnership, counts, partner bodies, memberships, menu, filter choices
-#: (two), one page of posts with employer, agreement and holder, and their shares.
-LIST_QUERIES = 12
+#: Session, user, partnership, counts, partner bodies, memberships, partnerships left
+#: (permissions.left_partnerships), menu, filter choices (two), one page of posts with
+#: employer, agreement and holder, and their shares.
+LIST_QUERIES = 13
 #: Session, user, partnership, oldest post (year picker), posts, shares, menu.
 RECHARGE_QUERIES = 7
 
