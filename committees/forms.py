@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 
 from committees.appendices import NotAPdf, sanitise_pdf
 from committees.choices import (
@@ -84,7 +85,9 @@ class CommitteeMemberForm(TrackedModelForm):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = partner_bodies(partnership)
+        self.fields["organisation"].queryset = partner_bodies(partnership).offered_on(
+            timezone.localdate(), self.instance.organisation_id
+        )
         self.fields["user"].queryset = (
             get_user_model()
             .objects.filter(memberships__organisation__partner_places__partnership=partnership)
@@ -411,7 +414,7 @@ class DelegationForm(TrackedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["from_organisation"].queryset = Organisation.objects.filter(
             pk__in=[body.pk for body in bodies]
-        )
+        ).offered_on(timezone.localdate())
         self.fields["from_organisation"].label = "Delegating body"
         self.fields["to_committee"].queryset = Committee.objects.filter(partnership=partnership)
         if self.instance.pk:

@@ -247,41 +247,33 @@ def load(context):
         risk_share_rule=RiskShareRule.PROPORTIONAL,
         description=(
             "A pooled budget for learning disability services for some time, with the Council as lead "
-            "commissioner: about £66m (the pan-Cheshire PCT outturn figure for 2008/9). The split between "
-            "the bodies is illustrative."
+            "commissioner: about £66m (the pan-Cheshire PCT outturn figure for 2008/9), planned here "
+            "for 2009/10, the Council’s first year. The split between the bodies is illustrative."
         ),
     )
     budgets["cheshire-ld"] = ld_pool
     line = _line(ld_pool, "Learning disability services (pan-Cheshire)", ce_council)
+    # The paper's £66m is the 2008/9 outturn, when the pool was pan-Cheshire and before
+    # Cheshire East Council existed (1 April 2009): the demo plans 2009/10, its first year, on it.
     services.set_line_plan(
-        line=line, year=2008, amount=D("66000000"), user=users["cheshire-east-council"], reason=REASON
-    )
-    services.record_monitoring(
         line=line,
-        year=2008,
-        month=12,
-        actual_to_date=D("66000000"),
-        forecast_outturn=D("66000000"),
+        year=2009,
+        amount=D("66000000"),
         user=users["cheshire-east-council"],
-        note="Outturn 2008/9 as reported (approximately £66m)",
-        reason=REASON,
+        reason="Planned on the 2008/9 pan-Cheshire outturn of approximately £66m",
     )
-    services.set_contribution(
-        budget=ld_pool,
-        organisation=ce_council,
-        year=2008,
-        amount=D("38500000"),
-        user=users["cheshire-east-council"],
-        reason=REASON,
-    )
-    services.set_contribution(
-        budget=ld_pool,
-        organisation=ce_pct,
-        year=2008,
-        amount=D("27500000"),
-        user=users["cheshire-pct"],
-        reason=REASON,
-    )
+    for key, body, amount in (
+        ("cheshire-east-council", ce_council, "38500000"),
+        ("cheshire-pct", ce_pct, "27500000"),
+    ):
+        services.set_contribution(
+            budget=ld_pool,
+            organisation=body,
+            year=2009,
+            amount=D(amount),
+            user=users[key],
+            reason=REASON,
+        )
 
     # --- Walsall --------------------------------------------------------------
     walsall = partnerships["walsall"]

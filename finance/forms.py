@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from finance.choices import FINANCIAL_MONTHS, RiskShareRule
 from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitoring, Transfer
@@ -184,7 +185,9 @@ class ContributionForm(TrackedModelForm):
                 self.fields[name].disabled = True
             self.fields["organisation"].queryset = partner_bodies(partnership)
         else:
-            self.fields["organisation"].queryset = acting_bodies(user, partnership, Role.FINANCE_OFFICER)
+            self.fields["organisation"].queryset = acting_bodies(
+                user, partnership, Role.FINANCE_OFFICER
+            ).offered_on(timezone.localdate())
             self.fields["organisation"].help_text = "Only a body you are a finance officer for."
             self.fields["organisation"].empty_label = None
 

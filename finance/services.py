@@ -421,6 +421,7 @@ def set_contribution(*, budget, organisation, year, amount, user, reason="", not
     )
     amount = _amount(amount, "Contribution amount")
     _check_partner(budget, organisation)
+    organisation.check_exists(financial_year=year, doing="contribute for it")
     with transaction.atomic():
         _lock_budget(budget)
         contribution = (

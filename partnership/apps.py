@@ -13,6 +13,12 @@ class PartnershipConfig(AppConfig):
         return audit_sections(partnership, user)
 
     def attention_items(self, user):
+        """Transfers of abolished bodies' records still to do; reminders the relay kept refusing."""
+        from partnership.reorganisation import attention_items as reorganisation_items
+
+        return reorganisation_items(user) + self.undeliverable_reminders(user)
+
+    def undeliverable_reminders(self, user):
         """Reminders the relay kept refusing, for the site's administrators to act on."""
         if not user.is_superuser:
             return []

@@ -40,3 +40,18 @@ class ReminderStatus(models.TextChoices):
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed, to be tried again"
     UNDELIVERABLE = "undeliverable", "Undeliverable"
+
+
+class ReorganisationStatus(models.TextChoices):
+    RECORDED = "recorded", "Recorded: records to transfer"
+    COMPLETED = "completed", "Transfer completed"
+
+
+class ReorganisationSide(models.TextChoices):
+    ABOLISHED = "abolished", "Abolished"
+    SUCCESSOR = "successor", "Successor"
+
+
+class TransferOutcome(models.TextChoices):
+    MOVED = "moved", "Moved to a successor"
+    ENDED = "ended", "Ended"

@@ -7,7 +7,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 
+from partnership import permissions
+from partnership.choices import Role
 from partnership.models import Membership, Organisation, Partnership
 
 WIDGET_CLASSES = {
@@ -173,6 +176,22 @@ class OrganisationForm(TrackedModelForm):
             "website",
         ]
 
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["successor"].queryset = successor_queryset(user, self.instance)
+
+
+def successor_queryset(user, organisation=None):
+    """Bodies ``user`` may name as a successor: those of their partnerships (every body for a
+    site administrator), never the body itself; a successor already named stays offered."""
+    visible = Organisation.objects.visible_to(user).values("pk")
+    current = organisation.successor_id if organisation is not None else None
+    queryset = Organisation.objects.filter(Q(pk__in=visible) | Q(pk=current or 0))
+    if organisation is not None and organisation.pk:
+        queryset = queryset.exclude(pk=organisation.pk)
+    return queryset
+
 
 class PartnershipForm(TrackedModelForm):
     class Meta:
@@ -216,3 +235,85 @@ def errors_as_text(form):
         text = " ".join(errors)
         parts.append(f"{label}: {text}" if label else text)
     return " ".join(parts)
+
+
+class ReorganisationForm(Form):
+    """Record bodies abolished on a date and the bodies that succeed them."""
+
+    name = forms.CharField(max_length=200, help_text="For example, CCGs replaced by the BSW ICB.")
+    takes_effect = forms.DateField(
+        label="Successors take over on",
+        help_text="The abolished bodies' last day is the day before, for example 1 April 2013.",
+    )
+    abolished = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Bodies abolished",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only bodies you are an administrator of.",
+    )
+    successors = forms.ModelMultipleChoiceField(
+        queryset=Organisation.objects.none(),
+        label="Successor bodies",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="One for a merger or a rename; several when a body is split between them.",
+    )
+    legal_basis = forms.CharField(
+        max_length=300, required=False, help_text="The order or Act that made the change, if known."
+    )
+    change_reason = forms.CharField(
+        label="Reason", required=False, max_length=LONGEST_REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_superuser:
+            abolishable = Organisation.objects.all()
+        else:
+            administered = {
+                m.organisation_id for m in permissions.user_memberships(user) if m.role == Role.ADMINISTRATOR
+            }
+            abolishable = Organisation.objects.filter(pk__in=administered)
+        self.fields["abolished"].queryset = abolishable.filter(active_to__isnull=True) | abolishable.filter(
+            active_to__isnull=False, reorganisation_places__isnull=True
+        )
+        self.fields["successors"].queryset = successor_queryset(user).filter(active_to__isnull=True)
+
+    def clean(self):
+        cleaned = super().clean()
+        abolished, successors = cleaned.get("abolished"), cleaned.get("successors")
+        if abolished and successors and set(abolished) & set(successors):
+            raise ValidationError("A body cannot succeed itself: it is either abolished or a successor.")
+        return cleaned
+
+
+class TransferForm(Form):
+    """One choice per live record naming an abolished body: the successor it moves to, or end it."""
+
+    change_reason = forms.CharField(
+        label="Reason", required=False, max_length=LONGEST_REASON, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, touched, successors, initial_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.touched = touched
+        options = [(str(body.pk), f"Move to {body.display_name}") for body in successors]
+        for record in touched:
+            choices = list(options)
+            if record.can_end:
+                choices.append(("end", "End it"))
+            if len(successors) != 1:
+                choices.insert(0, ("", "Choose…"))
+            self.fields[record.key] = forms.ChoiceField(
+                label=f"{record.kind.label}: {record.label}",
+                choices=choices,
+                initial=initial_choices.get(record.key, ""),
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+                error_messages={"required": "Choose a successor for this record, or end it."},
+            )
+        self.fields["change_reason"] = self.fields.pop("change_reason")
+
+    def record_fields(self):
+        return [(record, self[record.key]) for record in self.touched]
+
+    def choices(self):
+        return {record.key: self.cleaned_data[record.key] for record in self.touched}

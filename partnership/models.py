@@ -1,6 +1,9 @@
 """Partner bodies, partnerships, and the people who act for each body."""
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,7 +16,10 @@ from partnership.choices import (
     PartnerRole,
     PartnershipStatus,
     ReminderStatus,
+    ReorganisationSide,
+    ReorganisationStatus,
     Role,
+    TransferOutcome,
 )
 
 
@@ -61,11 +67,34 @@ class TrackedModel(models.Model):
         return obj
 
 
+def _day(day):
+    return f"{day:%-d %B %Y}"
+
+
 class OrganisationQuerySet(models.QuerySet):
     def visible_to(self, user):
         from partnership import permissions
 
         return permissions.restrict_organisations(self, user)
+
+    def existing_on(self, day):
+        """Bodies that existed on ``day``: established by then and not yet abolished."""
+        return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=day)).filter(
+            Q(active_to__isnull=True) | Q(active_to__gte=day)
+        )
+
+    def offered_on(self, day, current=None):
+        """The bodies a form offers for ``day``: those existing then (an abolished body is
+        not offered after its end), and the body a record already names, if any."""
+        existing = Q(active_from__isnull=True) | Q(active_from__lte=day)
+        existing &= Q(active_to__isnull=True) | Q(active_to__gte=day)
+        return self.filter(existing | Q(pk=getattr(current, "pk", current) or 0))
+
+    def existing_during(self, first_day, last_day):
+        """Bodies that existed on at least one day from ``first_day`` to ``last_day``."""
+        return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=last_day)).filter(
+            Q(active_to__isnull=True) | Q(active_to__gte=first_day)
+        )
 
 
 class Organisation(TrackedModel):
@@ -141,6 +170,47 @@ class Organisation(TrackedModel):
         return (self.active_from is None or self.active_from <= day) and (
             self.active_to is None or day <= self.active_to
         )
+
+    def exists_during(self, first_day, last_day):
+        """Did the body exist on at least one day from ``first_day`` to ``last_day``?"""
+        return (self.active_from is None or self.active_from <= last_day) and (
+            self.active_to is None or first_day <= self.active_to
+        )
+
+    def life_refusal(self, first_day, last_day=None, *, doing="act for it"):
+        """Why nothing can be done for this body on ``first_day`` (or on any day up to
+        ``last_day``), because it did not exist then; None when it did."""
+        last_day = last_day or first_day
+        if self.exists_during(first_day, last_day):
+            return None
+        when = (
+            f"on {_day(first_day)}"
+            if last_day == first_day
+            else f"from {_day(first_day)} to {_day(last_day)}"
+        )
+        if self.active_to and first_day > self.active_to:
+            successor = f" (its successor is {self.successor.name})" if self.successor_id else ""
+            abolished = f"{self.name} was abolished on {_day(self.active_to)}{successor}"
+            return f"{abolished}, so nobody can {doing} {when}."
+        return f"{self.name} was established on {_day(self.active_from)}, so nobody can {doing} {when}."
+
+    def check_exists(self, on=None, *, financial_year=None, doing="act for it"):
+        """Refuse (ValidationError) anything done for this body on a day, or for a financial
+        year, outside its life. The one check contributions, delegations and transfers share."""
+        from partnership.dates import financial_year_bounds, financial_year_label
+
+        if financial_year is not None:
+            first_day, last_day = financial_year_bounds(financial_year)
+            refusal = self.life_refusal(first_day, last_day, doing=doing)
+            if refusal:
+                refusal = refusal.replace(
+                    f"from {_day(first_day)} to {_day(last_day)}",
+                    f"in {financial_year_label(financial_year)}",
+                )
+        else:
+            refusal = self.life_refusal(on, doing=doing)
+        if refusal:
+            raise ValidationError(refusal)
 
     def owner_organisations(self):
         return [self]
@@ -358,6 +428,130 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"Form {self.token}"
+
+
+class Reorganisation(TrackedModel):
+    """Bodies abolished on one date and the bodies that succeed them: one into one,
+    several into one (a merger) or one into several (a split, or a boundary change).
+
+    Recording it ends the abolished bodies' lives; every live record that still
+    names one of them is then to be moved to a successor or ended through one
+    reviewed transfer (``partnership.reorganisation``), which completes it.
+    """
+
+    name = models.CharField(max_length=200, help_text="For example, CCGs replaced by the BSW ICB.")
+    takes_effect = models.DateField(
+        help_text="The successors' first day; the abolished bodies' last day is the day before."
+    )
+    legal_basis = models.CharField(
+        max_length=300, blank=True, help_text="The order or Act that made the change, if known."
+    )
+    status = models.CharField(
+        max_length=16, choices=ReorganisationStatus.choices, default=ReorganisationStatus.RECORDED
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+    organisations = models.ManyToManyField(
+        Organisation, through="ReorganisationBody", related_name="reorganisations"
+    )
+
+    partnership_path = None
+
+    class Meta:
+        ordering = ["-takes_effect", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def abolished_on(self):
+        """The abolished bodies' last day."""
+        return self.takes_effect - datetime.timedelta(days=1)
+
+    @property
+    def is_completed(self):
+        return self.status == ReorganisationStatus.COMPLETED
+
+    def abolished(self):
+        return [b.organisation for b in self.bodies.all() if b.side == ReorganisationSide.ABOLISHED]
+
+    def successors(self):
+        return [b.organisation for b in self.bodies.all() if b.side == ReorganisationSide.SUCCESSOR]
+
+    def get_absolute_url(self):
+        return reverse("reorganisation_detail", kwargs={"pk": self.pk})
+
+    def history_children(self):
+        return [
+            ReorganisationBody.history.filter(reorganisation_id=self.pk),
+            TransferredRecord.history.filter(reorganisation_id=self.pk),
+        ]
+
+
+class ReorganisationBody(TrackedModel):
+    """One body abolished by, or succeeding in, a reorganisation."""
+
+    reorganisation = models.ForeignKey(Reorganisation, on_delete=models.CASCADE, related_name="bodies")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="reorganisation_places"
+    )
+    side = models.CharField(max_length=12, choices=ReorganisationSide.choices)
+
+    partnership_path = None
+
+    class Meta:
+        ordering = ["reorganisation", "side", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reorganisation", "organisation"],
+                name="reorganisation_body_once",
+                violation_error_message="A body appears once in a reorganisation.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_side_display()})"
+
+
+class TransferredRecord(TrackedModel):
+    """What the transfer did to one live record that named an abolished body."""
+
+    reorganisation = models.ForeignKey(Reorganisation, on_delete=models.CASCADE, related_name="transferred")
+    kind = models.CharField(max_length=40, help_text="Which kind of record, e.g. committee seat.")
+    record_label = models.CharField(max_length=300)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    to_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome = models.CharField(max_length=8, choices=TransferOutcome.choices)
+    note = models.CharField(max_length=300, blank=True, help_text="What was done, in words.")
+
+    partnership_path = None
+
+    class Meta:
+        ordering = ["reorganisation", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome=TransferOutcome.ENDED) | Q(to_organisation__isnull=False),
+                name="transferred_record_moved_has_successor",
+                violation_error_message="A moved record names the successor it moved to.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind}: {self.record_label}"
 
 
 class OrganisationGroupObjectPermission(GroupObjectPermissionBase):

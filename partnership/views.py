@@ -5,13 +5,21 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from partnership import generic, permissions, services
+from partnership import generic, permissions, reorganisation, services
 from partnership.apps import attention_items, partnership_sections
-from partnership.forms import MembershipForm, OrganisationForm, PartnershipForm, ReasonForm
-from partnership.models import Membership, Organisation, Partner, Partnership, Reminder
+from partnership.forms import (
+    MembershipForm,
+    OrganisationForm,
+    PartnershipForm,
+    ReasonForm,
+    ReorganisationForm,
+    TransferForm,
+)
+from partnership.models import Membership, Organisation, Partner, Partnership, Reminder, Reorganisation
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -130,6 +138,7 @@ class OrganisationEditView(OrganisationMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["instance"] = self.organisation
+        kwargs["user"] = self.request.user
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -230,3 +239,141 @@ class ReminderListView(LoginRequiredMixin, ListView):
 
     def get_queryset(self):
         return Reminder.objects.filter(recipient=self.request.user).select_related("partnership")
+
+
+# --- Reorganisations: bodies abolished and their records transferred ---------------
+
+
+def _administered(user):
+    return {
+        m.organisation_id
+        for m in permissions.user_memberships(user)
+        if m.role == permissions.Role.ADMINISTRATOR
+    }
+
+
+class ReorganisationListView(LoginRequiredMixin, ListView):
+    """The reorganisations concerning a person's bodies: every one for a site administrator."""
+
+    template_name = "partnership/reorganisation/list.html"
+    paginate_by = 25
+
+    def get_queryset(self):
+        queryset = Reorganisation.objects.prefetch_related("bodies__organisation")
+        user = self.request.user
+        if not user.is_superuser:
+            own = {m.organisation_id for m in permissions.user_memberships(user)}
+            queryset = queryset.filter(bodies__organisation_id__in=own).distinct()
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["may_record"] = user.is_superuser or bool(_administered(user))
+        return context
+
+
+class ReorganisationCreateView(LoginRequiredMixin, FormView):
+    template_name = "partnership/reorganisation/form.html"
+    form_class = ReorganisationForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            permissions.require(
+                request.user.is_superuser or bool(_administered(request.user)),
+                "Only a site administrator or a body's administrator may record a reorganisation.",
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            recorded = reorganisation.record_reorganisation(
+                name=data["name"],
+                takes_effect=data["takes_effect"],
+                abolished=list(data["abolished"]),
+                successors=list(data["successors"]),
+                legal_basis=data["legal_basis"],
+                user=self.request.user,
+                reason=data["change_reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Reorganisation “{recorded}” recorded: review the transfer of records."
+        )
+        return HttpResponseRedirect(recorded.get_absolute_url())
+
+
+class ReorganisationDetailView(LoginRequiredMixin, TemplateView):
+    """The reviewed transfer: every live record naming an abolished body, each with the
+    successor it moves to (or ending it); once done, what was transferred. The people of
+    the bodies concerned (auditors included) read it; only those who may run it see the form."""
+
+    template_name = "partnership/reorganisation/detail.html"
+
+    @cached_property
+    def reorganisation(self):
+        found = get_object_or_404(
+            Reorganisation.objects.prefetch_related("bodies__organisation"), pk=self.kwargs["pk"]
+        )
+        user = self.request.user
+        concerned = {b.organisation_id for b in found.bodies.all()}
+        own = {m.organisation_id for m in permissions.user_memberships(user)}
+        if not (user.is_superuser or concerned & own):
+            raise Http404("No reorganisation found.")
+        return found
+
+    def may_run(self):
+        return reorganisation.may_reorganise(self.request.user, self.reorganisation.abolished())
+
+    def get_form(self, data=None):
+        touched = reorganisation.touched_records(self.reorganisation)
+        return TransferForm(
+            data,
+            touched=touched,
+            successors=self.reorganisation.successors(),
+            initial_choices=reorganisation.default_choices(self.reorganisation, touched),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        found = self.reorganisation
+        context["reorganisation"] = found
+        context["abolished"] = found.abolished()
+        context["successors"] = found.successors()
+        context["transferred"] = found.transferred.select_related(
+            "from_organisation", "to_organisation", "partnership"
+        )
+        if not found.is_completed and self.may_run():
+            context.setdefault("form", self.get_form())
+            context["may_complete"] = timezone.localdate() >= found.takes_effect
+        return context
+
+    def post(self, request, *args, **kwargs):
+        permissions.require(
+            self.may_run(),
+            "Only a site administrator or an administrator of every body abolished may run it.",
+        )
+        form = self.get_form(request.POST)
+        if self.reorganisation.is_completed:
+            messages.error(request, "This transfer was already completed: nothing more was changed.")
+            return HttpResponseRedirect(self.reorganisation.get_absolute_url())
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            reorganisation.complete_transfer(
+                reorganisation=self.reorganisation,
+                choices=form.choices(),
+                user=request.user,
+                reason=form.cleaned_data["change_reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.reorganisation.get_absolute_url())
+        messages.success(request, f"Transfer for “{self.reorganisation}” completed.")
+        return HttpResponseRedirect(self.reorganisation.get_absolute_url())

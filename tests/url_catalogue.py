@@ -24,6 +24,7 @@ import importlib
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -48,7 +49,7 @@ from committees.papers import kinds
 from partnership import audit
 from partnership.choices import OrganisationKind, Role
 from partnership.dates import financial_year_start
-from partnership.models import AuditEntry, Reminder, TrackedModel
+from partnership.models import AuditEntry, Reminder, Reorganisation, ReorganisationBody, TrackedModel
 from tests.agreements.factories import (
     AgreementFactory,
     AgreementPartyFactory,
@@ -92,6 +93,7 @@ from tests.finance.factories import (
     YearEndFactory,
     YearEndShareFactory,
 )
+from tests.partnership.factories import TransferredRecordFactory
 from tests.staffing.factories import PostFactory, PostShareFactory
 
 #: Roles the "body" user holds in the owning body: everything but auditor (auditors read only).
@@ -214,6 +216,21 @@ def build_records():
     )
     r.group = Group.objects.order_by("pk").first()
     _one_of_each_admin_model()
+
+    # A reorganisation: the council's predecessor abolished, the ICB succeeding
+    predecessor = OrganisationFactory(
+        name="Catalogue PCT", kind=OrganisationKind.PCT, active_to=date(2013, 3, 31)
+    )
+    r.reorganisation = Reorganisation.objects.create(
+        name="Catalogue PCT replaced", takes_effect=date(2013, 4, 1)
+    )
+    ReorganisationBody.objects.create(
+        reorganisation=r.reorganisation, organisation=predecessor, side="abolished"
+    )
+    ReorganisationBody.objects.create(reorganisation=r.reorganisation, organisation=r.nhs, side="successor")
+    TransferredRecordFactory(
+        reorganisation=r.reorganisation, from_organisation=predecessor, to_organisation=r.nhs
+    )
 
     r.audit_entry = AuditEntry.objects.for_partnership(r.partnership).order_by("pk").first()
     r.uid = urlsafe_base64_encode(force_bytes(r.body_user.pk))
@@ -416,6 +433,9 @@ FILLERS = {
     "organisation_history": lambda r: {"pk": r.council.pk},
     "membership_add": lambda r: {"pk": r.council.pk},
     "membership_remove": lambda r: {"pk": r.council.pk, "membership": r.membership.pk},
+    "reorganisation_list": lambda r: {},
+    "reorganisation_add": lambda r: {},
+    "reorganisation_detail": lambda r: {"pk": r.reorganisation.pk},
     "partnership_detail": _p(),
     "partnership_history": _p(),
     "partnership_edit": _p(),

@@ -1,6 +1,7 @@
 """Auditors change nothing, and no one changes history: every edit view, the admin."""
 
 import re
+from datetime import date
 
 import pytest
 from django.contrib import admin
@@ -9,7 +10,7 @@ from django.views.generic.edit import ProcessFormView
 
 from partnership import audit, generic
 from partnership.choices import Role
-from partnership.models import AuditEntry, Organisation
+from partnership.models import AuditEntry, Organisation, Reorganisation, ReorganisationBody
 from tests.audit.test_tracked_models import FACTORIES, CannotBuild, _build
 
 
@@ -52,6 +53,20 @@ WRITES_NO_RECORD = {
     # file, not a tracked record); auditors read meeting papers like anyone entitled.
     "committees:paper_build",
 }
+
+
+#: Pages an auditor reads, which carry a form only for those who may act: GET answers
+#: 200 (without the form), POST 403.
+READ_WITH_A_FORM = {"reorganisation_detail"}
+
+
+def _reorganisation_of(body):
+    """A reorganisation abolishing ``body`` (its records still to transfer)."""
+    successor = Organisation.objects.create(name="Successor of the council", kind=body.kind)
+    reorganisation = Reorganisation.objects.create(name="Council replaced", takes_effect=date(2030, 4, 1))
+    ReorganisationBody.objects.create(reorganisation=reorganisation, organisation=body, side="abolished")
+    ReorganisationBody.objects.create(reorganisation=reorganisation, organisation=successor, side="successor")
+    return reorganisation
 
 
 def _in_partnership(model, partnership):
@@ -135,6 +150,8 @@ def test_auditor_is_refused_by_every_edit_view(client, world, name, route, view_
     if name in ("organisation_edit", "membership_add", "membership_remove"):
         kwargs["pk"] = world.bodies["council"].pk
         kwargs["membership"] = world.bodies["council"].memberships.first().pk
+    if name == "reorganisation_detail":
+        kwargs["pk"] = _reorganisation_of(world.bodies["council"]).pk
     models_named = {}
     for key in keys:
         if key in kwargs or key in VALUES or key == "partnership":
@@ -173,6 +190,9 @@ def test_auditor_is_refused_by_every_edit_view(client, world, name, route, view_
     post = client.post(url, {"change_reason": "auditor attempt", "name": "Changed by auditor"})
     if name in WRITES_NO_RECORD:
         assert post.status_code in {200, 302, 403}, f"POST {url} answered {post.status_code}"
+    elif name in READ_WITH_A_FORM:
+        assert get.status_code == 200, f"GET {url} answered {get.status_code}"
+        assert post.status_code == 403, f"POST {url} answered {post.status_code}"
     else:
         assert get.status_code in {403, 405}, f"GET {url} answered {get.status_code}"
         assert post.status_code == 403, f"POST {url} answered {post.status_code}"

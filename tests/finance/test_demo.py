@@ -40,7 +40,7 @@ def test_demo_loads_the_papers_budgets_and_runs_twice_without_duplicates():
     assert figures.year(2018).total_planned == 102795  # the sum of the paper's lines
     assert figures.year(2017).is_closed
     ld = Budget.objects.get(partnership__slug="cheshire-east", name="Learning disability pooled budget")
-    assert BudgetFigures(ld).year(2008).total_contributions == 66_000_000
+    assert BudgetFigures(ld).year(2009).total_contributions == 66_000_000
     aligned = Budget.objects.get(partnership__slug="walsall", kind="aligned")
     assert BudgetFigures(aligned).year(2009).total_planned == 97_000_000
     assert Budget.objects.filter(partnership__slug="walsall", kind="pooled").count() == 2
