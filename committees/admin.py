@@ -16,6 +16,7 @@ from committees.models import (
     Report,
     ReportAppendix,
     ReportCostLine,
+    SupplementaryAgenda,
 )
 from partnership.admin import HistoryAdmin
 
@@ -45,12 +46,25 @@ class AgendaItemInline(admin.TabularInline):
     fields = ["order", "title", "purpose", "exempt", "exempt_paragraph", "report"]
 
 
+class SupplementaryAgendaInline(admin.TabularInline):
+    """Shown, not edited: a supplementary agenda is published by the service, which numbers it
+    and publishes its late items (committees.services.publish_supplementary_agenda)."""
+
+    model = SupplementaryAgenda
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["number", "published_at", "published_by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
 class MeetingAdmin(HistoryAdmin):
     list_display = ["__str__", "committee", "starts_at", "status"]
     list_filter = ["status", "committee__partnership"]
     date_hierarchy = "starts_at"
-    inlines = [AgendaItemInline]
+    inlines = [AgendaItemInline, SupplementaryAgendaInline]
 
 
 class CostLineInline(admin.TabularInline):

@@ -123,6 +123,7 @@ def pack_title(meeting, include_exempt):
 
 
 def pack_context(meeting, include_exempt):
+    entries = agenda_entries(meeting, include_exempt)
     return {
         "title": f"{meeting.title or meeting.committee.name}: {pack_title(meeting, include_exempt)}",
         "pack_title": pack_title(meeting, include_exempt),
@@ -130,9 +131,9 @@ def pack_context(meeting, include_exempt):
         "committee": meeting.committee,
         "members": members_on(meeting),
         "quorum_rules": list(meeting.committee.quorum_rules.all()),
-        "entries": agenda_entries(meeting, include_exempt),
+        "entries": entries,
         "include_exempt": include_exempt,
-        "has_exempt": any(access.is_exempt(item) for item in meeting.items.all()),
+        "has_exempt": any(entry["exempt"] for entry in entries),
     }
 
 

@@ -84,6 +84,8 @@ CASES = [
     ("decision_add", {"meeting": "meeting"}, "get", None, both(SECRETARIES)),
     ("action_add", {"meeting": "meeting"}, "get", None, both(SECRETARIES)),
     ("action_edit", {"pk": "action"}, "get", None, both(SECRETARIES)),
+    ("action_move", {"pk": "action"}, "post", {"status": "done"}, both(SECRETARIES)),
+    ("meeting_publish_supplement", {"meeting": "meeting"}, "post", {}, both(SECRETARIES)),
     # Ratification: the ratifying body's own secretaries and administrators.
     (
         "binding_ratify",
@@ -102,6 +104,13 @@ CASES = [
     # Reports: officers and secretaries draft; the authoring body edits its own.
     ("report_add", {}, "get", None, both({R.OFFICER, R.COMMITTEE_SECRETARY})),
     ("report_edit", {"pk": "report"}, "get", None, council({R.OFFICER, R.COMMITTEE_SECRETARY})),
+    (
+        "report_move",
+        {"pk": "report"},
+        "post",
+        {"status": "final"},
+        council({R.OFFICER, R.COMMITTEE_SECRETARY}),
+    ),
     (
         "cost_line_add",
         {"report": "report"},

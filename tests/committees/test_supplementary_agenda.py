@@ -272,6 +272,26 @@ def test_the_packs_carry_a_late_item_only_once_its_supplement_is_published(world
     assert f"Special circumstances: {REASON}" in text
 
 
+def test_the_members_pack_is_marked_exempt_only_for_exempt_items_it_carries(world, board):
+    """An exempt late item not yet on a supplementary agenda is not in the pack, so it does not
+    make the pack "Not for publication"; once published, it does."""
+    meeting = publish(board.meeting, world)
+    meeting.items.filter(pk=board.exempt_item.pk).delete()
+    note = "not for publication"
+    assert note not in pack_text(meeting, kinds.MEMBERS_PACK).lower()
+    add_late_item(
+        meeting,
+        world,
+        title="Retender prices",
+        exempt=True,
+        exempt_paragraph=3,
+        public_interest_reasons="Publishing the bids now would prejudice the award.",
+    )
+    assert note not in pack_text(meeting, kinds.MEMBERS_PACK).lower()
+    services.publish_supplementary_agenda(meeting=meeting, user=secretary(world))
+    assert note in pack_text(meeting, kinds.MEMBERS_PACK).lower()
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_secretary_adds_a_late_item_and_publishes_the_supplement_in_a_browser(
