@@ -4,9 +4,12 @@ A person signs for a body on a day when all of these hold:
 
 * the day is not in the future;
 * the body existed on that day (``Organisation.active_from``/``active_to``);
-* no rule of another app forbids it (whatever role they were given);
+* no rule of another app forbids it (whatever role or delegation they were given);
 * they hold the signatory role for the body (a ``Membership``; the role group
-  carries guardian's ``sign_*`` permission on the body's sign-offs).
+  carries guardian's ``sign_*`` permission on the body's sign-offs), or a
+  delegation from the body covering signing, in force on that day, names them
+  by their account or by a shared post they hold that day
+  (``committees.Delegation.names_on``). Never by the delegation's free text.
 
 An app declares rules that may forbid a signature with an AppConfig method
 ``signing_rules()`` returning callables ``rule(user, organisation, on_date)``
@@ -15,7 +18,9 @@ this way (the holder of a jointly managed post signs only for the body that
 employs them), so agreements never imports staffing.
 
 :func:`signing_authority` gives the answer with the authority it rests on
-(``Signatory of Walsall Council``), which the sign-off records.
+(``Signatory of Walsall Council``, or the delegation), which the sign-off records.
+Agreements asks committees for delegations through the app registry, not an import,
+so dependencies still run one way.
 """
 
 import functools
@@ -23,6 +28,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.utils import timezone
 
 from partnership import permissions
@@ -60,31 +66,80 @@ def signing_rules():
     return tuple(found)
 
 
+SIGNING = "signing"  # committees.choices.Matter.SIGNING
+
+
 def _day(day):
     return f"{day:%-d %B %Y}"
 
 
-def body_life_refusal(organisation, on_date):
-    """Why nothing can be done for ``organisation`` on ``on_date`` (outside its life), or None."""
-    if organisation.is_active_on(on_date):
-        return None
-    name = organisation.name
-    if organisation.active_to and on_date > organisation.active_to:
-        successor = f" (its successor is {organisation.successor.name})" if organisation.successor_id else ""
-        return (
-            f"{name} was abolished on {_day(organisation.active_to)}{successor}, so nobody can "
-            f"sign for it on {_day(on_date)}."
-        )
-    return (
-        f"{name} was established on {_day(organisation.active_from)}, so nobody can sign for it "
-        f"on {_day(on_date)}."
+def _person(user):
+    return user.get_full_name() or user.username
+
+
+def _signing_delegations(organisation, partnership=None):
+    """Delegations from ``organisation`` naming someone by account or shared post, latest first."""
+    delegation = apps.get_model("committees", "Delegation")
+    found = delegation.objects.filter(from_organisation=organisation).filter(
+        Q(to_user__isnull=False) | Q(to_staff_post__isnull=False)
     )
+    if partnership is not None:
+        found = found.filter(partnership=partnership)
+    return found.select_related("from_organisation", "to_user", "to_staff_post__holder").order_by(
+        "-valid_from", "-pk"
+    )
+
+
+def delegation_authority(delegation, user):
+    """The authority text a signature under ``delegation`` records."""
+    to = (
+        _person(delegation.to_user)
+        if delegation.to_user_id
+        else f"{delegation.to_staff_post.title} (held by {_person(user)})"
+    )
+    valid = f"valid from {_day(delegation.valid_from)}"
+    if delegation.valid_to:
+        valid += f" to {_day(delegation.valid_to)}"
+    reference = f" ({delegation.minute_reference})" if delegation.minute_reference else ""
+    return f"Delegation from {delegation.from_organisation.name} to {to}, {valid}{reference}"
+
+
+def _why_not(delegation, user, on_date):
+    """Why ``delegation``, naming ``user`` on some day, gives them no right to sign on ``on_date``."""
+    body = delegation.from_organisation.name
+    if not delegation.names_on(user, on_date):
+        return f"they did not hold the post “{delegation.to_staff_post.title}” on {_day(on_date)}"
+    if delegation.valid_from > on_date:
+        return f"{body}'s delegation to them came into force only on {_day(delegation.valid_from)}"
+    if delegation.valid_to and delegation.valid_to < on_date:
+        return f"{body}'s delegation to them ended on {_day(delegation.valid_to)}"
+    return f"{body}'s delegation to them does not cover signing agreements"
+
+
+def delegation_to_sign(user, organisation, on_date, partnership=None):
+    """(the delegation from ``organisation`` under which ``user`` signs on ``on_date`` or None,
+    why each delegation naming them does not serve)."""
+    refusals = []
+    for delegation in _signing_delegations(organisation, partnership):
+        if delegation.to_user_id and delegation.to_user_id != user.pk:
+            continue
+        if delegation.to_staff_post_id and delegation.to_staff_post.holder_id != user.pk:
+            continue
+        if (
+            delegation.names_on(user, on_date)
+            and delegation.is_in_force_on(on_date)
+            and delegation.covers(SIGNING)
+        ):
+            return delegation, []
+        refusals.append(_why_not(delegation, user, on_date))
+    return None, refusals
 
 
 def signing_authority(user, organisation, on_date=None, *, partnership=None):
     """May ``user`` sign for ``organisation`` on ``on_date`` (today if not given), and on what authority?
 
-    ``partnership`` narrows the signatory role to memberships valid in it.
+    ``partnership`` narrows the signatory role to memberships valid in it, and delegations to
+    those made in it.
     """
     today = timezone.localdate()
     on_date = on_date or today
@@ -93,31 +148,57 @@ def signing_authority(user, organisation, on_date=None, *, partnership=None):
         return SigningAuthority(False, "Only a signed-in, active person can sign.")
     if on_date > today:
         return SigningAuthority(False, "The date of signing cannot be in the future.", about_the_date=True)
-    refusal = body_life_refusal(organisation, on_date)
+    refusal = organisation.life_refusal(on_date, doing="sign for it")
     if refusal:
         return SigningAuthority(False, refusal, about_the_date=True)
     for rule in signing_rules():
         refusal = rule(user, organisation, on_date)
         if refusal:
             return SigningAuthority(False, refusal)
-    if not permissions.has_role(user, organisation, Role.SIGNATORY, partnership=partnership):
-        person = user.get_full_name() or user.username
-        return SigningAuthority(False, f"{person} does not hold the signatory role for {name}.")
-    authority = f"Signatory of {name}"
-    return SigningAuthority(True, f"{authority}.", authority=authority)
+    if permissions.has_role(user, organisation, Role.SIGNATORY, partnership=partnership):
+        authority = f"Signatory of {name}"
+        return SigningAuthority(True, f"{authority}.", authority=authority)
+    delegation, refusals = delegation_to_sign(user, organisation, on_date, partnership)
+    if delegation is not None:
+        authority = delegation_authority(delegation, user)
+        return SigningAuthority(True, f"{authority}.", authority=authority)
+    reason = f"{_person(user)} does not hold the signatory role for {name}"
+    if refusals:
+        reason += f", and no delegation from it lets them sign on {_day(on_date)}: {'; '.join(refusals)}"
+    else:
+        reason += f", and no delegation from {name} to them covers signing"
+    return SigningAuthority(False, f"{reason}.")
+
+
+def _named_by_a_signing_delegation(user, organisation, partnership):
+    """Does a delegation from ``organisation`` in ``partnership`` covering signing name ``user``
+    (by account, or as the present holder of the shared post)? Whether it serves on a given day
+    is :func:`signing_authority`'s answer."""
+    if not user.is_active or permissions.is_read_only(user):
+        return False
+    if organisation.pk not in permissions.partner_ids_on(user, partnership.pk, timezone.localdate()):
+        return False
+    return any(
+        delegation.covers(SIGNING)
+        for delegation in _signing_delegations(organisation, partnership).filter(
+            Q(to_user=user) | Q(to_staff_post__holder=user, to_staff_post__vacant=False)
+        )
+    )
 
 
 def _holds_signatory_permission(user, organisation, partnership, obj, checker):
     if not user.is_authenticated or permissions.is_read_only(user):
         return False
-    return permissions.has_role(
-        user, organisation, Role.SIGNATORY, partnership=partnership
-    ) and permissions.has_object_permission(user, obj, "sign", checker)
+    return (
+        permissions.has_role(user, organisation, Role.SIGNATORY, partnership=partnership)
+        and permissions.has_object_permission(user, obj, "sign", checker)
+    ) or _named_by_a_signing_delegation(user, organisation, partnership)
 
 
 def may_sign(user, party, checker=None):
     """May ``user`` open ``party``'s sign-off: a signatory of the party's own body holding its
-    ``sign`` permission (never anyone else, superusers included, and never a read-only role)?
+    ``sign`` permission, or a person a delegation from that body to sign names by account or
+    post (never anyone else, superusers included, and never a read-only role)?
     Whether they may sign on a given day is :func:`signing_authority`'s answer."""
     return _holds_signatory_permission(user, party.organisation, party.agreement.partnership, party, checker)
 

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from committees.models import (
 )
 from partnership.forms import LONGEST_REASON, Form, TrackedModelForm
 from partnership.models import Organisation
+from staffing.models import Post
 
 
 def partner_bodies(partnership):
@@ -399,6 +401,8 @@ class DelegationForm(TrackedModelForm):
             "to_committee",
             "to_post",
             "to_person",
+            "to_user",
+            "to_staff_post",
             "in_consultation_with",
             "scope",
             "matters",
@@ -417,12 +421,36 @@ class DelegationForm(TrackedModelForm):
         ).offered_on(timezone.localdate())
         self.fields["from_organisation"].label = "Delegating body"
         self.fields["to_committee"].queryset = Committee.objects.filter(partnership=partnership)
+        self.fields["to_post"].label = "To post (as written)"
+        self.fields["to_person"].label = "To person (as written)"
+        self.fields[
+            "to_person"
+        ].help_text = (
+            "Words only: a delegation gives a right to sign only through the account or shared post below."
+        )
+        people = self.fields["to_user"]
+        people.queryset = (
+            get_user_model()
+            .objects.filter(
+                Q(is_active=True, memberships__organisation__partner_places__partnership=partnership)
+                | Q(pk=self.instance.to_user_id or 0)
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        people.label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({user.username})" if user.get_full_name() else user.username
+        )
+        posts = self.fields["to_staff_post"]
+        posts.queryset = Post.objects.filter(partnership=partnership).select_related("employer", "holder")
+        posts.label_from_instance = lambda post: f"{post.title}, employed by {post.employer.name}"
         if self.instance.pk:
             del self.fields["from_organisation"]
 
     def clean(self):
         cleaned = super().clean()
-        if not (cleaned.get("to_committee") or cleaned.get("to_post") or cleaned.get("to_person")):
+        named = ("to_committee", "to_post", "to_person", "to_user", "to_staff_post")
+        if not any(cleaned.get(field) for field in named):
             raise ValidationError("Say to whom the authority is delegated: a committee, post or person.")
         return cleaned
 

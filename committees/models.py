@@ -3,6 +3,7 @@
 import os
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -704,6 +705,24 @@ class Delegation(TrackedModel):
     )
     to_post = models.CharField(max_length=200, blank=True, help_text="For example, Executive Director.")
     to_person = models.CharField(max_length=200, blank=True)
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegations_received",
+        verbose_name="person's account",
+        help_text="The Concordat account of the person named: only this gives them a right to sign.",
+    )
+    to_staff_post = models.ForeignKey(
+        "staffing.Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="delegations_received",
+        verbose_name="shared post",
+        help_text="The post named: whoever holds it on a day acts under the delegation that day.",
+    )
     in_consultation_with = models.CharField(max_length=200, blank=True)
     scope = models.TextField(help_text="What is delegated, in the words of the resolution.")
     matters = models.JSONField(
@@ -751,7 +770,56 @@ class Delegation(TrackedModel):
     def delegate(self):
         if self.to_committee_id:
             return self.to_committee.name
-        return ", ".join(part for part in (self.to_post, self.to_person) if part) or "—"
+        return (
+            ", ".join(part for part in (self.to_post, self.to_person) if part) or self.named_by_account or "—"
+        )
+
+    @property
+    def named_by_account(self):
+        """The person (by their account) or shared post the delegation names, as words; "" if neither."""
+        if self.to_user_id:
+            return self.to_user.get_full_name() or self.to_user.username
+        if self.to_staff_post_id:
+            return self.to_staff_post.title
+        return ""
+
+    def names_on(self, user, day):
+        """Does the delegation name ``user`` on ``day``: by their account, or by a shared post they
+        hold that day (the post established and not ended, not vacant, ``user`` its holder)?
+        Never by the descriptive ``to_person``/``to_post`` text, which could be anyone's."""
+        if self.to_user_id:
+            return self.to_user_id == user.pk
+        post = self.to_staff_post
+        if post is None:
+            return False
+        return (
+            post.holder_id == user.pk
+            and not post.vacant
+            and (post.start_date is None or post.start_date <= day)
+            and (post.end_date is None or day <= post.end_date)
+        )
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.to_user_id and self.to_staff_post_id:
+            errors["to_staff_post"] = (
+                "Name either the person's account or the shared post, not both: a delegation to a "
+                "post goes to whoever holds it."
+            )
+        if self.to_committee_id and (self.to_user_id or self.to_staff_post_id):
+            errors["to_committee"] = (
+                "A delegation to a committee names no person's account or shared post: record the "
+                "delegation to the person or post separately."
+            )
+        if (
+            self.to_staff_post_id
+            and self.partnership_id
+            and self.to_staff_post.partnership_id != self.partnership_id
+        ):
+            errors["to_staff_post"] = "The shared post belongs to another partnership."
+        if errors:
+            raise ValidationError(errors)
 
     def owner_organisations(self):
         return [self.from_organisation]

@@ -34,7 +34,11 @@ class DelegationListView(generic.ObjectListView):
     title = "Delegations"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("from_organisation", "to_committee")
+        return (
+            super()
+            .get_queryset()
+            .select_related("from_organisation", "to_committee", "to_user", "to_staff_post__holder")
+        )
 
     def get_create_url(self):
         if delegating_bodies(self.request.user, self.partnership):
@@ -52,7 +56,11 @@ class DelegationDetailView(generic.ObjectDetailView):
     template_name = "committees/delegation_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("from_organisation", "to_committee")
+        return (
+            super()
+            .get_queryset()
+            .select_related("from_organisation", "to_committee", "to_user", "to_staff_post__holder")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
