@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from partnership import permissions
 from partnership.choices import ReminderStatus
-from partnership.models import AccessChange, Membership, Reminder
+from partnership.models import AccessChange, FormSubmission, Membership, Reminder
 
 logger = logging.getLogger(__name__)
 
@@ -228,3 +228,11 @@ def record_access_change(*, acting_user, before, after, person=None, group=None,
     with transaction.atomic():
         change.save()
     return change
+
+
+def forget_form_submissions(now=None):
+    """Delete create-form receipts older than the longest session: a form that old cannot be
+    sent again (its session and CSRF token are gone), so its receipt guards nothing."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    deleted, _ = FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnership.tasks.send_audit_checkpoint",
         "schedule": crontab(minute=0, hour=2),
     },
+    "form-receipts": {
+        "task": "partnership.tasks.forget_form_submissions",
+        "schedule": crontab(minute=30, hour=2),
+    },
 }
 # The reminder outbox: a failed send is tried again after 5 minutes, then 10, 20...,
 # until the limit, when it is shown to site administrators as undeliverable.

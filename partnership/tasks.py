@@ -30,3 +30,11 @@ def send_audit_checkpoint():
     from partnership import services
 
     return services.send_audit_checkpoint().last_entry_id
+
+
+@shared_task
+def forget_form_submissions():
+    """Every day: drop create-form receipts no session can send again."""
+    from partnership import services
+
+    return services.forget_form_submissions()
