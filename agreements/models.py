@@ -166,6 +166,23 @@ class Agreement(TrackedModel):
             kwargs={"partnership": self.partnership.slug, "pk": self.pk},
         )
 
+    #: The statuses in which the agreement has effect. One under review is still in force: the
+    #: review decides whether it continues, is varied or ends, and until then its terms bind
+    #: (it can still be varied, and it returns to in force when the review says continue).
+    EFFECTIVE_STATUSES = frozenset({AgreementStatus.IN_FORCE, AgreementStatus.UNDER_REVIEW})
+
+    @property
+    def has_effect(self):
+        return self.status in self.EFFECTIVE_STATUSES
+
+    def covers(self, day):
+        """Does ``day`` fall within the agreement's start and end dates? A missing date does not
+        bound it: a blank end date means no fixed end, and an agreement comes into force with a
+        start date (the last signature's date when none was set)."""
+        return (self.start_date is None or self.start_date <= day) and (
+            self.end_date is None or day <= self.end_date
+        )
+
     @property
     def is_section_75(self):
         return self.kind in SECTION_75_KINDS

@@ -512,6 +512,59 @@ class Transfer(TrackedModel):
             kwargs={"partnership": self.agreement.partnership.slug, "pk": self.pk},
         )
 
+    #: What marking a transfer paid rests on: a change to any of these asks the agreement again.
+    PAYMENT_FIELDS = ("status", "agreement_id", "payment_date")
+
+    def stored_payment(self, *, lock=False):
+        """The transfer's :attr:`PAYMENT_FIELDS` as stored (locked if ``lock``), or None if new."""
+        if not self.pk:
+            return None
+        rows = Transfer.objects.filter(pk=self.pk)
+        if lock:
+            rows = rows.select_for_update()
+        return rows.values(*self.PAYMENT_FIELDS).first()
+
+    def makes_payment(self, stored):
+        """Does saving mark the transfer paid, or move a paid one to another agreement or date?
+
+        A paid transfer whose agreement ends later keeps its payment, and its other details can
+        still be corrected."""
+        if self.status != TransferStatus.PAID or not self.payment_date:
+            return False
+        return stored is None or any(stored[name] != getattr(self, name) for name in self.PAYMENT_FIELDS)
+
+    def payment_errors(self, agreement):
+        """Why the transfer cannot be paid under ``agreement`` on its payment date, by field ({} if it can).
+
+        Section 256 money is paid under the agreement, so only one in force on the day of payment
+        gives authority: in force or under review (see ``Agreement.EFFECTIVE_STATUSES``), and the
+        day within its start and end dates. A draft or one awaiting signature has no effect yet;
+        an expired or terminated one has ended, and as its status alone records when, a payment
+        cannot be marked paid under it afterwards."""
+        day = self.payment_date
+        if not agreement.has_effect:
+            return {
+                "agreement": (
+                    f"Agreement: {agreement.reference} is {agreement.get_status_display().lower()}; a "
+                    "transfer can be marked paid only under an agreement in force (or under review)."
+                )
+            }
+        if agreement.start_date and day < agreement.start_date:
+            return {
+                "payment_date": (
+                    f"Payment date: {day:%-d %B %Y} is before {agreement.reference} came into force "
+                    f"on {agreement.start_date:%-d %B %Y}."
+                )
+            }
+        if agreement.end_date and day > agreement.end_date:
+            return {
+                "payment_date": (
+                    f"Payment date: {day:%-d %B %Y} is after {agreement.reference} ended on "
+                    f"{agreement.end_date:%-d %B %Y}."
+                )
+            }
+        return {}
+
     def clean(self):
         from agreements.choices import AgreementKind
 
@@ -533,6 +586,9 @@ class Transfer(TrackedModel):
                     f"Payment date: {self.payment_date:%-d %B %Y} is outside the financial year "
                     f"{financial_year_label(self.year)} ({start:%-d %B %Y} to {end:%-d %B %Y})."
                 )
+        if self.agreement_id and self.makes_payment(self.stored_payment()):
+            for name, message in self.payment_errors(self.agreement).items():
+                errors.setdefault(name, message)
         if self.agreement_id:
             party_ids = set(self.agreement.parties.values_list("organisation_id", flat=True))
             partner_ids = set(self.agreement.partnership.partners.values_list("organisation_id", flat=True))

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from agreements.models import Agreement
 from finance import access
 from finance.choices import MONTH_NAMES, RiskShareRule
 from finance.models import (
@@ -25,7 +26,6 @@ from finance.models import (
     LinePlan,
     Monitoring,
     RiskShare,
-    Transfer,
     YearEnd,
     YearEndShare,
 )
@@ -557,7 +557,10 @@ def save_line(*, line, user, reason=""):
 
 
 def save_transfer(*, transfer, user, reason=""):
-    """Validate a Section 256 transfer (NHS body to council, under a S256 agreement) and save it."""
+    """Validate a Section 256 transfer (NHS body to council, under a S256 agreement) and save it.
+
+    Marking it paid is checked again under the agreement's row lock: the agreement must be in
+    force on the payment date (``Transfer.payment_errors``)."""
     if not transfer.agreement_id:
         raise ValidationError("Choose the Section 256 agreement the payment is made under.")
     permissions.require(
@@ -566,8 +569,14 @@ def save_transfer(*, transfer, user, reason=""):
     )
     transfer.full_clean()
     with transaction.atomic():
-        if transfer.pk:
-            Transfer.objects.select_for_update().filter(pk=transfer.pk).values_list("pk", flat=True).get()
+        # The agreement first, then the transfer: the order an agreement's own changes take, so a
+        # termination and a payment wait for each other and the later one sees the earlier.
+        agreement = Agreement.objects.select_for_update().get(pk=transfer.agreement_id)
+        stored = transfer.stored_payment(lock=True)
+        if transfer.makes_payment(stored):
+            errors = transfer.payment_errors(agreement)
+            if errors:
+                raise ValidationError(errors)
         _stamp(transfer, user=user, reason=reason, organisation=transfer.from_organisation)
         transfer.save()
     return transfer
