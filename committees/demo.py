@@ -44,6 +44,7 @@ from committees.models import (
     Report,
     ReportAppendix,
     ReportCostLine,
+    SupplementaryAgenda,
 )
 from partnership.models import Membership
 
@@ -488,8 +489,31 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
                 report=report,
                 exempt=exempt,
                 exempt_paragraph=3 if exempt else None,
+                public_interest_reasons=(
+                    "the bidders' prices and scores would prejudice the award and any retender if "
+                    "published before the contract is signed."
+                    if exempt
+                    else ""
+                ),
             )
         )
+    # A late item, published on a supplementary agenda two days before the meeting.
+    supplement = upsert(
+        SupplementaryAgenda,
+        {"meeting": meeting, "number": 1},
+        published_at=at(D(2018, 6, 12), hour=10),
+        published_by=user("banes-council-secretary"),
+    )
+    late = upsert(
+        AgendaItem,
+        {"meeting": meeting, "title": "Winter resilience funding: bid to NHS England"},
+        order=len(agenda) + 1,
+        purpose=ItemPurpose.DECISION,
+        presenter="Jane Shayler",
+        late=True,
+        late_reason="NHS England asked for bids by 20 June 2018, before the Board's next meeting.",
+        supplementary_agenda=supplement,
+    )
     minutes = [
         "Apologies were received from the CCG Lay Member. The CCG Chair declared an interest in item 5.",
         "The minutes of the meeting of 12 April 2018 were agreed as a correct record.",
@@ -501,6 +525,12 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
     ]
     for item, text in zip(items, minutes, strict=True):
         upsert(Minute, {"agenda_item": item}, text=text)
+    upsert(
+        Minute,
+        {"agenda_item": late},
+        text="The Chair agreed to take this item as a matter of urgency. The Board supported the "
+        "bid and asked the Council to submit it.",
+    )
     attendance = {
         "Cabinet Member for Adult Care, Health and Wellbeing": (AttendanceStatus.PRESENT, ""),
         "Cabinet Member for Children and Young People": (AttendanceStatus.PRESENT, ""),

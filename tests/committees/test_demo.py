@@ -97,3 +97,10 @@ def test_demo_reproduces_the_papers(media_root):
     titles = list(chiefs.meetings.values_list("title", flat=True))
     assert titles.count("Joined by the Leader, Portfolio Holders and NHS Chairs") == 2
     assert made["worcestershire-cross-cutting"].cycle == "six_monthly"
+    # The worked meeting shows a late item on its supplementary agenda, and the exempt item's
+    # public interest test.
+    worked = Meeting.objects.get(committee=ihcb, starts_at__date="2018-06-14")
+    late = worked.items.get(late=True)
+    assert late.supplementary_agenda.number == 1 and "before the Board's next meeting" in late.late_reason
+    assert late.minute.text.startswith("The Chair agreed to take this item as a matter of urgency")
+    assert all(item.public_interest_reasons for item in worked.items.filter(exempt=True))
