@@ -90,18 +90,34 @@ def _signing_delegations(organisation, partnership=None):
     )
 
 
+#: The longest authority text a party or approval keeps (``AgreementParty.authority``).
+AUTHORITY_LENGTH = 300
+
+
+def _clip(text, limit):
+    return text if len(text) <= limit else f"{text[: limit - 1].rstrip()}…"
+
+
 def delegation_authority(delegation, user):
-    """The authority text a signature under ``delegation`` records."""
-    to = (
-        _person(delegation.to_user)
-        if delegation.to_user_id
-        else f"{delegation.to_staff_post.title} (held by {_person(user)})"
-    )
+    """The authority text a signature under ``delegation`` records: the body, whom it names,
+    its dates and the minute that made it (long names clipped to fit the record)."""
+    body = delegation.from_organisation.name
+    if delegation.to_user_id:
+        to = _person(delegation.to_user)
+    else:
+        to = f"{delegation.to_staff_post.title} (held by {_person(user)})"
+    reference = delegation.minute_reference
     valid = f"valid from {_day(delegation.valid_from)}"
     if delegation.valid_to:
         valid += f" to {_day(delegation.valid_to)}"
-    reference = f" ({delegation.minute_reference})" if delegation.minute_reference else ""
-    return f"Delegation from {delegation.from_organisation.name} to {to}, {valid}{reference}"
+
+    def words(body, to, reference):
+        return f"Delegation from {body} to {to}, {valid}" + (f" ({reference})" if reference else "")
+
+    text = words(body, to, reference)
+    if len(text) > AUTHORITY_LENGTH:
+        text = words(_clip(body, 100), _clip(to, 80), _clip(reference, 40))
+    return text
 
 
 def _why_not(delegation, user, on_date):
