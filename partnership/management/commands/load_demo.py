@@ -24,26 +24,35 @@ class Command(BaseCommand):
                 "Refusing to load demo data with DEBUG off: demo logins must not reach a production "
                 "database. Pass --force if this really is a demonstration system."
             )
-        from partnership import demo
+        from partnership import demo, demo_history
 
         with transaction.atomic():
-            context = demo.load()
-            for app in DEMO_APPS:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                self.stdout.write(f"Loading demo {app}…")
-                module.load(context)
+            if demo_history.started():
+                self.stdout.write(
+                    "The demo's NHS bodies have already passed to their successors, so the papers are not "
+                    "loaded again (that would bring back the abolished bodies' places)."
+                )
+            else:
+                context = demo.load()
+                for app in DEMO_APPS:
+                    try:
+                        module = importlib.import_module(f"{app}.demo")
+                    except ModuleNotFoundError as exc:
+                        if exc.name != f"{app}.demo":
+                            raise
+                        continue
+                    self.stdout.write(f"Loading demo {app}…")
+                    module.load(context)
+            self.stdout.write("Passing the NHS bodies to their successors…")
+            demo_history.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(
             f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):\n"
             "  admin                          site administrator (Django admin)\n"
             "  <body>-<role>                  e.g. banes-council-officer, banes-ccg-signatory\n"
             f"    bodies: {', '.join(demo.DEMO_BODIES)}\n"
+            "    (the people of the abolished NHS bodies now act for their successors, today the ICBs)\n"
             f"    roles:  {', '.join(demo.ROLE_SLUGS.values())}\n"
-            "  jcu-manager                    Walsall JCU manager (S113: acts for both bodies, signs only for NHS Walsall)\n"
+            "  jcu-manager                    Walsall JCU manager (S113: acts for both bodies, signs only for the NHS body)\n"
             "  external-auditor               external auditor of the B&NES partnership only\n"
         )
