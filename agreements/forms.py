@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from agreements.choices import AgreementStatus, PartyRole
-from agreements.models import Agreement, Review, Schedule, Variation
+from agreements.models import Agreement, AgreementPayment, Review, Schedule, Variation
 from partnership.forms import DateInput, Form, TrackedModelForm
 from partnership.models import Organisation
 
@@ -129,6 +129,24 @@ class ApprovalForm(Form):
         self.fields["approved_on"].initial = timezone.localdate()
         if user is not None:
             self.fields["approver_name"].initial = user.get_full_name()
+
+
+class PaymentForm(TrackedModelForm):
+    """A payment between two parties to the agreement: which pays which, for what, how much."""
+
+    class Meta:
+        model = AgreementPayment
+        fields = ["payer", "payee", "description", "amount"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = Organisation.objects.filter(agreement_parties__agreement=self.instance.agreement).order_by(
+            "name"
+        )
+        for name in ("payer", "payee"):
+            self.fields[name].queryset = parties
+        self.fields["amount"].widget.attrs.update(inputmode="decimal")
 
 
 class ScheduleForm(TrackedModelForm):

@@ -6,6 +6,7 @@ agreement; its schedules, variations and reviews are kept with it.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -198,6 +199,7 @@ class Agreement(TrackedModel):
         variation_ids = Variation.history.filter(agreement_id=self.pk).values("id")
         return [
             AgreementParty.history.filter(agreement_id=self.pk),
+            AgreementPayment.history.filter(agreement_id=self.pk),
             Schedule.history.filter(agreement_id=self.pk),
             Variation.history.filter(agreement_id=self.pk),
             VariationApproval.history.filter(variation_id__in=variation_ids),
@@ -258,6 +260,73 @@ class AgreementParty(TrackedModel):
 
     def owner_organisations(self):
         return [self.organisation]
+
+
+class AgreementPayment(TrackedModel):
+    """A payment one party makes to another under the agreement, and its direction.
+
+    A lead commissioning or integrated provision agreement under section 75 states the payments
+    to be made by one partner to the other and how they may be varied; which body pays which is
+    kept as two bodies, not as text, so it can be checked and shown the same way everywhere."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="payments")
+    payer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="agreement_payments_made", verbose_name="paid by"
+    )
+    payee = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="agreement_payments_received",
+        verbose_name="paid to",
+    )
+    description = models.TextField(
+        "what for, and how it may be varied",
+        help_text="For example: the Council's costs of commissioning learning disability services; "
+        "uplifted each April by the agreed inflator.",
+    )
+    amount = models.DecimalField(
+        "amount a year",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="In pounds and pence, if the agreement fixes one. Leave blank if it sets a formula.",
+    )
+
+    partnership_path = "agreement__partnership"
+
+    class Meta:
+        ordering = ["agreement", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(payer=models.F("payee")),
+                name="agreement_payment_between_two_bodies",
+                violation_error_message="A payment is made by one body to another: choose two bodies.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | (Q(amount__gt=0) & Q(amount__lte=10_000_000_000)),
+                name="agreement_payment_amount_in_range",
+                violation_error_message="Amount a year: more than £0 and no more than £10bn, or blank.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.payer} to {self.payee}"
+
+    def get_absolute_url(self):
+        return self.agreement.get_absolute_url() + "#payments"
+
+    def clean(self):
+        errors = {}
+        if self.payer_id and self.payer_id == self.payee_id:
+            errors["payee"] = "Paid to: a payment is made to another body than the one that pays it."
+        if self.agreement_id:
+            party_ids = set(self.agreement.parties.values_list("organisation_id", flat=True))
+            for name, label in (("payer", "Paid by"), ("payee", "Paid to")):
+                if getattr(self, f"{name}_id") and getattr(self, f"{name}_id") not in party_ids:
+                    errors.setdefault(name, f"{label}: this body is not a party to the agreement.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Schedule(TrackedModel):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from agreements.access import may_approve, may_sign, signing_authority
 from agreements.choices import (
+    AgreementKind,
     AgreementStatus,
     ReviewOutcome,
     ReviewStatus,
@@ -24,6 +25,7 @@ from agreements.choices import (
 from agreements.models import (
     Agreement,
     AgreementParty,
+    AgreementPayment,
     Review,
     Variation,
     VariationApproval,
@@ -167,27 +169,81 @@ def check_ready_for_signature(agreement):
     if missing:
         raise ValidationError(
             "This Section 75 agreement cannot be sent for signature until it sets out what "
-            "regulations 7 to 9 of SI 2000/617 require. Missing: " + "; ".join(missing) + "."
+            f"{statutory_basis(agreement)} requires. Missing: " + "; ".join(missing) + "."
         )
 
 
 # --- Statutory completeness -----------------------------------------------
 
-#: What SI 2000/617 (NHS Bodies and Local Authorities Partnership Arrangements
-#: Regulations 2000) regulations 7–9 require a Section 75 agreement to set out:
-#: (field, description).
-STATUTORY_ELEMENTS = (
-    ("aims_and_outcomes", "the agreed aims and outcomes of the arrangements"),
-    ("contributions", "each partner's contributions and how they may be varied"),
-    ("functions", "the NHS functions and health-related functions exercised"),
-    ("services_and_persons", "the persons and services covered"),
-    ("staff_goods_accommodation", "the staff, goods, services or accommodation provided"),
-    (
-        "duration_and_termination",
-        "the duration of the arrangements and how they are reviewed, varied and terminated",
-    ),
-    ("monitoring", "the arrangements for monitoring"),
+#: The regulations a Section 75 agreement is made under (first made under section 31 of the
+#: Health Act 1999, now section 75 of the NHS Act 2006).
+REGULATIONS = "the NHS Bodies and Local Authorities Partnership Arrangements Regulations 2000 (SI 2000/617)"
+
+K = AgreementKind
+
+#: Each Section 75 kind: its regulation and the arrangements it names.
+STATUTORY_BASIS = {
+    K.S75_POOLED_FUND: "regulation 7 (pooled fund arrangements)",
+    K.S75_LEAD_COMMISSIONING: "regulation 8 (lead commissioning)",
+    K.S75_INTEGRATED_PROVISION: "regulation 9 (integrated provision)",
+}
+
+#: What each regulation says the written agreement must specify: (field, description). Regulation 7
+#: asks for the contributions to the pooled fund; regulations 8 and 9 for the payments one partner
+#: makes to the other, whose direction is also kept as payments under the agreement
+#: (:class:`~agreements.models.AgreementPayment`, checked in :func:`missing_statutory_elements`).
+_AIMS = ("aims_and_outcomes", "the agreed aims and outcomes of the arrangements")
+_FUNCTIONS = (
+    "functions",
+    "the NHS functions and the health-related functions the exercise of which are the subject of the "
+    "arrangements",
 )
+_PERSONS = (
+    "services_and_persons",
+    "the persons in respect of whom and the kinds of services in respect of which the functions may be "
+    "exercised",
+)
+_STAFF = (
+    "staff_goods_accommodation",
+    "the staff, goods, services or accommodation to be provided by the partners in connection with the "
+    "arrangements",
+)
+_DURATION = (
+    "duration_and_termination",
+    "the duration of the arrangements and provision for the review or variation or termination of the "
+    "arrangements",
+)
+_PAYMENTS = (
+    "contributions",
+    "the payments to be made by one partner to the other and how those payments may be varied",
+)
+_MONITORING = ("monitoring", "the arrangements in place for monitoring the exercise of the functions")
+STATUTORY_ELEMENTS = {
+    K.S75_POOLED_FUND: (
+        _AIMS,
+        (
+            "contributions",
+            "the contributions to be made to the pooled fund by each of the partners and how those "
+            "contributions may be varied",
+        ),
+        _FUNCTIONS,
+        _PERSONS,
+        _STAFF,
+        _DURATION,
+        ("monitoring", "the arrangements for monitoring the pooled fund"),
+    ),
+    K.S75_LEAD_COMMISSIONING: (_AIMS, _PAYMENTS, _FUNCTIONS, _PERSONS, _STAFF, _DURATION, _MONITORING),
+    K.S75_INTEGRATED_PROVISION: (_AIMS, _PAYMENTS, _FUNCTIONS, _PERSONS, _STAFF, _DURATION, _MONITORING),
+}
+
+#: Kinds whose agreement states payments between the partners, with their direction.
+PAYMENT_KINDS = frozenset({K.S75_LEAD_COMMISSIONING, K.S75_INTEGRATED_PROVISION})
+
+
+def statutory_basis(agreement):
+    """The regulation a Section 75 agreement is made under, in words ("" for other kinds)."""
+    regulation = STATUTORY_BASIS.get(agreement.kind)
+    return f"{regulation} of {REGULATIONS}" if regulation else ""
 
 
 def _is_blank(value):
@@ -197,20 +253,33 @@ def _is_blank(value):
 
 
 def missing_statutory_elements(agreement):
-    """What a Section 75 agreement still lacks under SI 2000/617 regulations 7–9.
+    """What a Section 75 agreement still lacks under its regulation (7, 8 or 9 of SI 2000/617).
 
-    Empty for any other kind of agreement.
+    A pooled fund needs its host partner and pooled fund manager; lead commissioning and
+    integrated provision need at least one payment between two of its parties, saying which
+    pays which. Empty for any other kind of agreement.
     """
     if not agreement.is_section_75:
         return []
     missing = [
-        description for field, description in STATUTORY_ELEMENTS if _is_blank(getattr(agreement, field))
+        description
+        for field, description in STATUTORY_ELEMENTS[agreement.kind]
+        if _is_blank(getattr(agreement, field))
     ]
-    if agreement.is_pooled_fund:
+    if agreement.kind == K.S75_POOLED_FUND:
         if agreement.host_body_id is None:
-            missing.append("the host of the pooled fund")
+            missing.append("the host partner of the pooled fund")
         if _is_blank(agreement.pooled_fund_manager):
             missing.append("the pooled fund manager")
+    if agreement.kind in PAYMENT_KINDS and agreement.pk:
+        party_ids = {party.organisation_id for party in agreement.parties.all()}
+        stated = [
+            payment
+            for payment in agreement.payments.all()
+            if payment.payer_id in party_ids and payment.payee_id in party_ids
+        ]
+        if not stated:
+            missing.append("the payments between the partners: which body pays which (add a payment)")
     return missing
 
 
@@ -354,6 +423,49 @@ def remove_party(*, party, user, reason=""):
     return agreement
 
 
+# --- Payments between the partners ------------------------------------------------
+
+
+def save_payment(*, payment, user, reason=""):
+    """Record or change a payment one party makes to another under the agreement (part of its
+    terms, so only while they may still be edited)."""
+    agreement = payment.agreement
+    _require_manager(user, agreement, "change the payments under this agreement")
+    with transaction.atomic():
+        agreement = _locked(agreement)
+        if not is_editable(agreement):
+            raise ValidationError(
+                f"This agreement is {agreement.get_status_display().lower()}: the payments it states can "
+                "change only while it is a draft or in negotiation. Record a variation instead."
+            )
+        payment.agreement = agreement
+        payment.full_clean()
+        _stamp(
+            payment,
+            user,
+            reason or "Payment between the partners",
+            _acting_body(user, agreement, Role.OFFICER),
+        )
+        payment.save()
+    return payment
+
+
+def remove_payment(*, payment, user, reason=""):
+    agreement = payment.agreement
+    _require_manager(user, agreement, "change the payments under this agreement")
+    with transaction.atomic():
+        agreement = _locked(agreement)
+        if not is_editable(agreement):
+            raise ValidationError(
+                f"This agreement is {agreement.get_status_display().lower()}: the payments it states can "
+                "change only while it is a draft or in negotiation."
+            )
+        payment = AgreementPayment.objects.select_for_update().get(pk=payment.pk)
+        _stamp(payment, user, reason or "Payment removed", _acting_body(user, agreement, Role.OFFICER))
+        payment.delete()
+    return agreement
+
+
 # --- Sovereign sign-off ------------------------------------------------------
 
 
@@ -486,9 +598,7 @@ def submit_variation(*, variation, user, reason=""):
                 "variation can be sent for approval."
             )
         if variation.effective_date is None:
-            raise ValidationError(
-                "Enter the date the variation takes effect before sending it for approval."
-            )
+            raise ValidationError("Enter the date the variation takes effect before sending it for approval.")
         for party in agreement.parties.select_related("organisation"):
             approval, created = VariationApproval.objects.get_or_create(
                 variation=variation, organisation=party.organisation

@@ -24,6 +24,9 @@ urlpatterns = [
         name="party_role",
     ),
     path("<int:pk>/parties/<int:party>/sign/", views.SignView.as_view(), name="sign"),
+    path("<int:agreement>/payments/add/", views.PaymentEditView.as_view(), name="payment_add"),
+    path("<int:agreement>/payments/<int:pk>/edit/", views.PaymentEditView.as_view(), name="payment_edit"),
+    path("<int:pk>/payments/<int:payment>/remove/", views.PaymentRemoveView.as_view(), name="payment_remove"),
     path("<int:agreement>/schedules/add/", views.ScheduleEditView.as_view(), name="schedule_add"),
     path(
         "<int:agreement>/schedules/<int:pk>/edit/",

@@ -17,6 +17,7 @@ from agreements.forms import (
     ApprovalForm,
     PartyForm,
     PartyRoleForm,
+    PaymentForm,
     ReviewForm,
     ScheduleForm,
     SignForm,
@@ -26,6 +27,7 @@ from agreements.forms import (
 from agreements.models import (
     Agreement,
     AgreementParty,
+    AgreementPayment,
     Review,
     Schedule,
     Variation,
@@ -129,6 +131,7 @@ class AgreementDetailView(generic.ObjectDetailView):
                     and access.may_approve(user, approval, approval_checker)
                 )
         schedules = list(agreement.schedules.all())
+        payments = list(agreement.payments.select_related("payer", "payee"))
         can_manage = services.can_manage(user, agreement)
         editable = services.is_editable(agreement)
         context.update(
@@ -141,6 +144,9 @@ class AgreementDetailView(generic.ObjectDetailView):
             can_vary=can_manage and agreement.status in services.VARIABLE_STATUSES,
             moves=services.moves_for(user, agreement),
             missing=services.missing_statutory_elements(agreement),
+            statutory_basis=services.statutory_basis(agreement),
+            payments=payments,
+            states_payments=agreement.kind in services.PAYMENT_KINDS or bool(payments),
             sections=[
                 (agreement._meta.get_field(name).verbose_name, as_html(getattr(agreement, name)))
                 for name in Agreement.SECTION_FIELDS
@@ -225,6 +231,8 @@ def pdf_context(agreement):
         "title": f"{agreement.reference} — {agreement.title}",
         "agreement": agreement,
         "parties": agreement.parties.select_related("organisation"),
+        "statutory_basis": services.statutory_basis(agreement),
+        "payments": agreement.payments.select_related("payer", "payee"),
         "sections": [
             (agreement._meta.get_field(name).verbose_name, as_html(getattr(agreement, name)))
             for name in Agreement.SECTION_FIELDS
@@ -434,6 +442,36 @@ class AgreementChildEditView(generic.ObjectEditView):
 
     def save_object(self, form, obj):
         type(self).service(**{self.service_arg: obj}, user=self.request.user, reason=obj._change_reason)
+
+
+class PaymentEditView(AgreementChildEditView):
+    model = AgreementPayment
+    form_class = PaymentForm
+    service = staticmethod(services.save_payment)
+    service_arg = "payment"
+
+    def get_success_url(self):
+        return self.agreement.get_absolute_url() + "#payments"
+
+
+class PaymentRemoveView(AgreementActionView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        permissions.require(
+            services.can_manage(request.user, self.agreement),
+            "You may not change the payments under this agreement.",
+        )
+        payment = get_object_or_404(
+            self.agreement.payments.select_related("payer", "payee", "agreement__partnership"),
+            pk=self.kwargs["payment"],
+        )
+        try:
+            services.remove_payment(payment=payment, user=request.user)
+        except ValidationError as error:
+            return self.refuse(error)
+        messages.success(request, f"The payment from {payment.payer} to {payment.payee} was removed.")
+        return self.redirect()
 
 
 class ScheduleEditView(AgreementChildEditView):

@@ -53,6 +53,7 @@ from partnership.models import AuditEntry, Reminder, Reorganisation, Reorganisat
 from tests.agreements.factories import (
     AgreementFactory,
     AgreementPartyFactory,
+    AgreementPaymentFactory,
     ReviewFactory,
     ScheduleFactory,
     VariationApprovalFactory,
@@ -141,6 +142,7 @@ def build_records():
     r.party = AgreementPartyFactory(agreement=r.agreement, organisation=r.council, role=PartyRole.HOST)
     r.other_party = AgreementPartyFactory(agreement=r.agreement, organisation=r.nhs)
     r.schedule = ScheduleFactory(agreement=r.agreement)
+    r.payment = AgreementPaymentFactory(agreement=r.agreement, payer=r.nhs, payee=r.council)
     r.variation = VariationFactory(agreement=r.agreement)
     r.approval = VariationApprovalFactory(variation=r.variation, organisation=r.council)
     r.review = ReviewFactory(agreement=r.agreement)
@@ -476,6 +478,9 @@ FILLERS = {
     "agreements:party_remove": _p(pk=_pk("agreement"), party=_pk("other_party")),
     "agreements:party_role": _p(pk=_pk("agreement"), party=_pk("other_party")),
     "agreements:sign": _p(pk=_pk("agreement"), party=_pk("party")),
+    "agreements:payment_add": _p(agreement=_pk("agreement")),
+    "agreements:payment_edit": _p(agreement=_pk("agreement"), pk=_pk("payment")),
+    "agreements:payment_remove": _p(pk=_pk("agreement"), payment=_pk("payment")),
     "agreements:schedule_add": _p(agreement=_pk("agreement")),
     "agreements:schedule_edit": _p(agreement=_pk("agreement"), pk=_pk("schedule")),
     "agreements:variation_add": _p(agreement=_pk("agreement")),

@@ -5,7 +5,15 @@ import datetime
 import factory
 
 from agreements.choices import AgreementKind, AgreementStatus, PartyRole
-from agreements.models import Agreement, AgreementParty, Review, Schedule, Variation, VariationApproval
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    AgreementPayment,
+    Review,
+    Schedule,
+    Variation,
+    VariationApproval,
+)
 from partnership import permissions
 from tests.factories import OrganisationFactory, PartnershipFactory
 
@@ -48,6 +56,16 @@ class AgreementPartyFactory(factory.django.DjangoModelFactory):
         # The service grants these when a party is added; factories do the same.
         if create:
             permissions.grant_owner_permissions(obj.agreement)
+
+
+class AgreementPaymentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementPayment
+
+    agreement = factory.SubFactory(AgreementFactory)
+    payer = factory.SubFactory(OrganisationFactory)
+    payee = factory.SubFactory(OrganisationFactory)
+    description = "Commissioning costs; uplifted each April by the agreed inflator."
 
 
 class ScheduleFactory(factory.django.DjangoModelFactory):

@@ -224,8 +224,8 @@ def test_section_75_lists_every_missing_statutory_element(world):
         world.ours, world.bodies["council"], world.bodies["nhs"], kind=AgreementKind.S75_POOLED_FUND
     )
     missing = services.missing_statutory_elements(s75)
-    assert missing == [d for _, d in services.STATUTORY_ELEMENTS] + [
-        "the host of the pooled fund",
+    assert missing == [d for _, d in services.STATUTORY_ELEMENTS[AgreementKind.S75_POOLED_FUND]] + [
+        "the host partner of the pooled fund",
         "the pooled fund manager",
     ]
     with pytest.raises(ValidationError, match="SI 2000/617") as error:
@@ -253,7 +253,10 @@ def test_markup_without_words_does_not_count(world):
         kind=AgreementKind.S75_INTEGRATED_PROVISION,
         **COMPLETE_S75_TEXT | {"monitoring": "<p> &nbsp; </p>"},
     )
-    assert services.missing_statutory_elements(s75) == ["the arrangements for monitoring"]
+    assert services.missing_statutory_elements(s75) == [
+        "the arrangements in place for monitoring the exercise of the functions",
+        "the payments between the partners: which body pays which (add a payment)",
+    ]
 
 
 def test_other_kinds_have_no_statutory_list(world, agreement):
