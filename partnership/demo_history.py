@@ -37,7 +37,8 @@ the demo's CCG is recorded as abolished; ODS codes are those published for each 
 (the merged CCGs' and ICBs' codes are the later ones NHS Digital issued).
 
 Idempotent: a reorganisation already recorded (by name) is left as it is, or only
-completed if its transfer is still open.
+completed if its transfer is still open; one whose bodies someone has already abolished
+by a reorganisation of their own (trying the feature on the demo) is left to them.
 """
 
 import datetime
@@ -45,9 +46,9 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from partnership import reorganisation as service
-from partnership.choices import OrganisationKind
+from partnership.choices import OrganisationKind, ReorganisationSide
 from partnership.demo import ORGANISATIONS
-from partnership.models import Organisation, Reorganisation
+from partnership.models import Organisation, Reorganisation, ReorganisationBody
 
 D = datetime.date
 CCG = OrganisationKind.CCG
@@ -239,6 +240,11 @@ def _reorganise(spec, bodies, admin):
     name, takes_effect, legal_basis, abolished, successors, lead = spec
     reorganisation = Reorganisation.objects.filter(name=name).first()
     if reorganisation is None:
+        recorded_elsewhere = ReorganisationBody.objects.filter(
+            organisation__in=[bodies[key] for key in abolished], side=ReorganisationSide.ABOLISHED
+        )
+        if recorded_elsewhere.exists():
+            return
         reorganisation = service.record_reorganisation(
             name=name,
             takes_effect=takes_effect,

@@ -130,3 +130,25 @@ def test_each_pct_of_the_papers_passes_to_its_real_successors_with_history():
     # An expired agreement keeps the parties it had.
     expired = Agreement.objects.get(reference="WORCS-S31-2003", status="expired")
     assert "5PL" in set(expired.parties.values_list("organisation__ods_code", flat=True))
+
+
+@pytest.mark.django_db
+def test_demo_leaves_a_reorganisation_someone_recorded_themselves_alone():
+    """Someone tried the feature on a demo loaded before the demo had its history."""
+    from partnership import demo as core_demo
+
+    bodies = core_demo.load()["organisations"]
+    admin = get_user_model().objects.get(username="admin")
+    successor = Organisation.objects.create(name="NHS Walsall CCG", kind="ccg", active_from=D(2013, 4, 1))
+    theirs = reorganisation.record_reorganisation(
+        name="Walsall PCT abolished",
+        takes_effect=D(2013, 4, 1),
+        abolished=[bodies["nhs-walsall"]],
+        successors=[successor],
+        user=admin,
+    )
+    call_command("load_demo", force=True, verbosity=0)
+    theirs.refresh_from_db()
+    assert not theirs.is_completed
+    assert not Reorganisation.objects.filter(name="NHS Walsall to NHS Walsall CCG").exists()
+    assert Reorganisation.objects.get(name="BSW CCG to the BSW ICB").is_completed

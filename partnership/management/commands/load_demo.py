@@ -1,6 +1,7 @@
 import importlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -44,7 +45,12 @@ class Command(BaseCommand):
                     self.stdout.write(f"Loading demo {app}…")
                     module.load(context)
             self.stdout.write("Passing the NHS bodies to their successors…")
-            demo_history.load()
+            try:
+                demo_history.load()
+            except ValidationError as exc:
+                raise CommandError(
+                    f"The demo's NHS bodies could not pass to their successors: {' '.join(exc.messages)}"
+                ) from exc
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(
             f"\nDemo logins (password for all: {demo.DEMO_PASSWORD}):\n"
