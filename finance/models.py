@@ -538,9 +538,9 @@ class Transfer(TrackedModel):
 
         Section 256 money is paid under the agreement, so only one in force on the day of payment
         gives authority: in force or under review (see ``Agreement.EFFECTIVE_STATUSES``), and the
-        day within its start and end dates. A draft or one awaiting signature has no effect yet;
-        an expired or terminated one has ended, and as its status alone records when, a payment
-        cannot be marked paid under it afterwards."""
+        day within its start and end dates. A draft or one awaiting signature has no effect yet.
+        An expired or terminated one has ended; the agreement keeps no date of ending other than
+        its end date, so no payment is marked paid under it any more, even one dated earlier."""
         day = self.payment_date
         if not agreement.has_effect:
             return {
