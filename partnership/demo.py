@@ -25,7 +25,9 @@ ROLE_SLUGS = {
 
 D = datetime.date
 
-#: key: (name, short name, kind, ODS, ONS, active from, active to, successor key)
+#: key: (name, short name, kind, ODS, ONS, active from, active to, successor key). The NHS
+#: bodies of the papers have neither: their abolition and successors are recorded by the
+#: reorganisations of ``partnership.demo_history``, the last step of ``load_demo``.
 ORGANISATIONS = {
     "bsw-icb": (
         "NHS Bath and North East Somerset, Swindon and Wiltshire Integrated Care Board",
@@ -44,8 +46,8 @@ ORGANISATIONS = {
         "92G",
         "",
         D(2020, 4, 1),
-        D(2022, 6, 30),
-        "bsw-icb",
+        None,
+        None,
     ),
     "banes-ccg": (
         "NHS Bath and North East Somerset Clinical Commissioning Group",
@@ -54,8 +56,8 @@ ORGANISATIONS = {
         "11E",
         "",
         D(2012, 4, 1),
-        D(2020, 3, 31),
-        "bsw-ccg",
+        None,
+        None,
     ),
     "banes-pct": (
         "NHS Bath and North East Somerset (PCT)",
@@ -64,8 +66,8 @@ ORGANISATIONS = {
         "5FL",
         "",
         D(2006, 10, 1),
-        D(2013, 3, 31),
-        "banes-ccg",
+        None,
+        None,
     ),
     "banes-council": (
         "Bath and North East Somerset Council",
@@ -94,7 +96,7 @@ ORGANISATIONS = {
         "5NP",
         "",
         D(2006, 10, 1),
-        D(2013, 3, 31),
+        None,
         None,
     ),
     "worcs-council": (
@@ -114,7 +116,7 @@ ORGANISATIONS = {
         "5PL",
         "",
         D(2006, 10, 1),
-        D(2013, 3, 31),
+        None,
         None,
     ),
     "walsall-council": (
@@ -134,7 +136,7 @@ ORGANISATIONS = {
         "5M1",
         "",
         D(2006, 10, 1),
-        D(2013, 3, 31),
+        None,
         None,
     ),
 }

@@ -120,6 +120,13 @@ def test_each_pct_of_the_papers_passes_to_its_real_successors_with_history():
         from_organisation=walsall_pct, to_organisation__ods_code="05Y", kind="Agreement party"
     ).exists()
 
+    # Every abolished body's own history records its end, by the reorganisation.
+    abolished = Organisation.objects.filter(active_to__isnull=False)
+    assert abolished.count() == 23
+    for body in abolished:
+        ended = body.history.filter(active_to=body.active_to).earliest("history_date")
+        assert ended.history_change_reason == demo_history.REASON, body
+
     # A split: Central and Eastern Cheshire PCT's successors include Vale Royal CCG, which
     # held nothing of the partnership's and merged into NHS Cheshire CCG in 2020.
     split = Reorganisation.objects.get(bodies__organisation__ods_code="5NP", bodies__side="abolished")
