@@ -9,7 +9,8 @@ contribution) ends with the body that holds it today and each body's history
 shows the handover. Expired and terminated agreements keep their historic parties:
 the service moves only live records.
 
-The chains, from public records (NHS England and the bodies' own announcements):
+The chains (checked against the CCGs' and councils' announcements and local news of
+the mergers, except where noted below):
 
 - B&NES PCT to NHS Bath and North East Somerset CCG (1 April 2013); with Swindon and
   Wiltshire CCGs into NHS Bath and North East Somerset, Swindon and Wiltshire CCG
@@ -29,12 +30,20 @@ The chains, from public records (NHS England and the bodies' own announcements):
   merged into NHS Herefordshire and Worcestershire CCG (1 April 2020); to NHS
   Herefordshire and Worcestershire ICB (1 July 2022).
 
-Uncertain or simplified: a split's records all go to one lead successor here (a
-county-wide partnership's place, seats and pooled money went in practice to the
-CCG hosting joint commissioning with the council, or were shared by agreement; the
-demo cannot split one record); the 2022 ICBs each took over several CCGs, and only
-the demo's CCG is recorded as abolished; ODS codes are those published for each body
-(the merged CCGs' and ICBs' codes are the later ones NHS Digital issued).
+Choices for the splits: county-wide records (the partner place, the agreements, the
+pooled money, the members' seats) go to one lead successor, Eastern Cheshire CCG for
+Cheshire East and South Worcestershire CCG for Worcestershire; in life they were
+shared by agreement between the CCGs, which one record cannot show. The Crewe
+locality's seat and delegation go to South Cheshire CCG (Crewe, Nantwich, Alsager and
+Sandbach, per Cheshire East Council's minutes on the CCGs), which joins the
+partnership on 1 April 2013; Vale Royal CCG (in Cheshire West and Chester) takes none.
+
+Uncertain or simplified: that Central and Eastern Cheshire PCT covered Vale Royal
+(it was formed in 2006 from Central Cheshire PCT, which did) is from memory, not a
+source read here; the 2022 ICBs each took over several CCGs, and only the demo's CCG
+is recorded as abolished; the ODS codes are as remembered from NHS Digital's
+published lists, not checked here, the least certain being BCWB CCG's (D2P2L) and the
+ICBs'.
 
 Idempotent: a reorganisation already recorded (by name) is left as it is, or only
 completed if its transfer is still open; one whose bodies someone has already abolished
@@ -46,9 +55,9 @@ import datetime
 from django.contrib.auth import get_user_model
 
 from partnership import reorganisation as service
-from partnership.choices import OrganisationKind, ReorganisationSide
+from partnership.choices import OrganisationKind, PartnerRole, ReorganisationSide
 from partnership.demo import ORGANISATIONS
-from partnership.models import Organisation, Reorganisation, ReorganisationBody
+from partnership.models import Organisation, Partner, Partnership, Reorganisation, ReorganisationBody
 
 D = datetime.date
 CCG = OrganisationKind.CCG
@@ -116,11 +125,12 @@ SUCCESSORS = {
 }
 
 PCTS_ABOLISHED = "Health and Social Care Act 2012, s.34 (primary care trusts abolished)"
-CCGS_MERGED = "CCG merger approved by NHS England (National Health Service Act 2006, s.14G)"
+CCGS_MERGED = "CCGs merged on their application, approved by NHS England (National Health Service Act 2006)"
 ICBS_ESTABLISHED = "Health and Care Act 2022 (CCGs abolished, integrated care boards established)"
 
 #: In date order: (name, first day of the successors, legal basis, abolished, successors,
-#: the successor that takes every record of the demo when there are several).
+#: for a split: the lead successor that takes the demo's records, and any record whose
+#: description names a place that went to another successor).
 REORGANISATIONS = [
     (
         "B&NES PCT to NHS Bath and North East Somerset CCG",
@@ -137,7 +147,7 @@ REORGANISATIONS = [
         PCTS_ABOLISHED,
         ["cheshire-pct"],
         ["eastern-cheshire-ccg", "south-cheshire-ccg", "vale-royal-ccg"],
-        "eastern-cheshire-ccg",
+        ("eastern-cheshire-ccg", {"Crewe": "south-cheshire-ccg"}),
     ),
     (
         "NHS Worcestershire split between three CCGs",
@@ -145,7 +155,7 @@ REORGANISATIONS = [
         PCTS_ABOLISHED,
         ["worcs-pct"],
         ["redditch-bromsgrove-ccg", "south-worcs-ccg", "wyre-forest-ccg"],
-        "south-worcs-ccg",
+        ("south-worcs-ccg", {}),
     ),
     (
         "B&NES, Swindon and Wiltshire CCGs merged",
@@ -186,7 +196,7 @@ REORGANISATIONS = [
         ICBS_ESTABLISHED,
         ["bcwb-ccg"],
         ["black-country-icb", "bsol-icb"],
-        "black-country-icb",
+        ("black-country-icb", {}),
     ),
     (
         "NHS Cheshire CCG to NHS Cheshire and Merseyside ICB",
@@ -221,6 +231,9 @@ def load():
     for key, (name, short, kind, ods, first_day) in SUCCESSORS.items():
         bodies[key] = _body(name, short, kind, ods, first_day)
     admin = get_user_model().objects.get(username="admin")
+    # South Cheshire CCG (Crewe, Nantwich, Alsager, Sandbach) took the Crewe locality's
+    # seats and delegation: it was a partner in Cheshire East as well.
+    _join("cheshire-east", bodies["south-cheshire-ccg"], D(2013, 4, 1), bodies["eastern-cheshire-ccg"])
     for spec in REORGANISATIONS:
         _reorganise(spec, bodies, admin)
     return bodies
@@ -237,7 +250,7 @@ def _body(name, short, kind, ods, first_day):
 
 
 def _reorganise(spec, bodies, admin):
-    name, takes_effect, legal_basis, abolished, successors, lead = spec
+    name, takes_effect, legal_basis, abolished, successors, split = spec
     reorganisation = Reorganisation.objects.filter(name=name).first()
     if reorganisation is None:
         recorded_elsewhere = ReorganisationBody.objects.filter(
@@ -257,8 +270,30 @@ def _reorganise(spec, bodies, admin):
     if reorganisation.is_completed:
         return
     touched = service.touched_records(reorganisation)
-    if lead is None:
+    if split is None:
         choices = service.default_choices(reorganisation, touched)
     else:
-        choices = {record.key: str(bodies[lead].pk) for record in touched}
+        lead, by_place = split
+        choices = {record.key: str(bodies[_successor_for(record, lead, by_place)].pk) for record in touched}
     service.complete_transfer(reorganisation=reorganisation, choices=choices, user=admin, reason=REASON)
+
+
+def _successor_for(record, lead, by_place):
+    for place, successor in by_place.items():
+        if place in record.label:
+            return successor
+    return lead
+
+
+def _join(partnership_slug, body, joined, beside):
+    """A successor of a split that takes records of a partnership joins it on its first day,
+    beside the lead successor the partner place itself moves to."""
+    if not Partner.objects.filter(partnership__slug=partnership_slug, organisation=body).exists():
+        place = Partner(
+            partnership=Partnership.objects.get(slug=partnership_slug),
+            organisation=body,
+            role=PartnerRole.PARTNER,
+            joined=joined,
+        )
+        place._change_reason = f"Demo data: joined beside {beside.display_name}"
+        place.save()

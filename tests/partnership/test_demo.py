@@ -95,7 +95,8 @@ def test_each_pct_of_the_papers_passes_to_its_real_successors_with_history():
 
     def nhs_places(slug):
         places = Partner.objects.filter(partnership__slug=slug).exclude(organisation__kind="local_authority")
-        return list(places.order_by("joined").values_list("organisation__ods_code", "joined", "left"))
+        places = places.order_by("joined", "organisation__ods_code")
+        return list(places.values_list("organisation__ods_code", "joined", "left"))
 
     assert nhs_places("walsall") == [
         ("5M1", D(2009, 4, 1), D(2013, 3, 31)),
@@ -103,7 +104,7 @@ def test_each_pct_of_the_papers_passes_to_its_real_successors_with_history():
         ("D2P2L", D(2021, 4, 1), D(2022, 6, 30)),
         ("QUA", D(2022, 7, 1), None),
     ]
-    assert [ods for ods, _joined, _left in nhs_places("cheshire-east")] == ["5NP", "01C", "27D", "QYG"]
+    assert [ods for ods, _joined, _left in nhs_places("cheshire-east")] == ["5NP", "01C", "01R", "27D", "QYG"]
     assert [ods for ods, _joined, _left in nhs_places("worcestershire")] == ["5PL", "05T", "18C", "QGH"]
     assert [ods for ods, _joined, _left in nhs_places("banes")] == ["5FL", "11E", "92G", "QOX"]
 
@@ -131,6 +132,15 @@ def test_each_pct_of_the_papers_passes_to_its_real_successors_with_history():
     # held nothing of the partnership's and merged into NHS Cheshire CCG in 2020.
     split = Reorganisation.objects.get(bodies__organisation__ods_code="5NP", bodies__side="abolished")
     assert {body.ods_code for body in split.successors()} == {"01C", "01R", "02D"}
+    # Chosen per record: the Crewe locality's seat went to South Cheshire CCG, the rest to
+    # Eastern Cheshire CCG.
+    crewe = CommitteeMember.objects.filter(committee__name="Crewe locality case committee").exclude(
+        organisation__kind="local_authority"
+    )
+    nominators = list(crewe.order_by("from_date").values_list("organisation__ods_code", flat=True))
+    assert nominators == ["5NP", "01R", "27D", "QYG"]
+    macclesfield = CommitteeMember.objects.filter(committee__name="Macclesfield locality case committee")
+    assert "01C" in set(macclesfield.values_list("organisation__ods_code", flat=True))
     vale_royal = Organisation.objects.get(ods_code="02D")
     assert (vale_royal.active_to, vale_royal.successor.ods_code) == (D(2020, 3, 31), "27D")
 
