@@ -361,7 +361,8 @@ class SignView(PartyMixin, AgreementActionView):
         organisation = self.party.organisation
         permissions.require(
             access.may_sign(self.request.user, self.party),
-            f"Only a signatory of {organisation} may sign for {organisation}.",
+            f"Only a signatory of {organisation}, or a person a signing delegation from it names, "
+            f"may sign for {organisation}.",
         )
 
     def get_context_data(self, **kwargs):
@@ -552,7 +553,8 @@ class ApproveVariationView(AgreementActionView):
         organisation = self.approval.organisation
         permissions.require(
             access.may_approve(self.request.user, self.approval),
-            f"Only a signatory of {organisation} may approve this variation for {organisation}.",
+            f"Only a signatory of {organisation}, or a person a signing delegation from it names, "
+            f"may approve this variation for {organisation}.",
         )
 
     def get_context_data(self, **kwargs):

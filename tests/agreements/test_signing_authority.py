@@ -17,6 +17,7 @@ from agreements.access import signing_authority
 from agreements.choices import AgreementStatus, VariationStatus
 from agreements.models import AgreementParty
 from committees.forms import DelegationForm
+from committees.models import Delegation
 from partnership.choices import Role
 from tests.agreements.factories import VariationFactory, agreement_between
 from tests.committees.factories import DelegationFactory
@@ -384,7 +385,17 @@ def council_jcu(world):
     return user
 
 
-def test_employment_forbids_signing_even_under_a_delegation(world, council_jcu):
+def test_the_other_body_s_own_delegation_lets_the_jcu_manager_sign_for_it(world, council_jcu):
+    """DESIGN.md: a jointly managed post signs only for its employer, unless a delegation from
+    the other body says otherwise. A role given to them does not (the Walsall case, above)."""
+    answer = signing_authority(council_jcu, world.bodies["council"], ON, partnership=world.ours)
+    assert answer, answer.reason
+    assert answer.authority.startswith("Delegation from Our Council to Jo Carter")
+    assert "own delegation names them, so their employment elsewhere does not prevent it" in answer.reason
+
+
+def test_once_the_delegation_ends_the_employment_rule_refuses_again(world, council_jcu):
+    Delegation.objects.filter(to_user=council_jcu).update(valid_to=ON - datetime.timedelta(days=1))
     answer = signing_authority(council_jcu, world.bodies["council"], ON, partnership=world.ours)
     assert not answer
     assert "employed by Our ICB, so signs only for Our ICB" in answer.reason
@@ -395,18 +406,15 @@ def test_walsall_case_with_a_delegation_through_the_sign_off(client, world, awai
     client.force_login(council_jcu)
     page = client.get(sign_url(awaiting, party))
     assert page.status_code == 200
-    text = page.content.decode()
-    assert "You cannot sign for Our Council today" in text
-    assert "signs only for Our ICB: they are not an employee of Our Council" in text
+    assert "Delegation from Our Council to Jo Carter" in page.content.decode()
 
-    refused = client.post(
+    signed = client.post(
         sign_url(awaiting, party),
         {"signatory_name": "Jo Carter", "signed_on": today().isoformat(), "relied_on": "Cabinet 24/17"},
     )
-    assert refused.status_code == 403
-    assert "signs only for Our ICB" in refused.content.decode()
+    assert signed.status_code == 302
     party.refresh_from_db()
-    assert not party.has_signed
+    assert party.has_signed and party.authority.startswith("Delegation from Our Council to Jo Carter")
 
 
 def test_a_delegate_signs_through_the_sign_off_and_the_delegation_is_recorded(client, world, awaiting, dana):
