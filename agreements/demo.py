@@ -17,7 +17,7 @@ from agreements.choices import (
     ReviewStatus,
     ScheduleStatus,
 )
-from agreements.models import Agreement, AgreementParty, Review, Schedule
+from agreements.models import Agreement, AgreementParty, AgreementPayment, Review, Schedule
 from partnership import permissions
 
 D = datetime.date
@@ -327,6 +327,15 @@ AGREEMENTS = {
                 "Mechanisms to dissolve the joint arrangements are part of the agreement."
             ),
         },
+        # The paper (4.1.4): the JCU Manager's salary is jointly funded; NHS Walsall employs.
+        "payments": [
+            (
+                "walsall-council",
+                "nhs-walsall",
+                "The Council's share of the JCU Manager's salary (the post is jointly funded, from the "
+                "Adult Social Care cash-limited revenue budget); reviewed with the agreement each year.",
+            ),
+        ],
         "parties": [
             (
                 "nhs-walsall",
@@ -488,6 +497,15 @@ AGREEMENTS = {
             "National and local outcome measures reported to the Health and Social Care Partnership Board.",
             "",
         ),
+        "payments": [
+            (
+                "worcs-pct",
+                "worcs-council",
+                "The PCT's contribution to each jointly commissioned adult service, paid to the County "
+                "Council as lead commissioner, as set out in that service's annual agreement; varied by "
+                "agreement of both partners.",
+            ),
+        ],
         "parties": [
             (
                 "worcs-council",
@@ -608,6 +626,12 @@ def load(context):
                 AgreementParty,
                 {"agreement": agreement, "organisation": organisations[org_key]},
                 **party_values,
+            )
+        for payer, payee, description in spec.get("payments", []):
+            _update_or_create(
+                AgreementPayment,
+                {"agreement": agreement, "payer": organisations[payer], "payee": organisations[payee]},
+                description=description,
             )
         permissions.grant_owner_permissions(agreement)
         for number, (title, status) in enumerate(spec.get("schedules", []), start=1):

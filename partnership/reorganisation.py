@@ -284,6 +284,41 @@ def _live_party(queryset, ctx):
     )
 
 
+# Payments an agreement states between partners (regulations 8 and 9): the successor pays,
+# or is paid, in the body's place; a payment the change would leave between one body and
+# itself, or whose body's place is ended, is no longer stated.
+def _move_payment(side):
+    def move(payment, successor, ctx):
+        payment.refresh_from_db()  # the other side may have moved it already
+        old = getattr(payment, side)
+        other = payment.payee if side == "payer" else payment.payer
+        if other == successor:
+            _delete(payment, ctx, old)
+            return f"{successor.display_name} would pay itself: the payment is no longer stated"
+        _repoint(payment, side, successor, ctx, old)
+        verb = "pays" if side == "payer" else "is paid"
+        return f"{successor.display_name} now {verb} in place of {old.display_name}"
+
+    return move
+
+
+def _end_payment(side):
+    def end(payment, successor, ctx):
+        old = getattr(payment, side)
+        if type(payment).objects.filter(pk=payment.pk).exists():
+            _delete(payment, ctx, old)
+        return f"The payment {'from' if side == 'payer' else 'to'} {old.display_name} is no longer stated"
+
+    return end
+
+
+def _describe_payment(payment):
+    return (
+        f"{payment.payer.display_name} pays {payment.payee.display_name} under "
+        f"{payment.agreement.reference}: {payment.description[:60]}"
+    )
+
+
 # Delegations: the old body's delegation ends on its last day; moved, the successor's
 # carries on from its first day in the same terms.
 def _move_delegation(delegation, successor, ctx):
@@ -464,6 +499,28 @@ KINDS = (
         end=_end_party,
         live=_live_party,
         related=("agreement__partnership",),
+    ),
+    RecordKind(
+        "payment_from",
+        "Payment by a partner",
+        "agreements.AgreementPayment",
+        "payer",
+        describe=_describe_payment,
+        move=_move_payment("payer"),
+        end=_end_payment("payer"),
+        live=_live_party,
+        related=("payee", "agreement__partnership"),
+    ),
+    RecordKind(
+        "payment_to",
+        "Payment to a partner",
+        "agreements.AgreementPayment",
+        "payee",
+        describe=_describe_payment,
+        move=_move_payment("payee"),
+        end=_end_payment("payee"),
+        live=_live_party,
+        related=("payer", "agreement__partnership"),
     ),
     RecordKind(
         "delegation",

@@ -5,6 +5,7 @@ import pytest
 from agreements import demo
 from agreements.choices import AgreementStatus, ScheduleStatus
 from agreements.models import Agreement, AgreementParty, Review, Schedule
+from agreements.services import missing_statutory_elements
 from partnership import demo as core_demo
 
 pytestmark = pytest.mark.django_db
@@ -44,3 +45,11 @@ def test_demo_reproduces_the_papers():
     assert agreements["worcs-s31-2003"].status == AgreementStatus.EXPIRED
     assert agreements["worcs-concordat"].status == AgreementStatus.AWAITING_SIGNATURE
     assert agreements["walsall-s75-jcu"].host_body == context["organisations"]["nhs-walsall"]
+    # Regulations 8 and 9: the in-force lead commissioning agreements state who pays whom.
+    jcu = agreements["walsall-s75-jcu"].payments.get()
+    assert (jcu.payer, jcu.payee) == (
+        context["organisations"]["walsall-council"],
+        context["organisations"]["nhs-walsall"],
+    )
+    for key in ("walsall-s75-jcu", "worcs-s75-adults"):
+        assert not any("payment" in missing for missing in missing_statutory_elements(agreements[key])), key

@@ -22,7 +22,7 @@ from partnership.choices import OrganisationKind, ReorganisationStatus, Role, Tr
 from partnership.forms import OrganisationForm
 from partnership.models import Membership, Organisation, Partner, Reorganisation, TransferredRecord
 from staffing.models import Post, PostShare
-from tests.agreements.factories import agreement_between
+from tests.agreements.factories import AgreementPaymentFactory, agreement_between
 from tests.committees.factories import (
     CommitteeFactory,
     CommitteeMemberFactory,
@@ -47,6 +47,8 @@ LAST_DAY = D(2013, 3, 31)
 KINDS = [
     "partner",
     "party",
+    "payment_from",
+    "payment_to",
     "delegation",
     "seat",
     "quorum",
@@ -89,6 +91,8 @@ def build(abolished_count=1, successor_count=1):
         w.records[pct.pk] = {
             "partner": Partner.objects.get(partnership=w.partnership, organisation=pct),
             "party": AgreementParty.objects.get(agreement=agreement, organisation=pct),
+            "payment_from": AgreementPaymentFactory(agreement=agreement, payer=pct, payee=w.council),
+            "payment_to": AgreementPaymentFactory(agreement=agreement, payer=w.council, payee=pct),
             "delegation": DelegationFactory(
                 partnership=w.partnership,
                 from_organisation=pct,
@@ -132,6 +136,10 @@ def assert_moved(kind, old, successor, pct):
     elif kind == "party":
         old.refresh_from_db()
         assert old.organisation == successor
+    elif kind in ("payment_from", "payment_to"):
+        old.refresh_from_db()
+        side = "payer" if kind == "payment_from" else "payee"
+        assert getattr(old, side) == successor
     elif kind == "delegation":
         old.refresh_from_db()
         assert old.valid_to == LAST_DAY
@@ -171,7 +179,7 @@ def assert_ended(kind, old, pct):
     if kind == "partner":
         old.refresh_from_db()
         assert old.left == LAST_DAY
-    elif kind in ("party", "quorum", "membership", "contribution"):
+    elif kind in ("party", "quorum", "membership", "contribution", "payment_from", "payment_to"):
         assert not type(old).objects.filter(pk=old.pk).exists()
     elif kind == "delegation":
         old.refresh_from_db()
