@@ -210,8 +210,9 @@ def move_meeting(*, meeting, status, user, approved_on=None, reason=""):
 # --- The agenda ----------------------------------------------------------------------
 
 
-def renumber_items(meeting, user=None):
+def renumber_items(meeting, user):
     """Number the items 1, 2, 3 ... in their current order, saving only those that change."""
+    permissions.require(access.can_run(user, meeting.committee))
     for number, item in enumerate(meeting.items.order_by("order", "pk"), start=1):
         if item.order != number:
             item.order = number

@@ -210,7 +210,14 @@ def describe_access_change(before, after):
 
 def record_access_change(*, acting_user, before, after, person=None, group=None, subject="", heading=""):
     """Record a change to who may do what made in the Django admin (nothing when nothing
-    changed). ``heading`` says what kind of change it was, when not plain settings."""
+    changed). ``heading`` says what kind of change it was, when not plain settings.
+
+    Only staff, the people the Django admin lets in, are recorded as making one: nobody
+    else can put a change of access in the audit log in their own name."""
+    permissions.require(
+        acting_user.is_active and acting_user.is_staff,
+        "Only site staff change access in the Django admin.",
+    )
     description = describe_access_change(before, after)
     if not description:
         return None
