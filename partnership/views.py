@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -29,9 +29,13 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["memberships"] = permissions.user_memberships(user)
+        today = timezone.localdate()
+        current = Partner.objects.filter(Q(left__isnull=True) | Q(left__gte=today)).filter(
+            Q(joined__isnull=True) | Q(joined__lte=today)
+        )
         context["partnerships"] = (
             permissions.visible_partnerships(user)
-            .prefetch_related(Prefetch("partners", queryset=Partner.objects.select_related("organisation")))
+            .prefetch_related(Prefetch("partners", queryset=current.select_related("organisation")))
             .order_by("name")
         )
         context["attention"] = attention_items(user)

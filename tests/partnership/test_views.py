@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -40,6 +42,15 @@ def test_home_shows_bodies_and_roles_of_the_signed_in_person(client, world):
     assert "Our Council" in page and "Our ICB" in page
     assert "Signatory" in page and "Officer" in page
     assert "Their partnership" not in page
+
+
+@pytest.mark.django_db
+def test_home_lists_each_partnership_s_partners_today_not_those_that_left(client, world):
+    left = OrganisationFactory(name="Former PCT")
+    PartnerFactory(partnership=world.ours, organisation=left, left=datetime.date(2013, 3, 31))
+    client.force_login(world.user("council", Role.OFFICER))
+    page = client.get(reverse("home")).content.decode()
+    assert "Our ICB" in page and "Former PCT" not in page
 
 
 @pytest.mark.django_db
