@@ -1,7 +1,8 @@
 """Every service that writes checks permission itself, so an admin action, a task or a script
 cannot go round it: called directly by a person who may not (the body's auditor, who only
-reads, and an officer of another partnership), each is refused with PermissionDenied and
-leaves no history row.
+reads, and a person of another partnership holding the role that would allow it at home),
+each is refused with PermissionDenied and leaves no history row. The same call by a person
+who may is written, so each refusal is the rule at work.
 
 The services are found, not listed: a public function of a services module that takes
 ``user`` or ``acting_user``. A new one fails :func:`test_every_service_taking_a_user_has_a_recipe`
