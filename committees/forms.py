@@ -254,7 +254,9 @@ class DecisionForm(Form):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.items.all()
-        self.fields["organisations"].queryset = partner_bodies(meeting.committee.partnership)
+        self.fields["organisations"].queryset = Organisation.objects.partners_on(
+            meeting.committee.partnership, meeting.date
+        ).order_by("name")
         self.fields["decided_on"].initial = meeting.date
 
 

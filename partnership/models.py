@@ -90,6 +90,14 @@ class OrganisationQuerySet(models.QuerySet):
         existing &= Q(active_to__isnull=True) | Q(active_to__gte=day)
         return self.filter(existing | Q(pk=getattr(current, "pk", current) or 0))
 
+    def partners_on(self, partnership, day):
+        """Bodies that were partners of ``partnership`` on ``day`` (their Partner place covering
+        it) and existed then."""
+        place = Q(partner_places__partnership=partnership)
+        place &= Q(partner_places__joined__isnull=True) | Q(partner_places__joined__lte=day)
+        place &= Q(partner_places__left__isnull=True) | Q(partner_places__left__gte=day)
+        return self.filter(place).existing_on(day).distinct()
+
     def existing_during(self, first_day, last_day):
         """Bodies that existed on at least one day from ``first_day`` to ``last_day``."""
         return self.filter(Q(active_from__isnull=True) | Q(active_from__lte=last_day)).filter(

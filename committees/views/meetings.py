@@ -129,6 +129,7 @@ class MeetingDetailView(generic.ObjectDetailView):
             for p in committee.partnership.partners.select_related("organisation__successor").order_by(
                 "organisation__name"
             )
+            if permissions.is_partner_on(p, meeting.date) and p.organisation.is_active_on(meeting.date)
         ]
         context.update(
             committee=committee,

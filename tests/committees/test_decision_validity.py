@@ -402,3 +402,21 @@ def test_the_could_bind_panel_takes_the_same_queries_at_any_size(client, world, 
         assert page.count("Under <a") == board.committee.delegations.count()
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_the_page_and_the_decision_form_leave_out_bodies_not_partners_on_the_day(client, world, board):
+    """A body that left the partnership (or was abolished) before the meeting is not asked
+    about: neither in the panel nor among the bodies the decision form offers."""
+    from committees.forms import DecisionForm
+    from tests.factories import OrganisationFactory, PartnerFactory
+
+    gone = OrganisationFactory(name="Old PCT", active_to=datetime.date(2013, 3, 31))
+    PartnerFactory(partnership=world.ours, organisation=gone, left=datetime.date(2013, 3, 31))
+    client.force_login(world.user("nhs", Role.OFFICER))
+    assert set(could_bind_panel(client, board)) == {
+        world.bodies["council"].display_name,
+        world.bodies["nhs"].display_name,
+    }
+    offered = DecisionForm(meeting=board.meeting).fields["organisations"].queryset
+    assert set(offered) == {world.bodies["council"], world.bodies["nhs"]}
