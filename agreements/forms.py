@@ -41,7 +41,7 @@ class AgreementForm(TrackedModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
-        bodies = Organisation.objects.filter(partner_places__partnership=partnership).order_by("name")
+        bodies = Organisation.objects.offered_in(partnership, self.instance.host_body_id)
         self.fields["host_body"].queryset = bodies
         committees = self.fields["governing_committee"]
         committees.queryset = committees.queryset.filter(partnership=partnership)
@@ -87,10 +87,8 @@ class PartyForm(Form):
 
     def __init__(self, *args, agreement, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = (
-            Organisation.objects.filter(partner_places__partnership=agreement.partnership)
-            .exclude(agreement_parties__agreement=agreement)
-            .order_by("name")
+        self.fields["organisation"].queryset = Organisation.objects.offered_in(agreement.partnership).exclude(
+            agreement_parties__agreement=agreement
         )
 
 

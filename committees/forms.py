@@ -87,8 +87,8 @@ class CommitteeMemberForm(TrackedModelForm):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = partner_bodies(partnership).offered_on(
-            timezone.localdate(), self.instance.organisation_id
+        self.fields["organisation"].queryset = Organisation.objects.offered_in(
+            partnership, self.instance.organisation_id
         )
         self.fields["user"].queryset = (
             get_user_model()
@@ -106,7 +106,9 @@ class QuorumRuleForm(TrackedModelForm):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = partner_bodies(partnership)
+        self.fields["organisation"].queryset = Organisation.objects.offered_in(
+            partnership, self.instance.organisation_id
+        )
 
     def validate_unique(self):
         # The committee is set by the view after validation; the constraint still guards it.
@@ -286,7 +288,9 @@ class ActionForm(TrackedModelForm):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["decision"].queryset = meeting.decisions.all()
-        self.fields["organisation"].queryset = partner_bodies(meeting.committee.partnership)
+        self.fields["organisation"].queryset = Organisation.objects.offered_in(
+            meeting.committee.partnership, self.instance.organisation_id
+        )
 
 
 class ReportForm(TrackedModelForm):

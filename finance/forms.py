@@ -109,7 +109,7 @@ class BudgetForm(TrackedModelForm):
 
         self.partnership = partnership
         self.fields["agreement"].queryset = Agreement.objects.filter(partnership=partnership)
-        self.fields["host"].queryset = partner_bodies(partnership)
+        self.fields["host"].queryset = Organisation.objects.offered_in(partnership, self.instance.host_id)
         self.bodies = list(partner_bodies(partnership))
         current = {}
         if self.instance.pk:
@@ -259,7 +259,9 @@ class TransferForm(TrackedModelForm):
         self.fields["agreement"].queryset = Agreement.objects.filter(
             partnership=partnership, kind=AgreementKind.S256
         )
-        self.fields["to_organisation"].queryset = partner_bodies(partnership)
+        self.fields["to_organisation"].queryset = Organisation.objects.offered_in(
+            partnership, self.instance.to_organisation_id
+        )
         if self.instance.pk:
             self.fields["from_organisation"].queryset = partner_bodies(partnership)
             self.fields["from_organisation"].disabled = True

@@ -64,7 +64,7 @@ class PostForm(TrackedModelForm):
                 "The employer cannot be changed here: a post that moves to another employer is a new post."
             )
         elif user.is_superuser:
-            employer.queryset = Organisation.objects.filter(pk__in=partner_ids)
+            employer.queryset = Organisation.objects.offered_in(partnership)
         else:
             acting = permissions.bodies_acting_for(user, partnership, *Post.create_roles)
             employer.queryset = Organisation.objects.filter(pk__in=[o.pk for o in acting])
