@@ -586,6 +586,15 @@ class Transfer(TrackedModel):
                     f"Payment date: {self.payment_date:%-d %B %Y} is outside the financial year "
                     f"{financial_year_label(self.year)} ({start:%-d %B %Y} to {end:%-d %B %Y})."
                 )
+        for name, label in (("from_organisation", "From"), ("to_organisation", "To")):
+            body = getattr(self, name) if getattr(self, f"{name}_id") else None
+            if body is None or name in errors or not (self.payment_date or self.year):
+                continue
+            when = {"on": self.payment_date} if self.payment_date else {"financial_year": self.year}
+            try:
+                body.check_exists(**when, doing="make or receive a payment for it")
+            except ValidationError as refusal:
+                errors[name] = f"{label}: {refusal.messages[0]}"
         if self.agreement_id and self.makes_payment(self.stored_payment()):
             for name, message in self.payment_errors(self.agreement).items():
                 errors.setdefault(name, message)

@@ -182,3 +182,27 @@ def test_a_termination_and_a_payment_at_once_the_payment_waits_and_is_refused():
     assert not terminated.refused
     assert paid.refused and "S256-R is terminated" in paid.message
     assert Transfer.objects.get(pk=transfer.pk).status == TransferStatus.PROPOSED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("paid", [True, False])
+def test_no_transfer_is_made_for_a_body_outside_its_life(world, paid):
+    """Paid: the payment date; proposed: the financial year (2018/19) must fall in the life of
+    both bodies."""
+    agreement = AgreementFactory(
+        partnership=world.ours, kind=AgreementKind.S256, reference="S256-T", start_date=D(2013, 4, 1)
+    )
+    transfer = TransferFactory(
+        agreement=agreement, from_organisation=world.bodies["nhs"], to_organisation=world.bodies["council"]
+    )
+    type(world.bodies["nhs"]).objects.filter(pk=world.bodies["nhs"].pk).update(active_to=D(2018, 3, 31))
+    transfer.from_organisation.refresh_from_db()
+    if paid:
+        transfer.status, transfer.payment_date = TransferStatus.PAID, PAID_ON
+    with pytest.raises(ValidationError) as error:
+        services.save_transfer(transfer=transfer, user=world.user("nhs", Role.FINANCE_OFFICER))
+    when = "on 15 October 2018" if paid else "in 2018/19"
+    assert error.value.message_dict["from_organisation"][0] == (
+        "From: Our ICB was abolished on 31 March 2018, so nobody can make or receive a payment for it "
+        f"{when}."
+    )
