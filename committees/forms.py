@@ -34,10 +34,6 @@ from partnership.models import Organisation
 from staffing.models import Post
 
 
-def partner_bodies(partnership):
-    return Organisation.objects.filter(partner_places__partnership=partnership).order_by("name")
-
-
 class CommitteeForm(TrackedModelForm):
     class Meta:
         model = Committee
