@@ -54,7 +54,8 @@ class PostForm(TrackedModelForm):
         super().__init__(*args, **kwargs)
         self.partnership = partnership
         partner_ids = permissions.partner_organisation_ids(partnership)
-        self.partner_bodies = list(Organisation.objects.filter(pk__in=partner_ids).order_by("name"))
+        sharing = self.instance.shares.values_list("organisation_id", flat=True) if self.instance.pk else []
+        self.partner_bodies = list(Organisation.objects.offered_in(partnership, *sharing))
 
         employer = self.fields["employer"]
         if self.instance.pk:

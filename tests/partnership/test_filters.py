@@ -60,3 +60,7 @@ def test_forms_offer_only_today_s_partners_and_keep_a_body_a_record_already_name
     assert pct in set(QuorumRuleForm(instance=rule, partnership=world.ours).fields["organisation"].queryset)
     budget = Budget(partnership=world.ours, host=pct)
     assert pct in set(BudgetForm(instance=budget, partnership=world.ours).fields["host"].queryset)
+    from staffing.forms import PostForm
+
+    post_form = PostForm(partnership=world.ours, user=world.user("council", Role.OFFICER))
+    assert {body.name for body in post_form.partner_bodies} == {"Our Council", "Our ICB"}
