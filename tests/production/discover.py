@@ -16,7 +16,7 @@ def addresses():
     from committees.models import Committee, Decision, Delegation, Meeting, Report
     from committees.papers.kinds import MEMBERS_PACK
     from finance.models import Budget
-    from partnership.models import Partnership
+    from partnership.models import Partnership, Reorganisation
     from staffing.models import Post
 
     partnership = Partnership.objects.get(slug="banes")
@@ -37,6 +37,12 @@ def addresses():
     as_of = {**slug, "app_label": "agreements", "model": "agreement", "pk": agreement.pk}
     paper = {**slug, "pk": meeting.pk, "kind": MEMBERS_PACK}
     today = timezone.localdate()
+    # The BSW CCG's passing to the BSW ICB, read by the ICB's secretary (the demo's B&NES CCG login).
+    reorganisation = (
+        Reorganisation.objects.filter(bodies__organisation__partner_places__partnership=partnership)
+        .order_by("-takes_effect", "pk")
+        .first()
+    )
     return {
         "pages": {
             "home": reverse("home"),
@@ -61,6 +67,10 @@ def addresses():
             "actions": reverse("committees:action_list", kwargs=slug),
             "delegations": reverse("committees:delegation_list", kwargs=slug),
             "delegation": reverse("committees:delegation_detail", kwargs={**slug, "pk": delegation.pk}),
+            "reorganisations": reverse("reorganisation_list"),
+        },
+        "nhs_pages": {
+            "reorganisation": reverse("reorganisation_detail", args=[reorganisation.pk]),
         },
         "auditor_pages": {
             "audit log": reverse("audit:log", kwargs=slug),

@@ -21,6 +21,7 @@ pytestmark = pytest.mark.production
 
 OFFICER = "banes-council-secretary"
 AUDITOR = "external-auditor"
+NHS_SECRETARY = "banes-ccg-secretary"
 #: The body font print.css asks for, in letters only ("Liberation Sans": LiberationSans;
 #: pdffonts lists it as ABCDEF+Liberation-Sans).
 BODY_FONT = re.sub(
@@ -84,6 +85,9 @@ def test_every_main_page_answers_with_its_styles_and_scripts(site, officer, audi
     problems, assets = [], {}
     check_pages(officer, site.addresses["pages"], problems, assets)
     check_pages(auditor, site.addresses["auditor_pages"], problems, assets)
+    nhs_secretary = Visitor(site.url)
+    nhs_secretary.sign_in(NHS_SECRETARY)
+    check_pages(nhs_secretary, site.addresses["nhs_pages"], problems, assets)
     check_pages(
         Visitor(site.url), {**site.addresses["public_pages"], "login": "/accounts/login/"}, problems, assets
     )
