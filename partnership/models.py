@@ -101,11 +101,7 @@ class OrganisationQuerySet(models.QuerySet):
     def offered_in(self, partnership, *keep, day=None):
         """The bodies a form offers for ``partnership``: its partners today (or on ``day``) that
         exist then, and any body a record being edited already names (``keep``)."""
-        day = day or timezone.localdate()
-        place = Q(partner_places__partnership=partnership)
-        place &= Q(partner_places__joined__isnull=True) | Q(partner_places__joined__lte=day)
-        place &= Q(partner_places__left__isnull=True) | Q(partner_places__left__gte=day)
-        current = self.filter(place).existing_on(day).values("pk")
+        current = self.partners_on(partnership, day or timezone.localdate()).values("pk")
         return self.filter(Q(pk__in=current) | Q(pk__in=[pk for pk in keep if pk])).order_by("name")
 
     def existing_during(self, first_day, last_day):
