@@ -3,7 +3,6 @@
 import os
 
 import pytest
-from django.core.management import call_command
 
 from agreements.models import Agreement
 
@@ -17,8 +16,7 @@ def _shot(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
-def test_auditor_reads_filters_and_reconstructs(live_server, page, login, axe):
-    call_command("load_demo", force=True, verbosity=0)
+def test_auditor_reads_filters_and_reconstructs(live_server, page, login, axe, demo):
     login("banes-council-auditor", "concordat-demo")
     page.goto(f"{live_server.url}/p/banes/")
     page.get_by_role("link", name="Audit log").click()
@@ -47,8 +45,7 @@ def test_auditor_reads_filters_and_reconstructs(live_server, page, login, axe):
     assert "did not exist at the end of 1 January 2000" in page.locator("main").inner_text()
 
 
-def test_officer_is_refused_the_log_but_sees_a_record_as_it_stood(live_server, page, login):
-    call_command("load_demo", force=True, verbosity=0)
+def test_officer_is_refused_the_log_but_sees_a_record_as_it_stood(live_server, page, login, demo):
     agreement = Agreement.objects.filter(partnership__slug="banes").first()
     login("banes-council-officer", "concordat-demo")
     assert page.goto(f"{live_server.url}/p/banes/audit/").status == 403

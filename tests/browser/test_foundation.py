@@ -1,13 +1,11 @@
 """The foundation in a real Chromium: sign in, see your partnerships, accessible pages."""
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_council_officer_signs_in_and_sees_only_their_partnership(live_server, page, login, axe):
-    call_command("load_demo", force=True, verbosity=0)
+def test_council_officer_signs_in_and_sees_only_their_partnership(live_server, page, login, axe, demo):
     page.goto(f"{live_server.url}/accounts/login/")
     assert axe(page) == []
 
@@ -27,15 +25,13 @@ def test_council_officer_signs_in_and_sees_only_their_partnership(live_server, p
     assert response.status == 404
 
 
-def test_wrong_password_shows_an_error_summary(live_server, page, login, axe):
-    call_command("load_demo", force=True, verbosity=0)
+def test_wrong_password_shows_an_error_summary(live_server, page, login, axe, demo):
     login("banes-council-officer", "not-the-password")
     assert "There is a problem" in page.locator(".govuk-error-summary").inner_text()
     assert axe(page) == []
 
 
-def test_administrator_adds_a_person_to_their_body(live_server, page, login):
-    call_command("load_demo", force=True, verbosity=0)
+def test_administrator_adds_a_person_to_their_body(live_server, page, login, demo):
     login("walsall-council-admin", "concordat-demo")
     page.goto(f"{live_server.url}/")
     page.get_by_role("link", name="Walsall Council", exact=True).click()

@@ -34,8 +34,7 @@ def row_counts():
 
 
 @pytest.mark.django_db
-def test_demo_loader_runs_twice_without_error_or_duplicates():
-    call_command("load_demo", force=True, verbosity=0)
+def test_demo_loader_runs_twice_without_error_or_duplicates(demo):
     first = row_counts()
     call_command("load_demo", force=True, verbosity=0)
     assert row_counts() == first
@@ -46,8 +45,7 @@ def test_demo_loader_runs_twice_without_error_or_duplicates():
 
 
 @pytest.mark.django_db
-def test_demo_has_a_person_for_each_role_in_each_body():
-    call_command("load_demo", force=True, verbosity=0)
+def test_demo_has_a_person_for_each_role_in_each_body(demo):
     council = Organisation.objects.get(name="Bath and North East Somerset Council")
     assert set(Membership.objects.filter(organisation=council).values_list("role", flat=True)) >= {
         "officer",
@@ -68,8 +66,7 @@ def test_demo_loader_refuses_with_debug_off(settings):
 
 
 @pytest.mark.django_db
-def test_after_the_demo_no_live_record_names_an_abolished_body():
-    call_command("load_demo", force=True, verbosity=0)
+def test_after_the_demo_no_live_record_names_an_abolished_body(demo):
     assert Reorganisation.objects.count() == len(demo_history.REORGANISATIONS)
     for recorded in Reorganisation.objects.all():
         assert recorded.is_completed, recorded
@@ -90,9 +87,7 @@ def test_after_the_demo_no_live_record_names_an_abolished_body():
 
 
 @pytest.mark.django_db
-def test_each_pct_of_the_papers_passes_to_its_real_successors_with_history():
-    call_command("load_demo", force=True, verbosity=0)
-
+def test_each_pct_of_the_papers_passes_to_its_real_successors_with_history(demo):
     def nhs_places(slug):
         places = Partner.objects.filter(partnership__slug=slug).exclude(organisation__kind="local_authority")
         places = places.order_by("joined", "organisation__ods_code")

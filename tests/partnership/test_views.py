@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from partnership.choices import Role
@@ -23,8 +22,7 @@ def test_pages_need_a_login(client):
 
 
 @pytest.mark.django_db
-def test_banes_council_officer_sees_banes_and_not_walsall(client):
-    call_command("load_demo", force=True, verbosity=0)
+def test_banes_council_officer_sees_banes_and_not_walsall(client, demo):
     assert client.login(username="banes-council-officer", password="concordat-demo")
     page = client.get(reverse("home")).content.decode()
     assert "Bath and North East Somerset health and care partnership" in page
