@@ -35,6 +35,7 @@ from partnership.models import Reminder
 from tests.factories import MembershipFactory, UserFactory
 from tests.url_catalogue import MARKER, build_records, catalogue, marker, plant_exempt_business
 
+TIMES = {}
 FOUND = re.compile(rf"{MARKER}-[ab]-[a-z]+", re.IGNORECASE)
 #: A report and its parts are read by the officers of the body that wrote it.
 REPORT_PARTS = ("report", "appendix", "costline")
@@ -84,8 +85,11 @@ def person(username, body, role):
 
 @pytest.mark.django_db(transaction=False)
 def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tmp_path):
+    import time
+    P = [time.perf_counter()]
     settings.MEDIA_ROOT = tmp_path
     records = build_records()
+    P.append(time.perf_counter())
     icb_officer = person("leak-icb-officer", records.nhs, Role.OFFICER)
     variants = plant_exempt_business(records, action_owner=icb_officer)
     # The unentitled, and the markers each may see: the ICB wrote report b, the council report a.
@@ -103,6 +107,7 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
         "the public": (None, set()),
     }
 
+    P.append(time.perf_counter())
     # Every paper of the meeting is built, so each address serves it rather than "preparing".
     meeting = content.load_meeting(records.meeting.pk)
     codes = [*kinds.FIXED_KINDS, *(kinds.decision_kind(d).code for d in meeting.decisions.all())]
@@ -110,6 +115,7 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
         store.build_and_store(meeting.pk, code)
         assert store.read_paper(meeting, kinds.paper_kind(code)) is not None, code
 
+    P.append(time.perf_counter())
     # E-mail leaves Concordat: the owner's reminders name the paragraph, not the words.
     mail.outbox = []
     assert sweep_reminders() >= 2
@@ -119,6 +125,7 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
     assert "paragraph" in sent
     assert leaks(re.sub(r"\s+", "", sent), set()) == []
 
+    P.append(time.perf_counter())
     # Positive control: someone entitled sees the exempt business on the meeting page.
     secretary = Client()
     secretary.force_login(person("leak-icb-secretary", records.nhs, Role.COMMITTEE_SECRETARY))
@@ -130,21 +137,53 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
         assert marker(variant, "item", "public_interest_reasons") in page, (variant, "public interest")
         assert marker(variant, "binding", "reasons") in page, (variant, "why it does not bind")
 
+    P.append(time.perf_counter())
     asked = addresses(variants)
+    P.append(time.perf_counter())
+    print("PHASES", [round(b-a,2) for a,b in zip(P,P[1:])])
     found, meeting_pages = {}, {}
+    from django.db import connection
+    Q = {}
+    def qtimer(execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            k = re.sub(r"\d+", "N", sql)[:90]
+            e = Q.setdefault(k, [0, 0.0]); e[0] += 1; e[1] += time.perf_counter() - t
+    _w = connection.execute_wrapper(qtimer); _w.__enter__()
     for name, (user, allowed) in people.items():
+        tp = time.perf_counter()
         client = Client(raise_request_exception=False)
         if user is not None:
             client.force_login(user)
         for method, url in asked:
             with transaction.atomic():
+                import time
+                from django.urls import resolve
+                t0 = time.perf_counter()
                 response = getattr(client, method)(url)
+                t1 = time.perf_counter()
                 text = text_of(response)
+                t2 = time.perf_counter()
                 transaction.set_rollback(True)
+            key = (method, resolve(url.split('?')[0]).view_name, url.split('?')[1] if '?' in url else '', response.get('Content-Type','')[:20])
+            T = TIMES.setdefault(key, [0, 0.0, 0.0])
+            T[0] += 1; T[1] += t1 - t0; T[2] += t2 - t1
             for leak in leaks(text, allowed):
                 found.setdefault(f"{name}: {method.upper()} {url.split('?')[0]}", set()).add(leak)
         if user is not None:  # still signed in after every address
             meeting_pages[name] = client.get(records.meeting.get_absolute_url())
+        print("PERSON", name, round(time.perf_counter() - tp, 2))
+    _w.__exit__(None, None, None)
+    print("QTOTAL", sum(v[0] for v in Q.values()), sum(v[1] for v in Q.values()))
+    for k, v in sorted(Q.items(), key=lambda kv: -kv[1][1])[:25]:
+        print(f"Q {v[0]:6d} {v[1]:6.2f} {k}")
+    rows = sorted(TIMES.items(), key=lambda kv: -(kv[1][1] + kv[1][2]))
+    tot = [sum(v[i] for v in TIMES.values()) for i in range(3)]
+    print("TOTAL", tot)
+    for k, v in rows[:45]:
+        print(f"{v[0]:5d} {v[1]:7.2f} {v[2]:6.2f} {k}")
     assert not found, "Exempt business reached people not entitled to it:\n" + "\n".join(
         f"{where}: {', '.join(sorted(what))}" for where, what in sorted(found.items())
     )

@@ -1,6 +1,7 @@
 # ruff: noqa: F811 (fixtures imported from papers_fixtures are used as arguments)
 """Meeting papers rendered by WeasyPrint and read back with pypdf."""
 
+import functools
 import io
 import re
 from datetime import timedelta
@@ -15,7 +16,19 @@ from pypdf import PdfReader
 
 from committees.papers import content, kinds, store
 from partnership.choices import Role
-from tests.committees.papers_fixtures import eager_celery, media, papers  # noqa: F401
+from tests.committees import papers_fixtures
+from tests.committees.papers_fixtures import eager_celery, media  # noqa: F401
+
+#: ``papers_fixtures.appendix_pdf`` run by WeasyPrint once for the module, not once a test:
+#: the appendix it makes is the same every time.
+appendix_pdf = functools.cache(papers_fixtures.appendix_pdf)
+
+
+@pytest.fixture
+def papers(world, media, monkeypatch):
+    """``papers_fixtures.papers``, its appendix PDF made once for the module."""
+    monkeypatch.setattr(papers_fixtures, "appendix_pdf", appendix_pdf)
+    return papers_fixtures.make_papers(world)
 
 
 def read(pdf):
@@ -247,19 +260,25 @@ def paper_url(name, papers, code, meeting=None):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("body", "role", "expected"), [(body, role, expected) for body, role, *expected in PAPER_MATRIX]
-)
-def test_paper_status_permission_matrix(client, papers, body, role, expected):
-    client.force_login(papers.world.user(body, role))
-    for code, expect in zip(paper_codes(papers), expected, strict=True):
-        for name in ("paper_status", "paper_download"):
-            status = client.get(paper_url(name, papers, code)).status_code
-            if name == "paper_download" and expect == 200:
-                expect = 302  # not built yet: sent to the status page
-            assert status == expect, (name, code)
-        if expect != 200:
-            assert client.post(paper_url("paper_build", papers, code)).status_code == expect
+def test_paper_status_permission_matrix(client, papers):
+    """Every row of ``PAPER_MATRIX`` against one set of papers: each person's status page and
+    download of each paper, and the build for those who may not have it; every wrong answer
+    is reported, naming the person, the paper and the view."""
+    codes = paper_codes(papers)
+    failures = []
+    for body, role, *expected in PAPER_MATRIX:
+        client.force_login(papers.world.user(body, role))
+        for code, expect in zip(codes, expected, strict=True):
+            for name in ("paper_status", "paper_download"):
+                want = 302 if name == "paper_download" and expect == 200 else expect  # not built yet
+                status = client.get(paper_url(name, papers, code)).status_code
+                if status != want:
+                    failures.append(f"{body} {role}, {name} {code}: {status}, expected {want}")
+            if expect != 200:
+                status = client.post(paper_url("paper_build", papers, code)).status_code
+                if status != expect:
+                    failures.append(f"{body} {role}, paper_build {code}: {status}, expected {expect}")
+    assert not failures, "\n".join(failures)
 
 
 @pytest.mark.django_db
