@@ -36,6 +36,7 @@ from tests.factories import MembershipFactory, UserFactory
 from tests.url_catalogue import MARKER, build_records, catalogue, marker, plant_exempt_business
 
 TIMES = {}
+PDFH = []
 FOUND = re.compile(rf"{MARKER}-[ab]-[a-z]+", re.IGNORECASE)
 #: A report and its parts are read by the officers of the body that wrote it.
 REPORT_PARTS = ("report", "appendix", "costline")
@@ -47,6 +48,11 @@ def text_of(response):
     body = b"".join(response.streaming_content) if response.streaming else response.content
     parts = [str(response.status_code), *(f"{key}: {value}" for key, value in response.items())]
     if body.startswith(b"%PDF"):
+        import hashlib, os
+        h = hashlib.sha256(body).hexdigest()[:16]
+        os.makedirs("/tmp/exleak_pdfs", exist_ok=True)
+        open(f"/tmp/exleak_pdfs/{h}.pdf", "wb").write(body)
+        PDFH.append(h)
         parts += [page.extract_text() for page in PdfReader(io.BytesIO(body)).pages]
     elif body.startswith(b"PK"):
         workbook = load_workbook(io.BytesIO(body), read_only=True)
@@ -176,6 +182,7 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
             meeting_pages[name] = client.get(records.meeting.get_absolute_url())
         print("PERSON", name, round(time.perf_counter() - tp, 2))
     _w.__exit__(None, None, None)
+    print("PDFS", len(PDFH), len(set(PDFH)))
     print("QTOTAL", sum(v[0] for v in Q.values()), sum(v[1] for v in Q.values()))
     for k, v in sorted(Q.items(), key=lambda kv: -kv[1][1])[:25]:
         print(f"Q {v[0]:6d} {v[1]:6.2f} {k}")
