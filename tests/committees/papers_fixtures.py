@@ -9,6 +9,7 @@ minutes are not approved).
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -68,7 +69,9 @@ class Papers:
     member_user: object
 
 
+@functools.cache
 def appendix_pdf(text):
+    """A real one-page PDF (made by WeasyPrint once per worker for each text: it is the same every time)."""
     return html_to_pdf(f"<html lang='en-GB'><body><h1>{text}</h1><p>Appendix body.</p></body></html>")
 
 

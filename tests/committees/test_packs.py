@@ -1,7 +1,6 @@
 # ruff: noqa: F811 (fixtures imported from papers_fixtures are used as arguments)
 """Meeting papers rendered by WeasyPrint and read back with pypdf."""
 
-import functools
 import io
 import re
 from datetime import timedelta
@@ -16,19 +15,7 @@ from pypdf import PdfReader
 
 from committees.papers import content, kinds, store
 from partnership.choices import Role
-from tests.committees import papers_fixtures
-from tests.committees.papers_fixtures import eager_celery, media  # noqa: F401
-
-#: ``papers_fixtures.appendix_pdf`` run by WeasyPrint once for the module, not once a test:
-#: the appendix it makes is the same every time.
-appendix_pdf = functools.cache(papers_fixtures.appendix_pdf)
-
-
-@pytest.fixture
-def papers(world, media, monkeypatch):
-    """``papers_fixtures.papers``, its appendix PDF made once for the module."""
-    monkeypatch.setattr(papers_fixtures, "appendix_pdf", appendix_pdf)
-    return papers_fixtures.make_papers(world)
+from tests.committees.papers_fixtures import eager_celery, media, papers  # noqa: F401
 
 
 def read(pdf):
