@@ -36,7 +36,7 @@ from agreements.models import (
 from agreements.tables import AgreementTable
 from agreements.text import as_html
 from partnership import generic, permissions
-from partnership.pdf import render_pdf
+from partnership.pdf import render_pdf_cached
 
 
 def agreement_url(agreement, name="detail", **extra):
@@ -219,7 +219,7 @@ class AgreementEditView(generic.ObjectEditView):
 class AgreementPdfView(AgreementMixin, generic.PartnershipMixin, View):
     def get(self, request, *args, **kwargs):
         agreement = self.agreement
-        pdf = render_pdf("pdf/agreements/agreement.html", pdf_context(agreement))
+        pdf = render_pdf_cached("pdf/agreements/agreement.html", pdf_context(agreement))
         response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"{agreement.reference}.pdf".replace(" ", "-").replace('"', "")
         response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -31,7 +31,7 @@ from finance.tables import BudgetTable, TransferTable
 from partnership import generic, permissions
 from partnership.dates import financial_year_label, financial_year_start
 from partnership.forms import check_year, year_from_query
-from partnership.pdf import render_pdf
+from partnership.pdf import render_pdf_cached
 
 
 def budget_url(budget, year=None):
@@ -495,7 +495,7 @@ class BudgetReportView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin
             "year_end": year_end,
             "annual": self.annual,
         }
-        pdf = render_pdf("pdf/finance/budget_report.html", context)
+        pdf = render_pdf_cached("pdf/finance/budget_report.html", context, cache_prefix="budget-report")
         kind = "annual-statement" if self.annual else f"q{quarter}-report"
         filename = f"{slugify(budget.name)}-{year}-{kind}-{slugify(organisation.display_name)}.pdf"
         response = HttpResponse(pdf, content_type="application/pdf")

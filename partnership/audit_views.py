@@ -35,7 +35,7 @@ from partnership import audit, generic, permissions
 from partnership.exports import safe_row
 from partnership.forms import Form, errors_as_text
 from partnership.models import AuditAction, AuditEntry, Membership, Organisation
-from partnership.pdf import render_pdf
+from partnership.pdf import render_pdf_cached
 
 PAGE_SIZE = 50
 
@@ -410,7 +410,7 @@ class AsOfPdfView(AsOfView):
         if self.day is None:
             return generic.bad_request(request, errors_as_text(self.form) or "Choose a date.")
         context = self.get_context_data(**kwargs)
-        pdf = render_pdf("pdf/audit/as_of.html", context, request=request)
+        pdf = render_pdf_cached("pdf/audit/as_of.html", context, request=request, cache_prefix="as-of")
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"{self.model._meta.model_name}-{self.record_pk}-as-of-{self.day.isoformat()}.pdf"
         response["Content-Disposition"] = f'inline; filename="{name}"'

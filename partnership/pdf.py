@@ -111,10 +111,11 @@ def render_pdf(template_name, context, *, request=None):
     return html_to_pdf(render_to_string(template_name, context, request=request), styled=True)
 
 
-def render_pdf_cached(template_name, context, *, cache_prefix="pdf"):
+def render_pdf_cached(template_name, context, *, request=None, cache_prefix="pdf"):
     """Render, reusing bytes cached under a hash of the rendered HTML, so a pack
-    rebuilds only the parts whose content changed."""
-    html = render_to_string(template_name, context)
+    rebuilds only the parts whose content changed, and a document asked for again
+    (by anyone, within the minute its "produced" time shows) is not rendered again."""
+    html = render_to_string(template_name, context, request=request)
     stylesheet = print_stylesheet()[2]
     key = f"{cache_prefix}:{hashlib.sha256((stylesheet + html).encode()).hexdigest()}"
     pdf = cache.get(key)

@@ -85,23 +85,27 @@ class PaperMixin(PartnershipMixin):
             return self.handle_no_permission()
         self.partnership = permissions.get_partnership_or_404(request.user, kwargs["partnership"])
         meeting = get_object_or_404(
-            permissions.restrict(Meeting.objects.all(), request.user),
+            permissions.restrict(Meeting.objects.select_related("committee__partnership"), request.user),
             pk=kwargs["pk"],
             committee__partnership=self.partnership,
         )
-        self.meeting = content.load_meeting(meeting.pk)
         self.kind = kinds.paper_kind(kwargs["kind"])
         if self.kind is None:
             raise Http404("No such paper.")
-        self.decision = None
+        decision = None
         if self.kind.is_decision:
-            self.decision = content.meeting_decision(self.meeting, self.kind.decision_id)
-            if self.decision is None:
+            decision = (
+                meeting.decisions.select_related("agenda_item__report").filter(pk=self.kind.decision_id).first()
+            )
+            if decision is None:
                 raise Http404("No such decision.")
         permissions.require(
-            kinds.may_download(request.user, self.meeting, self.kind, self.decision),
+            kinds.may_download(request.user, meeting, self.kind, decision),
             "This paper contains exempt information you are not entitled to see.",
         )
+        # Only once the paper is theirs: the meeting with everything its papers show.
+        self.meeting = content.load_meeting(meeting.pk)
+        self.decision = content.meeting_decision(self.meeting, decision.pk) if decision else None
         return super(PartnershipMixin, self).dispatch(request, *args, **kwargs)
 
     def row(self):
