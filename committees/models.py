@@ -818,6 +818,10 @@ class Delegation(TrackedModel):
             and self.to_staff_post.partnership_id != self.partnership_id
         ):
             errors["to_staff_post"] = "The shared post belongs to another partnership."
+        if self.from_organisation_id and self.valid_from:
+            refusal = self.from_organisation.life_refusal(self.valid_from, doing="delegate for it")
+            if refusal:
+                errors["valid_from"] = refusal
         if errors:
             raise ValidationError(errors)
 

@@ -100,7 +100,6 @@ class DelegationEditView(generic.ObjectEditView):
 
     def save_object(self, form, obj):
         obj._acting_organisation = obj.from_organisation
-        obj.from_organisation.check_exists(obj.valid_from, doing="delegate for it")
         obj.save()
 
     def get_cancel_url(self):

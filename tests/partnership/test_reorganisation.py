@@ -388,18 +388,21 @@ def post_delegation(client, w, url, **values):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "body, valid_from, refusal",
+    "body, valid_from, field, refusal",
     [
-        ("ccg", D(2012, 4, 1), None),
+        ("ccg", D(2012, 4, 1), None, None),
         (
             "ccg",
             D(2005, 1, 1),
+            "valid_from",
             "was established on 1 April 2012, so nobody can delegate for it on 1 January 2005",
         ),
-        ("pct", D(2010, 4, 1), "Select a valid choice"),
+        ("pct", D(2010, 4, 1), "from_organisation", "Select a valid choice"),
     ],
 )
-def test_a_new_delegation_is_refused_from_a_date_outside_the_body_s_life(client, body, valid_from, refusal):
+def test_a_new_delegation_is_refused_from_a_date_outside_the_body_s_life(
+    client, body, valid_from, field, refusal
+):
     w = build(1, 1)
     record(w)
     delegating = w.ccgs[0] if body == "ccg" else w.pcts[0]
@@ -413,6 +416,7 @@ def test_a_new_delegation_is_refused_from_a_date_outside_the_body_s_life(client,
     if refusal:
         assert response.status_code == 200
         assert refusal in response.content.decode()
+        assert refusal in " ".join(response.context["form"].errors[field])  # shown beside its field
         assert not created.exists()
     else:
         assert response.status_code == 302
@@ -432,7 +436,7 @@ def test_an_abolished_body_s_delegation_cannot_be_moved_to_start_after_its_end(c
         client, w, url, valid_from="2013-05-01", loaded_version=delegation.updated_at.isoformat()
     )
     assert response.status_code == 200
-    assert "was abolished on 31 March 2013" in response.content.decode()
+    assert "was abolished on 31 March 2013" in " ".join(response.context["form"].errors["valid_from"])
     delegation.refresh_from_db()
     assert delegation.valid_from == D(2010, 4, 1)
 
