@@ -92,6 +92,46 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+#: Django's empty choice, which says nothing about what to choose.
+DJANGO_BLANK = "---------"
+
+
+#: What the people who use Concordat call the records a select offers.
+DOMAIN_NOUNS = {"partnership.Organisation": "body", "auth.User": "person"}
+
+
+def with_article(noun):
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
+def name_blank_choice(form_field, name, *, filter_form=False):
+    """Word a select's empty choice as GOV.UK does: "Select a body" on a form, "Any body" in
+    a list's filters, in place of Django's "---------"."""
+    if not isinstance(form_field, forms.ChoiceField) or isinstance(form_field, forms.MultipleChoiceField):
+        return
+    # A model choice (and django-filter's choice field) adds its ``empty_label``; a plain
+    # choice field lists the blank among its choices.
+    has_empty_label = hasattr(form_field, "empty_label")
+    current = form_field.empty_label if has_empty_label else dict(form_field.choices).get("")
+    noun = getattr(form_field, "blank_noun", None)  # named before (a filter form is styled twice)
+    if noun is None:
+        if current != DJANGO_BLANK:
+            return
+        if isinstance(form_field, forms.ModelChoiceField):
+            model = form_field.queryset.model
+            noun = DOMAIN_NOUNS.get(model._meta.label) or str(model._meta.verbose_name)
+        else:
+            label = str(form_field.label or name.replace("_", " "))
+            noun = label if label[:2].isupper() else label[:1].lower() + label[1:]
+        form_field.blank_noun = noun
+    blank = f"Any {noun}" if filter_form else f"Select {with_article(noun)}"
+    if has_empty_label:
+        form_field.empty_label = blank
+        form_field.widget.choices = form_field.choices  # the widget's may still read the class's field
+    else:
+        form_field.choices = [(value, blank if value == "" else label) for value, label in form_field.choices]
+
+
 def style_form(form, *, filter_form=False):
     """Give every widget of ``form`` its GOV.UK class and render it with templates/forms/;
     bound its input with :func:`limit_input`.
@@ -101,7 +141,8 @@ def style_form(form, *, filter_form=False):
     """
     form.is_filter = filter_form
     limit_input(form)
-    for form_field in form.fields.values():
+    for name, form_field in form.fields.items():
+        name_blank_choice(form_field, name, filter_form=filter_form)
         widget = form_field.widget
         if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
             form_field.widget = widget = DateInput()

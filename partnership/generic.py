@@ -28,7 +28,7 @@ from django_tables2.export import ExportMixin
 from partnership import history, permissions
 from partnership.exports import SafeTableExport
 from partnership.filtersets import PartnershipFilterSet
-from partnership.forms import ReasonForm, style_form
+from partnership.forms import ReasonForm, style_form, with_article
 from partnership.models import FormSubmission
 
 
@@ -121,6 +121,7 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title or str(self.model._meta.verbose_name_plural).capitalize()
         context["create_url"] = self.get_create_url()
+        context.setdefault("create_label", f"Add {with_article(str(self.model._meta.verbose_name))}")
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("export", None)
