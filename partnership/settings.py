@@ -133,6 +133,9 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
 SESSION_TIMEOUT_WARNING = env.int("SESSION_TIMEOUT_WARNING_SECONDS", default=120)
 SESSION_COOKIE_AGE = env.int("SESSION_MAX_AGE_HOURS", default=12) * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Sessions are read from Redis when there is one (saving a query a page), and kept in the
+# database too; without Redis each process's cache would differ, so only the database.
+SESSION_ENGINE = f"django.contrib.sessions.backends.{'cached_db' if REDIS_URL else 'db'}"
 CSRF_COOKIE_AGE = None
 
 # The client's address: REMOTE_ADDR, or behind this many trusted reverse proxies the entry
