@@ -37,7 +37,7 @@ def test_secretary_runs_a_meeting_from_agenda_to_decision(live_server, page, log
         page.select_option(f"#id_status_{member.pk}", "present")
     page.click("button:has-text('Save attendance')")
     assert "Not quorate" not in page.locator("#quorum").locator("..").inner_text()
-    assert "Voting members present: 3 of 3" in page.locator("main").inner_text()
+    assert "Quorate: 3 present, 3 needed" in page.locator("main").inner_text()
 
     page.click("text=Write minute of item 1")
     page.fill("#id_text", "The Board agreed the plan.")

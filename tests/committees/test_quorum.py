@@ -120,4 +120,30 @@ def test_meeting_page_shows_quorum_live(client, world, board):
     client.force_login(world.user("nhs", Role.OFFICER))
     response = client.get(board.meeting.get_absolute_url())
     assert b"Quorate" in response.content
-    assert "Voting members present: 3 of 3" in response.content.decode()
+    assert "Quorate: 3 present, 3 needed" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_meeting_page_words_quorum_as_present_and_needed(client, world, board):
+    from partnership.choices import Role
+
+    attend(board.meeting, board.members[0])
+    client.force_login(world.user("nhs", Role.OFFICER))
+    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    assert "Not quorate: 1 present, 3 needed" in page
+    assert "Warning" in page  # said in words, not by colour alone
+    assert "1 of 3 needed" not in page
+
+
+@pytest.mark.django_db
+def test_a_committee_with_no_quorum_recorded_says_so(client, world, board):
+    from partnership.choices import Role
+
+    board.committee.quorum_rules.all().delete()
+    board.committee.quorum_overall = 0
+    board.committee.save()
+    attend(board.meeting, board.members[0])
+    client.force_login(world.user("nhs", Role.OFFICER))
+    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    assert "No quorum is recorded for this committee: 1 voting member present." in page
+    assert "0 needed" not in page
