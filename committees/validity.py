@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from committees.choices import BindingOutcome, CommitteeStatus, Matter
+from partnership.models import Organisation
 
 # Reason codes, one for each way a decision can fail to bind.
 SHADOW_COMMITTEE = "shadow_committee"
@@ -122,6 +123,14 @@ class QuorumStatus:
         return next((body for body in self.bodies if body.organisation.pk == organisation.pk), None)
 
 
+def _body_and_successors(organisation_id, successors):
+    seen = []
+    while organisation_id is not None and organisation_id not in seen:
+        seen.append(organisation_id)
+        organisation_id = successors.get(organisation_id)
+    return seen
+
+
 def quorum_status(meeting, attendances=None, rules=None, on=None):
     """Is ``meeting`` quorate? Voting members present (or substituted) whose terms covered
     the day (the meeting's, unless ``on`` is given), overall and per body.
@@ -136,7 +145,12 @@ def quorum_status(meeting, attendances=None, rules=None, on=None):
         rules = meeting.committee.quorum_rules.select_related("organisation")
     present = [a for a in attendances if a.counts_to_quorum]
     counted = [a for a in present if a.member.is_current_on(on)]
-    by_body = Counter(a.member.organisation_id for a in counted)
+    # A body's rule passed to its successor in a reorganisation: the members its predecessor
+    # nominated (who sat at meetings before it) count towards the rule they sat under.
+    successors = dict(Organisation.objects.exclude(successor=None).values_list("pk", "successor_id"))
+    by_body = Counter(
+        body for a in counted for body in _body_and_successors(a.member.organisation_id, successors)
+    )
     return QuorumStatus(
         required=meeting.committee.quorum_overall,
         present=len(counted),

@@ -147,3 +147,25 @@ def test_a_committee_with_no_quorum_recorded_says_so(client, world, board):
     page = client.get(board.meeting.get_absolute_url()).content.decode()
     assert "No quorum is recorded for this committee: 1 voting member present." in page
     assert "0 needed" not in page
+
+
+@pytest.mark.django_db
+def test_a_predecessor_s_nominees_count_towards_the_rule_that_passed_to_its_successor(board, world):
+    """A meeting before a reorganisation, whose body's quorum rule has since passed to its
+    successor: the predecessor's nominees who sat then still make it quorate."""
+    from tests.factories import OrganisationFactory
+
+    nhs = world.bodies["nhs"]
+    old_ccg = OrganisationFactory(name="Old CCG", kind="ccg", active_to=board.meeting.date, successor=nhs)
+    nominee = CommitteeMemberFactory(committee=board.committee, organisation=old_ccg, person_name="Dr E")
+    for member in (board.members[0], board.members[1], nominee):
+        attend(board.meeting, member)
+    status = quorum_status(board.meeting)
+    assert status.for_body(nhs).present == 1
+    assert status.met
+    # Someone else's nominee does not count for the ICB.
+    other = CommitteeMemberFactory(
+        committee=board.committee, organisation=world.bodies["other_nhs"], person_name="Dr F"
+    )
+    attend(board.meeting, other)
+    assert quorum_status(board.meeting).for_body(nhs).present == 1
