@@ -193,24 +193,19 @@ def _tables(connection):
 
 
 def take_snapshot(name, using="default"):
-    """Copy every test row: on PostgreSQL into tables of schema ``name``, elsewhere into memory."""
+    """Copy every test row into tables named ``<name>__<table>`` beside them (not models'
+    tables, so emptying the database leaves them)."""
     connection = connections[using]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            rows = {}
-            for table in _tables(connection):
-                cursor.execute(f"SELECT * FROM {quote(table)}")
-                rows[table] = cursor.fetchall()
-            return rows
-        cursor.execute(f"DROP SCHEMA IF EXISTS {quote(name)} CASCADE")
-        cursor.execute(f"CREATE SCHEMA {quote(name)}")
         for table in _tables(connection):
-            cursor.execute(f"CREATE TABLE {quote(name)}.{quote(table)} AS TABLE {quote(table)}")
+            copy = quote(f"{name}__{table}")
+            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
+            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {quote(table)}")
     return name
 
 
-def restore_snapshot(snapshot, using="default"):
+def restore_snapshot(name, using="default"):
     """Empty the database and put back the rows of ``take_snapshot``. Sequences only rise,
     so rows made after the snapshot never collide with its ids."""
     connection = connections[using]
@@ -219,13 +214,8 @@ def restore_snapshot(snapshot, using="default"):
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            for table in _tables(connection):
-                cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {quote(snapshot)}.{quote(table)}")
-            return
-        for table, rows in snapshot.items():
-            if rows:
-                marks = ", ".join(["%s"] * len(rows[0]))
-                cursor.executemany(f"INSERT INTO {quote(table)} VALUES ({marks})", rows)
+        for table in _tables(connection):
+            cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {quote(f'{name}__{table}')}")
 
 
 def _empty_databases_after_test(test_case):
