@@ -441,11 +441,15 @@ def nomination_check(committee, on=None, members=None, rules=None):
     if rules is None:
         rules = committee.quorum_rules.select_related("organisation")
     bodies = {rule.organisation_id: rule.organisation for rule in rules}
+    successors = validity.successor_ids()
     counts = Counter()
     for member in members:
         if member.voting and member.organisation_id and member.is_current_on(on):
-            bodies.setdefault(member.organisation_id, member.organisation)
-            counts[member.organisation_id] += 1
+            # A nominee of a body since reorganised counts for the successor holding its rule.
+            chain = validity.body_and_successors(member.organisation_id, successors)
+            body_id = next((pk for pk in chain if pk in bodies), member.organisation_id)
+            bodies.setdefault(body_id, member.organisation)
+            counts[body_id] += 1
     rows = sorted(((body, counts.get(pk, 0)) for pk, body in bodies.items()), key=lambda row: row[0].name)
     return NominationCheck(required=committee.equal_nomination_required, counts=rows)
 

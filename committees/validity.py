@@ -123,7 +123,13 @@ class QuorumStatus:
         return next((body for body in self.bodies if body.organisation.pk == organisation.pk), None)
 
 
-def _body_and_successors(organisation_id, successors):
+def successor_ids():
+    """{body id: its successor's id} for every body that has one (one query)."""
+    return dict(Organisation.objects.exclude(successor=None).values_list("pk", "successor_id"))
+
+
+def body_and_successors(organisation_id, successors):
+    """The body's id, then its successor's, and so on (``successors`` from :func:`successor_ids`)."""
     seen = []
     while organisation_id is not None and organisation_id not in seen:
         seen.append(organisation_id)
@@ -147,9 +153,9 @@ def quorum_status(meeting, attendances=None, rules=None, on=None):
     counted = [a for a in present if a.member.is_current_on(on)]
     # A body's rule passed to its successor in a reorganisation: the members its predecessor
     # nominated (who sat at meetings before it) count towards the rule they sat under.
-    successors = dict(Organisation.objects.exclude(successor=None).values_list("pk", "successor_id"))
+    successors = successor_ids()
     by_body = Counter(
-        body for a in counted for body in _body_and_successors(a.member.organisation_id, successors)
+        body for a in counted for body in body_and_successors(a.member.organisation_id, successors)
     )
     return QuorumStatus(
         required=meeting.committee.quorum_overall,

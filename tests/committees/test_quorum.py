@@ -169,3 +169,17 @@ def test_a_predecessor_s_nominees_count_towards_the_rule_that_passed_to_its_succ
     )
     attend(board.meeting, other)
     assert quorum_status(board.meeting).for_body(nhs).present == 1
+
+
+@pytest.mark.django_db
+def test_a_predecessor_s_nominees_count_for_the_successor_in_the_nomination_check(board, world):
+    from tests.factories import OrganisationFactory
+
+    nhs = world.bodies["nhs"]
+    board.committee.equal_nomination_required = True
+    old_ccg = OrganisationFactory(name="Old CCG", kind="ccg", active_to=board.meeting.date, successor=nhs)
+    board.members[3].organisation = old_ccg
+    board.members[3].save()
+    check = nomination_check(board.committee)
+    assert {body.name: count for body, count in check.counts} == {"Our Council": 2, "Our ICB": 2}
+    assert check.ok
