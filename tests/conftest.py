@@ -324,6 +324,8 @@ def axe():
     require(script.exists(), "axe-core is not installed (npm install)")
 
     def run(page):
+        # A click that navigates returns once the new page has begun: check it with its styles.
+        page.wait_for_load_state("load")
         # Evaluated through the DevTools protocol: the page's CSP forbids an inline script tag.
         page.evaluate(script.read_text())
         result = page.evaluate(
