@@ -23,7 +23,21 @@ def _upcoming_meetings(organisation_ids=None):
         status=MeetingStatus.PLANNED,
         starts_at__gte=now,
         starts_at__lte=now + datetime.timedelta(days=LOOK_AHEAD_DAYS + 45),
-    ).select_related("committee__partnership")
+    )
+    return _of_bodies_partnerships(meetings, organisation_ids)
+
+
+def _unrecorded_meetings(organisation_ids):
+    """Meetings whose time has passed but that are still planned (or only their agenda
+    published): never recorded as held or cancelled."""
+    meetings = Meeting.objects.filter(
+        status__in=[MeetingStatus.PLANNED, MeetingStatus.AGENDA_PUBLISHED], starts_at__lt=timezone.now()
+    ).order_by("starts_at")
+    return _of_bodies_partnerships(meetings, organisation_ids)
+
+
+def _of_bodies_partnerships(meetings, organisation_ids):
+    meetings = meetings.select_related("committee__partnership")
     if organisation_ids is not None:
         meetings = meetings.filter(
             committee__partnership__partners__organisation_id__in=organisation_ids
@@ -51,6 +65,16 @@ def attention_items(user):
         m.organisation_id for m in permissions.user_memberships(user) if m.role == Role.COMMITTEE_SECRETARY
     ]
     if secretary_bodies:
+        for meeting in _unrecorded_meetings(secretary_bodies):
+            items.append(
+                {
+                    "text": f"Record whether it was held or cancelled: {meeting}",
+                    "url": meeting.get_absolute_url(),
+                    "partnership": meeting.committee.partnership,
+                    "due": meeting.date,
+                    "overdue": True,
+                }
+            )
         for meeting in _upcoming_meetings(secretary_bodies):
             for _kind, label, due in _cycle_deadlines(meeting, today):
                 items.append(

@@ -40,6 +40,31 @@ def test_secretaries_see_papers_and_agenda_deadlines(world):
 
 
 @pytest.mark.django_db
+def test_a_past_meeting_never_recorded_as_held_is_an_attention_item_for_the_secretaries(client, world):
+    from django.urls import reverse
+
+    from committees.choices import MeetingStatus
+
+    past, cancelled, future = meeting_in(world, -20), meeting_in(world, -10), meeting_in(world, 5)
+    cancelled.status = MeetingStatus.CANCELLED
+    cancelled.save()
+    secretary = world.user("council", Role.COMMITTEE_SECRETARY)
+    items = [i for i in config().attention_items(secretary) if i["text"].startswith("Record whether")]
+    assert [(item["url"], item["due"], item["overdue"]) for item in items] == [
+        (past.get_absolute_url(), past.date, True)
+    ]
+    assert items[0]["text"] == f"Record whether it was held or cancelled: {past}"
+    client.force_login(secretary)
+    assert f"Record whether it was held or cancelled: {past}" in client.get(reverse("home")).content.decode()
+    # Once recorded as held it is no longer asked for; nor is it asked of anyone else.
+    past.status = MeetingStatus.HELD
+    past.save()
+    assert not [i for i in config().attention_items(secretary) if i["text"].startswith("Record whether")]
+    assert future.status == MeetingStatus.PLANNED
+    assert not config().attention_items(world.user("other", Role.COMMITTEE_SECRETARY))
+
+
+@pytest.mark.django_db
 def test_action_owner_sees_their_actions_due(world, board):
     board.action.due = timezone.localdate() - datetime.timedelta(days=1)
     board.action.save()
