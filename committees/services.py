@@ -249,13 +249,21 @@ def check_public_interest(item):
         )
 
 
+def _check_agenda_open(meeting, what):
+    """Once a meeting is held (or cancelled) its agenda is the record of what it took."""
+    if meeting.status not in TAKES_ITEMS:
+        raise ValidationError(
+            f"This meeting is {meeting.get_status_display().lower()}: its agenda can no longer be {what}."
+        )
+
+
 def move_agenda_item(*, item, direction, user):
     """Swap ``item`` with its neighbour above (``up``) or below (``down``)."""
     permissions.require(access.can_run(user, item.meeting.committee))
     if direction not in ("up", "down"):
         raise ValidationError("Move an item up or down.")
     with transaction.atomic():
-        _locked_meeting(item.meeting)
+        _check_agenda_open(_locked_meeting(item.meeting), "reordered")
         renumber_items(item.meeting, user)
         items = list(item.meeting.items.order_by("order", "pk"))
         index = next(i for i, other in enumerate(items) if other.pk == item.pk)
@@ -275,7 +283,7 @@ def delete_agenda_item(*, item, user, reason=""):
     permissions.require(access.can_run(user, item.meeting.committee))
     meeting = item.meeting
     with transaction.atomic():
-        _locked_meeting(meeting)
+        _check_agenda_open(_locked_meeting(meeting), "changed: no item can be removed")
         _stamp(item, user, reason)
         item.delete()
         renumber_items(meeting, user)

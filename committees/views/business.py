@@ -104,7 +104,10 @@ class AgendaItemMoveView(AgendaItemActionView):
         form = MoveItemForm(request.POST)
         if not form.is_valid():
             return generic.bad_request(request, errors_as_text(form))
-        services.move_agenda_item(item=item, direction=form.cleaned_data["direction"], user=request.user)
+        try:
+            services.move_agenda_item(item=item, direction=form.cleaned_data["direction"], user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         return HttpResponseRedirect(item.meeting.get_absolute_url() + f"#item-{item.pk}")
 
 
@@ -112,8 +115,12 @@ class AgendaItemDeleteView(AgendaItemActionView):
     def post(self, request, *args, **kwargs):
         item = self.item
         permissions.require(access.can_run(request.user, item.meeting.committee))
-        services.delete_agenda_item(item=item, user=request.user, reason="Removed from the agenda")
-        messages.success(request, f"Item “{item.title}” removed from the agenda.")
+        try:
+            services.delete_agenda_item(item=item, user=request.user, reason="Removed from the agenda")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Item “{item.title}” removed from the agenda.")
         return HttpResponseRedirect(item.meeting.get_absolute_url() + "#agenda")
 
 

@@ -250,3 +250,25 @@ def test_withdrawing_a_declaration_of_approved_minutes_is_refused_with_a_message
     response = client.post(url, follow=True)
     assert "minutes of this meeting are approved" in response.content.decode()
     assert Declaration.objects.filter(pk=existing.pk).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["held", "minutes_approved", "cancelled"])
+def test_a_held_or_cancelled_meeting_s_agenda_cannot_be_reordered_or_cut(client, world, board, status):
+    """The agenda of a meeting that has happened is the record of what it took: the services
+    refuse, the page says why, and it offers no "Move" or "Remove" buttons."""
+    from committees.models import AgendaItem
+
+    board.meeting.status = status
+    board.meeting.save()
+    secretary = world.user("council", Role.COMMITTEE_SECRETARY)
+    with pytest.raises(ValidationError, match="its agenda can no longer be"):
+        services.move_agenda_item(item=board.exempt_item, direction="up", user=secretary)
+    with pytest.raises(ValidationError, match="no item can be removed"):
+        services.delete_agenda_item(item=board.item, user=secretary)
+    client.force_login(secretary)
+    url = reverse("committees:item_delete", kwargs={"partnership": "ours", "pk": board.item.pk})
+    page = client.post(url, follow=True).content.decode()
+    assert "its agenda can no longer be changed" in page
+    assert AgendaItem.objects.filter(pk=board.item.pk).exists()
+    assert "Move up" not in page and ">Remove<" not in page
