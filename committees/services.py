@@ -786,11 +786,16 @@ def _check_declaration(declaration, meeting):
         raise ValidationError(f"{declaration.member} is not a member of {meeting.committee}.")
     if declaration.agenda_item_id and declaration.agenda_item.meeting_id != meeting.pk:
         raise ValidationError("That agenda item belongs to another meeting.")
-    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+    if not declarations_open(meeting):
         raise ValidationError(
             "The minutes of this meeting are approved: its declarations of interest are part of "
             "that record and can no longer change."
         )
+
+
+def declarations_open(meeting):
+    """Declarations of interest are recorded and withdrawn until the minutes are approved."""
+    return meeting.status not in (MeetingStatus.MINUTES_APPROVED, MeetingStatus.CANCELLED)
 
 
 def save_declaration(*, declaration, user, reason=""):

@@ -161,6 +161,7 @@ class MeetingDetailView(generic.ObjectDetailView):
             can_change=can_run,
             moves=services.meeting_moves(meeting) if can_run else [],
             takes_items=meeting.status in services.TAKES_ITEMS,
+            declarations_open=services.declarations_open(meeting),
             late_to_publish=sum(item.awaiting_supplement for item in items),
             supplements=list(meeting.supplements.select_related("published_by")),
             public_interest_test=PUBLIC_INTEREST_TEST,

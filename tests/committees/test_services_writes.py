@@ -272,3 +272,17 @@ def test_a_held_or_cancelled_meeting_s_agenda_cannot_be_reordered_or_cut(client,
     assert "its agenda can no longer be changed" in page
     assert AgendaItem.objects.filter(pk=board.item.pk).exists()
     assert "Move up" not in page and ">Remove<" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status, open_", [("held", True), ("minutes_approved", False)])
+def test_declarations_can_be_recorded_and_withdrawn_on_the_page_until_the_minutes_are_approved(
+    client, world, board, status, open_
+):
+    DeclarationFactory(meeting=board.meeting, member=board.council_member)
+    board.meeting.status = status
+    board.meeting.save()
+    client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
+    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    assert ("Record a declaration" in page) is open_
+    assert (f"declaration by {board.council_member.person_name}" in page) is open_  # its Remove button
