@@ -449,7 +449,7 @@ def nomination_check(committee, on=None, members=None, rules=None):
     if rules is None:
         rules = committee.quorum_rules.select_related("organisation")
     bodies = {rule.organisation_id: rule.organisation for rule in rules}
-    successors = validity.successor_ids()
+    successors = validity.successor_ids({m.organisation for m in members if m.organisation_id})
     counts = Counter()
     for member in members:
         if member.voting and member.organisation_id and member.is_current_on(on):

@@ -123,9 +123,15 @@ class QuorumStatus:
         return next((body for body in self.bodies if body.organisation.pk == organisation.pk), None)
 
 
-def successor_ids():
-    """{body id: its successor's id} for every body that has one (one query)."""
-    return dict(Organisation.objects.exclude(successor=None).values_list("pk", "successor_id"))
+def successor_ids(bodies):
+    """{body id: its successor's id} for ``bodies`` (loaded already) and the bodies after them.
+
+    No query unless one of them has a successor; then one, for every body that has one.
+    """
+    known = {body.pk: body.successor_id for body in bodies}
+    if any(successor is not None for successor in known.values()):
+        known.update(Organisation.objects.exclude(successor=None).values_list("pk", "successor_id"))
+    return known
 
 
 def body_and_successors(organisation_id, successors):
@@ -153,7 +159,7 @@ def quorum_status(meeting, attendances=None, rules=None, on=None):
     counted = [a for a in present if a.member.is_current_on(on)]
     # A body's rule passed to its successor in a reorganisation: the members its predecessor
     # nominated (who sat at meetings before it) count towards the rule they sat under.
-    successors = successor_ids()
+    successors = successor_ids({a.member.organisation for a in counted})
     by_body = Counter(
         body for a in counted for body in body_and_successors(a.member.organisation_id, successors)
     )

@@ -179,43 +179,37 @@ def empty_database(using="default"):
     take about 0.7 s; deleting the few rows a test leaves takes 0.02 s. Content
     types and permissions stay, so their ids (and Django's cache of them) stay right.
     """
-    connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table in _tables(connection):
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-
-
-def _tables(connection):
-    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
-    return sorted(set(tables) - KEPT_TABLES)
+    _for_each_table(using, "DELETE FROM {table}")
 
 
 def take_snapshot(name, using="default"):
     """Copy every test row into tables named ``<name>__<table>`` beside them (not models'
     tables, so emptying the database leaves them)."""
-    connection = connections[using]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table in _tables(connection):
-            copy = quote(f"{name}__{table}")
-            cursor.execute(f"DROP TABLE IF EXISTS {copy}")
-            cursor.execute(f"CREATE TABLE {copy} AS SELECT * FROM {quote(table)}")
+    _for_each_table(
+        using, "DROP TABLE IF EXISTS {copy}", "CREATE TABLE {copy} AS SELECT * FROM {table}", name=name
+    )
     return name
 
 
 def restore_snapshot(name, using="default"):
     """Empty the database and put back the rows of ``take_snapshot``. Sequences only rise,
     so rows made after the snapshot never collide with its ids."""
+    _for_each_table(using, "DELETE FROM {table}", "INSERT INTO {table} SELECT * FROM {copy}", name=name)
+
+
+def _for_each_table(using, *statements, name=""):
+    """Run each statement for every test table in turn (``{table}``, and ``{copy}`` its copy
+    in snapshot ``name``), in one transaction whose foreign keys are checked at its end."""
     connection = connections[using]
     quote = connection.ops.quote_name
-    empty_database(using)
+    tables = connection.introspection.django_table_names(only_existing=True, include_views=False)
+    tables = sorted(set(tables) - KEPT_TABLES)
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table in _tables(connection):
-            cursor.execute(f"INSERT INTO {quote(table)} SELECT * FROM {quote(f'{name}__{table}')}")
+        for statement in statements:
+            for table in tables:
+                cursor.execute(statement.format(table=quote(table), copy=quote(f"{name}__{table}")))
 
 
 def _empty_databases_after_test(test_case):
