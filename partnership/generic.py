@@ -365,3 +365,115 @@ class ObjectDeleteView(ObjectMixin, TemplateView):
             obj.delete()
         messages.success(request, f"{self.model._meta.verbose_name.capitalize()} “{label}” deleted.")
         return HttpResponseRedirect(self.get_success_url())
+
+
+class ConfirmReasonForm(ReasonForm):
+    """The reason a confirmation page asks for: required, and kept in the history."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        reason = self.fields["change_reason"]
+        reason.required = True
+        reason.help_text = "Kept in the history that auditors read."
+        reason.error_messages["required"] = "Enter the reason"
+
+
+class ConfirmActionMixin:
+    """A confirmation page for an action that cannot simply be undone: GET shows it, POST acts.
+
+    Mix it into a ``TemplateView`` (after the mixins that load the record).
+    The page (``generic/confirm.html``) asks ``question`` as its heading, says in
+    ``warning`` what will happen, asks the reason (required), and offers a
+    warning button labelled ``confirm_label`` and a "Cancel" link back.
+
+    Subclasses say who may act (:meth:`check_permission`, raising
+    PermissionDenied), may refuse before the form with :meth:`unavailable`
+    (a message; the user is sent back to the record), and do the action in
+    :meth:`perform`, which calls a service and returns the success message.
+    A ``ValidationError`` from it is shown on the form: one carrying a
+    ``{field: message}`` dict lands beside those fields.
+    """
+
+    template_name = "generic/confirm.html"
+    form_class = ConfirmReasonForm
+    question = ""
+    caption = ""
+    warning = ""
+    confirm_label = "Yes, continue"
+    #: The red warning button; set False for an action that undoes something.
+    destructive = True
+
+    def check_permission(self):
+        """Raise PermissionDenied if the user may not take this action."""
+
+    def unavailable(self):
+        """A message saying why the action cannot be taken now, or None."""
+        return None
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def get_question(self):
+        return self.question
+
+    def get_caption(self):
+        return self.caption
+
+    def get_warning(self):
+        return self.warning
+
+    def get_confirm_label(self):
+        return self.confirm_label
+
+    def get_cancel_url(self):
+        raise NotImplementedError
+
+    def get_success_url(self):
+        return self.get_cancel_url()
+
+    def get_form_kwargs(self):
+        return {}
+
+    def get_form(self, data=None):
+        return self.form_class(data=data, **self.get_form_kwargs())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", self.get_form())
+        context.update(
+            question=self.get_question(),
+            caption=self.get_caption(),
+            warning=self.get_warning(),
+            confirm_label=self.get_confirm_label(),
+            destructive=self.destructive,
+            cancel_url=self.get_cancel_url(),
+        )
+        return context
+
+    def refuse_unavailable(self):
+        message = self.unavailable()
+        if message:
+            messages.error(self.request, message)
+            return HttpResponseRedirect(self.get_cancel_url())
+        return None
+
+    def get(self, request, *args, **kwargs):
+        self.check_permission()
+        return self.refuse_unavailable() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        self.check_permission()
+        refused = self.refuse_unavailable()
+        if refused:
+            return refused
+        form = self.get_form(data=request.POST)
+        if form.is_valid():
+            try:
+                message = self.perform(form)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if message:
+                    messages.success(request, message)
+                return HttpResponseRedirect(self.get_success_url())
+        return self.render_to_response(self.get_context_data(form=form))
