@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "finance.apps.FinanceConfig",
     "staffing.apps.StaffingConfig",
     "committees.apps.CommitteesConfig",
+    "search.apps.SearchConfig",
 ]
 
 MIDDLEWARE = [

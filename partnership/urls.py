@@ -45,4 +45,5 @@ urlpatterns = [
     path("p/<slug:partnership>/audit/", include("partnership.audit_urls")),
     path("p/<slug:partnership>/", include(partnership_patterns)),
     path("public/", include("committees.public_urls")),
+    path("search/", include("search.urls")),
 ]

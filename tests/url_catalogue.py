@@ -12,7 +12,8 @@ for the Django admin, from the model its ModelAdmin serves. A pattern that
 neither knows raises :class:`NotCovered` naming it, so a newly added URL
 pattern fails those tests until it is added here. ``route.urls(records)``
 adds the other addresses a pattern takes (``MORE``): "as it stood on" for
-every committees record in the set, and every kind of meeting paper.
+every committees record in the set, and every kind of meeting paper; and the
+query strings it is also asked with (``QUERIES``: a search for the exempt markers).
 
 :func:`plant_exempt_business` adds exempt (Part 2) business to the records,
 with a marker in every text field, and returns record sets in which the
@@ -474,6 +475,9 @@ FILLERS = {
     "agreements:history": _p(pk=_pk("agreement")),
     "agreements:pdf": _p(pk=_pk("agreement")),
     "agreements:status": _p(pk=_pk("agreement")),
+    "agreements:terminate": _p(pk=_pk("agreement")),
+    "agreements:expire": _p(pk=_pk("agreement")),
+    "agreements:ending_withdraw": _p(pk=_pk("agreement")),
     "agreements:party_add": _p(pk=_pk("agreement")),
     "agreements:party_remove": _p(pk=_pk("agreement"), party=_pk("other_party")),
     "agreements:party_role": _p(pk=_pk("agreement"), party=_pk("other_party")),
@@ -587,6 +591,8 @@ FILLERS = {
     "public:minutes": lambda r: {"pk": r.meeting.pk},
     "public:decision_notice": lambda r: {"pk": r.decision.pk},
     "public:person_calendar": lambda r: {"user_id": r.body_user.pk, "token": feeds.person_token(r.body_user)},
+    # search
+    "search:results": lambda r: {},
 }
 
 
@@ -621,6 +627,9 @@ MORE = {
     "committees:paper_build": _paper_each,
     "committees:paper_download": _paper_each,
 }
+
+#: Patterns also asked with these query strings: the search, for every exempt marker.
+QUERIES = {"search:results": [f"?q={MARKER}", f"?q={MARKER}&kind=minute", f"?q={MARKER}&page=2"]}
 
 
 @dataclass
@@ -680,7 +689,7 @@ class Route:
             address = reverse(self.name, kwargs=kwargs)
             if address not in urls:
                 urls.append(address)
-        return urls
+        return urls + [urls[0] + query for query in QUERIES.get(self.name, ())]
 
     def allows(self, method):
         view_class = self.view_class

@@ -43,14 +43,15 @@ REPORT_PARTS = ("report", "appendix", "costline")
 
 def text_of(response):
     """Everything a person receives, as text: status, headers and body (PDF text, every
-    spreadsheet cell); spaces and line breaks dropped, so a wrapped marker still shows."""
+    spreadsheet cell); spaces and line breaks dropped, so a wrapped marker still shows, and
+    the search's highlighting (<mark>) too, so a marked marker still shows."""
     body = b"".join(response.streaming_content) if response.streaming else response.content
     parts = [str(response.status_code), *(f"{key}: {value}" for key, value in response.items())]
     if body.startswith((b"%PDF", b"PK")):
         parts.append(document_text(body))
     else:
         parts.append(body.decode("utf-8", "replace"))
-    return re.sub(r"\s+", "", "\n".join(parts))
+    return re.sub(r"\s+|</?mark>", "", "\n".join(parts))
 
 
 @functools.lru_cache(maxsize=256)
