@@ -34,6 +34,9 @@ from django.utils import timezone
 from partnership import permissions
 from partnership.choices import Role
 
+#: The code of a refusal about the date given, which a form shows beside its date field.
+DATE_REFUSAL = "date"
+
 
 @dataclass(frozen=True)
 class SigningAuthority:
@@ -52,7 +55,9 @@ class SigningAuthority:
         """Raise the refusal: ``ValidationError`` for the date, ``PermissionDenied`` for the person."""
         if self.allowed:
             return
-        raise (ValidationError if self.about_the_date else PermissionDenied)(self.reason)
+        if self.about_the_date:
+            raise ValidationError(self.reason, code=DATE_REFUSAL)
+        raise PermissionDenied(self.reason)
 
 
 @functools.cache

@@ -101,7 +101,7 @@ class SignForm(Form):
 
     signatory_name = forms.CharField(label="Name of the person signing", max_length=200)
     signatory_position = forms.CharField(label="Position", max_length=200, required=False)
-    signed_on = forms.DateField(label="Date signed", widget=DateInput)
+    signed_on = forms.DateField(label="Date of signing", widget=DateInput)
     relied_on = forms.CharField(
         label="Decision or delegation relied on",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -117,7 +117,7 @@ class SignForm(Form):
 
 class ApprovalForm(Form):
     approver_name = forms.CharField(label="Name of the person approving", max_length=200)
-    approved_on = forms.DateField(label="Date approved", widget=DateInput)
+    approved_on = forms.DateField(label="Date of approval", widget=DateInput)
     relied_on = forms.CharField(
         label="Decision or delegation relied on", widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -50,6 +50,11 @@ def error_text(error):
     return " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
 
 
+def date_field_of(error, field):
+    """``field`` when ``error`` is a refusal about the date given (shown beside it), else None."""
+    return field if getattr(error, "code", None) == access.DATE_REFUSAL else None
+
+
 class AgreementListView(generic.ObjectListView):
     model = Agreement
     table_class = AgreementTable
@@ -391,7 +396,7 @@ class SignView(PartyMixin, AgreementActionView):
             try:
                 party = services.sign_agreement(party=self.party, user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(date_field_of(error, "signed_on"), error)
             else:
                 text = f"Signed for {party.organisation}."
                 if party.agreement.status == "in_force":
@@ -575,7 +580,7 @@ class ApproveVariationView(AgreementActionView):
             try:
                 services.approve_variation(approval=self.approval, user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(date_field_of(error, "approved_on"), error)
             else:
                 messages.success(request, f"Approved for {self.approval.organisation}.")
                 return self.redirect()

@@ -1,17 +1,21 @@
 """Forms: GOV.UK widget classes, 'reason for change' and the edit version on every edit."""
 
+import contextlib
 import datetime
 import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db.models import Q
+from django.forms.boundfield import BoundField
+from django.forms.utils import pretty_name
 
 from partnership import permissions
 from partnership.choices import Role
 from partnership.models import Membership, Organisation, Partnership
+from partnership.widgets import PARTS, GovukDateInput, govuk_date_field
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -85,11 +89,8 @@ def limit_input(form):
     return form
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+#: Kept for forms that name it: every date input is the GOV.UK three-part one.
+DateInput = GovukDateInput
 
 
 #: Django's empty choice, which says nothing about what to choose.
@@ -132,28 +133,232 @@ def name_blank_choice(form_field, name, *, filter_form=False):
         form_field.choices = [(value, blank if value == "" else label) for value, label in form_field.choices]
 
 
+#: The class GOV.UK gives a text box, list or area with an error, by its own class.
+ERROR_CLASSES = {
+    "govuk-select": "govuk-select--error",
+    "govuk-textarea": "govuk-textarea--error",
+    "govuk-file-upload": "govuk-file-upload--error",
+    "govuk-input": "govuk-input--error",
+}
+
+
+class GovukBoundField(BoundField):
+    """A field as templates/forms/ render it: its hint and error ids (``<id>-hint``,
+    ``<id>-error``) named by the input's ``aria-describedby``, the GOV.UK error class on a
+    box with an error, and :attr:`error_anchor`, the id the error summary links to."""
+
+    @property
+    def aria_describedby(self):
+        if self.field.widget.attrs.get("aria-describedby") or not self.auto_id or self.is_hidden:
+            return None
+        ids = []
+        if self.help_text:
+            ids.append(f"{self.auto_id}-hint")
+        if self.errors:
+            ids.append(f"{self.auto_id}-error")
+        return " ".join(ids)
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        if self.errors and not self.use_fieldset and not isinstance(widget, forms.CheckboxInput):
+            css = attrs.get("class", widget.attrs.get("class", ""))
+            extra = next((error for base, error in ERROR_CLASSES.items() if base in css.split()), None)
+            if extra and extra not in css:
+                attrs["class"] = f"{css} {extra}".strip()
+        return attrs
+
+    @property
+    def error_anchor(self):
+        """The id of the field's first input: a list's first option, a date's first wrong
+        part (its day when the whole date is wrong); the form's errors for a hidden field."""
+        if self.is_hidden:
+            return form_errors_id(self.form)
+        widget = self.field.widget
+        if isinstance(widget, GovukDateInput):
+            return f"{self.auto_id}-{(widget.wrong_parts or PARTS)[0]}"
+        if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            options = self.subwidgets
+            return options[0].id_for_label if options else self.auto_id
+        return self.id_for_label or self.auto_id
+
+
+def form_errors_id(form):
+    """The id of the place at the top of a form where its own errors (not a field's) show."""
+    return f"{form.prefix}-errors" if form.prefix else "form-errors"
+
+
+# GOV.UK error messages ------------------------------------------------------------------
+# Each field's Django default messages are replaced by the GOV.UK Design System's wording,
+# from the field's label and kind; a message a form or model set itself is kept.
+
+#: Words in a label that say the number is money.
+MONEY_WORDS = ("amount", "£", "cost", "pounds", "financial limit")
+MONEY_MESSAGE = "Enter an amount in pounds and pence, like 600 or 600.50"
+CHOICE_FIELDS = (
+    forms.ChoiceField,
+    forms.ModelChoiceField,
+    forms.BooleanField,
+    forms.NullBooleanField,
+    forms.FileField,
+)
+
+
+def field_label(form_field, name):
+    return str(form_field.label or pretty_name(name))
+
+
+def the_label(label):
+    """``"Date of signing"`` -> ``"the date of signing"``; ``"ODS code"`` -> ``"the ODS code"``."""
+    words = label if label[:2].isupper() else label[:1].lower() + label[1:]
+    if words.split(" ", 1)[0] in ("the", "a", "an", "your", "this", "each", "any", "every"):
+        return words
+    return f"the {words}"
+
+
+def _escaped(text):
+    """``text`` safe inside a message Django fills with ``%`` parameters."""
+    return text.replace("%", "%%")
+
+
+def django_default_messages(form_field):
+    """The messages Django itself gives ``form_field``'s class, by code."""
+    defaults = {}
+    for cls in reversed(type(form_field).__mro__):
+        if cls.__module__.startswith(("django.", "django_filters.", "partnership.widgets")):
+            defaults.update(getattr(cls, "default_error_messages", {}))
+    return defaults
+
+
+def worded_by_a_validator(form, form_field, name, code):
+    """Whether a validator raising ``code`` has a message of its own: one of the field's, or
+    of the model field behind it (a model form would put the form's words over it)."""
+    validators = list(form_field.validators)
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is not None:
+        with contextlib.suppress(FieldDoesNotExist):
+            validators += getattr(model._meta.get_field(name), "validators", [])
+    return any(
+        getattr(validator, "code", None) == code
+        and getattr(validator, "message", None) != getattr(type(validator), "message", None)
+        for validator in validators
+    )
+
+
+def govuk_messages(form_field, name):
+    """The GOV.UK wording for ``form_field``, by error code."""
+    label = field_label(form_field, name)
+    the = getattr(form_field, "error_name", None) or the_label(label)
+    if isinstance(form_field, forms.DateField | forms.DateTimeField) and "date" not in the.lower():
+        # "Due", "Valid from": "Enter the date due", "The date valid from must be a real date".
+        the = the_label(f"date {the.removeprefix('the ')}")
+    The = the[:1].upper() + the[1:]
+    Label = label[:1].upper() + label[1:]
+    esc_Label = _escaped(Label)
+    words = {
+        "max_length": f"{esc_Label} must be %(limit_value)s characters or fewer",
+        "min_length": f"{esc_Label} must be %(limit_value)s characters or more",
+        "min_value": f"{esc_Label} must be %(limit_value)s or more",
+        "max_value": f"{esc_Label} must be %(limit_value)s or less",
+        "max_digits": f"{esc_Label} must be %(max)s digits or fewer",
+        "max_whole_digits": f"{esc_Label} must be %(max)s digits or fewer before the decimal point",
+        "max_decimal_places": f"{esc_Label} must have no more than %(max)s decimal places",
+        "null_characters_not_allowed": f"{esc_Label} must not contain null characters",
+    }
+    if isinstance(form_field, forms.CharField) and form_field.max_length:
+        words["max_length"] = f"{esc_Label} must be {form_field.max_length:,} characters or fewer"
+    if isinstance(form_field, forms.FileField):
+        del words["max_length"]  # Django words a file name's length with other parameters
+    if isinstance(form_field, forms.DateField):
+        words.update(
+            required=f"Enter {the}",
+            invalid=f"{_escaped(The)} must be a real date",
+            incomplete=f"{_escaped(The)} must include a %(parts)s",
+        )
+    elif isinstance(form_field, forms.DateTimeField):
+        words.update(required=f"Enter {the}", invalid=f"{_escaped(The)} must be a real date and time")
+    elif isinstance(form_field, forms.TimeField):
+        words.update(required=f"Enter {the}", invalid=f"Enter {_escaped(the)} as a time, like 14:30")
+    elif isinstance(form_field, forms.FileField):
+        words.update(required=f"Select {the}", empty="The selected file is empty")
+        words["missing"] = words["invalid"] = f"Select {_escaped(the)}"
+    elif isinstance(form_field, CHOICE_FIELDS):
+        where = (
+            "the options shown"
+            if isinstance(form_field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+            else "the list"
+        )
+        words.update(required=f"Select {the}")
+        words["invalid_choice"] = words["invalid_pk_value"] = f"Select {_escaped(the)} from {where}"
+    elif isinstance(form_field, forms.DecimalField | forms.FloatField):
+        money = any(word in label.lower() for word in MONEY_WORDS)
+        words.update(
+            required=f"Enter {the}", invalid=MONEY_MESSAGE if money else f"{esc_Label} must be a number"
+        )
+        if money:
+            words["max_decimal_places"] = MONEY_MESSAGE
+    elif isinstance(form_field, forms.IntegerField):
+        words.update(required=f"Enter {the}", invalid=f"{esc_Label} must be a whole number")
+    elif isinstance(form_field, forms.EmailField):
+        words.update(
+            required=f"Enter {the}",
+            invalid="Enter an email address in the correct format, like name@example.com",
+        )
+    elif isinstance(form_field, forms.URLField):
+        words.update(
+            required=f"Enter {the}",
+            invalid=f"Enter {_escaped(the)} as a web address, like https://www.example.org.uk",
+        )
+    else:
+        words.update(required=f"Enter {the}")
+    return words
+
+
+def word_errors(form):
+    """Give every field of ``form`` the GOV.UK wording for each error Django would word
+    itself (and for each it was given before, as the label may have changed since); a
+    message the form or its model set is left alone. A field whose label does not read well
+    after "Enter" may say how to name it: ``field.error_name = "the day to show"``."""
+    for name, form_field in form.fields.items():
+        defaults = django_default_messages(form_field)
+        ours = getattr(form_field, "govuk_messages", {})
+        wanted = govuk_messages(form_field, name)
+        for code, message in list(wanted.items()):
+            current = form_field.error_messages.get(code)
+            if current is None and worded_by_a_validator(form, form_field, name, code):
+                del wanted[code]
+            elif current is None or current == defaults.get(code) or current == ours.get(code):
+                form_field.error_messages[code] = message
+            else:
+                del wanted[code]  # the form's own words
+        form_field.govuk_messages = wanted
+    return form
+
+
 def style_form(form, *, filter_form=False):
     """Give every widget of ``form`` its GOV.UK class and render it with templates/forms/;
-    bound its input with :func:`limit_input`.
+    every date the GOV.UK three-part date input (``partnership.widgets``); every error the
+    GOV.UK wording (:func:`word_errors`); bound its input with :func:`limit_input`.
 
     Used by GovukFormMixin, and by the list view for django-filter's forms (whose
     template renders them with ``{% include "forms/govuk.html" with form=filter.form %}``).
     """
     form.is_filter = filter_form
+    form.bound_field_class = GovukBoundField
     limit_input(form)
     for name, form_field in form.fields.items():
         name_blank_choice(form_field, name, filter_form=filter_form)
+        govuk_date_field(form_field)
         widget = form_field.widget
-        if isinstance(widget, forms.DateInput) and not isinstance(widget, DateInput):
-            form_field.widget = widget = DateInput()
-        if isinstance(widget, forms.HiddenInput) or "govuk-" in widget.attrs.get("class", ""):
+        if isinstance(widget, forms.HiddenInput | GovukDateInput) or "govuk-" in widget.attrs.get(
+            "class", ""
+        ):
             continue
         css = next((c for cls, c in WIDGET_CLASSES.items() if isinstance(widget, cls)), "govuk-input")
         if css == "govuk-input" and isinstance(form_field, forms.DecimalField | forms.IntegerField):
             css += " govuk-input--width-10"
-        if isinstance(widget, DateInput):
-            css += " govuk-input--width-10"
         widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+    word_errors(form)
     return form
 
 
@@ -165,6 +370,13 @@ class GovukFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_form(self)
+
+    def full_clean(self):
+        # A form's __init__ may relabel or add fields after style_form: word them as they are now.
+        for form_field in self.fields.values():
+            govuk_date_field(form_field)
+        word_errors(self)
+        super().full_clean()
 
 
 class Form(GovukFormMixin, forms.Form):
@@ -272,9 +484,11 @@ def errors_as_text(form):
     """A form's errors as one sentence naming each field, for a message or a 400 page."""
     parts = []
     for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else None
-        text = " ".join(errors)
-        parts.append(f"{label}: {text}" if label else text)
+        label = field_label(form.fields[name], name) if name in form.fields else None
+        for text in errors:
+            # A GOV.UK message names its field already ("Enter the reason").
+            named = label is None or label.lower() in text.lower()
+            parts.append(text if named else f"{label}: {text}")
     return " ".join(parts)
 
 

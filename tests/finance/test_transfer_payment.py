@@ -148,7 +148,7 @@ def test_the_transfer_page_names_the_field_when_the_agreement_was_not_in_force(c
     assert response.status_code == 200
     html = response.content.decode()
     assert "Payment date: 15 October 2018 is after S256-T ended on 30 September 2018." in html
-    assert '<a href="#id_payment_date">' in html
+    assert '<a href="#id_payment_date-day">' in html  # the date input's first box
     assert not Transfer.objects.exists()
 
     response = client.post(url, {**data, "payment_date": "2018-09-30"})

@@ -397,7 +397,7 @@ def post_delegation(client, w, url, **values):
             "valid_from",
             "was established on 1 April 2012, so nobody can delegate for it on 1 January 2005",
         ),
-        ("pct", D(2010, 4, 1), "from_organisation", "Select a valid choice"),
+        ("pct", D(2010, 4, 1), "from_organisation", "Select the delegating body from the list"),
     ],
 )
 def test_a_new_delegation_is_refused_from_a_date_outside_the_body_s_life(

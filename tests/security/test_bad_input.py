@@ -38,7 +38,7 @@ def test_nul_in_the_reason_for_a_delete_shows_the_form_again(client, world):
     client.force_login(world.user("council", Role.ADMINISTRATOR))
     response = client.post(_ours("committees:delegation_delete", pk=delegation.pk), {"change_reason": NUL})
     assert response.status_code == 400
-    assert "Reason: Null characters are not allowed." in _page(response)
+    assert "Reason must not contain null characters" in _page(response)
     assert Delegation.objects.filter(pk=delegation.pk).exists()
 
 
@@ -47,7 +47,7 @@ def test_nul_in_the_reason_for_deleting_a_post_is_refused(client, world):
     client.force_login(world.user("council", Role.OFFICER))
     response = client.post(_ours("staffing:delete", pk=post.pk), {"change_reason": NUL})
     assert response.status_code == 400
-    assert "Reason: Null characters are not allowed." in _page(response)
+    assert "Reason must not contain null characters" in _page(response)
 
 
 def test_a_reason_over_a_thousand_characters_is_refused(client, world):
@@ -57,7 +57,7 @@ def test_a_reason_over_a_thousand_characters_is_refused(client, world):
         _ours("committees:delegation_delete", pk=delegation.pk), {"change_reason": "x" * 1001}
     )
     assert response.status_code == 400
-    assert "Reason: Ensure this value has at most 1000 characters" in _page(response)
+    assert "Reason must be 1,000 characters or fewer" in _page(response)
 
 
 def test_nul_in_the_reason_for_removing_a_committee_member_is_a_400(client, world):
@@ -66,7 +66,7 @@ def test_nul_in_the_reason_for_removing_a_committee_member_is_a_400(client, worl
     client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
     response = client.post(_ours("committees:member_delete", pk=member.pk), {"change_reason": NUL})
     assert response.status_code == 400
-    assert "Reason: Null characters are not allowed." in _page(response)
+    assert "Reason must not contain null characters" in _page(response)
     assert CommitteeMember.objects.filter(pk=member.pk).exists()
 
 
@@ -77,7 +77,7 @@ def test_nul_in_the_reason_for_removing_a_role_shows_the_form_again(client, worl
     url = reverse("membership_remove", kwargs={"pk": council.pk, "membership": membership.pk})
     response = client.post(url, {"change_reason": NUL})
     assert response.status_code == 400
-    assert "Reason: Null characters are not allowed." in _page(response)
+    assert "Reason must not contain null characters" in _page(response)
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 

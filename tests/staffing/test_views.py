@@ -101,7 +101,7 @@ def test_an_officer_cannot_create_a_post_for_another_body(client, world):
     client.force_login(world.user("nhs", Role.OFFICER))
     response = client.post(reverse("staffing:create", kwargs={"partnership": "ours"}), form_data(world))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Select the employer from the list" in response.content.decode()
     assert not Post.objects.exists()
 
 
