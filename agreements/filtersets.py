@@ -52,9 +52,13 @@ class AgreementFilterSet(PartnershipFilterSet):
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))
 
     def filter_review_due(self, queryset, name, value):
+        """As the register shows the next review (``Agreement.next_review_due``, ``review_overdue``):
+        an ended agreement has none, and only one in effect is overdue."""
         today = timezone.localdate()
+        ended = Q(status__in=Agreement.ENDED_STATUSES)
         if value == "none":
-            return queryset.filter(next_review_date__isnull=True)
+            return queryset.filter(Q(next_review_date__isnull=True) | ended)
         if value == "overdue":
-            return queryset.filter(next_review_date__lt=today)
-        return queryset.filter(next_review_date__lte=today + datetime.timedelta(days=int(value)))
+            return queryset.filter(next_review_date__lt=today, status__in=Agreement.EFFECTIVE_STATUSES)
+        due = Q(next_review_date__lte=today + datetime.timedelta(days=int(value)))
+        return queryset.filter(due).exclude(ended)

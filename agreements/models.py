@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase
 
 from agreements import text
@@ -175,6 +176,23 @@ class Agreement(TrackedModel):
     @property
     def has_effect(self):
         return self.status in self.EFFECTIVE_STATUSES
+
+    #: The statuses of an agreement that has ended: it has no review to come.
+    ENDED_STATUSES = frozenset({AgreementStatus.TERMINATED, AgreementStatus.EXPIRED})
+
+    @property
+    def next_review_due(self):
+        """The next review's date, or None once the agreement has ended (terminated or expired)."""
+        if self.status in self.ENDED_STATUSES:
+            return None
+        return self.next_review_date
+
+    @property
+    def review_overdue(self):
+        """Is the next review of an agreement in effect past its date (today, London time)? The
+        rule the home page's attention items follow (``services.reviews_due``)."""
+        due = self.next_review_date
+        return self.has_effect and due is not None and due < timezone.localdate()
 
     def covers(self, day):
         """Does ``day`` fall within the agreement's start and end dates? A missing date does not

@@ -1,6 +1,8 @@
 """The agreement register as a table (also what CSV and XLSX exports contain)."""
 
 import django_tables2 as tables
+from django.utils.dateformat import format as format_date
+from django.utils.html import format_html
 
 from agreements.models import Agreement
 from partnership.templatetags.concordat import status_tag
@@ -14,7 +16,7 @@ class AgreementTable(tables.Table):
     parties = tables.Column(empty_values=(), orderable=False, verbose_name="Parties")
     start_date = tables.DateColumn(format="j M Y", verbose_name="Start")
     end_date = tables.DateColumn(format="j M Y", verbose_name="End")
-    next_review_date = tables.DateColumn(format="j M Y", verbose_name="Next review")
+    next_review_date = tables.Column(verbose_name="Next review")
 
     class Meta:
         model = Agreement
@@ -31,6 +33,19 @@ class AgreementTable(tables.Table):
         )
         order_by = ("reference",)
         empty_text = "No agreements match these filters."
+
+    def render_next_review_date(self, record):
+        """None once the agreement has ended; an overdue review is tagged in words, not colour alone."""
+        due = record.next_review_due
+        if due is None:
+            return "—"
+        if record.review_overdue:
+            return format_html(
+                '{} <strong class="govuk-tag govuk-tag--red">Overdue'
+                '<span class="govuk-visually-hidden"> review</span></strong>',
+                format_date(due, "j M Y"),
+            )
+        return format_date(due, "j M Y")
 
     def render_status(self, record, value):
         return status_tag(record.status, value)
@@ -57,4 +72,4 @@ class AgreementTable(tables.Table):
         return record.end_date.isoformat() if record.end_date else ""
 
     def value_next_review_date(self, record):
-        return record.next_review_date.isoformat() if record.next_review_date else ""
+        return record.next_review_due.isoformat() if record.next_review_due else ""

@@ -10,6 +10,13 @@
   var script = document.currentScript;
   var supported = "noModule" in HTMLScriptElement.prototype;
   document.body.classList.add("js-enabled");
+  // A register's filters fold into a <details>, closed so that on a small screen the results
+  // come first; on a wide screen (GOV.UK's desktop breakpoint) they open beside the results.
+  if (window.matchMedia && window.matchMedia("(min-width: 48.0625em)").matches) {
+    document.querySelectorAll("details[data-app-open-wide]").forEach(function (details) {
+      details.open = true;
+    });
+  }
   if (!supported) {
     return;
   }
