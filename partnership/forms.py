@@ -250,8 +250,10 @@ def govuk_messages(form_field, name):
     label = field_label(form_field, name)
     the = getattr(form_field, "error_name", None) or the_label(label)
     if isinstance(form_field, forms.DateField | forms.DateTimeField) and "date" not in the.lower():
-        # "Due", "Valid from": "Enter the date due", "The date valid from must be a real date".
-        the = the_label(f"date {the.removeprefix('the ')}")
+        # "Due", "Valid from": "Enter the date due", "The date valid from must be a real date";
+        # a longer label ("Show it as it stood at the end of") is simply "the date".
+        words = the.removeprefix("the ")
+        the = the_label(f"date {words}") if len(words.split()) <= 3 else "the date"
     The = the[:1].upper() + the[1:]
     Label = label[:1].upper() + label[1:]
     esc_Label = _escaped(Label)
