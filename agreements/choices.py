@@ -36,6 +36,10 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
+#: The statuses an agreement ends in: on a date recorded beforehand, not at the click.
+ENDING_STATUSES = (AgreementStatus.TERMINATED, AgreementStatus.EXPIRED)
+
+
 class PartyRole(models.TextChoices):
     HOST = "host", "Host or lead"
     PARTNER = "partner", "Partner"

@@ -8,6 +8,8 @@ saved only when something differs. Adds ``context["agreements"]`` =
 
 import datetime
 
+from django.contrib.auth import get_user_model
+
 from agreements import text
 from agreements.choices import (
     AgreementKind,
@@ -363,6 +365,15 @@ AGREEMENTS = {
         "start_date": D(2006, 4, 1),
         "review_frequency_months": 12,
         "next_review_date": D(2027, 3, 31),
+        "notice_period_months": 6,
+        # Notice given under its terms: it stays in force until the ending takes effect.
+        "ending": {
+            "status": AgreementStatus.TERMINATED,
+            "notice_given_on": D(2026, 9, 30),
+            "ends_on": D(2027, 3, 31),
+            "reason": "The equipment store moves into the new community services contract from April 2027",
+            "by": "walsall-council-officer",
+        },
         "host": "walsall-council",
         "sections": _pooled_terms(
             "A single equipment service for health and social care users.",
@@ -601,6 +612,7 @@ def load(context):
             "notice_period_months": spec.get("notice_period_months"),
             "host_body": host,
             "parent": parent,
+            **_ending(spec.get("ending")),
             **{
                 name: text.sanitise(spec.get("sections", {}).get(name, ""))
                 for name in Agreement.SECTION_FIELDS
@@ -649,6 +661,19 @@ def load(context):
             )
     context["agreements"] = agreements
     return agreements
+
+
+def _ending(ending):
+    """The fields of an ending recorded with notice (none when the spec has no ending)."""
+    if not ending:
+        return {}
+    return {
+        "ending_status": ending["status"],
+        "notice_given_on": ending["notice_given_on"],
+        "ends_on": ending["ends_on"],
+        "ending_reason": ending["reason"],
+        "notice_given_by": get_user_model().objects.filter(username=ending["by"]).first(),
+    }
 
 
 def _update_or_create(model, lookup, **values):

@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from agreements.choices import AgreementStatus, PartyRole
 from agreements.models import Agreement, AgreementPayment, Review, Schedule, Variation
+from agreements.services import ending_date_errors
 from partnership.forms import DateInput, Form, TrackedModelForm
+from partnership.generic import ConfirmReasonForm
 from partnership.models import Organisation
 
 SECTION_HELP = "You can use basic formatting (paragraphs, bold, italic, lists, links)."
@@ -108,11 +110,22 @@ class SignForm(Form):
         help_text="For example: Cabinet decision of 12 September 2012, or scheme of delegation para 4.2.",
     )
 
-    def __init__(self, *args, user=None, **kwargs):
+    authorised = forms.BooleanField(
+        label="I confirm I am authorised to sign for this body",
+        error_messages={"required": "Confirm that you are authorised to sign for this body"},
+    )
+
+    def __init__(self, *args, user=None, organisation=None, authority=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["signed_on"].initial = timezone.localdate()
         if user is not None:
             self.fields["signatory_name"].initial = user.get_full_name()
+        if organisation is not None:
+            under = f" under {authority}" if authority else ""
+            self.fields["authorised"].label = f"I confirm I am authorised to sign for {organisation}{under}"
+            self.fields["authorised"].error_messages["required"] = (
+                f"Confirm that you are authorised to sign for {organisation}"
+            )
 
 
 class ApprovalForm(Form):
@@ -172,3 +185,61 @@ class ReviewForm(TrackedModelForm):
         model = Review
         fields = ["due", "status", "completed_on", "outcome", "meeting", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class EndingForm(ConfirmReasonForm):
+    """Terminating (the notice given and the day it takes effect) or marking as expired
+    (the day it expires). The notice rule is checked by agreements.services.end_agreement."""
+
+    notice_given_on = forms.DateField(
+        label="Date notice was given",
+        widget=DateInput,
+        help_text="The day a party gave notice under the agreement's terms.",
+        error_messages={"required": "Enter the date notice was given"},
+    )
+    ends_on = forms.DateField(
+        label="Date the ending takes effect",
+        widget=DateInput,
+        error_messages={"required": "Enter the date the ending takes effect"},
+    )
+
+    def __init__(self, *args, agreement, status, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreement, self.status = agreement, status
+        today = timezone.localdate()
+        if status == AgreementStatus.TERMINATED:
+            self.fields["notice_given_on"].initial = today
+            self.fields["ends_on"].help_text = (
+                "The agreement stays in force until this day, and ends on it. It must be no earlier "
+                "than the date notice was given plus the notice period."
+            )
+        else:
+            del self.fields["notice_given_on"]
+            self.fields["ends_on"].label = "Date it expires"
+            self.fields["ends_on"].error_messages["required"] = "Enter the date it expires"
+            self.fields[
+                "ends_on"
+            ].help_text = "Usually the end date in its terms. A date in the future is kept until that day."
+            self.fields["ends_on"].initial = agreement.end_date or today
+        self.fields["change_reason"].label = "Reason for ending the agreement"
+        self.fields["change_reason"].error_messages["required"] = "Enter the reason for ending the agreement"
+        self.fields[
+            "change_reason"
+        ].help_text = (
+            "Kept in the history that auditors read, and sent to the officers and signatories of every party."
+        )
+        self.fields["change_reason"] = self.fields.pop("change_reason")
+
+    def clean(self):
+        """Say what is wrong with the dates beside them, with any other error (the service
+        checks the same rule again under the agreement's lock)."""
+        cleaned = super().clean()
+        if "ends_on" in cleaned and (
+            self.status != AgreementStatus.TERMINATED or "notice_given_on" in cleaned
+        ):
+            errors = ending_date_errors(
+                self.agreement, self.status, cleaned["ends_on"], cleaned.get("notice_given_on")
+            )
+            for name, message in errors.items():
+                self.add_error(name, message)
+        return cleaned

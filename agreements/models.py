@@ -15,6 +15,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from agreements import text
 from agreements.choices import (
+    ENDING_STATUSES,
     SECTION_75_KINDS,
     AgreementKind,
     AgreementStatus,
@@ -54,6 +55,22 @@ class Agreement(TrackedModel):
     )
     next_review_date = models.DateField(null=True, blank=True)
     notice_period_months = models.PositiveSmallIntegerField("notice period (months)", null=True, blank=True)
+    # An ending (termination, or expiry) recorded now and taking effect on ``ends_on``:
+    # pending while the status is still in force or under review, kept once applied.
+    ending_status = models.CharField(
+        "ending", max_length=32, blank=True, choices=[(s.value, s.label) for s in ENDING_STATUSES]
+    )
+    notice_given_on = models.DateField("notice given on", null=True, blank=True)
+    ends_on = models.DateField("ending takes effect on", null=True, blank=True)
+    ending_reason = models.TextField("reason for ending", blank=True)
+    notice_given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="ending recorded by",
+    )
     host_body = models.ForeignKey(
         Organisation,
         null=True,
@@ -193,6 +210,30 @@ class Agreement(TrackedModel):
         rule the home page's attention items follow (``services.reviews_due``)."""
         due = self.next_review_date
         return self.has_effect and due is not None and due < timezone.localdate()
+
+    @property
+    def pending_ending(self):
+        """Is an ending recorded that has not yet taken effect?"""
+        return bool(self.ending_status) and self.has_effect
+
+    def ending_summary(self):
+        """ "Terminating on 31 March 2027 (notice given 1 October 2026 by Jo Bloggs: reason)",
+        or, once applied, "Terminated on ..."; "" when no ending is recorded."""
+        if not self.ending_status or self.ends_on is None:
+            return ""
+        pending = self.has_effect
+        verb = {
+            AgreementStatus.TERMINATED: ("Terminating", "Terminated"),
+            AgreementStatus.EXPIRED: ("Expiring", "Expired"),
+        }[AgreementStatus(self.ending_status)][0 if pending else 1]
+        who = ""
+        if self.notice_given_by_id:
+            who = self.notice_given_by.get_full_name() or self.notice_given_by.username
+        if self.notice_given_on:
+            given = f"notice given {self.notice_given_on:%-d %B %Y}" + (f" by {who}" if who else "")
+        else:
+            given = f"recorded by {who}" if who else "recorded"
+        return f"{verb} on {self.ends_on:%-d %B %Y} ({given}: {self.ending_reason})"
 
     def covers(self, day):
         """Does ``day`` fall within the agreement's start and end dates? A missing date does not

@@ -12,10 +12,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from agreements.access import may_approve, may_sign, signing_authority
 from agreements.choices import (
+    ENDING_STATUSES,
     AgreementKind,
     AgreementStatus,
     ReviewOutcome,
@@ -32,6 +34,8 @@ from agreements.models import (
 )
 from partnership import permissions
 from partnership.choices import Role
+from partnership.models import Membership
+from partnership.services import queue_reminder
 
 # --- Lifecycle -------------------------------------------------------------
 
@@ -83,10 +87,21 @@ def allowed_moves(agreement):
 
 
 def moves_for(user, agreement):
-    """The moves to offer ``user``: allowed from this status, and only if they may make them."""
+    """The moves to offer ``user`` at a click: allowed from this status, and only if they may
+    make them. Ending the agreement is not one of them: see :func:`endings_for`."""
     if not can_manage(user, agreement):
         return []
-    return [(status, MOVE_LABELS[status]) for status in allowed_moves(agreement)]
+    return [
+        (status, MOVE_LABELS[status]) for status in allowed_moves(agreement) if status not in ENDING_STATUSES
+    ]
+
+
+def endings_for(user, agreement):
+    """The endings (terminate, mark as expired) to offer ``user``, each through its own
+    confirmation page; none while an ending is already recorded."""
+    if not can_manage(user, agreement) or agreement.ending_status:
+        return []
+    return [(status, MOVE_LABELS[status]) for status in allowed_moves(agreement) if status in ENDING_STATUSES]
 
 
 def _stamp(obj, user, reason, organisation=None):
@@ -122,23 +137,21 @@ def change_status(*, agreement, status, user, reason=""):
     now (checked under the row lock, so two people moving it at once cannot both win)."""
     _require_manager(user, agreement, "change the status of this agreement")
     status = AgreementStatus(status)
+    if status in ENDING_STATUSES:
+        # Ending goes through the notice rule; this is an ending given and taking effect today.
+        today = timezone.localdate()
+        return end_agreement(
+            agreement=agreement,
+            status=status,
+            user=user,
+            reason=reason or f"Status: {status.label}",
+            ends_on=today,
+            notice_given_on=today if status == S.TERMINATED else None,
+        )
     with transaction.atomic():
         agreement = _locked(agreement)
+        _check_move(agreement, status)
         current = AgreementStatus(agreement.status)
-        if status == current:
-            raise ValidationError(f"The agreement is already {current.label.lower()}.")
-        if status == S.IN_FORCE and current == S.AWAITING_SIGNATURE:
-            raise ValidationError(
-                "An agreement comes into force only when every party has signed it; it cannot be "
-                "marked as in force by hand."
-            )
-        if status not in allowed_moves(agreement):
-            allowed = ", ".join(AgreementStatus(s).label.lower() for s in allowed_moves(agreement))
-            raise ValidationError(
-                f"An agreement that is {current.label.lower()} cannot be moved to "
-                f"{status.label.lower()}"
-                + (f"; it can be moved to: {allowed}." if allowed else "; it can no longer change status.")
-            )
         if status == S.AWAITING_SIGNATURE:
             check_ready_for_signature(agreement)
         if current == S.AWAITING_SIGNATURE and status == S.IN_NEGOTIATION:
@@ -147,6 +160,241 @@ def change_status(*, agreement, status, user, reason=""):
         _stamp(agreement, user, reason or f"Status: {status.label}", _acting_body(user, agreement))
         agreement.save()
     return agreement
+
+
+def move_refusal(agreement, status):
+    """Why the lifecycle does not allow moving ``agreement`` to ``status`` now, or None."""
+    current = AgreementStatus(agreement.status)
+    if status == current:
+        return f"The agreement is already {current.label.lower()}."
+    if status == S.IN_FORCE and current == S.AWAITING_SIGNATURE:
+        return (
+            "An agreement comes into force only when every party has signed it; it cannot be "
+            "marked as in force by hand."
+        )
+    if status not in allowed_moves(agreement):
+        allowed = ", ".join(AgreementStatus(s).label.lower() for s in allowed_moves(agreement))
+        return f"An agreement that is {current.label.lower()} cannot be moved to {status.label.lower()}" + (
+            f"; it can be moved to: {allowed}." if allowed else "; it can no longer change status."
+        )
+    return None
+
+
+def _check_move(agreement, status):
+    """Refuse a move the lifecycle does not allow from the (locked) agreement's status."""
+    refusal = move_refusal(agreement, status)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+# --- Ending: notice, the day it takes effect, withdrawal ------------------------
+
+
+def _day(day):
+    return f"{day:%-d %B %Y}"
+
+
+def _months(count):
+    return f"{count} month{'' if count == 1 else 's'}"
+
+
+def earliest_end(agreement, notice_given_on):
+    """The first day an ending under notice given on ``notice_given_on`` may take effect:
+    that day plus the agreement's notice period (the day itself when it has none)."""
+    return add_months(notice_given_on, agreement.notice_period_months or 0)
+
+
+def ending_date_errors(agreement, status, ends_on, notice_given_on, today=None):
+    """The notice rule: what is wrong with the dates of an ending, as ``{field: message}``
+    for the form's fields (``notice_given_on``, ``ends_on``); empty when they keep it."""
+    today = today or timezone.localdate()
+    status = AgreementStatus(status)
+    errors = {}
+    months = agreement.notice_period_months or 0
+    if ends_on is None:
+        errors["ends_on"] = "Enter the date the ending takes effect."
+    if status == S.TERMINATED:
+        if notice_given_on is None:
+            errors["notice_given_on"] = "Enter the date notice was given."
+        elif notice_given_on > today:
+            errors["notice_given_on"] = (
+                "The date notice was given cannot be in the future: record the notice on the day it is given."
+            )
+        elif ends_on is not None and ends_on < earliest_end(agreement, notice_given_on):
+            errors["ends_on"] = (
+                f"The date the ending takes effect must be on or after "
+                f"{_day(earliest_end(agreement, notice_given_on))}: "
+                + (
+                    f"the agreement's notice period is {_months(months)}, counted from the date notice "
+                    f"was given ({_day(notice_given_on)})."
+                    if months
+                    else f"it cannot take effect before notice was given ({_day(notice_given_on)})."
+                )
+            )
+    if "ends_on" not in errors and months and ends_on <= today and status == S.TERMINATED:
+        errors["ends_on"] = (
+            f"The date the ending takes effect must be after today: under its {_months(months)} notice "
+            "period this agreement ends on a date after notice is given, not at once."
+        )
+    if "ends_on" not in errors and agreement.start_date and ends_on < agreement.start_date:
+        errors["ends_on"] = (
+            f"The date the ending takes effect cannot be before the agreement started "
+            f"({_day(agreement.start_date)})."
+        )
+    return errors
+
+
+def end_agreement(*, agreement, status, user, reason, ends_on, notice_given_on=None, today=None):
+    """Record that ``agreement`` ends (``status``: terminated or expired) on ``ends_on``.
+
+    Terminating needs the date notice was given (not in the future), and ``ends_on`` no
+    earlier than that date plus the agreement's notice period; under a notice period the
+    ending is always on a later day than ``today``. Until ``ends_on`` the ending is pending
+    (the agreement stays in force, and it can be withdrawn); :func:`apply_due_endings` applies
+    it that day. An ending on ``today`` or before takes effect at once. Every party body's
+    officers and signatories are told through the reminder outbox.
+    """
+    _require_manager(user, agreement, "end this agreement")
+    status = AgreementStatus(status)
+    if status not in ENDING_STATUSES:
+        raise ValueError(f"{status} is not an ending")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Enter the reason for ending the agreement.")
+    today = today or timezone.localdate()
+    if status != S.TERMINATED:
+        notice_given_on = None
+    with transaction.atomic():
+        agreement = _locked(agreement)
+        if agreement.ending_status:
+            raise ValidationError(
+                f"An ending is already recorded: {agreement.ending_summary()}. Withdraw it before "
+                "recording another."
+            )
+        _check_move(agreement, status)
+        errors = ending_date_errors(agreement, status, ends_on, notice_given_on, today)
+        if errors:
+            raise ValidationError(errors)
+        agreement.ending_status = status
+        agreement.notice_given_on = notice_given_on
+        agreement.ends_on = ends_on
+        agreement.ending_reason = reason
+        agreement.notice_given_by = user
+        at_once = ends_on <= today
+        if at_once:
+            agreement.status = status
+        _stamp(
+            agreement,
+            user,
+            agreement.ending_summary(),
+            _acting_body(user, agreement, Role.OFFICER),
+        )
+        agreement.save()
+        _tell_parties(agreement, "ended" if at_once else "notice")
+    return agreement
+
+
+def withdraw_ending(*, agreement, user, reason):
+    """Withdraw an ending that has not yet taken effect; the agreement goes on as before."""
+    _require_manager(user, agreement, "withdraw the ending of this agreement")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("Enter the reason for withdrawing the ending.")
+    with transaction.atomic():
+        agreement = _locked(agreement)
+        if not agreement.pending_ending:
+            raise ValidationError(
+                f"This agreement is {agreement.get_status_display().lower()} and has no ending waiting "
+                "to take effect, so there is nothing to withdraw."
+            )
+        withdrawn = agreement.ending_summary()
+        agreement.ending_status = ""
+        agreement.notice_given_on = None
+        agreement.ends_on = None
+        agreement.ending_reason = ""
+        agreement.notice_given_by = None
+        _stamp(
+            agreement,
+            user,
+            f"Ending withdrawn ({withdrawn}): {reason}",
+            _acting_body(user, agreement, Role.OFFICER),
+        )
+        agreement.save()
+        _tell_parties(agreement, "withdrawn", withdrawn=withdrawn, withdrawal_reason=reason, by=user)
+    return agreement
+
+
+def apply_ending(*, agreement, today=None):
+    """Apply ``agreement``'s recorded ending if it is due on ``today``: the system's act, with
+    the reason given when notice was recorded. Returns True when this call applied it."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().filter(pk=agreement.pk).first()
+        if agreement is None or not agreement.pending_ending or agreement.ends_on > today:
+            return False
+        agreement.status = agreement.ending_status
+        _stamp(agreement, None, f"Applied by Concordat on its date: {agreement.ending_summary()}")
+        agreement.save()
+        _tell_parties(agreement, "ended")
+    return True
+
+
+def apply_due_endings(*, today=None):
+    """Apply every recorded ending due on or before ``today`` (the daily task). Returns how many."""
+    today = today or timezone.localdate()
+    due = Agreement.objects.filter(
+        ending_status__in=ENDING_STATUSES,
+        ends_on__lte=today,
+        status__in=Agreement.EFFECTIVE_STATUSES,
+    ).order_by("ends_on", "pk")
+    return sum(apply_ending(agreement=agreement, today=today) for agreement in due)
+
+
+def ending_recipients(agreement):
+    """The officers and signatories of every party body, each once."""
+    body_ids = [party.organisation_id for party in agreement.parties.all()]
+    memberships = (
+        Membership.objects.filter(
+            organisation_id__in=body_ids, role__in=(Role.OFFICER, Role.SIGNATORY), user__is_active=True
+        )
+        .filter(Q(partnership__isnull=True) | Q(partnership=agreement.partnership_id))
+        .select_related("user")
+        .order_by("user_id")
+    )
+    return list({membership.user_id: membership.user for membership in memberships}.values())
+
+
+def _tell_parties(agreement, event, *, withdrawn="", withdrawal_reason="", by=None):
+    """Queue a message about ``agreement``'s ending to each party's people (sent after commit)."""
+    name = f"{agreement.reference} ({agreement.title})"
+    if event == "notice":
+        subject = f"Notice given: {agreement.reference} ends on {_day(agreement.ends_on)}"
+        body = (
+            f"{agreement.ending_summary()}.\n\nUntil then “{agreement.title}” in "
+            f"{agreement.partnership.name} stays {agreement.get_status_display().lower()}. The ending "
+            "can be withdrawn on the agreement's page before it takes effect."
+        )
+    elif event == "ended":
+        subject = f"{agreement.reference} is now {agreement.get_status_display().lower()}"
+        body = f"{name} in {agreement.partnership.name}: {agreement.ending_summary()}."
+    else:
+        who = (by.get_full_name() or by.username) if by else "someone"
+        subject = f"Ending withdrawn: {agreement.reference} continues"
+        body = (
+            f"{who} withdrew the ending of {name} in {agreement.partnership.name}: {withdrawal_reason}"
+            f"\n\nWhat was withdrawn: {withdrawn}."
+        )
+    version = agreement.updated_at.isoformat()
+    for person in ending_recipients(agreement):
+        queue_reminder(
+            key=f"agreements:ending:{event}:{agreement.pk}:{version}:{person.pk}",
+            recipient=person,
+            subject=subject,
+            body=body,
+            link=agreement.get_absolute_url(),
+            due=agreement.ends_on,
+            partnership=agreement.partnership,
+        )
 
 
 def _void_signatures(agreement, user, reason):

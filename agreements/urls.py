@@ -12,6 +12,17 @@ urlpatterns = [
     path("<int:pk>/history/", views.AgreementHistoryView.as_view(), name="history"),
     path("<int:pk>/pdf/", views.AgreementPdfView.as_view(), name="pdf"),
     path("<int:pk>/status/", views.StatusView.as_view(), name="status"),
+    path(
+        "<int:pk>/terminate/",
+        views.EndAgreementView.as_view(ending=views.AgreementStatus.TERMINATED),
+        name="terminate",
+    ),
+    path(
+        "<int:pk>/expire/",
+        views.EndAgreementView.as_view(ending=views.AgreementStatus.EXPIRED),
+        name="expire",
+    ),
+    path("<int:pk>/ending/withdraw/", views.WithdrawEndingView.as_view(), name="ending_withdraw"),
     path("<int:pk>/parties/add/", views.PartyAddView.as_view(), name="party_add"),
     path(
         "<int:pk>/parties/<int:party>/remove/",

@@ -6,15 +6,17 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView, View
 
 from agreements import access, services
-from agreements.choices import PartyRole
+from agreements.choices import ENDING_STATUSES, AgreementStatus, PartyRole
 from agreements.filtersets import AgreementFilterSet
 from agreements.forms import (
     AgreementForm,
     ApprovalForm,
+    EndingForm,
     PartyForm,
     PartyRoleForm,
     PaymentForm,
@@ -94,7 +96,8 @@ class AgreementMixin:
             partnership=self.partnership
         )
         return get_object_or_404(
-            queryset.select_related("partnership", "host_body"), pk=self.kwargs[self.agreement_kwarg]
+            queryset.select_related("partnership", "host_body", "notice_given_by"),
+            pk=self.kwargs[self.agreement_kwarg],
         )
 
 
@@ -104,7 +107,9 @@ class AgreementDetailView(generic.ObjectDetailView):
 
     def get_queryset(self):
         return (
-            super().get_queryset().select_related("partnership", "host_body", "parent", "governing_committee")
+            super()
+            .get_queryset()
+            .select_related("partnership", "host_body", "parent", "governing_committee", "notice_given_by")
         )
 
     def get_context_data(self, **kwargs):
@@ -148,6 +153,11 @@ class AgreementDetailView(generic.ObjectDetailView):
             can_add_children=can_manage and agreement.status in services.LIVE_STATUSES,
             can_vary=can_manage and agreement.status in services.VARIABLE_STATUSES,
             moves=services.moves_for(user, agreement),
+            endings=[
+                (label, agreement_url(agreement, ENDING_URLS[status]))
+                for status, label in services.endings_for(user, agreement)
+            ],
+            may_withdraw_ending=can_manage and agreement.pending_ending,
             missing=services.missing_statutory_elements(agreement),
             statutory_basis=services.statutory_basis(agreement),
             payments=payments,
@@ -274,6 +284,11 @@ class StatusView(AgreementActionView):
         form = StatusForm(request.POST)
         if not form.is_valid():
             return self.refuse(ValidationError("Choose a status from the list."))
+        if form.cleaned_data["status"] in ENDING_STATUSES:
+            # Ending needs its confirmation page (notice, the day it takes effect, the reason).
+            return HttpResponseRedirect(
+                agreement_url(self.agreement, ENDING_URLS[AgreementStatus(form.cleaned_data["status"])])
+            )
         try:
             agreement = services.change_status(
                 agreement=self.agreement,
@@ -285,6 +300,131 @@ class StatusView(AgreementActionView):
             return self.refuse(error)
         messages.success(request, f"The agreement is now {agreement.get_status_display().lower()}.")
         return self.redirect()
+
+
+#: The confirmation page of each ending.
+ENDING_URLS = {AgreementStatus.TERMINATED: "terminate", AgreementStatus.EXPIRED: "expire"}
+
+
+class AgreementConfirmView(
+    AgreementMixin, generic.PartnershipMixin, generic.ConfirmActionMixin, TemplateView
+):
+    """A confirmation page for an action on the agreement in the URL, by its officers."""
+
+    refusal = "You may not do this: only officers of the bodies that are party to the agreement may."
+
+    def check_permission(self):
+        permissions.require(services.can_manage(self.request.user, self.agreement), self.refusal)
+
+    def get_caption(self):
+        return f"{self.agreement.reference} — {self.agreement.title}"
+
+    def get_cancel_url(self):
+        return self.agreement.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(object=self.agreement, agreement=self.agreement)
+        return context
+
+
+class EndAgreementView(AgreementConfirmView):
+    """Terminate (with the notice given under its terms) or mark as expired, on a date."""
+
+    template_name = "agreements/end_confirm.html"
+    form_class = EndingForm
+    ending = AgreementStatus.TERMINATED
+    refusal = "You may not end this agreement: only officers of the bodies that are party to it may."
+
+    def unavailable(self):
+        agreement = self.agreement
+        if agreement.pending_ending:
+            return f"An ending is already recorded: {agreement.ending_summary()}. Withdraw it first."
+        return services.move_refusal(agreement, self.ending)
+
+    def get_question(self):
+        if self.ending == AgreementStatus.TERMINATED:
+            return "Terminate this agreement?"
+        return "Mark this agreement as expired?"
+
+    def get_warning(self):
+        if self.ending == AgreementStatus.TERMINATED:
+            return (
+                "The agreement ends on the date you give, not now. Until then it stays in force and the "
+                "notice can be withdrawn; on that day it is terminated and can no longer be varied, "
+                "reviewed or paid under. The officers and signatories of every party are told by e-mail "
+                "now and when it takes effect."
+            )
+        return (
+            "On the date you give the agreement is marked as expired: it can then no longer be varied, "
+            "reviewed or paid under. A date today or earlier takes effect now; a later one can be "
+            "withdrawn until then. The officers and signatories of every party are told by e-mail."
+        )
+
+    def get_confirm_label(self):
+        if self.ending == AgreementStatus.TERMINATED:
+            return "Yes, terminate the agreement"
+        return "Yes, mark it as expired"
+
+    def get_form_kwargs(self):
+        return {"agreement": self.agreement, "status": self.ending}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        context.update(
+            ending=self.ending,
+            parties=self.agreement.parties.select_related("organisation"),
+            notice_period_months=self.agreement.notice_period_months,
+            today=today,
+            earliest_end=services.earliest_end(self.agreement, today),
+            termination_terms=as_html(self.agreement.duration_and_termination),
+        )
+        return context
+
+    def perform(self, form):
+        agreement = services.end_agreement(
+            agreement=self.agreement,
+            status=self.ending,
+            user=self.request.user,
+            reason=form.cleaned_data["change_reason"],
+            ends_on=form.cleaned_data["ends_on"],
+            notice_given_on=form.cleaned_data.get("notice_given_on"),
+        )
+        if agreement.pending_ending:
+            return f"{agreement.ending_summary()}. Every party has been told."
+        return f"The agreement is now {agreement.get_status_display().lower()}. Every party has been told."
+
+
+class WithdrawEndingView(AgreementConfirmView):
+    """Withdraw a recorded ending before it takes effect."""
+
+    destructive = False
+    question = "Withdraw the ending of this agreement?"
+    confirm_label = "Yes, withdraw the ending"
+    refusal = (
+        "You may not withdraw the ending of this agreement: only officers of the bodies that are party "
+        "to it may."
+    )
+
+    def unavailable(self):
+        if not self.agreement.pending_ending:
+            return "This agreement has no ending waiting to take effect, so there is nothing to withdraw."
+        return None
+
+    def get_warning(self):
+        agreement = self.agreement
+        return (
+            f"The ending recorded will not take effect: {agreement.ending_summary()}. The agreement stays "
+            f"{agreement.get_status_display().lower()}, and the officers and signatories of every party "
+            "are told by e-mail."
+        )
+
+    def perform(self, form):
+        services.withdraw_ending(
+            agreement=self.agreement, user=self.request.user, reason=form.cleaned_data["change_reason"]
+        )
+        return "The ending was withdrawn: the agreement continues. Every party has been told."
 
 
 class PartyAddView(AgreementActionView):
@@ -370,15 +510,31 @@ class SignView(PartyMixin, AgreementActionView):
             f"may sign for {organisation}.",
         )
 
+    @cached_property
+    def authority(self):
+        return access.signing_authority(
+            self.request.user, self.party.organisation, partnership=self.agreement.partnership
+        )
+
+    def get_form(self, data=None):
+        return SignForm(
+            data,
+            user=self.request.user,
+            organisation=self.party.organisation.name,
+            authority=self.authority.authority if self.authority.allowed else "",
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.setdefault("form", SignForm(user=self.request.user))
+        agreement = self.agreement
+        context.setdefault("form", self.get_form())
         context.update(
-            agreement=self.agreement,
+            agreement=agreement,
             party=self.party,
-            authority=access.signing_authority(
-                self.request.user, self.party.organisation, partnership=self.agreement.partnership
-            ),
+            authority=self.authority,
+            parties=agreement.parties.select_related("organisation"),
+            statutory_basis=services.statutory_basis(agreement),
+            pdf_url=agreement_url(agreement, "pdf"),
         )
         return context
 
@@ -391,10 +547,11 @@ class SignView(PartyMixin, AgreementActionView):
 
     def post(self, request, *args, **kwargs):
         self.check()
-        form = SignForm(request.POST, user=request.user)
+        form = self.get_form(request.POST)
         if form.is_valid():
+            details = {name: value for name, value in form.cleaned_data.items() if name != "authorised"}
             try:
-                party = services.sign_agreement(party=self.party, user=request.user, **form.cleaned_data)
+                party = services.sign_agreement(party=self.party, user=request.user, **details)
             except ValidationError as error:
                 form.add_error(date_field_of(error, "signed_on"), error)
             else:
@@ -531,14 +688,39 @@ class VariationSubmitView(VariationActionView):
         return self.redirect()
 
 
-class VariationWithdrawView(VariationActionView):
-    def post(self, request, *args, **kwargs):
-        try:
-            services.withdraw_variation(variation=self.variation, user=request.user)
-        except ValidationError as error:
-            return self.refuse(error)
-        messages.success(request, f"{self.variation} withdrawn.")
-        return self.redirect()
+class VariationWithdrawView(AgreementConfirmView):
+    """Withdraw a proposed variation, or one awaiting approval, after confirming why."""
+
+    agreement_kwarg = "agreement"
+    confirm_label = "Yes, withdraw the variation"
+    refusal = "You may not withdraw this variation: only officers of the bodies that are party to it may."
+
+    @cached_property
+    def variation(self):
+        return get_object_or_404(self.agreement.variations.all(), pk=self.kwargs["pk"])
+
+    def unavailable(self):
+        if self.variation.status not in ("proposed", "awaiting_approval"):
+            return (
+                f"{self.variation} is {self.variation.get_status_display().lower()}; it can no longer be "
+                "withdrawn."
+            )
+        return None
+
+    def get_question(self):
+        return f"Withdraw variation {self.variation.number}: {self.variation.title}?"
+
+    def get_warning(self):
+        return (
+            "The variation will not take effect and can no longer be changed or approved. Any approvals "
+            "already given stay in its history. To change the agreement later, record a new variation."
+        )
+
+    def perform(self, form):
+        services.withdraw_variation(
+            variation=self.variation, user=self.request.user, reason=form.cleaned_data["change_reason"]
+        )
+        return f"{self.variation} withdrawn."
 
 
 class ApproveVariationView(AgreementActionView):

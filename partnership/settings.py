@@ -223,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partnership.tasks.forget_form_submissions",
         "schedule": crontab(minute=30, hour=2),
     },
+    "agreement-endings": {
+        "task": "agreements.tasks.apply_due_endings",
+        "schedule": crontab(minute=5, hour=0),
+    },
 }
 # The reminder outbox: a failed send is tried again after 5 minutes, then 10, 20...,
 # until the limit, when it is shown to site administrators as undeliverable.

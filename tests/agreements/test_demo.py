@@ -2,7 +2,7 @@
 
 import pytest
 
-from agreements import demo
+from agreements import demo, services
 from agreements.choices import AgreementStatus, ScheduleStatus
 from agreements.models import Agreement, AgreementParty, Review, Schedule
 from agreements.services import missing_statutory_elements
@@ -53,3 +53,13 @@ def test_demo_reproduces_the_papers():
     )
     for key in ("walsall-s75-jcu", "worcs-s75-adults"):
         assert not any("payment" in missing for missing in missing_statutory_elements(agreements[key])), key
+
+
+def test_demo_shows_an_agreement_under_notice():
+    agreements = demo.load(core_demo.load())
+    equipment = agreements["walsall-ices-pool"]
+    assert equipment.status == AgreementStatus.IN_FORCE and equipment.pending_ending
+    assert equipment.ending_summary().startswith(
+        "Terminating on 31 March 2027 (notice given 30 September 2026 by "
+    )
+    assert equipment.ends_on >= services.earliest_end(equipment, equipment.notice_given_on)

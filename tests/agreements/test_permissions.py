@@ -128,6 +128,7 @@ def sign_data(name="A Signatory"):
         "signatory_position": "Director",
         "signed_on": timezone.localdate().isoformat(),
         "relied_on": "Cabinet decision of 1 April",
+        "authorised": "on",
     }
 
 

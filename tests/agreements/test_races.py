@@ -109,3 +109,30 @@ def test_a_variation_approved_by_every_party_cannot_be_withdrawn_at_the_same_mom
     assert withdrawn.refused
     assert "approved; it can no longer be withdrawn" in withdrawn.message
     assert Variation.objects.get(pk=variation.pk).status == VariationStatus.APPROVED
+
+
+def test_two_parties_giving_notice_at_once_one_notice_is_recorded_and_the_other_is_told(pair):
+    agreement = between(pair, status=AgreementStatus.IN_FORCE, notice_period_months=3)
+    first_page, second_page = Agreement.objects.get(pk=agreement.pk), Agreement.objects.get(pk=agreement.pk)
+    today = timezone.localdate()
+
+    def give(page, body, ends_on):
+        return lambda: services.end_agreement(
+            agreement=page,
+            status=AgreementStatus.TERMINATED,
+            user=pair.user(body, Role.OFFICER),
+            reason=f"{body} withdraws",
+            notice_given_on=today,
+            ends_on=ends_on,
+        )
+
+    council, nhs = race(
+        give(first_page, "council", services.add_months(today, 3)),
+        give(second_page, "nhs", services.add_months(today, 6)),
+    )
+
+    assert not council.refused
+    assert nhs.refused and "An ending is already recorded: Terminating on" in nhs.message
+    stored = Agreement.objects.get(pk=agreement.pk)
+    assert stored.ending_reason == "council withdraws"
+    assert stored.ends_on == services.add_months(today, 3)

@@ -142,6 +142,7 @@ def test_walsall_case_the_jcu_manager_cannot_sign_for_the_council_and_sees_why(
             "signatory_name": "Jo Carter",
             "signed_on": today().isoformat(),
             "relied_on": "Scheme of delegation",
+            "authorised": "on",
         },
     )
     assert refused.status_code == 403
@@ -187,7 +188,12 @@ def test_the_sign_page_shows_the_authority_and_the_agreement_records_it(client, 
 
     response = client.post(
         sign_url(awaiting, party),
-        {"signatory_name": "Pat Signer", "signed_on": today().isoformat(), "relied_on": "Cabinet decision"},
+        {
+            "signatory_name": "Pat Signer",
+            "signed_on": today().isoformat(),
+            "relied_on": "Cabinet decision",
+            "authorised": "on",
+        },
     )
     assert response.status_code == 302
     party.refresh_from_db()
@@ -203,7 +209,12 @@ def test_a_signature_form_dated_after_the_body_was_abolished_names_the_end(clien
     client.force_login(world.user("council", Role.SIGNATORY))
     response = client.post(
         sign_url(awaiting, party),
-        {"signatory_name": "Pat Signer", "signed_on": "2025-06-01", "relied_on": "Cabinet decision"},
+        {
+            "signatory_name": "Pat Signer",
+            "signed_on": "2025-06-01",
+            "relied_on": "Cabinet decision",
+            "authorised": "on",
+        },
     )
     assert response.status_code == 200
     assert "Our Council was abolished on 31 March 2025" in response.content.decode()
@@ -410,7 +421,12 @@ def test_walsall_case_with_a_delegation_through_the_sign_off(client, world, awai
 
     signed = client.post(
         sign_url(awaiting, party),
-        {"signatory_name": "Jo Carter", "signed_on": today().isoformat(), "relied_on": "Cabinet 24/17"},
+        {
+            "signatory_name": "Jo Carter",
+            "signed_on": today().isoformat(),
+            "relied_on": "Cabinet 24/17",
+            "authorised": "on",
+        },
     )
     assert signed.status_code == 302
     party.refresh_from_db()
@@ -430,7 +446,12 @@ def test_a_delegate_signs_through_the_sign_off_and_the_delegation_is_recorded(cl
 
     response = client.post(
         sign_url(awaiting, party),
-        {"signatory_name": "Dana Lee", "signed_on": today().isoformat(), "relied_on": "Cabinet 24/17"},
+        {
+            "signatory_name": "Dana Lee",
+            "signed_on": today().isoformat(),
+            "relied_on": "Cabinet 24/17",
+            "authorised": "on",
+        },
     )
     assert response.status_code == 302
     party.refresh_from_db()

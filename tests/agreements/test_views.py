@@ -154,7 +154,12 @@ def test_signing_through_the_page_brings_the_agreement_into_force(client, world,
         assert url("sign", awaiting, party=other.pk) not in page
         client.post(
             url("sign", awaiting, party=party.pk),
-            {"signatory_name": f"{body} signer", "signed_on": today, "relied_on": "Board decision"},
+            {
+                "signatory_name": f"{body} signer",
+                "signed_on": today,
+                "relied_on": "Board decision",
+                "authorised": "on",
+            },
         )
     awaiting.refresh_from_db()
     assert awaiting.status == AgreementStatus.IN_FORCE

@@ -86,6 +86,8 @@ READS = {
     "agreements.services.can_manage",
     # The status buttons to offer the user on the agreement's page.
     "agreements.services.moves_for",
+    # The endings (terminate, mark as expired) to offer the user on the agreement's page.
+    "agreements.services.endings_for",
     # Whether the user may change the report: the answer the report services rely on.
     "committees.services.may_change_report",
     # The bodies the user may write a report for, to fill the form's choices.
@@ -175,6 +177,30 @@ def change_status(world):
     return lambda user: agreements.change_status(
         agreement=agreement, status=AgreementStatus.IN_NEGOTIATION, user=user
     )
+
+
+@recipe("agreements.services.end_agreement", may=("council", Role.OFFICER))
+def end_agreement(world):
+    agreement = draft(world, status=AgreementStatus.IN_FORCE, notice_period_months=3)
+    return lambda user: agreements.end_agreement(
+        agreement=agreement,
+        status=AgreementStatus.TERMINATED,
+        user=user,
+        reason="Notice",
+        notice_given_on=timezone.localdate(),
+        ends_on=agreements.add_months(timezone.localdate(), 3),
+    )
+
+
+@recipe("agreements.services.withdraw_ending", may=("council", Role.OFFICER))
+def withdraw_ending(world):
+    agreement = draft(world, status=AgreementStatus.IN_FORCE)
+    type(agreement).objects.filter(pk=agreement.pk).update(
+        ending_status=AgreementStatus.TERMINATED,
+        ends_on=timezone.localdate() + datetime.timedelta(days=90),
+        ending_reason="Notice",
+    )
+    return lambda user: agreements.withdraw_ending(agreement=agreement, user=user, reason="Continues")
 
 
 @recipe("agreements.services.save_agreement", may=("council", Role.OFFICER))
