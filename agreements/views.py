@@ -402,6 +402,8 @@ class WithdrawEndingView(AgreementConfirmView):
     destructive = False
     question = "Withdraw the ending of this agreement?"
     confirm_label = "Yes, withdraw the ending"
+    reason_label = "Reason for withdrawing the ending"
+    reason_required = "Enter the reason for withdrawing the ending"
     refusal = (
         "You may not withdraw the ending of this agreement: only officers of the bodies that are party "
         "to it may."
@@ -693,6 +695,8 @@ class VariationWithdrawView(AgreementConfirmView):
 
     agreement_kwarg = "agreement"
     confirm_label = "Yes, withdraw the variation"
+    reason_label = "Reason for withdrawing the variation"
+    reason_required = "Enter the reason for withdrawing the variation"
     refusal = "You may not withdraw this variation: only officers of the bodies that are party to it may."
 
     @cached_property

@@ -400,6 +400,10 @@ class ConfirmActionMixin:
     caption = ""
     warning = ""
     confirm_label = "Yes, continue"
+    #: The reason's label and the error when it is left out, in the action's words
+    #: ("Reason for cancelling the meeting"); None keeps "Reason" and "Enter the reason".
+    reason_label = None
+    reason_required = None
     #: The red warning button; set False for an action that undoes something.
     destructive = True
 
@@ -435,7 +439,13 @@ class ConfirmActionMixin:
         return {}
 
     def get_form(self, data=None):
-        return self.form_class(data=data, **self.get_form_kwargs())
+        form = self.form_class(data=data, **self.get_form_kwargs())
+        reason = form.fields.get("change_reason")
+        if reason is not None and self.reason_label:
+            reason.label = self.reason_label
+        if reason is not None and self.reason_required:
+            reason.error_messages["required"] = self.reason_required
+        return form
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -79,7 +79,9 @@ def test_withdrawing_the_ending_asks_first_and_needs_a_reason(client, world, in_
     page = client.get(url("ending_withdraw", in_force)).content.decode()
     assert "Withdraw the ending of this agreement?" in page and "Terminating on 2 June 2027" in page
 
-    assert "change_reason" in field_errors(client.post(url("ending_withdraw", in_force), {}))
+    assert field_errors(client.post(url("ending_withdraw", in_force), {})) == {
+        "change_reason": "Enter the reason for withdrawing the ending"
+    }
     client.post(url("ending_withdraw", in_force), {"change_reason": "The board agreed to continue"})
     assert not Agreement.objects.get(pk=in_force.pk).ending_status
 
@@ -110,7 +112,9 @@ def test_withdrawing_a_variation_asks_first_with_a_reason(client, world, in_forc
     page = client.get(address).content.decode()
     assert f"Withdraw variation {variation.number}: New fund split?" in page
     assert "Yes, withdraw the variation" in page
-    assert "change_reason" in field_errors(client.post(address, {}))
+    assert field_errors(client.post(address, {})) == {
+        "change_reason": "Enter the reason for withdrawing the variation"
+    }
 
     client.post(address, {"change_reason": "Superseded by variation 3"})
     variation.refresh_from_db()
