@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from agreements import text
 from agreements.choices import AgreementStatus, PartyRole
 from agreements.models import Agreement, AgreementPayment, Review, Schedule, Variation
 from agreements.services import ending_date_errors
@@ -13,7 +14,34 @@ from partnership.models import Organisation
 SECTION_HELP = "You can use basic formatting (paragraphs, bold, italic, lists, links)."
 
 
-class AgreementForm(TrackedModelForm):
+class FormattedTextMixin:
+    """Formatted text (the model's ``rich_text_fields``) is edited as text: a section of
+    plain paragraphs shows without ``<p>`` or ``&amp;`` (``text.as_editable``); sent back
+    unchanged, the stored text is kept as it was, so nothing is recorded as changed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stored_text = {}
+        for name in self._meta.model.rich_text_fields:
+            if name in self.fields:
+                stored = getattr(self.instance, name, "") or ""
+                self.stored_text[name] = stored
+                self.initial[name] = text.as_editable(stored)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, stored in self.stored_text.items():
+            if name not in cleaned:
+                continue
+            typed = (cleaned[name] or "").replace("\r\n", "\n").strip()
+            if typed == text.as_editable(stored).strip():
+                cleaned[name] = stored
+            else:
+                cleaned[name] = text.from_editable(typed)
+        return cleaned
+
+
+class AgreementForm(FormattedTextMixin, TrackedModelForm):
     """Create or edit an agreement's terms. Parties are chosen only when creating."""
 
     parties = forms.ModelMultipleChoiceField(
@@ -160,7 +188,7 @@ class PaymentForm(TrackedModelForm):
         self.fields["amount"].widget.attrs.update(inputmode="decimal")
 
 
-class ScheduleForm(TrackedModelForm):
+class ScheduleForm(FormattedTextMixin, TrackedModelForm):
     class Meta:
         model = Schedule
         fields = ["number", "title", "status", "body"]
@@ -170,7 +198,7 @@ class ScheduleForm(TrackedModelForm):
         pass
 
 
-class VariationForm(TrackedModelForm):
+class VariationForm(FormattedTextMixin, TrackedModelForm):
     class Meta:
         model = Variation
         fields = ["title", "description", "effective_date"]

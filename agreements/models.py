@@ -144,6 +144,8 @@ class Agreement(TrackedModel):
         "monitoring",
         "pooled_fund_manager",
     )
+    #: Fields holding formatted text (sanitised HTML), shown as plain text in the history.
+    rich_text_fields = SECTION_FIELDS
 
     class Meta:
         ordering = ["partnership", "reference"]
@@ -400,6 +402,7 @@ class Schedule(TrackedModel):
     body = models.TextField(blank=True)
 
     partnership_path = "agreement__partnership"
+    rich_text_fields = ("body",)
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -432,6 +435,7 @@ class Variation(TrackedModel):
     )
 
     partnership_path = "agreement__partnership"
+    rich_text_fields = ("description",)
 
     class Meta:
         ordering = ["agreement", "number"]

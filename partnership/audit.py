@@ -29,9 +29,7 @@ import datetime
 import decimal
 import hashlib
 import hmac
-import html
 import json
-import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -40,12 +38,10 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import connection, models, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
-from django.utils.html import strip_tags
 
 from partnership import history
 from partnership.models import AuditAction, AuditChainHead, AuditCheckpoint, AuditEntry, Organisation
@@ -669,12 +665,137 @@ class RecordState:
 
 
 @dataclass
+class OwnDate:
+    """A date the record itself states (its start, a signature, its end), or the day it was
+    added to Concordat."""
+
+    label: str
+    day: datetime.date
+    kind: str  # "began", "ended" or "added"
+
+
+@dataclass
+class BeforeTracking:
+    """What can be said of a record on a day before its first history row.
+
+    Its history starts when Concordat began tracking it (often when its data was
+    loaded), so it cannot say how the record stood before; the record's own dates
+    can say whether it existed: ``existed`` is True or False from them, None when
+    they do not say.
+    """
+
+    began: datetime.datetime | None
+    dates: list
+    existed: bool | None
+    ended: bool = False
+    label: str = ""
+
+    @property
+    def first_began(self):
+        days = [d.day for d in self.dates if d.kind == "began"]
+        return min(days) if days else None
+
+
+@dataclass
 class Reconstruction:
     day: datetime.date
     cutoff: datetime.datetime
     root: RecordState | None
     deletion: object | None = None
     children: list = field(default_factory=list)  # [(kind plural, [RecordState])]
+    before_tracking: BeforeTracking | None = None
+
+
+#: Fields whose date says when a record began, or ended, in the world (not in Concordat).
+#: Dates planned ahead (a meeting's, a variation's effective date) say nothing of when it began.
+BEGAN_FIELDS = (
+    "start_date",
+    "established",
+    "active_from",
+    "valid_from",
+    "from_date",
+    "joined",
+    "decided_on",
+    "approved_on",
+    "signed_on",
+)
+ENDED_FIELDS = ("end_date", "active_to", "valid_to", "to_date", "left")
+#: Children whose dates tell when their parent began (an agreement exists once signed).
+CHILD_BEGAN_FIELDS = ("signed_on",)
+
+
+def _as_day(value):
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value
+
+
+def _dates_of(instance, names, kind, suffix=""):
+    found = []
+    for name in names:
+        try:
+            model_field = instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        value = getattr(instance, model_field.attname, None)
+        if isinstance(value, datetime.date):
+            label = str(model_field.verbose_name).capitalize() + suffix
+            found.append(OwnDate(label, _as_day(value), kind))
+    return found
+
+
+def own_dates(instance, user=None):
+    """The dates ``instance`` states itself: when it began and ended (its children's
+    signatures too), and when it was added to Concordat."""
+    dates = _dates_of(instance, BEGAN_FIELDS, "began") + _dates_of(instance, ENDED_FIELDS, "ended")
+    now = timezone.now() + datetime.timedelta(days=1)
+    for queryset in history.history_sources(instance, user)[1:]:
+        child_model = queryset.model.instance_type
+        names = [f.name for f in child_model._meta.concrete_fields if f.name in CHILD_BEGAN_FIELDS]
+        if not names:
+            continue
+        rows = [
+            row
+            for row in latest_rows(queryset.filter(**{f"{name}__isnull": False for name in names}), now)
+            if row.history_type != "-"
+        ]
+        bodies = dict(
+            Organisation.objects.filter(
+                pk__in={getattr(row, "organisation_id", None) for row in rows} - {None}
+            ).values_list("pk", "name")
+        )
+        for row in rows:
+            body = bodies.get(getattr(row, "organisation_id", None))
+            suffix = f", for {body}" if body else f" ({_label(row.instance)})"
+            dates += _dates_of(row, names, "began", suffix=suffix)
+    created = getattr(instance, "created_at", None)
+    if isinstance(created, datetime.datetime):
+        dates.append(OwnDate("Added to Concordat", _as_day(created), "added"))
+    return dates
+
+
+def before_tracking(model, pk, day, first_row, user=None):
+    """:class:`BeforeTracking` for ``model`` record ``pk`` on ``day``, before ``first_row``
+    (its first history row, or None when it has none)."""
+    instance = model._base_manager.filter(pk=pk).first()
+    if instance is None:
+        instance = first_row.instance
+    dates = own_dates(instance, user)
+    began = [d.day for d in dates if d.kind == "began"]
+    if any(d.day <= day for d in dates if d.kind in ("began", "added")):
+        existed = True
+    elif began:
+        existed = False  # it began, and was added to Concordat, only after the day
+    else:
+        existed = None
+    ended = any(d.kind == "ended" and d.day < day for d in dates)
+    return BeforeTracking(
+        began=first_row.history_date if first_row is not None else None,
+        dates=dates,
+        existed=existed,
+        ended=bool(existed) and ended,
+        label=_label(instance),
+    )
 
 
 def _names_as_of(wanted, cutoff):
@@ -714,18 +835,8 @@ def _displayed(states, cutoff):
 
 
 def display_value(model_field, value, names):
-    """A stored value as a person reads it: choices by label, records by name, dates in
-    words, formatted text as plain text."""
-    if value in (None, "") or model_field.choices or isinstance(model_field, models.ForeignKey):
-        return history._display(model_field, value, names)
-    if isinstance(value, datetime.datetime):
-        return date_format(timezone.localtime(value), "j F Y H:i")
-    if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
-    if isinstance(model_field, models.TextField) and "<" in value:
-        text = re.sub(r"</(p|li|h\d)>|<br\s*/?>", "\n", value)
-        return html.unescape(strip_tags(text)).strip()
-    return history._display(model_field, value, names)
+    """A stored value as a person reads it (:func:`partnership.history.display_value`)."""
+    return history.display_value(model_field, value, names)
 
 
 #: Children deleted this long before their parent count as deleted with it.
@@ -740,13 +851,24 @@ def reconstruct(model, pk, day, user=None):
     taken; records whose latest row is a deletion are left out. When the record
     itself had been deleted, it is shown as it stood when deleted, with the
     children deleted with it. Given ``user``, children they may not read are left out.
+
+    Before the record's first history row there is no state to show: the
+    answer's ``before_tracking`` says when tracking began and what the record's
+    own dates say (:func:`before_tracking`), and "did not exist" follows only
+    from those dates, never from the history starting later.
     """
     cutoff = end_of_day(day)
     history_model = history_model_for(model)
     pk_name = model._meta.pk.attname
     rows = latest_rows(history_model.objects.filter(**{pk_name: pk}), cutoff)
     if not rows:
-        return Reconstruction(day=day, cutoff=cutoff, root=None)
+        first_row = (
+            history_model.objects.filter(**{pk_name: pk}).order_by("history_date", "history_id").first()
+        )
+        if first_row is None and not model._base_manager.filter(pk=pk).exists():
+            return Reconstruction(day=day, cutoff=cutoff, root=None)
+        known = before_tracking(model, pk, day, first_row, user)
+        return Reconstruction(day=day, cutoff=cutoff, root=None, before_tracking=known)
     root_row = rows[0]
     deletion = root_row if root_row.history_type == "-" else None
     root = RecordState(model=model, row=root_row, fields=[], deleted=deletion is not None)

@@ -285,6 +285,7 @@ class AuditEntryView(AuditLogMixin, TemplateView):
             entry=entry,
             kind=str(model._meta.verbose_name).capitalize() if model else entry.history_table,
             changes=changes,
+            created=entry.action == AuditAction.CREATED,
             snapshot=sorted(entry.snapshot.items()),
             as_of_url=as_of_url(self.partnership, entry),
             log_url=reverse("audit:log", kwargs={"partnership": self.partnership.slug}),
@@ -295,7 +296,8 @@ class AuditEntryView(AuditLogMixin, TemplateView):
 class AsOfForm(Form):
     date = forms.DateField(
         label="Show it as it stood at the end of",
-        help_text="For example, 31/3/2019. The record is shown as it was at midnight UK time.",
+        # The input itself says how to write the date (the GOV.UK date input's own example).
+        help_text="The record is shown as it was at midnight UK time.",
     )
 
 
@@ -363,7 +365,9 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
 
     @cached_property
     def form(self):
-        data = self.request.GET if "date" in self.request.GET else None
+        # One ISO date (a link), or the Day, Month and Year boxes of the date input.
+        given = any(key == "date" or key.startswith("date-") for key in self.request.GET)
+        data = self.request.GET if given else None
         return AsOfForm(data, initial={"date": timezone.localdate()})
 
     @cached_property

@@ -123,7 +123,7 @@ def test_page_shows_the_record_with_a_date_form_without_javascript(client, world
     response = client.get(as_of_url(world.ours, agreement, DAY_ONE))
     html = response.content.decode()
     assert response.status_code == 200
-    assert '<form method="get"' in html and 'name="date"' in html
+    assert '<form method="get"' in html and 'name="date' in html  # one box, or Day, Month and Year
     assert "Original" in html and "Pooled budget" in html and "Increase contributions" not in html
     html = client.get(as_of_url(world.ours, agreement, DAY_TWO)).content.decode()
     assert "Renamed" in html and "Increase contributions" in html
@@ -229,3 +229,73 @@ def test_reconstruction_uses_one_query_per_history_source(agreement, django_asse
 def test_models_listed_as_children(agreement):
     models = {qs.model.instance_type for qs in audit.history.history_sources(agreement)}
     assert {Agreement, AgreementParty, Schedule, Variation} <= models
+
+
+# --- Before tracking began ------------------------------------------------------------
+
+
+@pytest.fixture
+def loaded_agreement(world):
+    """An agreement in force since 2012, loaded into Concordat (its history begins) on DAY_ONE."""
+    with at(DAY_ONE):
+        agreement = agreement_between(
+            world.ours,
+            world.bodies["council"],
+            world.bodies["nhs"],
+            reference="JWF-2012",
+            title="Joint Working Framework",
+            start_date=datetime.date(2012, 9, 1),
+        )
+        for party in agreement.parties.all():
+            party.signed_on = datetime.date(2012, 9, 1)
+            party.save()
+    return agreement
+
+
+def test_before_tracking_began_the_record_own_dates_say_it_existed(client, world, officer, loaded_agreement):
+    known = audit.reconstruct(Agreement, loaded_agreement.pk, datetime.date(2019, 3, 31), officer)
+    assert known.root is None
+    assert known.before_tracking.existed is True
+    assert ("Start date", datetime.date(2012, 9, 1), "began") in [
+        (d.label, d.day, d.kind) for d in known.before_tracking.dates
+    ]
+    assert "Signed on, for Our Council" in [d.label for d in known.before_tracking.dates]
+    client.force_login(officer)
+    html = client.get(as_of_url(world.ours, loaded_agreement, datetime.date(2019, 3, 31))).content.decode()
+    assert "Concordat began tracking changes to this agreement on 10 April 2024" in html
+    assert "From the record's own dates, not from its history" in html
+    assert "1 September 2012" in html and "Its own dates show it existed by then" in html
+    assert "did not exist" not in html
+    assert "Agreement: JWF-2012 — Joint Working Framework" in html
+    assert f'href="?date={DAY_ONE.isoformat()}"' in html  # as first recorded
+
+
+def test_did_not_exist_only_when_its_own_dates_say_so(client, world, officer, loaded_agreement):
+    client.force_login(officer)
+    html = client.get(as_of_url(world.ours, loaded_agreement, datetime.date(2000, 1, 1))).content.decode()
+    assert (
+        "This agreement did not exist at the end of 1 January 2000: its own dates show it began on "
+        "1 September 2012." in html
+    )
+
+
+def test_a_record_without_dates_of_its_own_is_not_said_not_to_exist(world):
+    from tests.finance.factories import BudgetFactory
+
+    with at(DAY_ONE):
+        budget = BudgetFactory(partnership=world.ours, host=world.bodies["council"])
+    known = audit.reconstruct(type(budget), budget.pk, datetime.date(2019, 3, 31)).before_tracking
+    assert known.existed is None
+    assert [d.kind for d in known.dates] == ["added"]
+
+
+def test_pdf_before_tracking_follows_the_same_rule(client, world, auditor, loaded_agreement):
+    from pypdf import PdfReader
+
+    client.force_login(auditor)
+    response = client.get(as_of_url(world.ours, loaded_agreement, datetime.date(2019, 3, 31), pdf=True))
+    assert response.status_code == 200
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "From the record's own dates, not from its history" in text
+    assert "1 September 2012" in text and "did not exist" not in text

@@ -1,10 +1,14 @@
 """The audit pages in a real Chromium: the log, filtering, and a record as it stood."""
 
+import datetime
 import os
 
 import pytest
+from django.urls import reverse
 
 from agreements.models import Agreement
+from partnership.choices import Role
+from tests.agreements.factories import agreement_between
 from tests.date_input import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,6 +47,7 @@ def test_auditor_reads_filters_and_reconstructs(live_server, page, login, axe, d
     # The date form works without JavaScript: a plain GET with the new date.
     fill_date(page, "#id_date", "2000-01-01")
     page.click("button:has-text('Show')")
+    page.wait_for_load_state()
     assert "did not exist at the end of 1 January 2000" in page.locator("main").inner_text()
 
 
@@ -53,3 +58,45 @@ def test_officer_is_refused_the_log_but_sees_a_record_as_it_stood(live_server, p
     response = page.goto(f"{live_server.url}/p/banes/audit/as-of/agreements/agreement/{agreement.pk}/")
     assert response.status == 200
     assert agreement.title in page.locator("main").inner_text()
+
+
+def test_history_reads_as_text_and_as_of_says_what_is_known_before_tracking(
+    live_server, page, login, axe, world
+):
+    officer = world.user("council", Role.OFFICER)
+    agreement = agreement_between(
+        world.ours,
+        world.bodies["council"],
+        world.bodies["nhs"],
+        reference="S75-B",
+        title="Pooled funds",
+        start_date=datetime.date(2012, 9, 1),
+    )
+    tail = "".join(f"<p>Paragraph {n} of the aims, kept as it was.</p>" for n in range(8))
+    for lead in ("B&amp;NES CCG", "the BSW ICB"):
+        agreement.aims_and_outcomes = f"<p>Pooled by the Council and {lead}.</p>{tail}"
+        agreement._history_user = officer
+        agreement.save()
+    login(officer.username)
+    page.goto(
+        live_server.url + reverse("agreements:history", kwargs={"partnership": "ours", "pk": agreement.pk})
+    )
+    change = page.locator("table.app-history-table tbody tr").first
+    assert change.locator("del").first.text_content() == "removed: B&NES CCG."
+    assert change.locator("ins").first.text_content() == "added: the BSW ICB."
+    assert "<p>" not in change.inner_text()
+    change.get_by_text("Show whole text").click()
+    assert change.get_by_text("Paragraph 7 of the aims, kept as it was.").is_visible()
+    _shot(page, "history")
+    assert axe(page) == []
+
+    page.get_by_role("link", name="See this agreement as it stood on an earlier date").click()
+    fill_date(page, "#id_date", "2019-03-31")
+    page.click("main button:has-text('Show')")
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "Concordat began tracking changes to this agreement on 2 December 2026" in main
+    assert "From the record's own dates, not from its history" in main
+    assert "did not exist" not in main
+    _shot(page, "as-of-before-tracking")
+    assert axe(page) == []

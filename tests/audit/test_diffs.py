@@ -71,7 +71,9 @@ def test_audit_entry_page_shows_the_diff_and_the_hash(client, world, agreement):
     response = client.get(reverse("audit:entry", kwargs={"partnership": world.ours.slug, "pk": entry.pk}))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Draft schedule" in html and "Final schedule" in html
+    # The title's change, word by word: "Draft" removed, "Final" added, "schedule" kept.
+    assert '<span class="govuk-visually-hidden">removed: </span>Draft</del>' in html
+    assert '<span class="govuk-visually-hidden">added: </span>Final</ins> schedule' in html
     assert entry.hash in html and entry.previous_hash in html
 
 
