@@ -405,13 +405,16 @@ def appendix(report, order, title, boxes):
 
 
 def worked_meeting(partnership, ihcb, people, council, ccg):
-    """The IHCB meeting of 14 June 2018: agenda, reports, attendance, minutes, decisions, actions."""
+    """The IHCB meeting of 14 June 2018: agenda, reports, attendance, minutes, decisions, actions.
+    Its record is made while it is held; its minutes are approved last (then nothing can change)."""
+    lookup = {"committee": ihcb, "starts_at": at(D(2018, 6, 14))}
+    meeting = Meeting.objects.filter(**lookup).first()
+    approved = meeting is not None and meeting.status == MeetingStatus.MINUTES_APPROVED
     meeting = upsert(
         Meeting,
-        {"committee": ihcb, "starts_at": at(D(2018, 6, 14))},
+        lookup,
         place="Banqueting Room, Guildhall, Bath",
-        status=MeetingStatus.MINUTES_APPROVED,
-        minutes_approved_on=D(2018, 8, 9),
+        **({} if approved else {"status": MeetingStatus.HELD}),
     )
     officer_council = Membership.objects.filter(
         user__username="banes-council-officer", organisation=council
@@ -649,7 +652,7 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
             completed_on=due if status == ActionStatus.DONE else None,
             decision=decision,
         )
-    return meeting
+    return upsert(Meeting, lookup, status=MeetingStatus.MINUTES_APPROVED, minutes_approved_on=D(2018, 8, 9))
 
 
 # --- Cheshire East ------------------------------------------------------------------------

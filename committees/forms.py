@@ -29,6 +29,7 @@ from committees.models import (
     ReportAppendix,
     ReportCostLine,
 )
+from committees.services import TAKES_ITEMS
 from partnership.forms import LONGEST_REASON, Form, TrackedModelForm
 from partnership.models import Organisation
 from staffing.models import Post
@@ -170,8 +171,18 @@ class AgendaItemForm(TrackedModelForm):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["report"].queryset = Report.objects.filter(partnership=partnership)
         item = self.instance
+        self.fields["report"].queryset = Report.objects.filter(partnership=partnership).filter(
+            # Reports written for this meeting, or for no meeting yet and on no agenda: not the
+            # partnership's every report since it began. The item's own report stays offered.
+            Q(meeting=item.meeting_id)
+            | Q(meeting__isnull=True, agenda_items__isnull=True)
+            | Q(pk=item.report_id)
+        ).distinct()
+        self.fields["report"].help_text = (
+            "Reports written for this meeting, or not yet for any meeting. To take a report written "
+            "for another meeting, change the meeting on the report first."
+        )
         if item.late or (item.pk is None and item.meeting.status == MeetingStatus.AGENDA_PUBLISHED):
             # A late item: asked for only once the agenda is out (the service checks again).
             self.fields["late_reason"].required = True
@@ -323,9 +334,24 @@ class ReportForm(TrackedModelForm):
             pk__in=[body.pk for body in bodies]
         )
         self.fields["organisation"].label = "Author's body"
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            committee__partnership=partnership
-        ).select_related("committee")
+        # Meetings still to come that take items, and the report's own meeting: not every
+        # meeting since the partnership began.
+        self.fields["meeting"].queryset = (
+            Meeting.objects.filter(committee__partnership=partnership)
+            .filter(
+                Q(status__in=TAKES_ITEMS, starts_at__date__gte=timezone.localdate())
+                | Q(pk=self.instance.meeting_id)
+            )
+            .select_related("committee")
+            .order_by("starts_at")
+        )
+        self.fields["meeting"].label = "Meeting it goes to"
+        self.fields["meeting"].help_text = (
+            "A meeting of the partnership's committees still to come. Leave it blank for a meeting "
+            "held outside Concordat, and name that meeting below."
+        )
+        self.fields["meeting_name"].label = "Meeting named on the cover sheet"
+        self.fields["meeting_date"].label = "Date of the meeting named on the cover sheet"
         if self.instance.pk:
             # The owning body does not change once the report exists.
             del self.fields["organisation"]

@@ -243,6 +243,29 @@ class Meeting(TrackedModel):
             kwargs={"partnership": self.committee.partnership.slug, "pk": self.pk},
         )
 
+    def section_url(self, section):
+        """The meeting page's section (``MEETING_SECTIONS``): agenda, attendance, minutes, papers."""
+        return reverse(
+            "committees:meeting_section",
+            kwargs={"partnership": self.committee.partnership.slug, "pk": self.pk, "section": section},
+        )
+
+    @property
+    def agenda_url(self):
+        return self.section_url("agenda")
+
+    @property
+    def attendance_url(self):
+        return self.section_url("attendance-and-quorum")
+
+    @property
+    def minutes_url(self):
+        return self.section_url("minutes-and-decisions")
+
+    @property
+    def papers_url(self):
+        return self.section_url("papers")
+
     @property
     def date(self):
         return timezone.localtime(self.starts_at).date()
@@ -314,7 +337,7 @@ class SupplementaryAgenda(TrackedModel):
         return f"Supplementary agenda {self.number}"
 
     def get_absolute_url(self):
-        return self.meeting.get_absolute_url() + "#agenda"
+        return self.meeting.agenda_url
 
 
 class AgendaItem(TrackedModel):
@@ -402,7 +425,7 @@ class AgendaItem(TrackedModel):
         return self.late and self.supplementary_agenda_id is None
 
     def get_absolute_url(self):
-        return self.meeting.get_absolute_url() + f"#item-{self.pk}"
+        return self.meeting.agenda_url + f"#item-{self.pk}"
 
 
 class Report(TrackedModel):

@@ -96,7 +96,7 @@ def attention_items(user):
         items.append(
             {
                 "text": f"Action due: {shown}",
-                "url": action.meeting.get_absolute_url() + "#actions",
+                "url": action.meeting.minutes_url + "#actions",
                 "partnership": action.meeting.committee.partnership,
                 "due": action.due,
                 "overdue": action.due < today,
@@ -208,7 +208,7 @@ def sweep_reminders():
             recipient=action.owner_user,
             subject=f"Action {'overdue' if overdue else 'due'} {action.due:%-d %B %Y}: {shown}"[:255],
             body=f"From {action.meeting}:\n\n{words}",
-            link=action.meeting.get_absolute_url() + "#actions",
+            link=action.meeting.minutes_url + "#actions",
             due=action.due,
             partnership=action.meeting.committee.partnership,
         )

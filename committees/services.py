@@ -25,6 +25,7 @@ from committees.models import (
     AgendaItem,
     Attendance,
     Committee,
+    CommitteeMember,
     Decision,
     DecisionBinding,
     Meeting,
@@ -210,6 +211,27 @@ def move_meeting(*, meeting, status, user, approved_on=None, reason=""):
 # --- The agenda ----------------------------------------------------------------------
 
 
+def remove_member(*, member, user, reason):
+    """Remove ``member`` from its committee, under the committee's row lock. A member who
+    attended or declared an interest stays on the record: their membership is ended instead."""
+    permissions.require(
+        access.can_manage(user, member.committee),
+        "Only officers of the committee's partner bodies may change its members.",
+    )
+    with transaction.atomic():
+        Committee.objects.select_for_update().get(pk=member.committee_id)
+        member = CommitteeMember.objects.filter(pk=member.pk).first()
+        if member is None:
+            raise ValidationError("That member was already removed.")
+        if member.attendances.exists() or member.declarations.exists():
+            raise ValidationError(
+                f"{member} has attended meetings or declared interests, which the record must keep: "
+                "give their membership an end date instead."
+            )
+        _stamp(member, user, reason)
+        member.delete()
+
+
 def renumber_items(meeting, user):
     """Number the items 1, 2, 3 ... in their current order, saving only those that change."""
     permissions.require(access.can_run(user, meeting.committee))
@@ -369,7 +391,7 @@ def save_minute(*, item, text, user, reason="", loaded_version=None):
     form was opened), a minute saved by someone else since is refused, not overwritten."""
     permissions.require(access.can_run(user, item.meeting.committee))
     with transaction.atomic():
-        _locked_meeting(item.meeting)
+        _check_minutes_open(_locked_meeting(item.meeting), "minutes")
         minute = Minute.objects.filter(agenda_item=item).first()
         if loaded_version is not None and loaded_version != minute_version(minute):
             raise MinuteChanged(
@@ -394,6 +416,7 @@ def record_attendance(*, meeting, entries, user, reason=""):
     permissions.require(access.can_run(user, meeting.committee))
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
+        _check_minutes_open(meeting, "attendance")
         current = {a.member_id: a for a in meeting.attendances.all()}
         for member, (status, substitute_name) in entries.items():
             if member.committee_id != meeting.committee_id:
@@ -501,6 +524,7 @@ def record_decision(
         raise ValidationError("The amount cannot be negative.")
     with transaction.atomic():
         meeting = _locked_meeting(meeting)
+        _check_minutes_open(meeting, "decisions")
         committee = Committee.objects.get(pk=meeting.committee_id)
         meeting.committee = committee
         quorum = quorum_status(meeting, on=decided_on)
@@ -790,6 +814,22 @@ def _check_declaration(declaration, meeting):
         raise ValidationError(
             "The minutes of this meeting are approved: its declarations of interest are part of "
             "that record and can no longer change."
+        )
+
+
+def minutes_open(meeting):
+    """Minutes, attendance and decisions are recorded until the minutes are approved; a
+    cancelled meeting has none."""
+    return meeting.status not in (MeetingStatus.MINUTES_APPROVED, MeetingStatus.CANCELLED)
+
+
+def _check_minutes_open(meeting, what):
+    """Refuses a change to ``meeting``'s (locked) record once its minutes are approved."""
+    if not minutes_open(meeting):
+        raise ValidationError(
+            f"The {what} of this meeting cannot change: its minutes have been approved."
+            if meeting.status == MeetingStatus.MINUTES_APPROVED
+            else f"This meeting was cancelled: it has no {what}."
         )
 
 

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from committees.views import business, constitution, delegations, meetings, reports
 
@@ -23,6 +23,11 @@ urlpatterns = [
     ),
     path("<int:committee>/meetings/add/", meetings.MeetingEditView.as_view(), name="meeting_add"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
+    re_path(
+        r"^meetings/(?P<pk>[0-9]+)/(?P<section>agenda|attendance-and-quorum|minutes-and-decisions|papers)/$",
+        meetings.MeetingDetailView.as_view(),
+        name="meeting_section",
+    ),
     path("meetings/<int:pk>/edit/", meetings.MeetingEditView.as_view(), name="meeting_edit"),
     path("meetings/<int:pk>/history/", meetings.MeetingHistoryView.as_view(), name="meeting_history"),
     path(
@@ -36,6 +41,7 @@ urlpatterns = [
         name="meeting_publish_supplement",
     ),
     path("meetings/<int:meeting>/move/", meetings.MeetingMoveView.as_view(), name="meeting_move"),
+    path("meetings/<int:meeting>/cancel/", meetings.MeetingCancelView.as_view(), name="meeting_cancel"),
     path("meetings/<int:meeting>/items/add/", business.AgendaItemEditView.as_view(), name="item_add"),
     path("items/<int:pk>/edit/", business.AgendaItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/move/", business.AgendaItemMoveView.as_view(), name="item_move"),

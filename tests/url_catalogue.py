@@ -541,6 +541,8 @@ FILLERS = {
     "committees:meetings_generate": _p(committee=_pk("committee")),
     "committees:meeting_add": _p(committee=_pk("committee")),
     "committees:meeting_detail": _p(pk=_pk("meeting")),
+    "committees:meeting_section": _p(pk=_pk("meeting"), section=lambda r: "agenda"),  # the others: MORE
+    "committees:meeting_cancel": _p(meeting=_pk("meeting")),
     "committees:meeting_edit": _p(pk=_pk("meeting")),
     "committees:meeting_history": _p(pk=_pk("meeting")),
     "committees:meeting_publish": _p(meeting=_pk("meeting")),
@@ -613,6 +615,14 @@ def _as_of_each(records):
     ]
 
 
+def _meeting_section_each(records):
+    """Every section of the meeting page but its summary (which is ``meeting_detail``)."""
+    return [
+        {P: records.partnership.slug, "pk": records.meeting.pk, "section": section}
+        for section in ("agenda", "attendance-and-quorum", "minutes-and-decisions", "papers")
+    ]
+
+
 def _paper_each(records):
     """Every kind of paper of the meeting: the packs, the minutes, and each decision's notice."""
     codes = [*kinds.FIXED_KINDS, kinds.decision_kind(records.decision).code]
@@ -623,6 +633,7 @@ def _paper_each(records):
 MORE = {
     "audit:as_of": _as_of_each,
     "audit:as_of_pdf": _as_of_each,
+    "committees:meeting_section": _meeting_section_each,
     "committees:paper_status": _paper_each,
     "committees:paper_build": _paper_each,
     "committees:paper_download": _paper_each,

@@ -60,11 +60,15 @@ class MeetingRecordEditView(generic.ObjectEditView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "meeting": self.meeting}
 
+    #: The meeting page's section the record is shown in, and its anchor there.
+    section = "agenda"
+    anchor = ""
+
     def get_success_url(self):
-        return self.meeting.get_absolute_url()
+        return self.meeting.section_url(self.section) + self.anchor
 
     def get_cancel_url(self):
-        return self.meeting.get_absolute_url()
+        return self.get_success_url()
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
@@ -108,20 +112,52 @@ class AgendaItemMoveView(AgendaItemActionView):
             services.move_agenda_item(item=item, direction=form.cleaned_data["direction"], user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-        return HttpResponseRedirect(item.meeting.get_absolute_url() + f"#item-{item.pk}")
+        return HttpResponseRedirect(item.get_absolute_url())
 
 
-class AgendaItemDeleteView(AgendaItemActionView):
-    def post(self, request, *args, **kwargs):
-        item = self.item
-        permissions.require(access.can_run(request.user, item.meeting.committee))
-        try:
-            services.delete_agenda_item(item=item, user=request.user, reason="Removed from the agenda")
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"Item “{item.title}” removed from the agenda.")
-        return HttpResponseRedirect(item.meeting.get_absolute_url() + "#agenda")
+class AgendaItemDeleteView(generic.ConfirmActionMixin, generic.PartnershipMixin, TemplateView):
+    """Removing an agenda item: a confirmation page with the reason, kept in the history."""
+
+    question = "Are you sure you want to remove this item from the agenda?"
+    confirm_label = "Yes, remove the item"
+
+    @cached_property
+    def item(self):
+        return AgendaItemActionView.item.func(self)
+
+    def check_permission(self):
+        permissions.require(access.can_run(self.request.user, self.item.meeting.committee))
+        permissions.require(permissions.can_read(self.request.user, self.item))
+
+    def unavailable(self):
+        if self.item.meeting.status not in services.TAKES_ITEMS:
+            status = self.item.meeting.get_status_display().lower()
+            return (
+                f"This meeting is {status}: its agenda can no longer be changed, so no item can be removed."
+            )
+        return None
+
+    def get_caption(self):
+        return f"Item {self.item.number}: {self.item.title}"
+
+    def get_warning(self):
+        meeting = self.item.meeting
+        warning = "The item comes off the agenda and the items after it are renumbered."
+        if meeting.status == "agenda_published":
+            warning += " The agenda is already published: people who read it will see the item withdrawn."
+        return warning
+
+    def get_cancel_url(self):
+        return self.item.get_absolute_url()
+
+    def get_success_url(self):
+        return self.item.meeting.agenda_url
+
+    def perform(self, form):
+        services.delete_agenda_item(
+            item=self.item, user=self.request.user, reason=form.cleaned_data["change_reason"]
+        )
+        return f"Item “{self.item.title}” removed from the agenda."
 
 
 class MinuteEditView(generic.PartnershipMixin, TemplateView):
@@ -138,6 +174,12 @@ class MinuteEditView(generic.PartnershipMixin, TemplateView):
         permissions.require(access.can_run(self.request.user, item.meeting.committee))
         permissions.require(permissions.can_read(self.request.user, item))
         return item
+
+    def get(self, request, *args, **kwargs):
+        if not services.minutes_open(self.item.meeting):
+            messages.error(request, "The minutes of this meeting can no longer be changed.")
+            return HttpResponseRedirect(self.item.meeting.minutes_url)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -166,8 +208,11 @@ class MinuteEditView(generic.PartnershipMixin, TemplateView):
             form.data["loaded_version"] = changed.current_version
             form.add_error(None, changed.message)
             return self.render_to_response(self.get_context_data(form=form))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.item.meeting.minutes_url)
         messages.success(request, f"Minute of item {self.item.number} saved.")
-        return HttpResponseRedirect(self.item.meeting.get_absolute_url() + f"#item-{self.item.pk}")
+        return HttpResponseRedirect(self.item.meeting.minutes_url + f"#item-{self.item.pk}")
 
 
 class AttendanceView(MeetingChildMixin, generic.PartnershipMixin, TemplateView):
@@ -203,11 +248,12 @@ class AttendanceView(MeetingChildMixin, generic.PartnershipMixin, TemplateView):
                 form.add_error(None, error)
             else:
                 messages.success(request, "Attendance saved.")
-                return HttpResponseRedirect(self.meeting.get_absolute_url() + "#attendance")
+                return HttpResponseRedirect(self.meeting.attendance_url)
         return self.render_to_response(self.get_context_data(form=form))
 
 
 class DeclarationEditView(MeetingRecordEditView):
+    anchor = "#declarations"
     model = Declaration
     form_class = DeclarationForm
 
@@ -243,7 +289,7 @@ class DeclarationDeleteView(MeetingRecordButtonView):
             messages.success(
                 request, "Declaration removed." if removed else "That declaration was already removed."
             )
-        return HttpResponseRedirect(declaration.meeting.get_absolute_url() + "#declarations")
+        return HttpResponseRedirect(declaration.meeting.agenda_url + "#declarations")
 
 
 class DecisionCreateView(MeetingChildMixin, generic.PartnershipMixin, TemplateView):
@@ -285,7 +331,7 @@ class DecisionCreateView(MeetingChildMixin, generic.PartnershipMixin, TemplateVi
                     for b in decision.bindings.select_related("organisation")
                 )
                 messages.success(request, f"Decision recorded ({outcomes}).")
-                return HttpResponseRedirect(self.meeting.get_absolute_url() + "#decisions")
+                return HttpResponseRedirect(self.meeting.minutes_url + "#decisions")
         return self.render_to_response(self.get_context_data(form=form))
 
 
@@ -329,11 +375,13 @@ class RatifyView(generic.PartnershipMixin, TemplateView):
                 form.add_error(None, error)
             else:
                 messages.success(request, f"Ratification by {binding.organisation} recorded.")
-                return HttpResponseRedirect(binding.decision.meeting.get_absolute_url() + "#decisions")
+                return HttpResponseRedirect(binding.decision.meeting.minutes_url + "#decisions")
         return self.render_to_response(self.get_context_data(form=form))
 
 
 class ActionEditView(MeetingRecordEditView):
+    section = "minutes-and-decisions"
+    anchor = "#actions"
     model = Action
     form_class = ActionForm
     template_name = "committees/action_form.html"

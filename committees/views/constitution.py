@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views.generic import TemplateView
 
 from committees import access, services
 from committees.filtersets import (
@@ -178,16 +179,47 @@ class CommitteeChildDeleteView(PostActionView):
         return ""
 
 
-class MemberDeleteView(CommitteeChildDeleteView):
-    model = CommitteeMember
+class MemberDeleteView(generic.ConfirmActionMixin, generic.PartnershipMixin, TemplateView):
+    """Removing a committee member: a confirmation page with the reason."""
 
-    def refusal(self, obj):
-        if obj.attendances.exists() or obj.declarations.exists():
+    question = "Are you sure you want to remove this member?"
+    confirm_label = "Yes, remove the member"
+
+    @cached_property
+    def member(self):
+        queryset = permissions.restrict(CommitteeMember.objects.all(), self.request.user).filter(
+            committee__partnership=self.partnership
+        )
+        return get_object_or_404(queryset.select_related("committee", "organisation"), pk=self.kwargs["pk"])
+
+    def check_permission(self):
+        permissions.require(access.can_manage(self.request.user, self.member.committee))
+
+    def unavailable(self):
+        if self.member.attendances.exists() or self.member.declarations.exists():
             return (
-                f"{obj} has attended meetings or declared interests, which the record must keep: "
+                f"{self.member} has attended meetings or declared interests, which the record must keep: "
                 "give their membership an end date instead."
             )
-        return ""
+        return None
+
+    def get_caption(self):
+        return f"{self.member.person_name}, {self.member.committee.name}"
+
+    def get_warning(self):
+        return (
+            "They come off the committee's membership and no longer count towards its quorum or "
+            "nominations. To record that a membership ended on a date, edit it and give an end date instead."
+        )
+
+    def get_cancel_url(self):
+        return self.member.committee.get_absolute_url() + "#members"
+
+    def perform(self, form):
+        services.remove_member(
+            member=self.member, user=self.request.user, reason=form.cleaned_data["change_reason"]
+        )
+        return f"{self.member.person_name} removed from the {self.member.committee.name}."
 
 
 class QuorumRuleDeleteView(CommitteeChildDeleteView):

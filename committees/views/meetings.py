@@ -6,9 +6,10 @@ from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views.generic import TemplateView
 
 from committees import access, services, validity
-from committees.choices import PUBLIC_INTEREST_TEST, SCHEDULE_12A
+from committees.choices import PUBLIC_INTEREST_TEST, SCHEDULE_12A, MeetingStatus
 from committees.forms import (
     GenerateMeetingsForm,
     MeetingForm,
@@ -77,9 +78,27 @@ class MeetingEditView(ParentMixin, generic.ObjectEditView):
         return self.committee.get_absolute_url()
 
 
+MEETING_SECTIONS = {
+    "summary": "Summary",
+    "agenda": "Agenda",
+    "attendance-and-quorum": "Attendance and quorum",
+    "minutes-and-decisions": "Minutes and decisions",
+    "papers": "Papers",
+}
+
+
 class MeetingDetailView(generic.ObjectDetailView):
+    """The meeting page, one section at a time (``MEETING_SECTIONS``) under its sub-navigation,
+    so a long meeting is not one long page and each section loads only what it shows."""
+
     model = Meeting
-    template_name = "committees/meeting_detail.html"
+
+    @property
+    def section(self):
+        return self.kwargs.get("section", "summary")
+
+    def get_template_names(self):
+        return [f"committees/meeting/{self.section.split('-')[0]}.html"]
 
     def get_queryset(self):
         return super().get_queryset().select_related("committee__partnership")
@@ -87,25 +106,94 @@ class MeetingDetailView(generic.ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         meeting = self.object
-        committee = meeting.committee
-        user = self.request.user
-        items = list(
-            meeting.items.select_related(
-                "report__partnership", "minute", "supplementary_agenda"
-            ).prefetch_related(
-                Prefetch(
-                    "declarations",
-                    queryset=Declaration.objects.select_related("member__organisation"),
-                )
-            )
+        can_run = access.can_run(self.request.user, meeting.committee)
+        context.update(
+            committee=meeting.committee,
+            section=self.section,
+            sections=[
+                (key, label, meeting.get_absolute_url() if key == "summary" else meeting.section_url(key))
+                for key, label in MEETING_SECTIONS.items()
+            ],
+            can_run=can_run,
+            can_change=can_run,
+            takes_items=meeting.status in services.TAKES_ITEMS,
+            declarations_open=services.declarations_open(meeting),
+            minutes_open=services.minutes_open(meeting),
+            today=timezone.localdate(),
+            history_url=url("meeting_history", self.partnership, pk=meeting.pk),
         )
+        getattr(self, f"{self.section.split('-')[0]}_context")(context)
+        return context
+
+    def items(self, *, declarations=False, minutes=False):
+        """The meeting's agenda items, each marked ``hidden`` if the person may not read it."""
+        related = ["report__partnership", "supplementary_agenda"] + (["minute"] if minutes else [])
+        items = self.object.items.select_related(*related)
+        if declarations:
+            items = items.prefetch_related(
+                Prefetch("declarations", queryset=Declaration.objects.select_related("member__organisation"))
+            )
+        items = list(items)
         for item in items:
-            item.hidden = not permissions.can_read(user, item)
+            item.hidden = not permissions.can_read(self.request.user, item)
             item.paragraph = access.exempt_paragraph(item)
             item.paragraph_text = SCHEDULE_12A.get(item.paragraph, "")
+        return items
+
+    def quorum(self, context):
+        meeting = self.object
         attendances = list(meeting.attendances.select_related("member__organisation"))
-        rules = list(committee.quorum_rules.select_related("organisation"))
+        rules = list(meeting.committee.quorum_rules.select_related("organisation"))
+        context.update(attendances=attendances, quorum_rules=rules)
+        return services.quorum_status(meeting, attendances=attendances, rules=rules)
+
+    def summary_context(self, context):
+        meeting = self.object
+        items = self.items()
+        context.update(
+            moves=services.meeting_moves(meeting) if context["can_run"] else [],
+            supplements=list(meeting.supplements.select_related("published_by")),
+            item_count=len(items),
+            late_to_publish=sum(item.awaiting_supplement for item in items),
+            quorum=self.quorum(context),
+            decision_count=sum(
+                permissions.can_read(self.request.user, decision)
+                for decision in meeting.decisions.select_related("agenda_item__report")
+            ),
+        )
+
+    def agenda_context(self, context):
+        meeting = self.object
+        items = self.items(declarations=True)
+        context.update(
+            items=items,
+            late_to_publish=sum(item.awaiting_supplement for item in items),
+            public_interest_test=PUBLIC_INTEREST_TEST,
+            declarations=[
+                d
+                for d in meeting.declarations.select_related("member", "agenda_item__report")
+                if permissions.can_read(self.request.user, d)
+            ],
+        )
+
+    def attendance_context(self, context):
+        meeting = self.object
+        committee = meeting.committee
+        quorum = self.quorum(context)
         members = list(committee.members.select_related("organisation"))
+        recorded = {a.member_id for a in context["attendances"]}
+        context.update(
+            quorum=quorum,
+            not_recorded=[m for m in members if m.pk not in recorded and m.is_current_on(meeting.date)],
+            nominations=services.nomination_check(
+                committee, on=meeting.date, members=members, rules=context["quorum_rules"]
+            ),
+        )
+
+    def minutes_context(self, context):
+        meeting = self.object
+        committee = meeting.committee
+        user = self.request.user
         decisions = [
             decision
             for decision in meeting.decisions.select_related("agenda_item__report").prefetch_related(
@@ -118,12 +206,9 @@ class MeetingDetailView(generic.ObjectDetailView):
             )
             if permissions.can_read(user, decision)
         ]
-        can_run = access.can_run(user, committee)
         for decision in decisions:
             for binding in decision.bindings.all():
                 binding.can_ratify = access.can_ratify(user, binding)
-        recorded = {a.member_id for a in attendances}
-        quorum = services.quorum_status(meeting, attendances=attendances, rules=rules)
         partners = [
             p.organisation
             for p in committee.partnership.partners.select_related("organisation__successor").order_by(
@@ -132,24 +217,14 @@ class MeetingDetailView(generic.ObjectDetailView):
             if permissions.is_partner_on(p, meeting.date) and p.organisation.is_active_on(meeting.date)
         ]
         context.update(
-            committee=committee,
-            items=items,
-            attendances=attendances,
-            not_recorded=[m for m in members if m.pk not in recorded and m.is_current_on(meeting.date)],
-            quorum=quorum,
+            items=self.items(minutes=True),
+            decisions=decisions,
             could_bind=validity.could_bind(
                 meeting,
-                quorum=quorum,
+                quorum=self.quorum(context),
                 organisations=partners,
                 delegations=committee.delegations.select_related("from_organisation", "partnership"),
             ),
-            nominations=services.nomination_check(committee, on=meeting.date, members=members, rules=rules),
-            declarations=[
-                d
-                for d in meeting.declarations.select_related("member", "agenda_item__report")
-                if permissions.can_read(user, d)
-            ],
-            decisions=decisions,
             actions=[
                 action
                 for action in meeting.actions.select_related(
@@ -157,18 +232,10 @@ class MeetingDetailView(generic.ObjectDetailView):
                 )
                 if permissions.can_read(user, action)
             ],
-            can_run=can_run,
-            can_change=can_run,
-            moves=services.meeting_moves(meeting) if can_run else [],
-            takes_items=meeting.status in services.TAKES_ITEMS,
-            declarations_open=services.declarations_open(meeting),
-            late_to_publish=sum(item.awaiting_supplement for item in items),
-            supplements=list(meeting.supplements.select_related("published_by")),
-            public_interest_test=PUBLIC_INTEREST_TEST,
-            today=timezone.localdate(),
-            history_url=url("meeting_history", self.partnership, pk=meeting.pk),
         )
-        return context
+
+    def papers_context(self, context):
+        pass
 
 
 class MeetingHistoryView(generic.ObjectHistoryView):
@@ -224,7 +291,47 @@ class PublishSupplementaryAgendaView(MeetingChildMixin, PostActionView):
                 f"Supplementary agenda {supplement.number} published with "
                 f"{count} late item{'' if count == 1 else 's'}.",
             )
-        return HttpResponseRedirect(self.meeting.get_absolute_url() + "#agenda")
+        return HttpResponseRedirect(self.meeting.agenda_url)
+
+
+class MeetingCancelView(
+    MeetingChildMixin, generic.ConfirmActionMixin, generic.PartnershipMixin, TemplateView
+):
+    """Cancelling a meeting: a confirmation page with the reason, which the history keeps."""
+
+    question = "Are you sure you want to cancel this meeting?"
+    confirm_label = "Yes, cancel the meeting"
+
+    def check_permission(self):
+        self.check_run()
+
+    def unavailable(self):
+        if MeetingStatus.CANCELLED not in services.MEETING_MOVES[self.meeting.status]:
+            return (
+                f"This meeting is {self.meeting.get_status_display().lower()}: it can no longer be cancelled."
+            )
+        return None
+
+    def get_caption(self):
+        return str(self.meeting)
+
+    def get_warning(self):
+        return (
+            "A cancelled meeting cannot be reinstated: to meet, plan another. Its agenda stays on "
+            "the record, marked cancelled, and no minutes, attendance or decisions can be recorded for it."
+        )
+
+    def get_cancel_url(self):
+        return self.meeting.get_absolute_url()
+
+    def perform(self, form):
+        services.move_meeting(
+            meeting=self.meeting,
+            status=MeetingStatus.CANCELLED,
+            user=self.request.user,
+            reason=form.cleaned_data["change_reason"],
+        )
+        return "The meeting is now recorded as cancelled."
 
 
 class MeetingMoveView(MeetingChildMixin, PostActionView):

@@ -95,7 +95,9 @@ class PaperMixin(PartnershipMixin):
         decision = None
         if self.kind.is_decision:
             decision = (
-                meeting.decisions.select_related("agenda_item__report").filter(pk=self.kind.decision_id).first()
+                meeting.decisions.select_related("agenda_item__report")
+                .filter(pk=self.kind.decision_id)
+                .first()
             )
             if decision is None:
                 raise Http404("No such decision.")

@@ -81,7 +81,7 @@ def test_reorder_without_javascript_through_the_buttons(client, board, world):
     assert response.status_code == 302
     board.item.refresh_from_db()
     assert board.item.order == 2
-    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    page = client.get(board.meeting.agenda_url).content.decode()
     assert page.index("SECRETZEBRA tender evaluation") < page.index("Better Care Fund plan")
 
 

@@ -327,7 +327,7 @@ def test_the_decision_shows_why_it_does_not_bind(client, world, board):
         user=world.user("council", Role.COMMITTEE_SECRETARY),
     )
     client.force_login(world.user("nhs", Role.OFFICER))
-    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    page = client.get(board.meeting.minutes_url).content.decode()
     decisions = page[page.index('id="decisions"') :]
     assert "Recommendation awaiting ratification" in decisions
     assert "The meeting was not quorate: 2 voting members present of 3 needed." in decisions
@@ -342,7 +342,7 @@ def test_the_decision_shows_why_it_does_not_bind(client, world, board):
 
 def could_bind_panel(client, board):
     """{body's display name: what the panel says of it}."""
-    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    page = client.get(board.meeting.minutes_url).content.decode()
     start = page.index('id="could-bind-bodies"')
     rows = page[start : page.index("</dl>", start)].split('<dt class="govuk-summary-list__key">')[1:]
     return {row.split("</dt>")[0]: row.split("</dt>")[1] for row in rows}
@@ -398,7 +398,7 @@ def test_the_could_bind_panel_takes_the_same_queries_at_any_size(client, world, 
             member = CommitteeMemberFactory(committee=board.committee, organisation=body)
             attend(board, member)
         with CaptureQueriesContext(connection) as queries:
-            page = client.get(board.meeting.get_absolute_url()).content.decode()
+            page = client.get(board.meeting.minutes_url).content.decode()
         assert page.count("Under <a") == board.committee.delegations.count()
         counts.append(len(queries))
     assert counts[0] == counts[1]

@@ -132,7 +132,11 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
     # Positive control: someone entitled sees the exempt business on the meeting page.
     secretary = Client()
     secretary.force_login(person("leak-icb-secretary", records.nhs, Role.COMMITTEE_SECRETARY))
-    page = text_of(secretary.get(records.meeting.get_absolute_url()))
+    meeting = records.meeting
+    page = "".join(
+        text_of(secretary.get(url))
+        for url in (meeting.get_absolute_url(), meeting.agenda_url, meeting.minutes_url)
+    )
     for variant in "ab":
         for kind in ("item", "minute", "decision", "action", "declaration"):
             assert marker(variant, kind) in page, (variant, kind)
@@ -154,7 +158,7 @@ def test_exempt_business_reaches_no_one_not_entitled_by_any_address(settings, tm
             for leak in leaks(text, allowed):
                 found.setdefault(f"{name}: {method.upper()} {url.split('?')[0]}", set()).add(leak)
         if user is not None:  # still signed in after every address
-            meeting_pages[name] = client.get(records.meeting.get_absolute_url())
+            meeting_pages[name] = client.get(records.meeting.agenda_url)
     assert not found, "Exempt business reached people not entitled to it:\n" + "\n".join(
         f"{where}: {', '.join(sorted(what))}" for where, what in sorted(found.items())
     )

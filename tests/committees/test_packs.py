@@ -467,13 +467,13 @@ def test_meeting_page_shows_the_papers_panel(
     client, papers, eager_celery, django_capture_on_commit_callbacks
 ):
     client.force_login(papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
-    page = client.get(papers.meeting.get_absolute_url()).content.decode()
+    page = client.get(papers.meeting.papers_url).content.decode()
     assert 'id="papers"' in page
     assert "Members&#x27; agenda pack" in page
     assert "Prepare PDF" in page
-    next_url = papers.meeting.get_absolute_url() + "#papers"
+    next_url = papers.meeting.papers_url + "#papers"
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(paper_url("paper_build", papers, kinds.PUBLIC_MINUTES), {"next": next_url})
     assert response["Location"] == next_url
-    page = client.get(papers.meeting.get_absolute_url()).content.decode()
+    page = client.get(papers.meeting.papers_url).content.decode()
     assert paper_url("paper_download", papers, kinds.PUBLIC_MINUTES) in page

@@ -116,7 +116,7 @@ def test_the_reasons_are_shown_only_to_those_entitled_to_exempt_business(
     board.exempt_item.public_interest_reasons = REASONS
     board.exempt_item.save()
     client.force_login(world.user("nhs", role))
-    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    page = client.get(board.meeting.agenda_url).content.decode()
     assert (html.escape(f"Public interest test: {PUBLIC_INTEREST_TEST} {REASONS}") in page) is entitled
     assert ("SECRETYAK" in page) is entitled
     # Everyone sees the paragraph relied on, in the Act's words.

@@ -54,11 +54,16 @@ def fill(board, world, size):
 @pytest.mark.parametrize("size", [1, 20])
 @pytest.mark.parametrize("role", [Role.COMMITTEE_SECRETARY, Role.OFFICER])
 def test_meeting_page_queries_do_not_grow(client, world, board, django_assert_max_num_queries, size, role):
+    """Each section of the meeting page (summary, agenda, attendance, minutes, papers)."""
     fill(board, world, size)
     client.force_login(world.user("nhs", role))
+    meeting = board.meeting
+    for url in (meeting.get_absolute_url(), meeting.agenda_url, meeting.attendance_url, meeting.minutes_url):
+        with django_assert_max_num_queries(30):
+            response = client.get(url)
+        assert response.status_code == 200
     with django_assert_max_num_queries(30):
-        response = client.get(board.meeting.get_absolute_url())
-    assert response.status_code == 200
+        assert client.get(meeting.papers_url).status_code == 200
 
 
 @pytest.mark.django_db

@@ -129,7 +129,7 @@ def test_meeting_page_words_quorum_as_present_and_needed(client, world, board):
 
     attend(board.meeting, board.members[0])
     client.force_login(world.user("nhs", Role.OFFICER))
-    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    page = client.get(board.meeting.attendance_url).content.decode()
     assert "Not quorate: 1 present, 3 needed" in page
     assert "Warning" in page  # said in words, not by colour alone
     assert "1 of 3 needed" not in page
@@ -144,7 +144,7 @@ def test_a_committee_with_no_quorum_recorded_says_so(client, world, board):
     board.committee.save()
     attend(board.meeting, board.members[0])
     client.force_login(world.user("nhs", Role.OFFICER))
-    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    page = client.get(board.meeting.attendance_url).content.decode()
     assert "No quorum is recorded for this committee: 1 voting member present." in page
     assert "0 needed" not in page
 

@@ -283,6 +283,6 @@ def test_declarations_can_be_recorded_and_withdrawn_on_the_page_until_the_minute
     board.meeting.status = status
     board.meeting.save()
     client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
-    page = client.get(board.meeting.get_absolute_url()).content.decode()
+    page = client.get(board.meeting.agenda_url).content.decode()
     assert ("Record a declaration" in page) is open_
     assert (f"declaration by {board.council_member.person_name}" in page) is open_  # its Remove button
