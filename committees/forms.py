@@ -172,13 +172,17 @@ class AgendaItemForm(TrackedModelForm):
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
         item = self.instance
-        self.fields["report"].queryset = Report.objects.filter(partnership=partnership).filter(
-            # Reports written for this meeting, or for no meeting yet and on no agenda: not the
-            # partnership's every report since it began. The item's own report stays offered.
-            Q(meeting=item.meeting_id)
-            | Q(meeting__isnull=True, agenda_items__isnull=True)
-            | Q(pk=item.report_id)
-        ).distinct()
+        self.fields["report"].queryset = (
+            Report.objects.filter(partnership=partnership)
+            .filter(
+                # Reports written for this meeting, or for no meeting yet and on no agenda: not the
+                # partnership's every report since it began. The item's own report stays offered.
+                Q(meeting=item.meeting_id)
+                | Q(meeting__isnull=True, agenda_items__isnull=True)
+                | Q(pk=item.report_id)
+            )
+            .distinct()
+        )
         self.fields["report"].help_text = (
             "Reports written for this meeting, or not yet for any meeting. To take a report written "
             "for another meeting, change the meeting on the report first."
