@@ -207,6 +207,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+#: With no worker (the embedded default), meeting papers are built in a thread of the web
+#: process, so the page shows the build's progress instead of waiting for it.
+PAPERS_BUILD_IN_THREAD = env.bool("PAPERS_BUILD_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"

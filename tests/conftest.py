@@ -355,6 +355,8 @@ def pytest_configure(config):
     # Fast hashing: the fixtures create dozens of users per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
+    # Papers build through Celery (eager or a real worker) unless a test asks for the thread.
+    settings.PAPERS_BUILD_IN_THREAD = False
 
 
 @pytest.fixture

@@ -9,11 +9,13 @@ fingerprint (Redis in production, shared with the worker).
 
 import hashlib
 import logging
+import threading
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
@@ -166,8 +168,24 @@ def request_build(meeting, kind, *, retry_failed=True):
         return status
     set_status(meeting.pk, kind.code, print_hash, QUEUED)
     meeting_id = meeting.pk
-    transaction.on_commit(lambda: build_pack.delay(meeting_id, kind.code))
+    if settings.PAPERS_BUILD_IN_THREAD:
+        transaction.on_commit(lambda: _build_in_thread(meeting_id, kind.code))
+    else:
+        transaction.on_commit(lambda: build_pack.delay(meeting_id, kind.code))
     return get_status(meeting, kind, print_hash)
+
+
+def _build_in_thread(meeting_id, kind_code):
+    """The embedded default has no worker: build in a thread of the web process, so the page
+    answers at once and shows the build's progress as it would with Celery."""
+
+    def run():
+        try:
+            build_and_store(meeting_id, kind_code)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name=f"paper-{meeting_id}-{kind_code}", daemon=True).start()
 
 
 def read_paper(meeting, kind):

@@ -128,7 +128,9 @@ def test_a_file_that_is_not_a_pdf_that_opens_is_refused_naming_the_field(
     response = upload(client, board, content, name="evil.pdf")
     assert response.status_code == 400
     page = response.content.decode()
-    assert "File: The appendix must be a PDF that opens" in page
+    # Beside the file input, as GOV.UK shows an error (and linked from the summary).
+    assert '<p id="id_file-error" class="govuk-error-message">' in page
+    assert 'href="#id_file"' in page and "The appendix must be a PDF that opens" in page
     assert reason in page
     assert not board.report.appendices.exists()
     assert not any(media_root.rglob("*.pdf"))

@@ -487,6 +487,12 @@ def delete_agenda_item(world):
     return lambda user: committees.delete_agenda_item(item=item, user=user)
 
 
+@recipe("committees.services.remove_member", may=("council", Role.ADMINISTRATOR))
+def remove_member(world):
+    nominee = member(meeting(world))
+    return lambda user: committees.remove_member(member=nominee, user=user, reason="Nominated in error")
+
+
 @recipe("committees.services.renumber_items", may=("council", Role.COMMITTEE_SECRETARY))
 def renumber_items(world):
     planned = meeting(world)
