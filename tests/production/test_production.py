@@ -126,24 +126,33 @@ def pdf_problems(label, answer, tmp_path):
     return problems
 
 
+def when_built(visitor, path, seconds=60):
+    """The answer for a paper, once built: with no worker, papers build in a thread of the web
+    process, and until then their address answers a page saying so (or sends to it)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = visitor.get(path)
+        building = answer.status == 302 or not answer.body.startswith(b"%PDF")
+        if not building or time.monotonic() > deadline:
+            return answer
+        time.sleep(0.5)
+
+
 def test_every_kind_of_pdf_carries_the_print_stylesheet(site, officer, auditor, budget_reports, tmp_path):
     addresses = site.addresses
-    answers = {label: officer.get(path) for label, path in {**addresses["pdfs"], **budget_reports}.items()}
+    answers = {
+        label: when_built(officer, path) for label, path in {**addresses["pdfs"], **budget_reports}.items()
+    }
     answers |= {label: auditor.get(path) for label, path in addresses["auditor_pdfs"].items()}
     members = addresses["members_pack"]
     meeting = officer.get(members["page"])
     built = officer.post(members["build"], {"csrfmiddlewaretoken": officer.csrf_token(meeting)})
     assert built.status == 302, built.text[:2000]
-    # With no worker the pack builds in a thread of the web process: the page answers at once
-    # and the download is ready once the build is.
-    for _ in range(120):
-        download = officer.get(members["download"])
-        if download.status != 302:
-            break
-        time.sleep(0.5)
-    answers["members' agenda pack"] = download
+    answers["members' agenda pack"] = when_built(officer, members["download"])
     anonymous = Visitor(site.url)
-    answers["public agenda pack (as the public)"] = anonymous.get(addresses["pdfs"]["public agenda pack"])
+    answers["public agenda pack (as the public)"] = when_built(
+        anonymous, addresses["pdfs"]["public agenda pack"]
+    )
     problems = [
         problem for label, answer in answers.items() for problem in pdf_problems(label, answer, tmp_path)
     ]
