@@ -290,9 +290,14 @@ def load_banes(partnership, organisations):
     worked_meeting(partnership, ihcb, ihcb_members, council, ccg)
     secretary = user("banes-council-secretary")
     if secretary is not None:
-        year = timezone.localdate().year
-        services.generate_meetings(committee=jclt, year=year, user=secretary)
-        services.generate_meetings(committee=ihcb, year=year, user=secretary)
+        # The cycle from this month on (and next year's), not meetings already past that no
+        # one recorded as held: those would be the secretary's attention items.
+        today = timezone.localdate()
+        for board in (jclt, ihcb):
+            services.generate_meetings(
+                committee=board, year=today.year, user=secretary, first_month=today.month
+            )
+            services.generate_meetings(committee=board, year=today.year + 1, user=secretary)
     return {
         "banes-jclt": jclt,
         "banes-oversight": oversight,

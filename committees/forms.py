@@ -128,6 +128,22 @@ class MeetingForm(TrackedModelForm):
         fields = ["starts_at", "place", "title", "notes"]
 
 
+class MinutesApprovalForm(Form):
+    """The minutes-approval page: the day a later meeting approved them, and an optional note."""
+
+    approved_on = forms.DateField(
+        label="Date the minutes were approved",
+        help_text="Usually the date of the next meeting.",
+    )
+    change_reason = forms.CharField(
+        required=False,
+        max_length=LONGEST_REASON,
+        label="Reason (optional)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, the minute of the meeting that approved them.",
+    )
+
+
 class MeetingMoveForm(Form):
     """One of the meeting's next steps (the buttons on its page); the service checks it."""
 

@@ -42,6 +42,11 @@ urlpatterns = [
     ),
     path("meetings/<int:meeting>/move/", meetings.MeetingMoveView.as_view(), name="meeting_move"),
     path("meetings/<int:meeting>/cancel/", meetings.MeetingCancelView.as_view(), name="meeting_cancel"),
+    path(
+        "meetings/<int:meeting>/approve-minutes/",
+        meetings.MinutesApproveView.as_view(),
+        name="meeting_approve_minutes",
+    ),
     path("meetings/<int:meeting>/items/add/", business.AgendaItemEditView.as_view(), name="item_add"),
     path("items/<int:pk>/edit/", business.AgendaItemEditView.as_view(), name="item_edit"),
     path("items/<int:pk>/move/", business.AgendaItemMoveView.as_view(), name="item_move"),

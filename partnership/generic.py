@@ -400,6 +400,8 @@ class ConfirmActionMixin:
     caption = ""
     warning = ""
     confirm_label = "Yes, continue"
+    #: The link back, in the action's words where "Cancel" would be ambiguous.
+    cancel_label = "Cancel"
     #: The reason's label and the error when it is left out, in the action's words
     #: ("Reason for cancelling the meeting"); None keeps "Reason" and "Enter the reason".
     reason_label = None
@@ -457,6 +459,7 @@ class ConfirmActionMixin:
             confirm_label=self.get_confirm_label(),
             destructive=self.destructive,
             cancel_url=self.get_cancel_url(),
+            cancel_label=self.cancel_label,
         )
         return context
 

@@ -543,6 +543,7 @@ FILLERS = {
     "committees:meeting_detail": _p(pk=_pk("meeting")),
     "committees:meeting_section": _p(pk=_pk("meeting"), section=lambda r: "agenda"),  # the others: MORE
     "committees:meeting_cancel": _p(meeting=_pk("meeting")),
+    "committees:meeting_approve_minutes": _p(meeting=_pk("meeting")),
     "committees:meeting_edit": _p(pk=_pk("meeting")),
     "committees:meeting_history": _p(pk=_pk("meeting")),
     "committees:meeting_publish": _p(meeting=_pk("meeting")),

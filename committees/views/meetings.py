@@ -14,6 +14,7 @@ from committees.forms import (
     GenerateMeetingsForm,
     MeetingForm,
     MeetingMoveForm,
+    MinutesApprovalForm,
 )
 from committees.models import (
     Committee,
@@ -301,6 +302,7 @@ class MeetingCancelView(
 
     question = "Are you sure you want to cancel this meeting?"
     confirm_label = "Yes, cancel the meeting"
+    cancel_label = "No, keep the meeting"
 
     def check_permission(self):
         self.check_run()
@@ -332,6 +334,53 @@ class MeetingCancelView(
             reason=form.cleaned_data["change_reason"],
         )
         return "The meeting is now recorded as cancelled."
+
+
+class MinutesApproveView(
+    MeetingChildMixin, generic.ConfirmActionMixin, generic.PartnershipMixin, TemplateView
+):
+    """Recording the minutes as approved: after it nothing of the meeting's record can change."""
+
+    form_class = MinutesApprovalForm
+    question = "Record the minutes as approved?"
+    confirm_label = "Yes, record the minutes as approved"
+    destructive = False
+
+    def check_permission(self):
+        self.check_run()
+
+    def unavailable(self):
+        if MeetingStatus.MINUTES_APPROVED not in services.MEETING_MOVES[self.meeting.status]:
+            return (
+                f"This meeting is {self.meeting.get_status_display().lower()}: its minutes can be approved "
+                "only once it is recorded as held."
+            )
+        return None
+
+    def get_caption(self):
+        return str(self.meeting)
+
+    def get_warning(self):
+        return (
+            "Once approved, the minutes, attendance, decisions and declarations of this meeting can no "
+            "longer change, and the public minutes are published."
+        )
+
+    def get_cancel_url(self):
+        return self.meeting.get_absolute_url()
+
+    def perform(self, form):
+        try:
+            services.move_meeting(
+                meeting=self.meeting,
+                status=MeetingStatus.MINUTES_APPROVED,
+                user=self.request.user,
+                approved_on=form.cleaned_data["approved_on"],
+                reason=form.cleaned_data["change_reason"],
+            )
+        except ValidationError as error:
+            raise ValidationError({"approved_on": error.messages}) from error
+        return "The minutes are recorded as approved."
 
 
 class MeetingMoveView(MeetingChildMixin, PostActionView):

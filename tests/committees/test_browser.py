@@ -96,7 +96,7 @@ def test_removing_an_item_and_cancelling_a_meeting_ask_first_on_a_phone_without_
 
     page.goto(f"{live_server.url}{meeting.get_absolute_url()}")
     page.click("main >> text=Cancel the meeting")
-    page.get_by_role("link", name="Cancel", exact=True).click()
+    page.get_by_role("link", name="No, keep the meeting").click()
     assert page.url.endswith(meeting.get_absolute_url())
     page.click("main >> text=Cancel the meeting")
     page.fill("textarea[name=change_reason]", "Snow closed the Guildhall.")

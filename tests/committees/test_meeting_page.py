@@ -160,3 +160,31 @@ def test_an_agenda_item_offers_this_meeting_s_reports_and_unplaced_ones(world, b
     offered = set(AgendaItemForm(instance=item, partnership=world.ours).fields["report"].queryset)
     assert unplaced in offered and board.report in offered
     assert placed not in offered and on_an_agenda not in offered
+
+
+def test_approving_the_minutes_asks_the_date_with_the_govuk_date_input(client, world, board):
+    meeting = board.meeting
+    meeting.starts_at = timezone.now() - datetime.timedelta(days=30)
+    meeting.status = MeetingStatus.HELD
+    meeting.save()
+    client.force_login(secretary(world))
+    url = reverse("committees:meeting_approve_minutes", kwargs={"partnership": "ours", "meeting": meeting.pk})
+    assert 'name="approved_on-day"' in text(client, url)
+    too_early = meeting.date - datetime.timedelta(days=1)
+    response = client.post(
+        url,
+        {
+            "approved_on-day": too_early.day,
+            "approved_on-month": too_early.month,
+            "approved_on-year": too_early.year,
+        },
+    )
+    assert response.status_code == 200
+    assert "between the meeting and today" in response.content.decode()
+    assert 'id="id_approved_on-error"' in response.content.decode()
+    today = timezone.localdate()
+    client.post(
+        url, {"approved_on-day": today.day, "approved_on-month": today.month, "approved_on-year": today.year}
+    )
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.MINUTES_APPROVED and meeting.minutes_approved_on == today
