@@ -320,6 +320,32 @@ class ActionForm(TrackedModelForm):
         )
 
 
+class MeetingSearchForm(Form):
+    """Above the report form: find a meeting that is not offered (one already held), by the
+    committee's name, the meeting's title or a year."""
+
+    meetings = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Find another meeting",
+        help_text="The list offers meetings still to come. To choose an earlier one, search by committee, "
+        "title or year, for example 2018. Searching reloads this form: save what you have typed first.",
+    )
+
+    def matching(self, partnership):
+        """Up to 50 of the partnership's meetings matching the search, newest first, or none."""
+        if not self.is_valid() or not self.cleaned_data["meetings"].strip():
+            return Meeting.objects.none()
+        words = self.cleaned_data["meetings"].split()
+        meetings = Meeting.objects.filter(committee__partnership=partnership)
+        for word in words:
+            match = Q(committee__name__icontains=word) | Q(title__icontains=word) | Q(place__icontains=word)
+            if word.isdigit() and len(word) == 4:
+                match |= Q(starts_at__year=int(word))
+            meetings = meetings.filter(match)
+        return meetings.order_by("-starts_at")[:50]
+
+
 class ReportForm(TrackedModelForm):
     class Meta:
         model = Report
@@ -348,7 +374,7 @@ class ReportForm(TrackedModelForm):
             "background_papers",
         ]
 
-    def __init__(self, *args, partnership, bodies, **kwargs):
+    def __init__(self, *args, partnership, bodies, found_meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=[body.pk for body in bodies]
@@ -361,6 +387,7 @@ class ReportForm(TrackedModelForm):
             .filter(
                 Q(status__in=TAKES_ITEMS, starts_at__date__gte=timezone.localdate())
                 | Q(pk=self.instance.meeting_id)
+                | Q(pk__in=[meeting.pk for meeting in found_meetings])
             )
             .select_related("committee")
             .order_by("starts_at")

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from committees import access, services
@@ -17,6 +18,7 @@ from committees.filtersets import (
 from committees.forms import (
     AppendixForm,
     CostLineForm,
+    MeetingSearchForm,
     ReportForm,
     ReportMoveForm,
 )
@@ -28,7 +30,7 @@ from committees.models import (
 from committees.tables import ReportTable
 from committees.views.common import PostActionView, url
 from partnership import generic, permissions
-from partnership.forms import errors_as_text
+from partnership.forms import errors_as_text, limit_input
 
 
 def visible_report_or_404(request, partnership, pk):
@@ -120,12 +122,28 @@ class ReportEditView(generic.ObjectEditView):
             return HttpResponseRedirect(self.object.get_absolute_url())
         return super().get(request, *args, **kwargs)
 
+    template_name = "committees/report_form.html"
+
+    @cached_property
+    def meeting_search(self):
+        return limit_input(MeetingSearchForm(self.request.GET or None))
+
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
             "partnership": self.partnership,
             "bodies": services.report_bodies(self.request.user, self.partnership),
+            "found_meetings": self.found_meetings,
         }
+
+    @cached_property
+    def found_meetings(self):
+        return list(self.meeting_search.matching(self.partnership))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(meeting_search=self.meeting_search, found_meetings=self.found_meetings)
+        return context
 
     def save_object(self, form, obj):
         services.save_report(report=obj, user=self.request.user, reason=obj._change_reason)

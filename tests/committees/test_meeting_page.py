@@ -188,3 +188,32 @@ def test_approving_the_minutes_asks_the_date_with_the_govuk_date_input(client, w
     )
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.MINUTES_APPROVED and meeting.minutes_approved_on == today
+
+
+def test_an_earlier_meeting_is_found_by_a_search_on_the_report_form(client, world, board):
+    past = MeetingFactory(
+        committee=board.committee,
+        status=MeetingStatus.MINUTES_APPROVED,
+        starts_at=timezone.make_aware(datetime.datetime(2018, 6, 14, 14)),
+    )
+    client.force_login(world.user("council", Role.OFFICER))
+    url = reverse("committees:report_edit", kwargs={"partnership": "ours", "pk": board.report.pk})
+    def offered(address):
+        return set(client.get(address).context["form"].fields["meeting"].queryset)
+
+    assert past not in offered(url)
+    assert past in offered(url + "?meetings=2018")
+    assert "1 meeting found" in text(client, url + "?meetings=2018")
+    assert "No meeting matches" in text(client, url + "?meetings=Cabinet+1999")
+    response = client.post(
+        url + "?meetings=2018",
+        {
+            "meeting": past.pk,
+            "title": board.report.title,
+            "wards_affected": "All",
+            "loaded_version": board.report.updated_at.isoformat(),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    board.report.refresh_from_db()
+    assert board.report.meeting == past
