@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement, AgreementParty
 from committees.models import Committee
+from tests.date_input import fill_date
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,6 +49,14 @@ def test_an_officer_and_a_signatory_on_a_phone_without_javascript(live_server, b
     details = officer.page.locator("main details").first
     details.locator("summary").click()
     assert details.evaluate("d => d.open")
+
+    # As it stood before tracking began: what the record's own dates say.
+    officer.page.get_by_role("link", name="See this agreement as it stood on an earlier date").click()
+    fill_date(officer.page, "#id_date", "2019-03-31")
+    officer.page.click("main button:has-text('Show')")
+    main = officer.page.locator("main").inner_text()
+    assert "From the record's own dates, not from its history" in main and "did not exist" not in main
+    assert officer.fits()
 
     # Search, with highlighted matches.
     officer.open("/search/?q=pooled")
