@@ -62,6 +62,13 @@ def test_secretary_runs_a_meeting_from_agenda_to_decision(live_server, page, log
     assert "ICB: recommendation awaiting ratification" in banner
     assert axe(page) == []
 
+    # A report for an earlier meeting: found by the search above the report form.
+    page.goto(f"{live_server.url}/p/ours/committees/reports/add/")
+    page.fill("#id_meetings", board.committee.name.split()[0])
+    page.click("button:has-text('Search meetings')")
+    assert "found" in page.locator(".app-meeting-search").inner_text()
+    assert axe(page) == []
+
 
 def test_removing_an_item_and_cancelling_a_meeting_ask_first_on_a_phone_without_javascript(
     live_server, browser, world, board
