@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+import time_machine
 
 from agreements.choices import AgreementStatus
 from partnership.choices import Role
 from tests.agreements.factories import agreement_between
+from tests.conftest import LONDON
 from tests.factories import MembershipFactory, UserFactory
 from tests.staffing.factories import joint_commissioning_manager_post
 
@@ -58,3 +60,12 @@ def jcu_manager(world):
         user, world.ours, world.bodies["nhs"], world.bodies["council"], start_date=datetime.date(2020, 4, 1)
     )
     return user
+
+
+@pytest.fixture
+def on_2_december_2026():
+    """The clock at 10:00 London time on 2 December 2026, whatever day the suite runs at: the
+    notice examples (six months' notice given that day ends an agreement on 2 June 2027) are
+    worked for that day."""
+    with time_machine.travel(datetime.datetime(2026, 12, 2, 10, tzinfo=LONDON), tick=False):
+        yield

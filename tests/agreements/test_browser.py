@@ -101,6 +101,7 @@ def fill_date(page, name, day):
         page.fill(f"#id_{name}", day.isoformat())
 
 
+@pytest.mark.usefixtures("on_2_december_2026")
 def test_officer_terminates_with_notice_through_the_confirmation_page(live_server, page, login, axe, world):
     import datetime
 

@@ -11,7 +11,7 @@ from agreements.models import Agreement, AgreementParty
 from partnership.choices import Role
 from tests.agreements.factories import VariationFactory, agreement_between
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_2_december_2026")]
 
 
 def url(name, agreement, **kwargs):

@@ -16,7 +16,7 @@ from partnership.choices import Role
 from tests.agreements.factories import agreement_between
 from tests.conftest import LONDON
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_2_december_2026")]
 
 D = datetime.date
 

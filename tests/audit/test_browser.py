@@ -95,8 +95,16 @@ def test_history_reads_as_text_and_as_of_says_what_is_known_before_tracking(
     page.click("main button:has-text('Show')")
     page.wait_for_load_state()
     main = page.locator("main").inner_text()
-    assert "Concordat began tracking changes to this agreement on 2 December 2026" in main
+    assert f"Concordat began tracking changes to this agreement on {today_in_words()}" in main
     assert "From the record's own dates, not from its history" in main
     assert "did not exist" not in main
     _shot(page, "as-of-before-tracking")
     assert axe(page) == []
+
+
+def today_in_words():
+    """Today on the test clock as the pages write a date: "2 December 2026"."""
+    from django.utils import timezone
+
+    day = timezone.localdate()
+    return f"{day.day} {day:%B %Y}"
