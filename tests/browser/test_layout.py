@@ -35,6 +35,7 @@ class Screen:
 
     @property
     def width(self):
+        self.page.wait_for_load_state("load")
         return self.page.evaluate("document.documentElement.scrollWidth")
 
     def filters(self):

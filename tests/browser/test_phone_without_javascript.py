@@ -29,6 +29,8 @@ class Phone:
         return self.page.locator("main").inner_text()
 
     def fits(self):
+        """After a click the text can be read before the stylesheet has loaded: measure once it has."""
+        self.page.wait_for_load_state("load")
         return self.page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
