@@ -39,6 +39,23 @@ def budget_url(budget, year=None):
     return f"{url}?year={year}" if year else url
 
 
+def asked_year(request):
+    """The financial year a link asked a form to start at (``?year=2018``), or None. Only a
+    suggestion: a year that is not one is left out rather than refused."""
+    try:
+        return year_from_query(request)
+    except ValidationError:
+        return None
+
+
+def suggest(form, **values):
+    """Start an unbound add form's empty fields at these values (None: leave it empty). The new
+    record's own empty values are in ``form.initial`` already, so they are replaced, not kept."""
+    for name, value in values.items():
+        if value is not None and form.initial.get(name) in (None, ""):
+            form.initial[name] = value
+
+
 class BudgetMixin:
     """Loads the budget named by ``budget`` in the URL (404 outside the partnership)."""
 
@@ -204,12 +221,7 @@ class ContributionEditView(BudgetMixin, generic.ObjectEditView):
     def get_form(self):
         form = super().get_form()
         if not self.object.pk and not form.is_bound:
-            try:
-                year = year_from_query(self.request)
-            except ValidationError:
-                year = None  # only a suggestion for the form: leave it out
-            if year is not None:
-                form.initial.setdefault("year", year)
+            suggest(form, year=asked_year(self.request))
         return form
 
     def save_object(self, form, obj):
@@ -306,6 +318,12 @@ class LinePlanEditView(LineFigureMixin, generic.ObjectEditView):
     def new_object(self):
         return LinePlan(line=self.line)
 
+    def get_form(self):
+        form = super().get_form()
+        if not self.object.pk and not form.is_bound:
+            suggest(form, year=asked_year(self.request))
+        return form
+
     def save_object(self, form, obj):
         saved = services.set_line_plan(
             line=self.line,
@@ -342,8 +360,11 @@ class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
         form = super().get_form()
         if not self.object.pk and not form.is_bound:
             today = timezone.localdate()
-            form.initial.setdefault("year", financial_year_start(today))
-            form.initial.setdefault("month", (today.month - 4) % 12 + 1)
+            this_year = financial_year_start(today)
+            year = asked_year(self.request) or this_year
+            # The month reached this year; a past year's monitoring is usually its outturn.
+            month = (today.month - 4) % 12 + 1 if year == this_year else 12 if year < this_year else 1
+            suggest(form, year=year, month=month)
         return form
 
     def save_object(self, form, obj):

@@ -1,3 +1,4 @@
+import re
 from decimal import Decimal
 
 import pytest
@@ -83,3 +84,24 @@ def test_budget_page_query_count_does_not_grow_with_lines_or_months(
     html = response.content.decode()
     assert html.count("Extra line") >= count
     assert "£" + f"{1_000_000 + 1000 * count:,}.00" in html  # total planned, computed
+
+
+def test_the_year_on_the_page_starts_each_add_form(client, world, pool):
+    """The budget page's links carry its year, and each form starts at it: the contribution,
+    plan and monitoring forms (monitoring for a past year at its last month, March)."""
+    client.force_login(world.user("council", Role.FINANCE_OFFICER))
+    html = client.get(page_url(pool.budget, 2018)).content.decode()
+    kwargs = {"partnership": "ours"}
+    links = {
+        "contribution": reverse("finance:contribution_add", kwargs={**kwargs, "budget": pool.budget.pk}),
+        "plan": reverse("finance:plan_add", kwargs={**kwargs, "line": pool.council_line.pk}),
+        "monitoring": reverse("finance:monitoring_add", kwargs={**kwargs, "line": pool.council_line.pk}),
+    }
+    for form, url in links.items():
+        assert f'href="{url}?year=2018"' in html, form
+        page = client.get(f"{url}?year=2018").content.decode()
+        assert re.search(r'name="year" value="2018/19"', page), form
+    monitoring = client.get(f"{links['monitoring']}?year=2018").content.decode()
+    assert re.search(r'<option value="12" selected>March</option>', monitoring)
+    # A year that is not one is only a suggestion left out, not an error.
+    assert 'name="year" value=' not in client.get(f"{links['plan']}?year=soon").content.decode()
