@@ -2,6 +2,7 @@
 
 import difflib
 import html
+import posixpath
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -230,6 +231,8 @@ def display_value(model_field, value, related_names):
         return dates.financial_year_label(value)
     if isinstance(model_field, models.TextField) and is_rich_text(model_field):
         return plain_text(value) or "—"
+    if isinstance(model_field, models.FileField):
+        return posixpath.basename(str(value))  # the file's name, not where storage keeps it
     return str(value)
 
 

@@ -119,6 +119,14 @@ def test_dates_money_choices_and_bodies_are_written_as_elsewhere(world, agreemen
     assert shown["body"] == str(world.bodies["nhs"])
 
 
+def test_a_file_is_named_by_its_name_not_where_it_is_kept():
+    from committees.models import ReportAppendix
+
+    field = ReportAppendix._meta.get_field("file")
+    stored = "committees/appendices/2026/12/better-care-fund-plan-2018-19.pdf"
+    assert history.display_value(field, stored, {}) == "better-care-fund-plan-2018-19.pdf"
+
+
 def test_the_edit_box_shows_text_and_saving_it_unchanged_keeps_the_stored_text(world, agreement):
     form = AgreementForm(instance=agreement, partnership=world.ours)
     box = str(form["aims_and_outcomes"])
