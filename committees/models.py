@@ -474,6 +474,19 @@ class Report(TrackedModel):
     }
     create_roles = (Role.OFFICER, Role.COMMITTEE_SECRETARY)
 
+    #: The report's written sections, in the order of the cover sheet.
+    SECTION_FIELDS = (
+        "issue",
+        "recommendations",
+        "resource_implications",
+        "statutory_considerations",
+        "body",
+        "rationale",
+        "other_options",
+        "consultation",
+        "risk_management",
+    )
+
     class Meta:
         ordering = ["-meeting_date", "title"]
         constraints = [

@@ -17,6 +17,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Q
 
+from committees.models import Report
 from partnership import permissions
 from search.choices import DocumentKind
 from search.models import SearchDocument, document_vector
@@ -60,18 +61,11 @@ def _meeting_line(meeting):
     return f"{meeting.committee.name}, {meeting.date:%-d %B %Y}"
 
 
+#: What a report says, besides its title: the cover sheet's lines and its written sections.
 REPORT_TEXT = (
     "forward_plan_reference",
     "wards_affected",
-    "issue",
-    "recommendations",
-    "resource_implications",
-    "statutory_considerations",
-    "body",
-    "rationale",
-    "other_options",
-    "consultation",
-    "risk_management",
+    *Report.SECTION_FIELDS,
     "contact_person",
     "attachments",
     "background_papers",
