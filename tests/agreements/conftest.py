@@ -33,6 +33,20 @@ def awaiting(world):
 
 
 @pytest.fixture
+def in_force(world):
+    """In force between the council and the NHS body, with six months' notice."""
+    return agreement_between(
+        world.ours,
+        world.bodies["council"],
+        world.bodies["nhs"],
+        reference="OURS-BCF",
+        title="Better Care Fund",
+        status=AgreementStatus.IN_FORCE,
+        notice_period_months=6,
+    )
+
+
+@pytest.fixture
 def council_only(world):
     """A draft agreement in ``ours`` to which only the council is party."""
     return agreement_between(world.ours, world.bodies["council"], reference="OURS-COUNCIL")

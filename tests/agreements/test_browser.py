@@ -102,21 +102,12 @@ def fill_date(page, name, day):
 
 
 @pytest.mark.usefixtures("on_2_december_2026")
-def test_officer_terminates_with_notice_through_the_confirmation_page(live_server, page, login, axe, world):
+def test_officer_terminates_with_notice_through_the_confirmation_page(
+    live_server, page, login, axe, world, in_force
+):
     import datetime
 
-    from agreements.choices import AgreementStatus
-    from tests.agreements.factories import agreement_between
-
-    agreement = agreement_between(
-        world.ours,
-        world.bodies["council"],
-        world.bodies["nhs"],
-        reference="OURS-BCF",
-        title="Better Care Fund",
-        status=AgreementStatus.IN_FORCE,
-        notice_period_months=6,
-    )
+    agreement = in_force
     login(world.user("council", Role.OFFICER).username)
     page.goto(f"{live_server.url}{agreement.get_absolute_url()}")
     page.get_by_role("link", name="Terminate").click()

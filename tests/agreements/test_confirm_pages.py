@@ -9,26 +9,13 @@ from django.utils import timezone
 from agreements.choices import AgreementStatus, VariationStatus
 from agreements.models import Agreement, AgreementParty
 from partnership.choices import Role
-from tests.agreements.factories import VariationFactory, agreement_between
+from tests.agreements.factories import VariationFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_2_december_2026")]
 
 
 def url(name, agreement, **kwargs):
     return reverse(f"agreements:{name}", kwargs={"partnership": "ours", "pk": agreement.pk, **kwargs})
-
-
-@pytest.fixture
-def in_force(world):
-    return agreement_between(
-        world.ours,
-        world.bodies["council"],
-        world.bodies["nhs"],
-        reference="OURS-BCF",
-        title="Better Care Fund",
-        status=AgreementStatus.IN_FORCE,
-        notice_period_months=6,
-    )
 
 
 def field_errors(response):

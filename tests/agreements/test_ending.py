@@ -13,7 +13,6 @@ from agreements import services, tasks
 from agreements.choices import AgreementStatus
 from agreements.models import Agreement
 from partnership.choices import Role
-from tests.agreements.factories import agreement_between
 from tests.conftest import LONDON
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_2_december_2026")]
@@ -23,20 +22,6 @@ D = datetime.date
 
 def today():
     return timezone.localdate()  # 2 December 2026 on the test clock
-
-
-@pytest.fixture
-def in_force(world):
-    """In force between the council and the NHS body, with six months' notice."""
-    return agreement_between(
-        world.ours,
-        world.bodies["council"],
-        world.bodies["nhs"],
-        reference="OURS-BCF",
-        title="Better Care Fund",
-        status=AgreementStatus.IN_FORCE,
-        notice_period_months=6,
-    )
 
 
 def officer(world, body="council"):
