@@ -156,8 +156,13 @@ def test_an_officer_adds_an_agreement_reads_its_history_and_ends_another(person,
     main = officer.click("main button:has-text('Show')")
     assert "From the record's own dates, not from its history" in main and "did not exist" not in main
 
-    # (9) Printed, the agreement is its content, not the navigation and buttons.
+    # Its page says who changed it last, linking to its history; (9) printed, it is its content,
+    # not the navigation and buttons.
     officer.open(jwf.get_absolute_url())
+    last_changed = officer.page.locator(".app-last-changed")
+    assert (
+        last_changed.get_by_role("link", name="see all changes").get_attribute("href").endswith("/history/")
+    )
     officer.page.emulate_media(media="print")
     assert officer.page.locator(".govuk-header").is_hidden()
     assert officer.page.get_by_role("link", name="Download PDF").is_hidden()
