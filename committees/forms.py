@@ -389,6 +389,10 @@ class ReportForm(TrackedModelForm):
             "A meeting of the partnership's committees still to come. Leave it blank for a meeting "
             "held outside Concordat, and name that meeting below."
         )
+        self.fields["resource_implications"].help_text = (
+            "The cost table stands after this section, or where you write [Cost table] on a line "
+            "of its own."
+        )
         self.fields["meeting_name"].label = "Meeting named on the cover sheet"
         self.fields["meeting_date"].label = "Date of the meeting named on the cover sheet"
         if self.instance.pk:

@@ -1,6 +1,7 @@
 """Committees, their members and meetings, the papers that go to them and what they decide."""
 
 import os
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -428,6 +429,10 @@ class AgendaItem(TrackedModel):
         return self.meeting.agenda_url + f"#item-{self.pk}"
 
 
+#: A line of a report's resource implications saying where its cost table stands.
+COST_TABLE_MARK = re.compile(r"^[ \t]*\[cost table[^\]\n]*\][ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
 class Report(TrackedModel):
     """A paper to a meeting, with the council cover sheet (B&NES Cabinet, 2017)."""
 
@@ -507,6 +512,13 @@ class Report(TrackedModel):
         return reverse(
             "committees:report_detail", kwargs={"partnership": self.partnership.slug, "pk": self.pk}
         )
+
+    def resources_around_cost_table(self):
+        """The resource implications before and after the cost table: split at a line such as
+        "[Cost table below.]" where the author placed it (the line itself is left out), or all
+        before it when there is none."""
+        parts = COST_TABLE_MARK.split(self.resource_implications, maxsplit=1)
+        return (parts[0].strip(), parts[1].strip() if len(parts) > 1 else "")
 
     def history_children(self):
         return [

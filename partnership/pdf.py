@@ -22,6 +22,7 @@ import io
 import mimetypes
 from pathlib import Path
 
+import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
@@ -44,6 +45,10 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 BASE_URL = "https://concordat.invalid/"
+
+#: Raise when a change outside the templates and the stylesheet (the HTML to PDF step, its
+#: options or fonts) changes what a cached PDF part would look like: old parts are not reused.
+LAYOUT_VERSION = 2
 
 
 class AppOnlyURLFetcher(URLFetcher):
@@ -101,9 +106,17 @@ def html_to_pdf(html, *, styled=False):
     every document from templates/pdf/ (left off, it renders HTML as it is)."""
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=AppOnlyURLFetcher())
     if not styled:
-        return document.write_pdf(pdf_tags=True)
+        return document.write_pdf(pdf_tags=True, finisher=_open_with_bookmarks)
     css, fonts, _ = print_stylesheet()
-    return document.write_pdf(stylesheets=[css], font_config=fonts, pdf_tags=True)
+    return document.write_pdf(
+        stylesheets=[css], font_config=fonts, pdf_tags=True, finisher=_open_with_bookmarks
+    )
+
+
+def _open_with_bookmarks(document, pdf):
+    """A PDF with bookmarks (its headings) opens with them shown, as an assembled one does."""
+    if "Outlines" in pdf.catalog:
+        pdf.catalog["PageMode"] = "/UseOutlines"
 
 
 def render_pdf(template_name, context, *, request=None):
@@ -117,7 +130,8 @@ def render_pdf_cached(template_name, context, *, request=None, cache_prefix="pdf
     (by anyone, within the minute its "produced" time shows) is not rendered again."""
     html = render_to_string(template_name, context, request=request)
     stylesheet = print_stylesheet()[2]
-    key = f"{cache_prefix}:{hashlib.sha256((stylesheet + html).encode()).hexdigest()}"
+    digest = hashlib.sha256(f"{LAYOUT_VERSION}:{weasyprint.__version__}:{stylesheet}:{html}".encode())
+    key = f"{cache_prefix}:{digest.hexdigest()}"
     pdf = cache.get(key)
     if pdf is None:
         pdf = html_to_pdf(html, styled=True)
@@ -138,19 +152,29 @@ def check_mergeable(data):
         raise PdfReadError("no pages")
 
 
+def page_count(data):
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
 class Part:
     """One rendered PDF in an assembled document, with its bookmark and the PDFs
-    merged after it (each with its own bookmark under this one).
+    merged after it (each with its own bookmark under this one). With ``headings``, the
+    part's own bookmarks (its headings, as WeasyPrint made them) are kept under its bookmark.
 
     A part with no ``data`` only adds a bookmark, at the start of ``same_as``.
     """
 
-    def __init__(self, data, *, bookmark, same_as=None):
+    def __init__(self, data, *, bookmark, same_as=None, headings=False):
         self.data = data
         self.bookmark = bookmark
         self.same_as = same_as
+        self.headings = headings
         self.children = []
         self.start = None
+
+    def page_count(self):
+        """Its pages and its children's: the pages it takes in the assembled document."""
+        return sum(page_count(data) for data in (self.data, *(data for _, data in self.children)))
 
 
 def _name(value):
@@ -161,23 +185,22 @@ def assemble(parts, *, title, header, lang="en-GB"):
     """Merge ``parts`` into one tagged PDF with bookmarks, a running header and page numbers."""
     writer = PdfWriter()
     tags = _StructureMerger(writer)
-    outline = []  # (title, page index, [(child title, page index)])
+    outline = []  # (title, page index, [(title, page index, [...])])
     for part in parts:
         if part.data is None:
             outline.append((part.bookmark, part.same_as.start, []))
             continue
         part.start = len(writer.pages)
-        tags.append(part.data)
-        children = []
+        reader = tags.append(part.data)
+        children = _headings(reader, reader.outline, part.start) if part.headings else []
+        if len(children) == 1 and children[0][1] == part.start:
+            children = children[0][2]  # its title is the part's own bookmark: keep what is under it
         for child_title, data in part.children:
-            children.append((child_title, len(writer.pages)))
+            children.append((child_title, len(writer.pages), []))
             tags.append(data)
         outline.append((part.bookmark, part.start, children))
     tags.finish(lang)
-    for bookmark, page, children in outline:
-        parent = writer.add_outline_item(title=bookmark, page_number=page)
-        for child_title, child_page in children:
-            writer.add_outline_item(title=child_title, page_number=child_page, parent=parent)
+    _add_outline(writer, outline, None)
     _stamp_pages(writer, header)
     writer.add_metadata({"/Title": title, "/Author": "Concordat", "/Creator": "Concordat"})
     root = writer._root_object
@@ -186,6 +209,24 @@ def assemble(parts, *, title, header, lang="en-GB"):
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+def _headings(reader, items, start):
+    """A part's own bookmarks as (title, page index in the whole document, children)."""
+    headings = []
+    for item in items:
+        if isinstance(item, list):  # the children of the heading before
+            if headings:
+                headings[-1][2].extend(_headings(reader, item, start))
+            continue
+        headings.append((item.title, start + reader.get_destination_page_number(item), []))
+    return headings
+
+
+def _add_outline(writer, entries, parent):
+    for title, page, children in entries:
+        added = writer.add_outline_item(title=title, page_number=page, parent=parent)
+        _add_outline(writer, children, added)
 
 
 class _StructureMerger:
@@ -210,13 +251,14 @@ class _StructureMerger:
         self.next_key = 0
 
     def append(self, data):
+        """Append the PDF ``data`` with its tags; returns its reader."""
         writer = self.writer
         reader = PdfReader(io.BytesIO(data))
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
         root = reader.trailer["/Root"].get("/StructTreeRoot")
         if root is None:
-            return
+            return reader
         root = root.get_object()
         offset = self.next_key
         for page_index, page in enumerate(reader.pages):
@@ -234,6 +276,7 @@ class _StructureMerger:
             clone = value.get_object().clone(writer)
             self.nums.append(getattr(clone, "indirect_reference", None) or clone)
             self.next_key = max(self.next_key, offset + key + 1)
+        return reader
 
     @staticmethod
     def _top_elements(root):

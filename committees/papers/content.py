@@ -30,7 +30,7 @@ from committees.models import (
     Meeting,
     ReportAppendix,
 )
-from partnership.pdf import Part, assemble, check_mergeable, render_pdf, render_pdf_cached
+from partnership.pdf import Part, assemble, check_mergeable, page_count, render_pdf, render_pdf_cached
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +138,10 @@ def pack_context(meeting, include_exempt):
 
 
 def render_agenda_pack(meeting, *, include_exempt, progress):
-    """Cover and agenda, then each report with its appendices; bookmarked, stamped, tagged."""
+    """Cover and agenda, then each report with its appendices; bookmarked, stamped, tagged.
+
+    The agenda is rendered last, once every other part's length is known, so it can give each
+    item's page: the number stamped on that page of the pack."""
     context = pack_context(meeting, include_exempt)
     entries = context["entries"]
     total = len(entries) + 2
@@ -147,42 +150,40 @@ def render_agenda_pack(meeting, *, include_exempt, progress):
         render_pdf_cached("pdf/committees/pack_cover.html", context, cache_prefix="committees-pack"),
         bookmark="Front cover",
     )
-    agenda = Part(
-        render_pdf_cached("pdf/committees/pack_agenda.html", context, cache_prefix="committees-pack"),
-        bookmark="Agenda",
-    )
+    agenda = Part(None, bookmark="Agenda")
     parts = [cover, agenda]
     progress(1, total)
     for done, entry in enumerate(entries, start=2):
         number = entry["number"]
         if not entry["shown"]:
             paragraph = entry["paragraph"]
-            parts.append(
-                Part(
-                    render_pdf_cached(
-                        "pdf/committees/exempt_placeholder.html",
-                        {**context, "entry": entry, "title": f"Item {number}: exempt item"},
-                        cache_prefix="committees-pack",
-                    ),
-                    bookmark=f"Item {number}: exempt item (paragraph {paragraph}), not published",
-                )
+            entry["part"] = Part(
+                render_pdf_cached(
+                    "pdf/committees/exempt_placeholder.html",
+                    {**context, "entry": entry, "title": f"Item {number}: exempt item"},
+                    cache_prefix="committees-pack",
+                ),
+                bookmark=f"Item {number}: exempt item (paragraph {paragraph}), not published",
             )
+            parts.append(entry["part"])
         elif entry["report"] is not None:
             report = entry["report"]
             item_context = {**context, "entry": entry, "report": report, "title": report.title}
-            part = Part(
+            entry["part"] = Part(
                 render_pdf_cached("pdf/committees/report.html", item_context, cache_prefix="committees-pack"),
                 bookmark=f"Item {number}: {entry['item'].title}",
+                headings=True,
             )
-            for letter, appendix in zip(appendix_letters(), report.appendices.all(), strict=False):
-                part.children.append(
-                    (f"Appendix {letter}: {appendix.title}", appendix_pdf(appendix, context, letter))
+            for label, appendix in appendix_labels(report):
+                entry["part"].children.append(
+                    (f"Appendix {label}: {appendix.title}", appendix_pdf(appendix, context, label))
                 )
-            parts.append(part)
+            parts.append(entry["part"])
         else:
             # No report: the item's bookmark points at the agenda.
             parts.append(Part(None, bookmark=f"Item {number}: {entry['item'].title}", same_as=agenda))
         progress(done, total)
+    agenda.data = render_agenda_with_pages(context, cover)
     when = timezone.localtime(meeting.starts_at)
     header = f"{meeting.committee.name}, {when:%-d %B %Y} — {context['pack_title']}"
     pdf = assemble(parts, title=context["title"], header=header)
@@ -190,11 +191,33 @@ def render_agenda_pack(meeting, *, include_exempt, progress):
     return pdf
 
 
-def appendix_letters():
-    return (chr(ord("A") + index) for index in range(26))
+def render_agenda_with_pages(context, cover):
+    """The agenda, each item with papers given the page of the pack they start on.
+
+    Its own length moves every later page, so it is rendered again until the numbers it
+    gives are the ones its length makes (once, unless the numbers lengthen it)."""
+    entries = context["entries"]
+    agenda_pages, data = 1, None
+    for _attempt in range(3):
+        page = 1 + page_count(cover.data) + agenda_pages
+        for entry in entries:
+            part = entry.get("part")
+            entry["page"] = page if part is not None else None
+            page += part.page_count() if part is not None else 0
+        data = render_pdf_cached("pdf/committees/pack_agenda.html", context, cache_prefix="committees-pack")
+        if page_count(data) == agenda_pages:
+            break
+        agenda_pages = page_count(data)
+    return data
 
 
-def appendix_pdf(appendix, context, letter):
+def appendix_labels(report):
+    """Each appendix of ``report`` with its label, as the report page and the report's cover
+    sheet write it: numbered from 1 in the order the author set (1, 2, ... 27, ...)."""
+    return enumerate(report.appendices.all(), start=1)
+
+
+def appendix_pdf(appendix, context, label):
     """The appendix's own PDF pages, or a page saying why it could not be included."""
     try:
         with appendix.file.open("rb") as handle:
@@ -205,7 +228,7 @@ def appendix_pdf(appendix, context, letter):
         logger.warning("Appendix %s could not be merged: %s", appendix.pk, exc)
         return render_pdf(
             "pdf/committees/appendix_missing.html",
-            {**context, "appendix": appendix, "letter": letter, "title": appendix.title},
+            {**context, "appendix": appendix, "label": label, "title": appendix.title},
         )
 
 

@@ -73,7 +73,11 @@ def pack_pages_and_bookmarks_per_item(reader):
         ("Agenda", 1),
         ("Item 1: Apologies and declarations of interest", 1),
         ("Item 2: Integration programme", 2),
-        ("  Appendix A: Current governance model", 4),
+        ("  1 The issue", 2),
+        ("  2 Recommendations", 2),
+        ("  3 Resource implications (finance, property, people)", 2),
+        ("  5 The report", 2),
+        ("  Appendix 1: Current governance model", 4),
         ("Item 3: exempt item (paragraph 3), not published", 5),
         ("Item 4: Strategy refresh", 1),
     ]
@@ -125,6 +129,27 @@ def pack_is_tagged_for_accessibility(reader):
         assert page["/StructParents"] in keys
 
 
+def contents_give_each_item_the_page_stamped_on_it(reader):
+    """The agenda's Page column: the report of item 2 and the placeholder of exempt item 3 are
+    on the pages it gives, as their "Page X of Y" stamps say; items without papers give none."""
+    contents = reader.pages[1].extract_text()
+    shown = {
+        "Integration programme resources": re.search(r"For decision Jane Officer (\d+)\n", contents),
+        "Item 3: exempt item": re.search(r"are not in this pack\.\n(\d+)\n", contents),
+    }
+    bookmarks = dict(outline(reader))
+    starts = {
+        "Integration programme resources": bookmarks["Item 2: Integration programme"],
+        "Item 3: exempt item": bookmarks["Item 3: exempt item (paragraph 3), not published"],
+    }
+    for title, found in shown.items():
+        number = int(found.group(1))
+        assert number == starts[title] + 1, title
+        page = reader.pages[number - 1].extract_text()
+        assert title in page and f"Page {number} of {len(reader.pages)}" in page, title
+    assert "For information — —" in contents  # item 1 has no papers
+
+
 @pytest.mark.django_db
 def test_public_pack(papers):
     """The public pack leaves out the exempt item and says where it was, and the draft report;
@@ -136,6 +161,7 @@ def test_public_pack(papers):
     pack_pages_and_bookmarks_per_item(reader)
     page_x_of_y_runs_across_the_merged_pack_and_its_appendices(reader)
     pack_is_tagged_for_accessibility(reader)
+    contents_give_each_item_the_page_stamped_on_it(reader)
 
 
 @pytest.mark.django_db
@@ -417,7 +443,7 @@ def test_landscape_appendix_is_numbered_too(papers):
     assert wide.mediabox.width > wide.mediabox.height
     assert f"of {len(reader.pages)}" in wide.extract_text()
     titles = [title for title, _ in outline(reader)]
-    assert "  Appendix B: Budget" in titles
+    assert "  Appendix 2: Budget" in titles
 
 
 @pytest.mark.django_db
@@ -477,3 +503,74 @@ def test_meeting_page_shows_the_papers_panel(
     assert response["Location"] == next_url
     page = client.get(papers.meeting.papers_url).content.decode()
     assert paper_url("paper_download", papers, kinds.PUBLIC_MINUTES) in page
+
+
+@pytest.mark.django_db
+def test_every_appendix_is_kept_and_labelled_as_the_report_page_labels_it(papers, client):
+    """Appendices are numbered 1, 2, ... on the report page, the report's cover sheet, the
+    bookmarks and a missing appendix's page alike; the 27th is not dropped."""
+    from django.core.files.base import ContentFile
+    from pypdf import PdfWriter
+
+    from committees.models import ReportAppendix
+
+    blank = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(blank)
+    for order in range(2, 28):
+        appendix = ReportAppendix(report=papers.open_report, title=f"Annex {order}", order=order)
+        appendix.file.save(f"annex-{order}.pdf", ContentFile(blank.getvalue()), save=False)
+        appendix.save()
+    last = papers.open_report.appendices.get(order=27)
+    with last.file.open("wb") as handle:
+        handle.write(b"not a pdf")
+
+    reader, text = read(build(papers.meeting, kinds.PUBLIC_PACK))
+    titles = [title.strip() for title, _ in outline(reader)]
+    assert "Appendix 1: Current governance model" in titles
+    assert "Appendix 26: Annex 26" in titles and "Appendix 27: Annex 27" in titles
+    assert "Appendix 27: Annex 27\nThis appendix could not be included" in text
+    assert "Appendix 2: Annex 2" in text  # the cover sheet's list of attachments
+    client.force_login(papers.member_user)
+    page = client.get(papers.open_report.get_absolute_url()).content.decode()
+    assert "Appendix 27: Annex 27 (PDF)" in page
+
+
+@pytest.mark.django_db
+def test_the_cost_table_stands_where_the_report_says(papers, client):
+    report = papers.open_report
+    report.resource_implications = (
+        "3.1 The programme has phases.\n\n3.2 Summary of estimated costs\n\n[Cost table below.]\n\n"
+        "3.3 The Programme Director will be part-time."
+    )
+    report.save()
+    _, text = read(build(papers.meeting, kinds.PUBLIC_PACK))
+    assert "[Cost table" not in text
+    assert text.index("3.2 Summary of estimated costs") < text.index("Estimated costs\n")
+    assert text.index("Estimated costs\n") < text.index("3.3 The Programme Director")
+
+    client.force_login(papers.member_user)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "[Cost table" not in page
+    table = page.index("Summary of estimated costs</caption>")
+    assert page.index("3.2 Summary") < table < page.index("3.3 The")
+
+
+def test_a_cached_part_is_not_reused_after_the_layout_or_weasyprint_changes(monkeypatch, settings):
+    import weasyprint
+
+    from partnership import pdf
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    rendered = []
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html, styled: rendered.append(html) or b"%PDF")
+    context = {"title": "Cached", "meeting": None}
+    for _ in range(2):
+        pdf.render_pdf_cached("pdf/committees/appendix_missing.html", context)
+    assert len(rendered) == 1
+    monkeypatch.setattr(pdf, "LAYOUT_VERSION", pdf.LAYOUT_VERSION + 1)
+    pdf.render_pdf_cached("pdf/committees/appendix_missing.html", context)
+    monkeypatch.setattr(weasyprint, "__version__", "0.0-other")
+    pdf.render_pdf_cached("pdf/committees/appendix_missing.html", context)
+    assert len(rendered) == 3

@@ -6,6 +6,7 @@ stylesheet is lost comes out in DejaVu Serif without page numbers, so each PDF's
 fonts (pdffonts) and text (pdftotext) are checked.
 """
 
+import io
 import json
 import re
 import subprocess
@@ -14,6 +15,7 @@ import time
 import urllib.parse
 
 import pytest
+from pypdf import PdfReader
 
 from tests.production.environment import ROOT
 from tests.production.site import Visitor
@@ -123,6 +125,12 @@ def pdf_problems(label, answer, tmp_path):
         problems.append(f"{label}: body font {BODY_FONT} not used ({', '.join(names)})")
     if "Page 1 of" not in text:
         problems.append(f"{label}: no 'Page 1 of' in its text")
+    reader = PdfReader(io.BytesIO(answer.body))
+    root = reader.trailer["/Root"]
+    if "/StructTreeRoot" not in root or not root.get("/Lang") or not (reader.metadata or {}).get("/Title"):
+        problems.append(f"{label}: not tagged, or no language or title")
+    if "/Outlines" in root and root.get("/PageMode") != "/UseOutlines":
+        problems.append(f"{label}: does not open with its bookmarks shown")
     return problems
 
 
