@@ -124,3 +124,17 @@ def test_excel_export_has_one_sheet_per_year_with_computed_totals(client, world,
     assert lines["Total"][2] == 1000000
     rows_2019 = [r[:2] for r in workbook["2019-20"].iter_rows(values_only=True)]
     assert ("Total contributions", D("123.45")) in rows_2019 or ("Total contributions", 123.45) in rows_2019
+
+
+def test_a_negative_amount_stays_on_one_line_however_narrow_its_column():
+    """In every PDF's amount columns (class "numeric"): the minus sign is not left at the end
+    of a line with the amount on the next."""
+    from partnership.pdf import html_to_pdf
+
+    html = (
+        "<html lang='en-GB'><head><title>Statement</title></head><body><table><tr>"
+        "<th>Reablement and hospital discharge services for older people</th>"
+        "<td class='numeric' style='width: 6mm'>−£112,345.67</td></tr></table></body></html>"
+    )
+    text = PdfReader(io.BytesIO(html_to_pdf(html, styled=True))).pages[0].extract_text()
+    assert "−£112,345.67" in text
