@@ -156,6 +156,14 @@ def page_count(data):
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
+def is_tagged(data):
+    """Whether the PDF ``data`` is tagged (marked, with a structure tree), so a screen reader
+    can follow it."""
+    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+    marked = root.get("/MarkInfo", {}).get("/Marked", False)
+    return bool(marked) and "/StructTreeRoot" in root
+
+
 class Part:
     """One rendered PDF in an assembled document, with its bookmark and the PDFs
     merged after it (each with its own bookmark under this one). With ``headings``, the

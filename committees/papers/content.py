@@ -30,7 +30,15 @@ from committees.models import (
     Meeting,
     ReportAppendix,
 )
-from partnership.pdf import Part, assemble, check_mergeable, page_count, render_pdf, render_pdf_cached
+from partnership.pdf import (
+    Part,
+    assemble,
+    check_mergeable,
+    is_tagged,
+    page_count,
+    render_pdf,
+    render_pdf_cached,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -174,10 +182,12 @@ def render_agenda_pack(meeting, *, include_exempt, progress):
                 bookmark=f"Item {number}: {entry['item'].title}",
                 headings=True,
             )
+            entry["appendices"] = []
             for label, appendix in appendix_labels(report):
-                entry["part"].children.append(
-                    (f"Appendix {label}: {appendix.title}", appendix_pdf(appendix, context, label))
-                )
+                data = appendix_pdf(appendix, context, label)
+                entry["part"].children.append((f"Appendix {label}: {appendix.title}", data))
+                shown = {"label": label, "title": appendix.title, "tagged": is_tagged(data)}
+                entry["appendices"].append(shown)
             parts.append(entry["part"])
         else:
             # No report: the item's bookmark points at the agenda.

@@ -532,6 +532,14 @@ def test_every_appendix_is_kept_and_labelled_as_the_report_page_labels_it(papers
     assert "Appendix 26: Annex 26" in titles and "Appendix 27: Annex 27" in titles
     assert "Appendix 27: Annex 27\nThis appendix could not be included" in text
     assert "Appendix 2: Annex 2" in text  # the cover sheet's list of attachments
+    # The contents name each appendix, and say which arrived untagged (the blank ones here).
+    contents = "".join(page.extract_text() for page in reader.pages[1:4])
+    assert "Appendix 1: Current governance model\n" in contents
+    assert "Appendix 26: Annex 26 (not tagged for accessibility" in contents
+    # The longer contents moved every later page: the report still starts where they say.
+    number = int(re.search(r"For decision Jane Officer (\d+)\n", contents).group(1))
+    assert "Integration programme resources" in reader.pages[number - 1].extract_text()
+    assert number - 1 == dict(outline(reader))["Item 2: Integration programme"]
     client.force_login(papers.member_user)
     page = client.get(papers.open_report.get_absolute_url()).content.decode()
     assert "Appendix 27: Annex 27 (PDF)" in page
