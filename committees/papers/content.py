@@ -207,13 +207,13 @@ def render_agenda_with_pages(context, cover):
     Its own length moves every later page, so it is rendered again until the numbers it
     gives are the ones its length makes (once, unless the numbers lengthen it)."""
     entries = context["entries"]
+    lengths = [entry["part"].page_count() if "part" in entry else 0 for entry in entries]
     agenda_pages, data = 1, None
     for _attempt in range(3):
         page = 1 + page_count(cover.data) + agenda_pages
-        for entry in entries:
-            part = entry.get("part")
-            entry["page"] = page if part is not None else None
-            page += part.page_count() if part is not None else 0
+        for entry, length in zip(entries, lengths, strict=True):
+            entry["page"] = page if length else None
+            page += length
         data = render_pdf_cached("pdf/committees/pack_agenda.html", context, cache_prefix="committees-pack")
         if page_count(data) == agenda_pages:
             break
