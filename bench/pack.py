@@ -1,0 +1,232 @@
+"""Agenda pack benchmark: builds a pack from generated data and prints, measured in one run,
+the project's build against one WeasyPrint pass of the same HTML and CSS.
+
+    .venv/bin/python bench/pack.py                 # the 30-report pack of issue 13
+    .venv/bin/python bench/pack.py --reports 4 --appendix-pages 2
+
+It runs on a throwaway SQLite database and media folder in a temporary directory, with the
+cache in memory, and touches nothing else. Times are CPU seconds of this process (the
+rendering is in this process), so they do not depend on what else the machine is doing.
+
+The pack: ``reports`` reports, two thirds of long text and a third with a cost table of
+``cost_rows`` rows; four PDF appendices of ``appendix_pages`` pages each on the first four
+reports, one landscape and one saved with ``/Rotate 90``.
+"""
+
+import argparse
+import datetime
+import io
+import os
+import re
+import resource
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SENTENCE = (
+    "the partnership board agreed that pooled funding for community services should be reviewed "
+    "against outcomes for older people with both bodies reporting quarterly on spend and risk"
+)
+WORDS = SENTENCE.split(" ")
+
+
+def paragraphs(count, seed):
+    """``count`` paragraphs of plain text, numbered as a council report numbers them."""
+    text = []
+    for number in range(1, count + 1):
+        words = [WORDS[(seed + number * 7 + index) % len(WORDS)] for index in range(90)]
+        text.append(f"{seed}.{number} " + " ".join(words).capitalize() + ".")
+    return "\n\n".join(text)
+
+
+def appendix_pdfs(pages):
+    """Four appendices: portrait, portrait, landscape, and portrait saved with /Rotate 90."""
+    from pypdf import PdfReader, PdfWriter
+
+    from partnership.pdf import html_to_pdf
+
+    def render(title, landscape=False):
+        size = "@page { size: A4 landscape; }" if landscape else ""
+        body = "".join(f"<h2>Section {n}</h2><p>{paragraphs(6, n)}</p>" for n in range(1, pages + 1))
+        html = f"<html lang='en-GB'><head><style>{size} h2 {{ break-before: page; }}</style></head>"
+        return html_to_pdf(f"{html}<body><h1>{title}</h1>{body}</body></html>")
+
+    rotated = PdfWriter(clone_from=PdfReader(io.BytesIO(render("Rotated appendix"))))
+    for page in rotated.pages:
+        page.rotate(90)
+    saved = io.BytesIO()
+    rotated.write(saved)
+    return [
+        ("Governance model", render("Governance model")),
+        ("Risk register", render("Risk register")),
+        ("Spend by scheme", render("Spend by scheme", landscape=True)),
+        ("Rotated appendix", saved.getvalue()),
+    ]
+
+
+def make_meeting(*, reports=30, cost_rows=120, appendix_pages=22):
+    """A partnership, its board and one meeting with the pack's items, reports and appendices."""
+    from django.core.files.base import ContentFile
+
+    from committees.choices import CommitteeKind, ItemPurpose, MeetingStatus, ReportStatus
+    from committees.models import AgendaItem, Committee, Meeting, Report, ReportAppendix, ReportCostLine
+    from partnership.choices import OrganisationKind
+    from partnership.models import Organisation, Partner, Partnership
+
+    partnership = Partnership.objects.create(name="Benchmark partnership", slug="benchmark")
+    council = Organisation.objects.create(name="Benchmark Council", kind=OrganisationKind.LOCAL_AUTHORITY)
+    icb = Organisation.objects.create(name="Benchmark ICB", kind=OrganisationKind.ICB)
+    for body in (council, icb):
+        Partner.objects.create(partnership=partnership, organisation=body)
+    committee = Committee.objects.create(
+        partnership=partnership, name="Benchmark Board", kind=CommitteeKind.JOINT_COMMITTEE
+    )
+    meeting = Meeting.objects.create(
+        committee=committee,
+        starts_at=datetime.datetime(2026, 6, 10, 13, 0, tzinfo=datetime.UTC),
+        place="Guildhall",
+        status=MeetingStatus.AGENDA_PUBLISHED,
+    )
+    appendices = appendix_pdfs(appendix_pages)
+    for number in range(1, reports + 1):
+        with_costs = number % 3 == 0
+        report = Report.objects.create(
+            partnership=partnership,
+            organisation=council,
+            meeting=meeting,
+            title=f"Report {number}: {'costed proposal' if with_costs else 'programme update'}",
+            status=ReportStatus.FINAL,
+            issue=paragraphs(2, 1),
+            recommendations=paragraphs(2, 2),
+            resource_implications=paragraphs(3, 3) + ("\n\n[Cost table below.]\n\n" if with_costs else ""),
+            body="" if with_costs else paragraphs(30, 5),
+            rationale=paragraphs(3, 6),
+            contact_person="Report author",
+        )
+        if with_costs:
+            ReportCostLine.objects.bulk_create(
+                ReportCostLine(
+                    report=report,
+                    label=f"Cost line {row // 2 + 1}",
+                    year_label=("2026/27", "2027/28")[row % 2],
+                    amount=Decimal(1000 + row * 37),
+                    order=row,
+                )
+                for row in range(cost_rows)
+            )
+        if number <= len(appendices):
+            title, data = appendices[number - 1]
+            appendix = ReportAppendix(report=report, title=title, order=1)
+            appendix.file.save(f"appendix-{number}.pdf", ContentFile(data), save=False)
+            appendix.save()
+        AgendaItem.objects.create(
+            meeting=meeting, order=number, title=report.title, purpose=ItemPurpose.DECISION, report=report
+        )
+    return meeting
+
+
+def one_pass_html(part_htmls):
+    """The parts' HTML as one document: the first part's head, every part's body in turn."""
+    head = re.search(r"<head>.*?</head>", part_htmls[0], re.S).group(0)
+    bodies = [re.search(r"<body[^>]*>(.*)</body>", html, re.S).group(1) for html in part_htmls]
+    joined = "".join(f'<div style="break-before: page">{body}</div>' for body in bodies)
+    return f'<!DOCTYPE html><html lang="en-GB">{head}<body>{joined}</body></html>'
+
+
+def cpu(function):
+    start = time.process_time()
+    result = function()
+    return result, time.process_time() - start
+
+
+def measure(meeting):
+    """Cold build, one WeasyPrint pass of the same HTML and CSS, and a rebuild after one report
+    changed: CPU seconds, the files' sizes and their ratios."""
+    from django.core.cache import cache
+    from pypdf import PdfReader
+
+    from committees.models import Report, ReportAppendix
+    from committees.papers import content, kinds
+    from partnership import pdf
+
+    kind = kinds.paper_kind(kinds.MEMBERS_PACK)
+    rendered = []
+    html_to_pdf = pdf.html_to_pdf
+
+    def recording(html, *, styled=False):
+        rendered.append(html)
+        return html_to_pdf(html, styled=styled)
+
+    pdf.print_stylesheet()  # parsed once per process, in either way of building
+    cache.clear()
+    pdf.html_to_pdf = recording
+    try:
+        pack, cold = cpu(lambda: content.build(content.load_meeting(meeting.pk), kind))
+    finally:
+        pdf.html_to_pdf = html_to_pdf
+    # The agenda is rendered again once the page numbers are known: one pass takes its last.
+    agendas = [index for index, html in enumerate(rendered) if "<h1>Agenda</h1>" in html]
+    parts = [html for index, html in enumerate(rendered) if index not in agendas[:-1]]
+    single, one_pass = cpu(lambda: html_to_pdf(one_pass_html(parts), styled=True))
+
+    report = Report.objects.filter(agenda_items__meeting=meeting).order_by("pk").first()
+    report.body += "\n\nOne more paragraph, added for the rebuild."
+    report.save()
+    _, rebuild = cpu(lambda: content.build(content.load_meeting(meeting.pk), kind))
+
+    appendices = ReportAppendix.objects.filter(report__meeting=meeting)
+    appendix_bytes = sum(appendix.file.size for appendix in appendices)
+    pages = len(PdfReader(io.BytesIO(pack)).pages)
+    return {
+        "pages": pages,
+        "cold build (s)": cold,
+        "one pass (s)": one_pass,
+        "rebuild after one report changed (s)": rebuild,
+        "cold build / one pass": cold / one_pass,
+        "rebuild / one pass": rebuild / one_pass,
+        "pack (MB)": len(pack) / 1e6,
+        "one pass plus appendices (MB)": (len(single) + appendix_bytes) / 1e6,
+        "pack / (one pass plus appendices)": len(pack) / (len(single) + appendix_bytes),
+        "peak memory of this process (MB)": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def report(results):
+    return "\n".join(
+        f"{name:>38}: {value:.2f}" if isinstance(value, float) else f"{name:>38}: {value}"
+        for name, value in results.items()
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=30)
+    parser.add_argument("--cost-rows", type=int, default=120)
+    parser.add_argument("--appendix-pages", type=int, default=22)
+    options = parser.parse_args(argv)
+
+    folder = Path(tempfile.mkdtemp(prefix="concordat-bench-"))
+    os.environ.update(
+        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        REDIS_URL="",
+        DJANGO_MEDIA_ROOT=str(folder / "media"),
+        DJANGO_SETTINGS_MODULE="partnership.settings",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    meeting = make_meeting(
+        reports=options.reports, cost_rows=options.cost_rows, appendix_pages=options.appendix_pages
+    )
+    print(report(measure(meeting)))
+
+
+if __name__ == "__main__":
+    main()
