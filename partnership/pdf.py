@@ -13,7 +13,7 @@ fetch nothing.
 the parts keep their accessibility tags (their structure trees are joined
 under one ``Document`` element), get bookmarks, and a running header and
 "Page X of Y" are stamped on every page after merging, as artifacts, so the
-numbering runs across every part.
+numbering runs across every part (:mod:`partnership.stamps`, in the app's embedded font).
 """
 
 import functools
@@ -34,7 +34,6 @@ from pypdf.errors import PdfReadError
 from pypdf.generic import (
     ArrayObject,
     BooleanObject,
-    DecodedStreamObject,
     DictionaryObject,
     NameObject,
     NumberObject,
@@ -43,6 +42,8 @@ from pypdf.generic import (
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from partnership import stamps
 
 BASE_URL = "https://concordat.invalid/"
 
@@ -209,7 +210,7 @@ def assemble(parts, *, title, header, lang="en-GB"):
         outline.append((part.bookmark, part.start, children))
     tags.finish(lang)
     _add_outline(writer, outline, None)
-    _stamp_pages(writer, header)
+    stamps.stamp_pages(writer, header)
     writer.add_metadata({"/Title": title, "/Author": "Concordat", "/Creator": "Concordat"})
     root = writer._root_object
     root[_name("/ViewerPreferences")] = DictionaryObject({_name("/DisplayDocTitle"): BooleanObject(True)})
@@ -352,86 +353,3 @@ def _number_tree_items(node):
             yield int(nums[index]), nums[index + 1]
     for kid in node.get("/Kids", []) or []:
         yield from _number_tree_items(kid.get_object())
-
-
-#: Helvetica advance widths (thousandths of an em) for right-aligning page numbers.
-_WIDTHS = {
-    **dict.fromkeys("0123456789", 556),
-    " ": 278,
-    "P": 667,
-    "a": 556,
-    "g": 556,
-    "e": 556,
-    "o": 556,
-    "f": 278,
-}
-_MM = 72 / 25.4
-_FONT = "/ConcordatStamp"
-
-
-def _pdf_string(text):
-    raw = text.encode("cp1252", errors="replace")
-    return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
-
-
-def _stamp_pages(writer, header):
-    """Write the running header (not on the first page, the cover) and "Page X of Y"
-    on every page.
-
-    Drawn as pagination artifacts, outside the structure tree, in a standard
-    font, after the page's own content (wrapped in q/Q so its graphics state
-    cannot move the stamp).
-    """
-    font = writer._add_object(
-        DictionaryObject(
-            {
-                _name("/Type"): _name("/Font"),
-                _name("/Subtype"): _name("/Type1"),
-                _name("/BaseFont"): _name("/Helvetica"),
-                _name("/Encoding"): _name("/WinAnsiEncoding"),
-            }
-        )
-    )
-    save = writer._add_object(_stream(b"q\n"))
-    total = len(writer.pages)
-    for index, page in enumerate(writer.pages):
-        box = page.mediabox
-        left, bottom, right, top = float(box.left), float(box.bottom), float(box.right), float(box.top)
-        footer = f"Page {index + 1} of {total}"
-        width = sum(_WIDTHS.get(char, 556) for char in footer) * 9 / 1000
-        ops = [
-            b"Q\nq\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nBT\n",
-            _text_position(right - 18 * _MM - width, bottom + 10 * _MM),
-            _pdf_string(footer) + b" Tj\nET\nEMC\n",
-        ]
-        if index > 0:
-            ops += [
-                b"/Artifact <</Type /Pagination /Subtype /Header>> BDC\nBT\n",
-                _text_position(left + 18 * _MM, top - 12 * _MM),
-                _pdf_string(header[:120]) + b" Tj\nET\nEMC\n",
-            ]
-        ops.append(b"Q\n")
-        stamp = writer._add_object(_stream(b"".join(ops)))
-        contents = page.get("/Contents")
-        existing = []
-        if contents is not None:
-            resolved = contents.get_object()
-            existing = list(resolved) if isinstance(resolved, list) else [contents]
-        page[_name("/Contents")] = ArrayObject([save, *existing, stamp])
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else DictionaryObject()
-        page[_name("/Resources")] = resources
-        fonts = resources.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
-        fonts[_name(_FONT)] = font
-        resources[_name("/Font")] = fonts
-
-
-def _text_position(x, y):
-    return f"{_FONT} 9 Tf 0.314 0.353 0.373 rg 1 0 0 1 {x:.2f} {y:.2f} Tm\n".encode()
-
-
-def _stream(data):
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return stream

@@ -188,6 +188,11 @@ STORAGES = {
 }
 # Uploads are untrusted: kept outside the static root and served only through views.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "uploads")
+#: The font the header and page numbers of an assembled PDF (an agenda pack) are stamped in,
+#: embedded: the print stylesheet's Liberation Sans (Debian's fonts-liberation).
+PDF_STAMP_FONT = env.str(
+    "PDF_STAMP_FONT", default="/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
+)
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 

@@ -2,6 +2,8 @@
 committee papers, come out bookmarked, numbered across every part, and still tagged."""
 
 import io
+import re
+import subprocess
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -63,3 +65,60 @@ def test_a_pdf_that_does_not_open_or_is_behind_a_password_is_not_mergeable():
     for data in (b"%PDF-1.7 not really", output.getvalue()):
         with pytest.raises(PdfReadError):
             check_mergeable(data)
+
+
+def stamped(tmp_path, header, *, rotate=0, landscape=False):
+    """An assembled two-page document (a cover, then a page turned by ``rotate`` or landscape),
+    written to a file for poppler's tools."""
+    size = "<style>@page { size: A4 landscape; }</style>" if landscape else ""
+    page = PdfWriter(clone_from=PdfReader(io.BytesIO(html_to_pdf(f"{size}<h1>Annex</h1>"))))
+    if rotate:
+        page.pages[0].rotate(rotate)
+    turned = io.BytesIO()
+    page.write(turned)
+    parts = [Part(html_to_pdf("<h1>Cover</h1>"), bookmark="Cover"), Part(turned.getvalue(), bookmark="Annex")]
+    path = tmp_path / "stamped.pdf"
+    path.write_bytes(assemble(parts, title="Annex", header=header))
+    return path
+
+
+def poppler(*command):
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def test_the_stamps_are_in_an_embedded_font_and_keep_every_character(tmp_path):
+    header = "Cyd-bwyllgor Iechyd a Gofal Gŵyr, Dydd Llun 7 Rhagfyr 2026 — pecyn agenda cyhoeddus (ŷ)"
+    path = stamped(tmp_path, header)
+    fonts = poppler("pdffonts", str(path)).splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # the "emb" column
+    assert header in poppler("pdftotext", "-f", "2", "-l", "2", str(path), "-")
+
+
+def test_a_header_too_long_for_one_line_is_set_on_two_not_cut(tmp_path):
+    header = " ".join(f"Word{number}" for number in range(60))
+    text = poppler("pdftotext", "-f", "2", "-l", "2", str(path := stamped(tmp_path, header)), "-")
+    assert "Word0" in text and "Word59" in text
+    assert " ".join(text.split()).count("Word") == 60, path
+
+
+@pytest.mark.parametrize("turn", [{"rotate": 90}, {"rotate": 180}, {"rotate": 270}, {"landscape": True}])
+def test_the_stamps_are_upright_on_turned_and_landscape_pages(tmp_path, turn):
+    """pdftotext's word boxes are in the page as shown: an upright "Page" is wider than tall,
+    and the page number sits at the bottom right, the header at the top left."""
+    path = stamped(tmp_path, "Board meeting", **turn)
+    boxes = poppler("pdftotext", "-bbox", "-f", "2", "-l", "2", str(path), "-")
+    size = re.search(r'<page width="([\d.]+)" height="([\d.]+)"', boxes)
+    width, height = float(size.group(1)), float(size.group(2))
+    if turn.get("rotate") in (90, 270):
+        width, height = height, width  # pdftotext gives the page's own size, but its words as shown
+
+    def box(word):
+        found = re.search(rf'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">{word}<', boxes)
+        return [float(value) for value in found.groups()]
+
+    x0, y0, x1, y1 = box("Page")
+    assert x1 - x0 > y1 - y0  # upright
+    assert x0 > width / 2 and y0 > height - 20 * 72 / 25.4  # bottom right (y grows downwards)
+    x0, y0, x1, y1 = box("Board")
+    assert x1 - x0 > y1 - y0
+    assert x0 < width / 2 and y1 < 20 * 72 / 25.4  # top left

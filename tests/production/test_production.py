@@ -119,6 +119,8 @@ def pdf_problems(label, answer, tmp_path):
     names = [line.split()[0] for line in fonts.splitlines()[2:] if line.strip()]
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     problems = []
+    if any(line.split()[-5] != "yes" for line in fonts.splitlines()[2:] if line.strip()):
+        problems.append(f"{label}: a font is not embedded ({fonts})")
     if any("DejaVu" in name for name in names):
         problems.append(f"{label}: fell back to DejaVu ({', '.join(names)})")
     if not any(re.sub(r"\W", "", name.split("+")[-1]).startswith(BODY_FONT) for name in names):
