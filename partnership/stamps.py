@@ -9,8 +9,8 @@ with ``/Rotate``. Each is a pagination artifact, outside the structure tree, aft
 own content and wrapped in q/Q so that content's graphics state cannot move it.
 """
 
+import hashlib
 import io
-import random
 import string
 
 from django.conf import settings
@@ -71,7 +71,9 @@ class StampFont:
 
     def embed(self, writer, font_dict):
         """Fill ``font_dict`` (already referenced by the pages) as a Type 0 font with the subset."""
-        tag = "".join(random.choices(string.ascii_uppercase, k=6))
+        # A subset's name starts with six capitals; from its glyphs, so a build is reproducible.
+        digest = hashlib.sha256(repr(sorted(self.used)).encode()).digest()
+        tag = "".join(string.ascii_uppercase[byte % 26] for byte in digest[:6])
         base_name = f"/{tag}+{self.font['name'].getDebugName(6) or 'LiberationSans'}"
         data = self._subset()
         file_stream = _stream(data)
