@@ -157,10 +157,10 @@ def page_count(data):
     return len(PdfReader(io.BytesIO(data)).pages)
 
 
-def is_tagged(data):
-    """Whether the PDF ``data`` is tagged (marked, with a structure tree), so a screen reader
-    can follow it."""
-    root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+def is_tagged(reader):
+    """Whether the PDF ``reader`` reads is tagged (marked, with a structure tree), so a screen
+    reader can follow it."""
+    root = reader.trailer["/Root"]
     marked = root.get("/MarkInfo", {}).get("/Marked", False)
     return bool(marked) and "/StructTreeRoot" in root
 
@@ -180,10 +180,18 @@ class Part:
         self.headings = headings
         self.children = []
         self.start = None
+        self._readers = {}
+
+    def reader(self, data):
+        """The reader of ``data`` (its own PDF or a child's), parsed once for counting its pages,
+        asking whether it is tagged and assembling it: parsing is most of assembly's time."""
+        if id(data) not in self._readers:
+            self._readers[id(data)] = PdfReader(io.BytesIO(data))
+        return self._readers[id(data)]
 
     def page_count(self):
         """Its pages and its children's: the pages it takes in the assembled document."""
-        return sum(page_count(data) for data in (self.data, *(data for _, data in self.children)))
+        return sum(len(self.reader(data).pages) for data in (self.data, *(data for _, data in self.children)))
 
 
 def _name(value):
@@ -200,13 +208,13 @@ def assemble(parts, *, title, header, lang="en-GB"):
             outline.append((part.bookmark, part.same_as.start, []))
             continue
         part.start = len(writer.pages)
-        reader = tags.append(part.data)
+        reader = tags.append(part.reader(part.data))
         children = _headings(reader, reader.outline, part.start) if part.headings else []
         if len(children) == 1 and children[0][1] == part.start:
             children = children[0][2]  # its title is the part's own bookmark: keep what is under it
         for child_title, data in part.children:
             children.append((child_title, len(writer.pages), []))
-            tags.append(data)
+            tags.append(part.reader(data))
         outline.append((part.bookmark, part.start, children))
     tags.finish(lang)
     _add_outline(writer, outline, None)
@@ -259,10 +267,9 @@ class _StructureMerger:
         self.nums = ArrayObject()
         self.next_key = 0
 
-    def append(self, data):
-        """Append the PDF ``data`` with its tags; returns its reader."""
+    def append(self, reader):
+        """Append the PDF ``reader`` reads, with its tags; returns the reader."""
         writer = self.writer
-        reader = PdfReader(io.BytesIO(data))
         start = len(writer.pages)
         writer.append(reader, import_outline=False)
         root = reader.trailer["/Root"].get("/StructTreeRoot")

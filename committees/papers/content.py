@@ -186,7 +186,8 @@ def render_agenda_pack(meeting, *, include_exempt, progress):
             for label, appendix in appendix_labels(report):
                 data = appendix_pdf(appendix, context, label)
                 entry["part"].children.append((f"Appendix {label}: {appendix.title}", data))
-                shown = {"label": label, "title": appendix.title, "tagged": is_tagged(data)}
+                tagged = is_tagged(entry["part"].reader(data))
+                shown = {"label": label, "title": appendix.title, "tagged": tagged}
                 entry["appendices"].append(shown)
             parts.append(entry["part"])
         else:
@@ -209,15 +210,17 @@ def render_agenda_with_pages(context, cover):
     entries = context["entries"]
     lengths = [entry["part"].page_count() if "part" in entry else 0 for entry in entries]
     agenda_pages, data = 1, None
+    cover_pages = cover.page_count()
     for _attempt in range(3):
-        page = 1 + page_count(cover.data) + agenda_pages
+        page = 1 + cover_pages + agenda_pages
         for entry, length in zip(entries, lengths, strict=True):
             entry["page"] = page if length else None
             page += length
         data = render_pdf_cached("pdf/committees/pack_agenda.html", context, cache_prefix="committees-pack")
-        if page_count(data) == agenda_pages:
+        pages = page_count(data)
+        if pages == agenda_pages:
             break
-        agenda_pages = page_count(data)
+        agenda_pages = pages
     return data
 
 
