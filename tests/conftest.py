@@ -378,3 +378,13 @@ def celery_worker_on_redis(transactional_db):
     queue = f"concordat-test-{uuid.uuid4().hex}"
     with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=60):
         yield queue
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Benchmarks' results (a test's ``record_property("benchmark", text)``) at the end of the
+    run: under xdist a worker's own output is not shown."""
+    for report in terminalreporter.stats.get("passed", []):
+        for name, text in getattr(report, "user_properties", ()):
+            if name == "benchmark":
+                terminalreporter.write_sep("-", "benchmark")
+                terminalreporter.write_line(text)
