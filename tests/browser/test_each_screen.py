@@ -231,6 +231,12 @@ def test_a_secretary_reads_a_meeting_in_sections_and_is_told_of_one_not_recorded
         assert section in sections
     main = secretary.open(worked.agenda_url)
     assert "Move up" not in main and "Remove item" not in main
+    # (9) Printed, the meeting's agenda is its content, not the menus and sub-navigation.
+    secretary.page.emulate_media(media="print")
+    assert secretary.page.locator("nav.app-sub-navigation").is_hidden()
+    assert secretary.page.locator(".govuk-header").is_hidden()
+    assert secretary.page.get_by_text("Welcome, apologies and declarations of interest").is_visible()
+    secretary.page.emulate_media(media="screen")
     main = secretary.open(worked.attendance_url)
     assert re.search(r"Quorate: \d+ present, \d+ needed", main)
     secretary.open(worked.minutes_url)
