@@ -19,26 +19,23 @@ def agreement(world):
     )
 
 
+def between_council_and_nhs(world, **fields):
+    return agreement_between(world.ours, world.bodies["council"], world.bodies["nhs"], **fields)
+
+
 @pytest.fixture
 def awaiting(world):
     """An agreement in ``ours`` awaiting signature by the council and the NHS body."""
-    return agreement_between(
-        world.ours,
-        world.bodies["council"],
-        world.bodies["nhs"],
-        reference="OURS-SIGN",
-        title="To be signed",
-        status=AgreementStatus.AWAITING_SIGNATURE,
+    return between_council_and_nhs(
+        world, reference="OURS-SIGN", title="To be signed", status=AgreementStatus.AWAITING_SIGNATURE
     )
 
 
 @pytest.fixture
 def in_force(world):
     """In force between the council and the NHS body, with six months' notice."""
-    return agreement_between(
-        world.ours,
-        world.bodies["council"],
-        world.bodies["nhs"],
+    return between_council_and_nhs(
+        world,
         reference="OURS-BCF",
         title="Better Care Fund",
         status=AgreementStatus.IN_FORCE,
