@@ -161,7 +161,8 @@ def is_tagged(reader):
     """Whether the PDF ``reader`` reads is tagged (marked, with a structure tree), so a screen
     reader can follow it."""
     root = reader.trailer["/Root"]
-    marked = root.get("/MarkInfo", {}).get("/Marked", False)
+    mark_info = root.get("/MarkInfo")
+    marked = mark_info.get_object().get("/Marked", False) if mark_info is not None else False
     return bool(marked) and "/StructTreeRoot" in root
 
 
