@@ -39,8 +39,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.db import connection, models, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from partnership import history
@@ -628,8 +629,9 @@ def end_of_day(day):
     return datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min, LONDON)
 
 
-def latest_rows(history_queryset, cutoff):
-    """The latest row per record in ``history_queryset`` dated before ``cutoff`` (one query).
+def latest_rows_query(history_queryset, cutoff):
+    """The latest row per record in ``history_queryset`` dated before ``cutoff``, as a query
+    ordered by the record's id (to page through).
 
     A record whose latest row overall (before the cutoff) no longer matches the
     queryset's filter (a child moved to another parent) is left out.
@@ -641,11 +643,16 @@ def latest_rows(history_queryset, cutoff):
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    return list(
+    return (
         history_queryset.filter(history_date__lt=cutoff, history_id=Subquery(latest))
         .select_related("history_user", "history_organisation")
         .order_by(pk_name)
     )
+
+
+def latest_rows(history_queryset, cutoff):
+    """:func:`latest_rows_query`, read (one query)."""
+    return list(latest_rows_query(history_queryset, cutoff))
 
 
 @dataclass
@@ -654,10 +661,7 @@ class RecordState:
     row: object
     fields: list
     deleted: bool = False
-
-    @property
-    def label(self):
-        return _label(self.row.instance)
+    label: str = ""
 
     @property
     def kind(self):
@@ -697,12 +701,24 @@ class BeforeTracking:
 
 
 @dataclass
+class Children:
+    """One kind of a record's children as they stood: all of them, or one page of ``total``
+    (``page`` numbered from 1, asked for by the ``parameter`` in the page's link)."""
+
+    title: str
+    states: list
+    parameter: str = ""
+    total: int = 0
+    page: object = None
+
+
+@dataclass
 class Reconstruction:
     day: datetime.date
     cutoff: datetime.datetime
     root: RecordState | None
     deletion: object | None = None
-    children: list = field(default_factory=list)  # [(kind plural, [RecordState])]
+    children: list = field(default_factory=list)  # [Children]
     before_tracking: BeforeTracking | None = None
 
 
@@ -798,27 +814,26 @@ def before_tracking(model, pk, day, first_row, user=None):
     )
 
 
-def _names_as_of(wanted, cutoff):
-    """Labels of the records foreign keys point at, as they stood at ``cutoff``."""
-    names = {}
+def _records_as_of(wanted, cutoff):
+    """The records foreign keys point at, as they stood at ``cutoff`` (a model's own history
+    where it has one, else as it is now): one query per related model."""
+    found = {}
     for model, ids in wanted.items():
-        found = {}
         if getattr(model._meta, "simple_history_manager_attribute", None):
             history_model = history_model_for(model)
             pk_name = model._meta.pk.attname
             for row in latest_rows(history_model.objects.filter(**{f"{pk_name}__in": ids}), cutoff):
-                found[getattr(row, pk_name)] = _label(row.instance)
-        missing = ids - set(found)
+                found[(model, getattr(row, pk_name))] = row.instance
+        missing = ids - {pk for (kind, pk) in found if kind is model}
         if missing:
             for obj in model._base_manager.filter(pk__in=missing):
-                found[obj.pk] = str(obj)
-        for pk, label in found.items():
-            names[(model, pk)] = label
-    return names
+                found[(model, obj.pk)] = obj
+    return found
 
 
 def _displayed(states, cutoff):
-    """Fill each state's ``fields`` with (label, displayed value), FKs resolved in bulk."""
+    """Fill each state's ``fields`` with (label, displayed value) and its ``label``, the
+    records its foreign keys point at found in bulk, so neither costs a query per state."""
     wanted = defaultdict(set)
     for state in states:
         for f in history.tracked_fields(state.model):
@@ -826,12 +841,22 @@ def _displayed(states, cutoff):
                 value = getattr(state.row, f.attname)
                 if value is not None:
                     wanted[f.related_model].add(value)
-    names = _names_as_of(wanted, cutoff)
+    related = _records_as_of(wanted, cutoff)
+    names = {key: _label(obj) for key, obj in related.items()}
     for state in states:
+        fields = history.tracked_fields(state.model)
         state.fields = [
             (str(f.verbose_name).capitalize(), display_value(f, getattr(state.row, f.attname), names))
-            for f in history.tracked_fields(state.model)
+            for f in fields
         ]
+        instance = state.row.instance
+        for f in fields:
+            if (
+                isinstance(f, models.ForeignKey)
+                and (f.related_model, getattr(state.row, f.attname)) in related
+            ):
+                f.set_cached_value(instance, related[(f.related_model, getattr(state.row, f.attname))])
+        state.label = _label(instance)
 
 
 def display_value(model_field, value, names):
@@ -843,7 +868,7 @@ def display_value(model_field, value, names):
 CASCADE_WINDOW = datetime.timedelta(minutes=1)
 
 
-def reconstruct(model, pk, day, user=None):
+def reconstruct(model, pk, day, user=None, per_page=None, pages=None):
     """``model`` record ``pk`` and its children as they stood at the end of ``day``.
 
     Children come from :func:`partnership.history.history_sources`. For each
@@ -851,6 +876,9 @@ def reconstruct(model, pk, day, user=None):
     taken; records whose latest row is a deletion are left out. When the record
     itself had been deleted, it is shown as it stood when deleted, with the
     children deleted with it. Given ``user``, children they may not read are left out.
+    Given ``per_page``, each kind of child is one page of that many (the page
+    numbered in ``pages``, by the kind's parameter), so the cost does not grow with
+    the children: two queries per kind, and one per kind of related record.
 
     Before the record's first history row there is no state to show: the
     answer's ``before_tracking`` says when tracking began and what the record's
@@ -875,19 +903,28 @@ def reconstruct(model, pk, day, user=None):
     instance = root_row.instance
     result = Reconstruction(day=day, cutoff=cutoff, root=root, deletion=deletion)
     states = [root]
-    for queryset in history.history_sources(instance, user)[1:]:
+    deleted = Q(history_type="-")
+    if deletion is not None:
+        # Children deleted with the record are shown with it.
+        deleted &= Q(history_date__lt=deletion.history_date - CASCADE_WINDOW)
+    for index, queryset in enumerate(history.history_sources(instance, user)[1:]):
         child_model = queryset.model.instance_type
-        kept = []
-        for row in latest_rows(queryset, cutoff):
-            if row.history_type == "-":
-                deleted_with_root = deletion is not None and (
-                    deletion.history_date - CASCADE_WINDOW <= row.history_date
-                )
-                if not deleted_with_root:
-                    continue
-            kept.append(RecordState(model=child_model, row=row, fields=[], deleted=row.history_type == "-"))
-        states.extend(kept)
-        result.children.append((str(child_model._meta.verbose_name_plural).capitalize(), kept))
+        query = latest_rows_query(queryset, cutoff).exclude(deleted)
+        children = Children(title=str(child_model._meta.verbose_name_plural).capitalize(), states=[])
+        if per_page:
+            children.parameter = f"{child_model._meta.model_name}-{index + 1}-page"
+            children.page = Paginator(query, per_page).get_page((pages or {}).get(children.parameter))
+            children.total = children.page.paginator.count
+            found = list(children.page.object_list)
+        else:
+            found = list(query)
+            children.total = len(found)
+        children.states = [
+            RecordState(model=child_model, row=row, fields=[], deleted=row.history_type == "-")
+            for row in found
+        ]
+        states.extend(children.states)
+        result.children.append(children)
     _displayed(states, cutoff)
     return result
 

@@ -276,10 +276,8 @@ class AuditEntryView(AuditLogMixin, TemplateView):
 
             history_model = audit.history_model_for(model)
             rows = history_model.objects.filter(**{model._meta.pk.attname: entry.object_id})
-            changes = next(
-                (e.changes for e in history.entries_for([rows]) if e.history_id == entry.history_id),
-                [],
-            )
+            found = history.entry_for(rows, entry.history_id)
+            changes = found.changes if found is not None else []
         context.update(
             partnership=self.partnership,
             entry=entry,
@@ -379,7 +377,11 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         reconstruction = (
-            audit.reconstruct(self.model, self.record_pk, self.day, self.request.user) if self.day else None
+            audit.reconstruct(
+                self.model, self.record_pk, self.day, self.request.user, **self.children_pages()
+            )
+            if self.day
+            else None
         )
         kwargs = {
             "partnership": self.partnership.slug,
@@ -408,8 +410,17 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
         )
         return context
 
+    #: Children of each kind shown on a page; the PDF, a record for the file, has them all.
+    children_per_page = 25
+
+    def children_pages(self):
+        return {"per_page": self.children_per_page, "pages": self.request.GET}
+
 
 class AsOfPdfView(AsOfView):
+    def children_pages(self):
+        return {}
+
     def get(self, request, *args, **kwargs):
         if self.day is None:
             return generic.bad_request(request, errors_as_text(self.form) or "Choose a date.")

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -25,7 +24,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
-from partnership import history, permissions
+from partnership import exports, history, permissions
 from partnership.exports import SafeTableExport
 from partnership.filtersets import PartnershipFilterSet
 from partnership.forms import ReasonForm, style_form, with_article
@@ -100,6 +99,16 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
         name = str(self.model._meta.verbose_name_plural).replace(" ", "-")
         return f"{self.partnership.slug}-{name}.{export_format}"
 
+    def create_export(self, export_format):
+        """Every filtered row, in the table's order: CSV streamed, XLSX written row by row."""
+        return exports.table_export_response(
+            self.get_table(**self.get_table_kwargs()),
+            export_format,
+            self.get_export_filename(export_format),
+            exclude_columns=self.exclude_columns,
+            title=str(self.model._meta.verbose_name_plural).capitalize(),
+        )
+
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
@@ -149,10 +158,22 @@ class ObjectHistoryView(ObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        entries = history.entries_for(history.history_sources(self.object, self.request.user))
-        page = Paginator(entries, self.paginate_by).get_page(self.request.GET.get("page"))
-        context.update(page_obj=page, entries=page.object_list, active_tab="history")
+        context.update(history_context(self.request, history.history_sources(self.object, self.request.user)))
+        context["active_tab"] = "history"
         return context
+
+
+def history_context(request, sources, size=ObjectHistoryView.paginate_by):
+    """A page of ``sources``' history for a template (``includes/history_page.html``), from
+    the ``before`` or ``after`` position in the link; a position that is not one reads as
+    the newest page."""
+    page = history.history_page(
+        sources,
+        before=history.Position.parse(request.GET.get("before")),
+        after=history.Position.parse(request.GET.get("after")),
+        size=size,
+    )
+    return {"history_page": page, "entries": page.entries}
 
 
 class ObjectEditView(ObjectMixin, TemplateView):

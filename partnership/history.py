@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import strip_tags
@@ -357,69 +358,219 @@ def text_change(name, before, after):
     return change
 
 
-def _related_names(records, fields):
-    """Names of every record a foreign key points at, one query per related model."""
+def _related_objects(records, fields):
+    """The records every foreign key of ``records`` points at, one query per related model.
+
+    Each comes with the records its own foreign keys point at (one join deep), so
+    its name and the labels that use it (``Contribution`` names its body) cost
+    no further query.
+    """
     wanted = {}
     for f in fields:
         if isinstance(f, models.ForeignKey):
             ids = {getattr(r, f.attname) for r in records} - {None}
             if ids:
                 wanted.setdefault(f.related_model, set()).update(ids)
-    names = {}
+    objects = {}
     for model, ids in wanted.items():
-        for obj in model._base_manager.filter(pk__in=ids):
-            names[(model, obj.pk)] = str(obj)
-    return names
+        links = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
+        for obj in model._base_manager.filter(pk__in=ids).select_related(*links):
+            objects[(model, obj.pk)] = obj
+    return objects
+
+
+def _related_names(records, fields):
+    """Names of every record a foreign key points at, one query per related model."""
+    return {key: str(obj) for key, obj in _related_objects(records, fields).items()}
+
+
+def _instance(record, fields, objects):
+    """The record as it stood in history row ``record``, its foreign keys filled from ``objects``
+    so that its name needs no query."""
+    instance = record.instance
+    for f in fields:
+        if isinstance(f, models.ForeignKey):
+            obj = objects.get((f.related_model, getattr(record, f.attname)))
+            if obj is not None:
+                f.set_cached_value(instance, obj)
+    return instance
+
+
+def _previous_row_id(queryset):
+    """For each row of ``queryset``, the id of the same record's row just before it in
+    ``queryset`` (so a reader is compared with the last version they may read)."""
+    pk_name = queryset.model.instance_type._meta.pk.attname
+    earlier = (
+        queryset.filter(**{pk_name: OuterRef(pk_name)})
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    return Subquery(earlier)
+
+
+def _with_previous(queryset):
+    return queryset.select_related("history_user", "history_organisation").annotate(
+        previous_history_id=_previous_row_id(queryset)
+    )
+
+
+def _changes(record, before, fields, related):
+    changes = []
+    for f in fields:
+        new = getattr(record, f.attname)
+        old = getattr(before, f.attname) if before is not None else None
+        if before is None and record.history_type == "+":
+            if new not in (None, ""):
+                changes.append(FieldChange(f.verbose_name, "—", display_value(f, new, related)))
+        elif before is not None and old != new:
+            shown_old, shown_new = display_value(f, old, related), display_value(f, new, related)
+            if _is_text(f):
+                changes.append(text_change(f.verbose_name, shown_old, shown_new))
+            else:
+                changes.append(FieldChange(f.verbose_name, shown_old, shown_new))
+    return changes
+
+
+def _entries(records):
+    """Entries for history rows annotated with ``previous_history_id`` (see
+    :func:`_with_previous`), in the order given. A fixed number of queries: the earlier
+    rows and the related records, per kind of record."""
+    by_model = {}
+    for record in records:
+        by_model.setdefault(type(record), []).append(record)
+    built = {}
+    for history_model, rows in by_model.items():
+        base_model = history_model.instance_type
+        fields = tracked_fields(base_model)
+        previous_ids = {r.previous_history_id for r in rows} - {None}
+        earlier = {r.history_id: r for r in history_model.objects.filter(history_id__in=previous_ids)}
+        objects = _related_objects(rows + list(earlier.values()), fields)
+        related = {key: str(obj) for key, obj in objects.items()}
+        kind = str(base_model._meta.verbose_name).capitalize()
+        for record in rows:
+            built[(history_model, record.history_id)] = HistoryEntry(
+                date=record.history_date,
+                action=ACTIONS.get(record.history_type, record.history_type),
+                kind=kind,
+                label=_label(_instance(record, fields, objects)),
+                user=record.history_user,
+                organisation=record.history_organisation,
+                reason=record.history_change_reason or "",
+                changes=_changes(record, earlier.get(record.previous_history_id), fields, related),
+                history_id=record.history_id,
+            )
+    return [built[(type(record), record.history_id)] for record in records]
 
 
 def entries_for(history_querysets):
-    """Every change in the given history querysets, newest first, with field diffs."""
-    entries = []
-    for queryset in history_querysets:
-        base_model = queryset.model.instance_type
-        fields = tracked_fields(base_model)
-        records = list(
-            queryset.select_related("history_user", "history_organisation").order_by(
-                "id", "history_date", "history_id"
-            )
+    """Every change in the given history querysets, newest first, with field diffs.
+
+    For a record's whole history at once (tests, a single entry); pages use
+    :func:`history_page`, whose cost does not grow with the history.
+    """
+    keyed = []
+    for index, queryset in enumerate(history_querysets):
+        keyed.extend(((r.history_date, index, r.history_id), r) for r in _with_previous(queryset))
+    keyed.sort(key=lambda pair: pair[0], reverse=True)
+    return _entries([record for _key, record in keyed])
+
+
+def entry_for(history_queryset, history_id):
+    """The one entry for history row ``history_id`` of ``history_queryset``, or ``None``."""
+    records = list(_with_previous(history_queryset).filter(history_id=history_id))
+    return _entries(records)[0] if records else None
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where an entry stands in a record's history, which is ordered by date, then by
+    the kind of record (its source), then by history row: a page's edge, in a link."""
+
+    date: datetime
+    source: int
+    history_id: int
+
+    @property
+    def key(self):
+        return (self.date, self.source, self.history_id)
+
+    def __str__(self):
+        return f"{self.date.isoformat()}~{self.source}~{self.history_id}"
+
+    @classmethod
+    def parse(cls, text):
+        """A position from a link, or ``None`` when ``text`` is not one."""
+        try:
+            date_text, source, history_id = (text or "").split("~")
+            moment = datetime.fromisoformat(date_text.replace(" ", "+"))
+            if timezone.is_naive(moment):
+                return None
+            return cls(moment, int(source), int(history_id))
+        except (ValueError, OverflowError):
+            return None
+
+
+def _beyond(queryset, position, source, older):
+    """Rows of ``queryset`` (source number ``source``) older or newer than ``position``."""
+    op = "lt" if older else "gt"
+    if source == position.source:
+        return queryset.filter(
+            Q(**{f"history_date__{op}": position.date})
+            | Q(history_date=position.date, **{f"history_id__{op}": position.history_id})
         )
-        related = _related_names(records, fields)
-        previous = {}
-        for record in records:
-            before = previous.get(record.id)
-            changes = []
-            for f in fields:
-                new = getattr(record, f.attname)
-                old = getattr(before, f.attname) if before is not None else None
-                if before is None and record.history_type == "+":
-                    if new not in (None, ""):
-                        changes.append(FieldChange(f.verbose_name, "—", display_value(f, new, related)))
-                elif before is not None and old != new:
-                    shown_old, shown_new = display_value(f, old, related), display_value(f, new, related)
-                    if _is_text(f):
-                        changes.append(text_change(f.verbose_name, shown_old, shown_new))
-                    else:
-                        changes.append(FieldChange(f.verbose_name, shown_old, shown_new))
-            entries.append(
-                HistoryEntry(
-                    date=record.history_date,
-                    action=ACTIONS.get(record.history_type, record.history_type),
-                    kind=str(base_model._meta.verbose_name).capitalize(),
-                    label=str(record.instance) if record.history_type != "-" else _label(record),
-                    user=record.history_user,
-                    organisation=record.history_organisation,
-                    reason=record.history_change_reason or "",
-                    changes=changes,
-                    history_id=record.history_id,
-                )
-            )
-            previous[record.id] = record
-    entries.sort(key=lambda e: (e.date, e.history_id), reverse=True)
-    return entries
+    inclusive = source < position.source if older else source > position.source
+    return queryset.filter(**{f"history_date__{op}{'e' if inclusive else ''}": position.date})
 
 
-def _label(record):
+@dataclass
+class HistoryPage:
+    """A page of a record's history, newest first, with the edges for the links either side."""
+
+    entries: list
+    newer: Position | None = None
+    older: Position | None = None
+    is_latest: bool = True
+
+
+def history_page(history_querysets, *, before=None, after=None, size=50):
+    """One page of the changes in ``history_querysets``, newest first, by keyset.
+
+    ``before`` (a :class:`Position`) asks for the changes older than it, ``after``
+    for those newer. Each source gives at most ``size + 1`` rows, so a page costs
+    the same few queries however long the history is.
+    """
+    older = after is None or before is not None
+    edge = before if older else after
+    candidates = []
+    for source, queryset in enumerate(history_querysets):
+        rows = queryset if edge is None else _beyond(queryset, edge, source, older)
+        order = ("-history_date", "-history_id") if older else ("history_date", "history_id")
+        for record in _with_previous(rows).order_by(*order)[: size + 1]:
+            candidates.append((Position(record.history_date, source, record.history_id), record))
+    candidates.sort(key=lambda pair: pair[0].key, reverse=older)
+    more = len(candidates) > size
+    chosen = candidates[:size]
+    if not older:
+        chosen.reverse()
+    entries = _entries([record for _position, record in chosen])
+    if not chosen:
+        return HistoryPage(entries=[], is_latest=edge is None or not older)
+    has_newer = edge is not None if older else more
+    has_older = more if older else True
+    return HistoryPage(
+        entries=entries,
+        newer=chosen[0][0] if has_newer else None,
+        older=chosen[-1][0] if has_older else None,
+        is_latest=not has_newer,
+    )
+
+
+def _label(instance):
     try:
-        return str(record.instance)
+        return str(instance)
     except Exception:  # noqa: BLE001 - a deleted record's relations may be gone too
-        return f"#{record.id}"
+        return f"#{instance.pk}"

@@ -114,15 +114,16 @@ class OrganisationHistoryView(OrganisationMixin, DetailView):
     context_object_name = "organisation"
 
     def get_context_data(self, **kwargs):
-        from partnership import history
-
         context = super().get_context_data(**kwargs)
-        context["entries"] = history.entries_for(
-            [
-                self.organisation.history.all(),
-                Membership.history.filter(organisation_id=self.organisation.pk),
-            ]
-        )[:200]
+        context.update(
+            generic.history_context(
+                self.request,
+                [
+                    self.organisation.history.all(),
+                    Membership.history.filter(organisation_id=self.organisation.pk),
+                ],
+            )
+        )
         context["active_tab"] = "history"
         return context
 

@@ -355,6 +355,9 @@ def pytest_configure(config):
     # Fast hashing: the fixtures create dozens of users per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.AXES_ENABLED = False
+    # Threads (races, the live server, a worker) must not keep connections that would stop the
+    # test database being dropped; the production check runs with the deployed setting.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Papers build through Celery (eager or a real worker) unless a test asks for the thread.
     settings.PAPERS_BUILD_IN_THREAD = False
 

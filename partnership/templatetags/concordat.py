@@ -73,9 +73,13 @@ def status_tag(value, label=None):
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context, **kwargs):
-    """The current query string with some parameters replaced."""
+def query_with(context, *pairs, **kwargs):
+    """The current query string with some parameters replaced (``None`` removes one): by
+    keyword, or as name and value in turn (a name held in a variable)."""
     query = context["request"].GET.copy()
-    for key, value in kwargs.items():
-        query[key] = value
+    for key, value in [*zip(pairs[::2], pairs[1::2], strict=True), *kwargs.items()]:
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
     return query.urlencode()

@@ -252,7 +252,7 @@ def test_csv_export_contains_the_filtered_rows(client, world, register):
     client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
     response = client.get(REGISTER + "?status=in_force&export=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows[0][:5] == ["Reference", "Title", "Kind", "Status", "Parties"]
     assert [r[0] for r in rows[1:]] == ["R-2", "R-3"]
     assert rows[1][2] == "Section 256 (NHS to local authority transfer)"
@@ -265,7 +265,7 @@ def test_xlsx_export_reads_back(client, world, register):
 
     client.force_login(world.user("council", Role.OFFICER))
     response = client.get(REGISTER + "?export=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0][0] == "Reference"
     assert [r[0] for r in rows[1:]] == ["R-1", "R-2", "R-3"]

@@ -42,7 +42,7 @@ def values(state):
 
 
 def child_states(reconstruction, kind):
-    return next(states for title, states in reconstruction.children if title == kind)
+    return next(group.states for group in reconstruction.children if group.title == kind)
 
 
 @pytest.fixture

@@ -45,7 +45,7 @@ def _register_url(world):
 def test_register_csv_quotes_a_formula_title(client, world, hostile_agreement):
     client.force_login(world.user("council", Role.OFFICER))
     response = client.get(_register_url(world) + "?export=csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     row = next(r for r in rows if r[0] == "R-EVIL")
     assert row[1] == "'" + FORMULA + " "
 
@@ -53,7 +53,7 @@ def test_register_csv_quotes_a_formula_title(client, world, hostile_agreement):
 def test_register_xlsx_stores_a_formula_title_as_text(client, world, hostile_agreement):
     client.force_login(world.user("council", Role.OFFICER))
     response = client.get(_register_url(world) + "?export=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     row = next(row for row in sheet.iter_rows() if row[0].value == "R-EVIL")
     assert row[1].data_type == "s"
     assert row[1].value == "'" + FORMULA + " "
@@ -82,7 +82,7 @@ def test_finance_workbook_stores_formula_names_as_text(client, world):
     ContributionFactory(budget=budget, organisation=council, year=2018, amount=Decimal("100.00"))
     client.force_login(world.user("council", Role.FINANCE_OFFICER))
     url = reverse("finance:budget_xlsx", kwargs={"partnership": world.ours.slug, "budget": budget.pk})
-    workbook = load_workbook(io.BytesIO(client.get(url).content))
+    workbook = load_workbook(io.BytesIO(client.get(url).getvalue()))
     cells = [cell for sheet in workbook.worksheets for row in sheet.iter_rows() for cell in row]
     assert not any(cell.data_type == "f" for cell in cells)
     texts = {cell.value for cell in cells if isinstance(cell.value, str)}

@@ -179,12 +179,12 @@ def test_list_filters_and_exports(client, world, joint_post):
 
     export = client.get(list_url, {"export": "csv"})
     assert export["Content-Type"].startswith("text/csv")
-    text = export.content.decode()
+    text = export.getvalue().decode()
     assert "Joint Director of Commissioning" in text
     assert "Council 60.00%; ICB 40.00%" in text
     xlsx = client.get(list_url, {"export": "xlsx"})
     assert xlsx.status_code == 200
-    assert xlsx.content[:2] == b"PK"
+    assert xlsx.getvalue()[:2] == b"PK"
 
 
 def test_attention_lists_vacant_posts_of_the_users_body(world, joint_post):
