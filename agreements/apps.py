@@ -85,46 +85,48 @@ class AgreementsConfig(AppConfig):
 
     def sweep_reminders(self):
         """Queue an annual-review reminder to each officer of each party body, once per
-        agreement, review date and person."""
+        agreement, review date and person: three queries however many agreements are due."""
         from django.utils import timezone
 
         from agreements.models import Agreement
         from agreements.services import reviews_due
         from partnership.choices import Role
         from partnership.models import Membership
-        from partnership.services import queue_reminder
+        from partnership.services import queue_reminders
 
         today = timezone.localdate()
-        agreements = (
+        agreements = list(
             reviews_due(agreements=Agreement.objects.all(), today=today, within_days=self.REVIEW_NOTICE_DAYS)
             .prefetch_related("parties")
             .select_related("partnership")
         )
-        queued = 0
+        body_ids = {party.organisation_id for agreement in agreements for party in agreement.parties.all()}
+        officers = {}
+        memberships = Membership.objects.filter(
+            organisation_id__in=body_ids, role=Role.OFFICER, user__is_active=True, partnership__isnull=True
+        ).select_related("user")
+        for membership in memberships if body_ids else ():
+            officers.setdefault(membership.organisation_id, {})[membership.user_id] = membership.user
+        reminders = []
         for agreement in agreements:
-            body_ids = [party.organisation_id for party in agreement.parties.all()]
-            officers = (
-                Membership.objects.filter(
-                    organisation_id__in=body_ids, role=Role.OFFICER, user__is_active=True
-                )
-                .filter(partnership__isnull=True)
-                .select_related("user")
-            )
             due = agreement.next_review_date
             state = "overdue" if due < today else f"due on {due:%d %B %Y}"
-            for user_id, user in {m.user_id: m.user for m in officers}.items():
-                reminder = queue_reminder(
-                    key=f"agreements:review:{agreement.pk}:{due.isoformat()}:{user_id}",
-                    recipient=user,
-                    subject=f"Annual review of {agreement.reference} {state}",
-                    body=(
-                        f"The review of “{agreement.title}” ({agreement.reference}) in "
-                        f"{agreement.partnership.name} is {state}. Record it on the agreement's page."
-                    ),
-                    link=agreement.get_absolute_url(),
-                    due=due,
-                    partnership=agreement.partnership,
+            people = {}
+            for party in agreement.parties.all():
+                people.update(officers.get(party.organisation_id, {}))
+            for user_id, user in people.items():
+                reminders.append(
+                    {
+                        "key": f"agreements:review:{agreement.pk}:{due.isoformat()}:{user_id}",
+                        "recipient": user,
+                        "subject": f"Annual review of {agreement.reference} {state}",
+                        "body": (
+                            f"The review of “{agreement.title}” ({agreement.reference}) in "
+                            f"{agreement.partnership.name} is {state}. Record it on the agreement's page."
+                        ),
+                        "link": agreement.get_absolute_url(),
+                        "due": due,
+                        "partnership": agreement.partnership,
+                    }
                 )
-                if reminder is not None:
-                    queued += 1
-        return queued
+        return queue_reminders(reminders)

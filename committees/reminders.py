@@ -11,7 +11,7 @@ from committees.models import Action, Meeting
 from partnership import permissions
 from partnership.choices import Role
 from partnership.models import Membership
-from partnership.services import queue_reminder
+from partnership.services import queue_reminders
 
 #: How far ahead the home page and reminders look.
 LOOK_AHEAD_DAYS = 14
@@ -132,85 +132,100 @@ def _secretaries_by_partnership(partnership_ids):
     return secretaries
 
 
-def _escalate_overdue_reviews(today):
+def _overdue_review_reminders(today):
     """Tell the secretaries of an agreement's governing committee that its review is overdue,
     so the committee can call for it; the officers were reminded before it fell due."""
     from agreements.models import Agreement
     from agreements.services import reviews_due
 
-    overdue = (
+    overdue = list(
         reviews_due(agreements=Agreement.objects.filter(governing_committee__isnull=False), today=today)
         .filter(next_review_date__lt=today)
         .select_related("partnership", "governing_committee")
     )
-    overdue = list(overdue)
     if not overdue:
-        return 0
+        return []
     secretaries = _secretaries_by_partnership({agreement.partnership_id for agreement in overdue})
-    queued = 0
+    reminders = []
     for agreement in overdue:
         due = agreement.next_review_date
         committee = agreement.governing_committee
         for user in secretaries.get(agreement.partnership_id, {}).values():
-            reminder = queue_reminder(
-                key=f"committees:review-overdue:{agreement.pk}:{due.isoformat()}:{user.pk}",
-                recipient=user,
-                subject=f"Overdue review of {agreement.reference} for {committee}"[:255],
-                body=(
-                    f"The annual review of “{agreement.title}” ({agreement.reference}), which "
-                    f"{committee} oversees, was due on {due:%-d %B %Y} and has not been recorded. "
-                    "The body's officers were reminded before it fell due."
-                ),
-                link=agreement.get_absolute_url(),
-                due=due,
-                partnership=agreement.partnership,
+            reminders.append(
+                {
+                    "key": f"committees:review-overdue:{agreement.pk}:{due.isoformat()}:{user.pk}",
+                    "recipient": user,
+                    "subject": f"Overdue review of {agreement.reference} for {committee}",
+                    "body": (
+                        f"The annual review of “{agreement.title}” ({agreement.reference}), which "
+                        f"{committee} oversees, was due on {due:%-d %B %Y} and has not been recorded. "
+                        "The body's officers were reminded before it fell due."
+                    ),
+                    "link": agreement.get_absolute_url(),
+                    "due": due,
+                    "partnership": agreement.partnership,
+                }
             )
-            queued += reminder is not None
-    return queued
+    return reminders
 
 
-def sweep_reminders():
-    """Queue the meeting-cycle, action and overdue-review reminders now due; returns how many
-    were new."""
-    today = timezone.localdate()
-    sent = _escalate_overdue_reviews(today)
+def _meeting_cycle_reminders(today):
     meetings = list(_upcoming_meetings())
-    if meetings:
-        secretaries = _secretaries_by_partnership({m.committee.partnership_id for m in meetings})
-        for meeting in meetings:
-            for kind, label, due in _cycle_deadlines(meeting, today):
-                for user in secretaries.get(meeting.committee.partnership_id, {}).values():
-                    reminder = queue_reminder(
-                        key=f"committees:{kind}:{meeting.pk}:{due.isoformat()}:{user.pk}",
-                        recipient=user,
-                        subject=f"{label} {due:%-d %B %Y}: {meeting}",
-                        body=(
+    if not meetings:
+        return []
+    secretaries = _secretaries_by_partnership({m.committee.partnership_id for m in meetings})
+    reminders = []
+    for meeting in meetings:
+        for kind, label, due in _cycle_deadlines(meeting, today):
+            for user in secretaries.get(meeting.committee.partnership_id, {}).values():
+                reminders.append(
+                    {
+                        "key": f"committees:{kind}:{meeting.pk}:{due.isoformat()}:{user.pk}",
+                        "recipient": user,
+                        "subject": f"{label} {due:%-d %B %Y}: {meeting}",
+                        "body": (
                             f"{label} on {due:%A %-d %B %Y} for {meeting} "
                             f"(meeting on {meeting.date:%A %-d %B %Y})."
                         ),
-                        link=meeting.get_absolute_url(),
-                        due=due,
-                        partnership=meeting.committee.partnership,
-                    )
-                    sent += reminder is not None
+                        "link": meeting.get_absolute_url(),
+                        "due": due,
+                        "partnership": meeting.committee.partnership,
+                    }
+                )
+    return reminders
+
+
+def _action_reminders(today):
     actions = Action.objects.filter(
         Q(owner_user__isnull=False),
         status=ActionStatus.OPEN,
         due__lte=today + datetime.timedelta(days=LOOK_AHEAD_DAYS),
     ).select_related("owner_user", "meeting__committee__partnership", "decision__agenda_item__report")
+    reminders = []
     for action in actions:
         overdue = action.due < today
         # E-mail leaves Concordat: exempt business is named by its paragraph only, for anyone.
         shown = exempt_action_label(action) if access.is_exempt(action) else str(action)
         words = exempt_action_label(action) if access.is_exempt(action) else action.description
-        reminder = queue_reminder(
-            key=f"committees:action{'-overdue' if overdue else ''}:{action.pk}:{action.due.isoformat()}",
-            recipient=action.owner_user,
-            subject=f"Action {'overdue' if overdue else 'due'} {action.due:%-d %B %Y}: {shown}"[:255],
-            body=f"From {action.meeting}:\n\n{words}",
-            link=action.meeting.minutes_url + "#actions",
-            due=action.due,
-            partnership=action.meeting.committee.partnership,
+        kind = "action-overdue" if overdue else "action"
+        reminders.append(
+            {
+                "key": f"committees:{kind}:{action.pk}:{action.due.isoformat()}",
+                "recipient": action.owner_user,
+                "subject": f"Action {'overdue' if overdue else 'due'} {action.due:%-d %B %Y}: {shown}",
+                "body": f"From {action.meeting}:\n\n{words}",
+                "link": action.meeting.minutes_url + "#actions",
+                "due": action.due,
+                "partnership": action.meeting.committee.partnership,
+            }
         )
-        sent += reminder is not None
-    return sent
+    return reminders
+
+
+def sweep_reminders():
+    """Queue the meeting-cycle, action and overdue-review reminders now due; returns how many
+    were new. A fixed number of queries, however many meetings, actions and reminders."""
+    today = timezone.localdate()
+    return queue_reminders(
+        [*_overdue_review_reminders(today), *_meeting_cycle_reminders(today), *_action_reminders(today)]
+    )

@@ -282,6 +282,35 @@ def can_view(user, obj):
     )
 
 
+def visible_partnership_ids_by_user(users):
+    """{user id: set of partnership ids} that each of ``users`` may see, by
+    :func:`visible_partnerships`' rule, for many people in two queries (the reminder sweep)."""
+    from partnership.models import Membership, Partner, Partnership
+
+    users = list(users)
+    answer = {user.pk: set() for user in users}
+    if any(user.is_superuser for user in users):
+        everything = set(Partnership.objects.values_list("pk", flat=True))
+        answer.update({user.pk: set(everything) for user in users if user.is_superuser})
+    unscoped = {}
+    memberships = Membership.objects.filter(user_id__in=[user.pk for user in users if not user.is_superuser])
+    for user_id, organisation_id, partnership_id in memberships.values_list(
+        "user_id", "organisation_id", "partnership_id"
+    ):
+        if partnership_id is None:
+            unscoped.setdefault(organisation_id, set()).add(user_id)
+        else:
+            answer[user_id].add(partnership_id)
+    if unscoped:
+        places = Partner.objects.filter(organisation_id__in=unscoped).values_list(
+            "organisation_id", "partnership_id"
+        )
+        for organisation_id, partnership_id in places:
+            for user_id in unscoped[organisation_id]:
+                answer[user_id].add(partnership_id)
+    return answer
+
+
 def visible_partnership_ids(user):
     """The ids of the partnerships ``user`` may see, cached per request."""
     cached = getattr(user, "_concordat_partnership_ids", None)

@@ -80,6 +80,49 @@ def queue_reminder(*, key, recipient, subject, body, link="", due=None, partners
     return reminder
 
 
+def queue_reminders(reminders):
+    """Record many reminders in the outbox at once, each once (as :func:`queue_reminder`).
+
+    ``reminders`` are dicts of :func:`queue_reminder`'s arguments. A fixed number
+    of queries however many there are or were sent before: one to find the keys
+    already recorded, one insert; after commit one delivery task sends them, so
+    the sweep that found them never waits on the mail relay. Returns how many
+    were new.
+    """
+    wanted = {}
+    for reminder in reminders:
+        if reminder["recipient"].email:
+            wanted.setdefault(reminder["key"][:255], reminder)
+    if not wanted:
+        return 0
+    recorded = set(Reminder.objects.filter(key__in=list(wanted)).values_list("key", flat=True))
+    new = [
+        Reminder(
+            key=key,
+            recipient=reminder["recipient"],
+            subject=reminder["subject"][:255],
+            body=reminder["body"],
+            link=reminder.get("link", ""),
+            due=reminder.get("due"),
+            partnership=reminder.get("partnership"),
+        )
+        for key, reminder in wanted.items()
+        if key not in recorded
+    ]
+    if not new:
+        return 0
+    # A sweep running at the same moment may record some first: theirs stand, once.
+    Reminder.objects.bulk_create(new, ignore_conflicts=True)
+
+    def deliver():
+        from partnership.tasks import send_due_reminders
+
+        send_due_reminders.delay()
+
+    transaction.on_commit(deliver)
+    return len(new)
+
+
 def retry_delay(attempts):
     """How long to wait after ``attempts`` failed tries: doubling from the first delay."""
     first = settings.REMINDER_RETRY_SECONDS

@@ -7,6 +7,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from committees.choices import ActionStatus
+from partnership import services
 from partnership.choices import Role
 from partnership.models import Reminder
 from tests.committees.factories import CommitteeFactory, MeetingFactory
@@ -93,6 +94,8 @@ def test_sweep_queues_each_reminder_once(world, board, mailoutbox):
     assert sent == Reminder.objects.count()
     assert not Reminder.objects.filter(recipient=world.user("other", Role.COMMITTEE_SECRETARY)).exists()
     assert config().sweep_reminders() == 0
+    # The sweep hands delivery to the outbox task (after commit, or its next run).
+    services.send_due_reminders()
     assert len(mailoutbox) == sent
 
 
