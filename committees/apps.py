@@ -4,6 +4,7 @@ from django.apps import AppConfig
 class CommitteesConfig(AppConfig):
     name = "committees"
     verbose_name = "Committees and meetings"
+    attention_title = "Meetings and actions"
     default_auto_field = "django.db.models.BigAutoField"
 
     def partnership_sections(self, partnership, user):

@@ -1,4 +1,3 @@
-
 from django.apps import AppConfig
 from django.urls import reverse
 
@@ -6,6 +5,7 @@ from django.urls import reverse
 class FinanceConfig(AppConfig):
     name = "finance"
     verbose_name = "Finance: pooled and aligned budgets"
+    attention_title = "Budgets"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

@@ -4,6 +4,7 @@ from django.apps import AppConfig, apps
 class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "Partnerships and bodies"
+    attention_title = "Bodies and reminders"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
@@ -59,6 +60,29 @@ def audit_sections(partnership, user):
     ]
 
 
+#: Items of each group shown on the home page; the rest are a link away.
+HOME_ATTENTION_ITEMS = 5
+
+
+def _by_due(items):
+    return sorted(items, key=lambda item: (item.get("due") is None, item.get("due") or 0))
+
+
+def attention_groups(user):
+    """What needs ``user``'s attention, one group per app that has any: ``key`` (the app's
+    label), ``title``, ``items`` (soonest due first) and ``count``."""
+    groups = []
+    for config in apps.get_app_configs():
+        collect = getattr(config, "attention_items", None)
+        if collect is None:
+            continue
+        items = _by_due(collect(user))
+        if items:
+            title = getattr(config, "attention_title", config.verbose_name)
+            groups.append({"key": config.label, "title": title, "items": items, "count": len(items)})
+    return groups
+
+
 def attention_items(user):
     """What needs ``user``'s attention, gathered from every app.
 
@@ -71,7 +95,7 @@ def attention_items(user):
         collect = getattr(config, "attention_items", None)
         if collect is not None:
             items.extend(collect(user))
-    return sorted(items, key=lambda item: (item.get("due") is None, item.get("due") or 0))
+    return _by_due(items)
 
 
 def partnership_sections(partnership, user):

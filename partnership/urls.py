@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("reminders/", views.ReminderListView.as_view(), name="reminder_list"),
+    path("attention/<slug:group>/", views.AttentionView.as_view(), name="attention"),
     path("bodies/<int:pk>/", views.OrganisationDetailView.as_view(), name="organisation_detail"),
     path("bodies/<int:pk>/edit/", views.OrganisationEditView.as_view(), name="organisation_edit"),
     path(

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -10,7 +11,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from partnership import generic, permissions, reorganisation, services
-from partnership.apps import attention_items, partnership_sections
+from partnership.apps import HOME_ATTENTION_ITEMS, attention_groups, partnership_sections
 from partnership.forms import (
     MembershipForm,
     OrganisationForm,
@@ -38,7 +39,26 @@ class HomeView(LoginRequiredMixin, TemplateView):
             .prefetch_related(Prefetch("partners", queryset=current.select_related("organisation")))
             .order_by("name")
         )
-        context["attention"] = attention_items(user)
+        groups = attention_groups(user)
+        for group in groups:
+            group["shown"] = group["items"][:HOME_ATTENTION_ITEMS]
+        context["attention"] = groups
+        return context
+
+
+class AttentionView(LoginRequiredMixin, TemplateView):
+    """Everything in one group of what needs the user's attention, a page at a time."""
+
+    template_name = "partnership/attention.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        group = next((g for g in attention_groups(self.request.user) if g["key"] == kwargs["group"]), None)
+        if group is None:
+            raise Http404("Nothing in this list needs your attention.")
+        page = Paginator(group["items"], self.paginate_by).get_page(self.request.GET.get("page"))
+        context.update(group=group, page_obj=page, items=page.object_list)
         return context
 
 

@@ -431,6 +431,7 @@ FILLERS = {
     "session_status": lambda r: {},
     "session_extend": lambda r: {},
     "reminder_list": lambda r: {},
+    "attention": lambda r: {"group": "committees"},
     "organisation_detail": lambda r: {"pk": r.council.pk},
     "organisation_edit": lambda r: {"pk": r.council.pk},
     "organisation_history": lambda r: {"pk": r.council.pk},

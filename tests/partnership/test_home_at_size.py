@@ -1,0 +1,67 @@
+"""The home page shows the first few of each attention list and a count: its size and
+queries do not grow with what is due; the rest is a page at a time."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from committees.models import Action
+from partnership.choices import Role
+from tests.committees.factories import ActionFactory, CommitteeFactory, MeetingFactory
+
+
+def actions_due(world, count):
+    meeting = MeetingFactory(committee=CommitteeFactory(partnership=world.ours))
+    today = timezone.localdate()
+    Action.objects.bulk_create(
+        ActionFactory.build(
+            meeting=meeting,
+            owner_user=world.user("council", Role.OFFICER),
+            description=f"Action {count}-{n:03d}",
+            due=today + datetime.timedelta(days=n % 10),
+        )
+        for n in range(count)
+    )
+
+
+def home(client):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+@pytest.mark.django_db
+def test_the_home_page_stays_the_same_size_with_6_or_300_actions_due(client, world):
+    client.force_login(world.user("council", Role.OFFICER))
+    actions_due(world, 6)
+    client.get(reverse("home"))
+    small, small_queries = home(client)
+    actions_due(world, 294)
+    large, large_queries = home(client)
+
+    assert large_queries == small_queries
+    assert len(large.content) <= len(small.content) + 50  # the count, and other actions named first
+    html = large.content.decode()
+    assert "Meetings and actions <span" in html and "(300)" in html
+    assert html.count("Action due:") == 5
+    assert 'href="/attention/committees/">See all 300' in html
+
+
+@pytest.mark.django_db
+def test_the_whole_list_is_a_page_at_a_time_soonest_first(client, world):
+    client.force_login(world.user("council", Role.OFFICER))
+    actions_due(world, 120)
+    url = reverse("attention", kwargs={"group": "committees"})
+    first = client.get(url).content.decode()
+    assert first.count("Action due:") == 50 and "Page 1 of 3" in first
+    last = client.get(url, {"page": 3}).content.decode()
+    assert last.count("Action due:") == 20
+    assert first.index("Due 2 Dec 2026") < first.index("Due 3 Dec 2026")
+    # Lists with nothing in them, or of apps that do not exist, are not pages.
+    assert client.get(reverse("attention", kwargs={"group": "finance"})).status_code == 404
+    assert client.get(reverse("attention", kwargs={"group": "nonsense"})).status_code == 404
