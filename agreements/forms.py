@@ -1,13 +1,14 @@
 """Forms for agreements. Rules live in agreements.services; these only collect input."""
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from agreements import text
 from agreements.choices import AgreementStatus, PartyRole
 from agreements.models import Agreement, AgreementPayment, Review, Schedule, Variation
 from agreements.services import ending_date_errors
-from partnership.forms import DateInput, Form, TrackedModelForm
+from partnership.forms import DateInput, Form, RecordByKeyField, TrackedModelForm
 from partnership.generic import ConfirmReasonForm
 from partnership.models import Organisation
 
@@ -50,6 +51,16 @@ class AgreementForm(FormattedTextMixin, TrackedModelForm):
         help_text="The bodies that will sign it. Include one you act for as an officer.",
     )
 
+    parent = RecordByKeyField(
+        queryset=Agreement.objects.none(),
+        key="reference",
+        noun="agreement",
+        required=False,
+        label="Parent agreement",
+        help_text="The reference of the agreement this one sits under, if any: for example, "
+        "the Section 75 a schedule of services belongs to. Start typing to see suggestions.",
+    )
+
     class Meta:
         model = Agreement
         fields = [
@@ -82,7 +93,11 @@ class AgreementForm(FormattedTextMixin, TrackedModelForm):
         else:
             self.fields["parties"].queryset = bodies
             self.fields = {"parties": self.fields.pop("parties"), **self.fields}
-        self.fields["parent"].queryset = parents.order_by("reference")
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].set_search_url(
+            reverse("agreements:choices", kwargs={"partnership": partnership.slug})
+            + (f"?exclude={self.instance.pk}" if self.instance.pk else "")
+        )
         for name in Agreement.SECTION_FIELDS:
             field = self.fields[name]
             field.help_text = " ".join(filter(None, [str(field.help_text or ""), SECTION_HELP]))

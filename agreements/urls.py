@@ -7,6 +7,7 @@ app_name = "agreements"
 urlpatterns = [
     path("", views.AgreementListView.as_view(), name="list"),
     path("add/", views.AgreementEditView.as_view(), name="add"),
+    path("choices/", views.AgreementChoicesView.as_view(), name="choices"),
     path("<int:pk>/", views.AgreementDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.AgreementEditView.as_view(), name="edit"),
     path("<int:pk>/history/", views.AgreementHistoryView.as_view(), name="history"),

@@ -57,6 +57,14 @@ def date_field_of(error, field):
     return field if getattr(error, "code", None) == access.DATE_REFUSAL else None
 
 
+class AgreementChoicesView(generic.ChoicesView):
+    """Agreements to offer as a parent: by reference or title."""
+
+    model = Agreement
+    search_fields = ("reference", "title")
+    ordering = ("reference",)
+
+
 class AgreementListView(generic.ObjectListView):
     model = Agreement
     table_class = AgreementTable

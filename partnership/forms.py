@@ -7,7 +7,8 @@ import uuid
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
+from django.db import models
 from django.db.models import Q
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
@@ -15,7 +16,7 @@ from django.forms.utils import pretty_name
 from partnership import permissions
 from partnership.choices import Role
 from partnership.models import Membership, Organisation, Partnership
-from partnership.widgets import PARTS, GovukDateInput, govuk_date_field
+from partnership.widgets import PARTS, AutocompleteInput, GovukDateInput, govuk_date_field
 
 WIDGET_CLASSES = {
     forms.Textarea: "govuk-textarea",
@@ -379,6 +380,52 @@ class GovukFormMixin:
             govuk_date_field(form_field)
         word_errors(self)
         super().full_clean()
+
+
+class RecordByKeyField(forms.CharField):
+    """One of ``queryset``'s records, chosen by typing its ``key`` (an agreement's
+    reference), where a select would list thousands.
+
+    The box shows a record as ``str(record)`` ("REF — Title"); what was typed is
+    read up to the first " — ", so a suggestion picked from the autocomplete and a
+    reference typed by hand both work. ``search_url`` (set by the form, which knows
+    the partnership) is the endpoint the autocomplete asks.
+    """
+
+    widget = AutocompleteInput
+
+    #: Longer than any key with its title; checked on the text, since the value is a record.
+    LONGEST = 400
+
+    def __init__(self, *, queryset, key, noun, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = self.LONGEST  # checked in to_python, not by a validator on the record
+        self.queryset, self.key, self.noun = queryset, key, noun
+
+    def set_search_url(self, url):
+        self.widget.attrs["data-app-autocomplete"] = url
+
+    def prepare_value(self, value):
+        if isinstance(value, int | str) and str(value).isdigit():
+            value = self.queryset.filter(pk=value).first() or value
+        return str(value) if isinstance(value, models.Model) else value
+
+    def to_python(self, value):
+        typed = super().to_python(value)
+        ProhibitNullCharactersValidator()(typed)
+        if len(typed) > self.LONGEST:
+            raise ValidationError(f"Reference must be {self.LONGEST} characters or fewer", code="max_length")
+        text = typed.split(" — ", 1)[0].strip()
+        if not text:
+            return None
+        found = self.queryset.filter(**{f"{self.key}__iexact": text}).first()
+        if found is None:
+            raise ValidationError(
+                f"No {self.noun} here has the reference “{text}”: type a reference as it is shown "
+                f"on the {self.noun}, or pick one from the suggestions",
+                code="invalid_choice",
+            )
+        return found
 
 
 class Form(GovukFormMixin, forms.Form):

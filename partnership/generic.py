@@ -15,11 +15,12 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpResponseRedirect
+from django.db.models import Q
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, TemplateView
+from django.views.generic import DetailView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -136,6 +137,32 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
         query.pop("export", None)
         context["export_query"] = query.urlencode()
         return context
+
+
+class ChoicesView(ObjectMixin, View):
+    """Suggestions for a :class:`partnership.forms.RecordByKeyField`: the records the person may
+    see whose ``search_fields`` contain what they typed (``q``), as JSON, at most
+    ``limit`` of them, so a picker never lists thousands."""
+
+    search_fields = ()
+    ordering = ()
+    limit = 20
+
+    def get(self, request, *args, **kwargs):
+        typed = request.GET.get("q", "").strip()[:100]
+        if "\x00" in typed:
+            return JsonResponse({"error": "The search may not contain null characters."}, status=400)
+        if not typed:
+            return JsonResponse({"results": []})
+        matches = Q()
+        for name in self.search_fields:
+            matches |= Q(**{f"{name}__icontains": typed})
+        records = self.get_queryset().filter(matches)
+        excluded = request.GET.get("exclude", "")
+        if excluded.isdigit():
+            records = records.exclude(pk=int(excluded))
+        found = records.order_by(*self.ordering)[: self.limit]
+        return JsonResponse({"results": [str(record) for record in found]})
 
 
 class ObjectDetailView(ObjectMixin, DetailView):

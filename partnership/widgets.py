@@ -186,3 +186,16 @@ def govuk_date_field(form_field):
         form_field.widget = GovukDateInput()
         form_field.widget.is_required = form_field.required
     return form_field
+
+
+class AutocompleteInput(forms.TextInput):
+    """A text box that suggests records as they are typed (GOV.UK's accessible-autocomplete,
+    asking the search endpoint in ``data-app-autocomplete``); without JavaScript it is a
+    plain text box, and the field finds the record by what was typed."""
+
+    class Media:
+        css = {"all": ["autocomplete/accessible-autocomplete.min.css"]}
+        js = ["autocomplete/accessible-autocomplete.min.js", "js/autocomplete.js"]
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})

@@ -471,6 +471,7 @@ FILLERS = {
     # agreements
     "agreements:list": _p(),
     "agreements:add": _p(),
+    "agreements:choices": _p(),
     "agreements:detail": _p(pk=_pk("agreement")),
     "agreements:edit": _p(pk=_pk("agreement")),
     "agreements:history": _p(pk=_pk("agreement")),
