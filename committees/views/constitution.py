@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -71,7 +72,7 @@ class CommitteeDetailView(generic.ObjectDetailView):
             former_members=[m for m in members if not m.is_current_on(today)],
             rules=rules,
             nominations=services.nomination_check(committee, members=members, rules=rules),
-            meetings=list(committee.meetings.all()),
+            **self.meetings_context(committee),
             children=list(committee.children.all()),
             delegations=list(committee.delegations.select_related("from_organisation")),
             can_manage=access.can_manage(user, committee),
@@ -80,6 +81,23 @@ class CommitteeDetailView(generic.ObjectDetailView):
             history_url=url("committee_history", self.partnership, pk=committee.pk),
         )
         return context
+
+
+    #: Meetings listed as coming up; a committee plans a year or so ahead.
+    upcoming_shown = 12
+    #: Past meetings a page: they grow with the years.
+    past_per_page = 10
+
+    def meetings_context(self, committee):
+        """The next meetings, and past ones a page at a time, newest first."""
+        now = timezone.now()
+        coming = committee.meetings.filter(starts_at__gte=now).order_by("starts_at")
+        past = committee.meetings.filter(starts_at__lt=now).order_by("-starts_at")
+        return {
+            "upcoming": list(coming[: self.upcoming_shown]),
+            "upcoming_count": coming.count(),
+            "past_meetings": Paginator(past, self.past_per_page).get_page(self.request.GET.get("past")),
+        }
 
 
 class CommitteeHistoryView(generic.ObjectHistoryView):

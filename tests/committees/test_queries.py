@@ -3,7 +3,10 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from committees.choices import AttendanceStatus, Matter
 from committees.models import Attendance, Declaration, Minute
@@ -12,6 +15,7 @@ from partnership.choices import Role
 from tests.committees.factories import (
     ActionFactory,
     AgendaItemFactory,
+    CommitteeFactory,
     CommitteeMemberFactory,
     MeetingFactory,
     ReportFactory,
@@ -79,3 +83,35 @@ def test_actions_register_queries_do_not_grow(client, world, board, django_asser
         response = client.get(url + "?export=xlsx")
         response.getvalue()
     assert response.status_code == 200
+
+
+def meetings_over_years(committee, count):
+    """``count`` meetings a month apart, half before today and half after."""
+    from committees.models import Meeting
+
+    start = timezone.now() - datetime.timedelta(days=30 * (count // 2)) + datetime.timedelta(days=15)
+    Meeting.objects.bulk_create(
+        MeetingFactory.build(committee=committee, starts_at=start + datetime.timedelta(days=30 * n))
+        for n in range(count)
+    )
+
+
+@pytest.mark.django_db
+def test_committee_page_is_the_same_at_4_and_200_meetings(client, world):
+    client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
+    pages = []
+    for count in (4, 100, 200):
+        committee = CommitteeFactory(partnership=world.ours, name=f"Board with {count} meetings")
+        meetings_over_years(committee, count)
+        url = reverse("committees:committee_detail", kwargs={"partnership": "ours", "pk": committee.pk})
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        pages.append((len(queries), response.content.decode()))
+    (small_queries, _small), (middle_queries, middle), (large_queries, large) = pages
+    assert large_queries == middle_queries == small_queries
+    assert abs(len(large) - len(middle)) < 100  # 12 to come and 10 past, whatever the years
+    assert "(the next 12 of 100)" in large and "Past meetings" in large and "(100, newest first)" in large
+    assert large.count('href="/p/ours/committees/meetings/') == 22
+    older = client.get(url, {"past": 10}).content.decode()
+    assert "Page 10 of 10" in older
