@@ -55,6 +55,10 @@ class CommitteeListView(generic.ObjectListView):
 class CommitteeDetailView(generic.ObjectDetailView):
     model = Committee
     template_name = "committees/committee_detail.html"
+    #: Meetings listed as coming up; a committee plans a year or so ahead.
+    upcoming_shown = 12
+    #: Past meetings a page: they grow with the years.
+    past_per_page = 10
 
     def get_queryset(self):
         return super().get_queryset().select_related("parent", "chair", "partnership")
@@ -81,12 +85,6 @@ class CommitteeDetailView(generic.ObjectDetailView):
             history_url=url("committee_history", self.partnership, pk=committee.pk),
         )
         return context
-
-
-    #: Meetings listed as coming up; a committee plans a year or so ahead.
-    upcoming_shown = 12
-    #: Past meetings a page: they grow with the years.
-    past_per_page = 10
 
     def meetings_context(self, committee):
         """The next meetings, and past ones a page at a time, newest first."""
