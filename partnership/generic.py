@@ -96,6 +96,13 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
     title = None
     create_url = None
 
+    def get_queryset(self):
+        """The partnership's records, each with its partnership (and the records on the way
+        to it) joined in, so the links built from it cost no query a row."""
+        queryset = super().get_queryset()
+        path = self.model.partnership_path
+        return queryset if path in (None, "pk") else queryset.select_related(path)
+
     def get_export_filename(self, export_format):
         name = str(self.model._meta.verbose_name_plural).replace(" ", "-")
         return f"{self.partnership.slug}-{name}.{export_format}"
