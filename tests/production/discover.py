@@ -69,6 +69,9 @@ def addresses():
             "delegation": reverse("committees:delegation_detail", kwargs={**slug, "pk": delegation.pk}),
             "reorganisations": reverse("reorganisation_list"),
         },
+        "council_officer_pages": {
+            "add an agreement (the parent picker's scripts)": reverse("agreements:add", kwargs=slug),
+        },
         "nhs_pages": {
             "reorganisation": reverse("reorganisation_detail", args=[reorganisation.pk]),
         },

@@ -23,6 +23,7 @@ from tests.production.site import Visitor
 pytestmark = pytest.mark.production
 
 OFFICER = "banes-council-secretary"
+COUNCIL_OFFICER = "banes-council-officer"
 AUDITOR = "external-auditor"
 NHS_SECRETARY = "banes-ccg-secretary"
 #: The body font print.css asks for, in letters only ("Liberation Sans": LiberationSans;
@@ -56,7 +57,8 @@ def auditor(site):
 
 def linked_assets(page):
     """Stylesheets and scripts a page links, and the module its script imports."""
-    found = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', page.text)
+    tags = [tag for tag in re.findall(r"<link[^>]+>", page.text) if 'rel="stylesheet"' in tag]
+    found = [re.search(r'href="([^"]+)"', tag).group(1) for tag in tags]
     found += re.findall(r'<script[^>]+src="([^"]+)"', page.text)
     found += re.findall(r'data-govuk-frontend="([^"]+)"', page.text)
     return found
@@ -88,6 +90,9 @@ def test_every_main_page_answers_with_its_styles_and_scripts(site, officer, audi
     problems, assets = [], {}
     check_pages(officer, site.addresses["pages"], problems, assets)
     check_pages(auditor, site.addresses["auditor_pages"], problems, assets)
+    council_officer = Visitor(site.url)
+    council_officer.sign_in(COUNCIL_OFFICER)
+    check_pages(council_officer, site.addresses["council_officer_pages"], problems, assets)
     nhs_secretary = Visitor(site.url)
     nhs_secretary.sign_in(NHS_SECRETARY)
     check_pages(nhs_secretary, site.addresses["nhs_pages"], problems, assets)
