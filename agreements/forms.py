@@ -57,8 +57,8 @@ class AgreementForm(FormattedTextMixin, TrackedModelForm):
         noun="agreement",
         required=False,
         label="Parent agreement",
-        help_text="The reference of the agreement this one sits under, if any: for example, "
-        "the Section 75 a schedule of services belongs to. Start typing to see suggestions.",
+        help_text="The agreement this one sits under, if any (for example, the Section 75 a "
+        "schedule of services belongs to): type its reference.",
     )
 
     class Meta:
