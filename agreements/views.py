@@ -58,10 +58,11 @@ def date_field_of(error, field):
 
 
 class AgreementChoicesView(generic.ChoicesView):
-    """Agreements to offer as a parent: by reference or title."""
+    """Agreements to suggest (a parent, a budget's or a transfer's): by reference or title."""
 
     model = Agreement
     search_fields = ("reference", "title")
+    filter_fields = ("kind",)
     ordering = ("reference",)
 
 

@@ -1,9 +1,11 @@
 """Forms for budgets and their figures. Every refusal names the field and says why."""
 
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from finance.choices import FINANCIAL_MONTHS, RiskShareRule
@@ -12,7 +14,7 @@ from finance.money import MoneyError, parse_money
 from partnership import permissions
 from partnership.choices import Role
 from partnership.dates import financial_year_label, parse_financial_year
-from partnership.forms import Form, TrackedModelForm, check_year
+from partnership.forms import Form, RecordByKeyField, TrackedModelForm, check_year
 from partnership.models import Organisation
 
 
@@ -89,7 +91,27 @@ def acting_bodies(user, partnership, *roles):
     return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
+def agreement_by_reference(**kwargs):
+    """An agreement typed by its reference, with suggestions (never a select of them all)."""
+    from agreements.models import Agreement
+
+    return RecordByKeyField(queryset=Agreement.objects.none(), key="reference", noun="agreement", **kwargs)
+
+
+def offer_agreements(form_field, partnership, **narrowing):
+    from agreements.models import Agreement
+
+    form_field.queryset = Agreement.objects.filter(partnership=partnership, **narrowing)
+    url = reverse("agreements:choices", kwargs={"partnership": partnership.slug})
+    form_field.set_search_url(url + (f"?{urlencode(narrowing)}" if narrowing else ""))
+
+
 class BudgetForm(TrackedModelForm):
+    agreement = agreement_by_reference(
+        label="Agreement",
+        help_text="The Section 75 agreement the budget is held under: type its reference.",
+    )
+
     class Meta:
         model = Budget
         fields = [
@@ -105,10 +127,9 @@ class BudgetForm(TrackedModelForm):
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        from agreements.models import Agreement
 
         self.partnership = partnership
-        self.fields["agreement"].queryset = Agreement.objects.filter(partnership=partnership)
+        offer_agreements(self.fields["agreement"], partnership)
         self.fields["host"].queryset = Organisation.objects.offered_in(partnership, self.instance.host_id)
         self.bodies = list(partner_bodies(partnership))
         current = {}
@@ -230,6 +251,10 @@ class MonitoringForm(TrackedModelForm):
 
 
 class TransferForm(TrackedModelForm):
+    agreement = agreement_by_reference(
+        label="Agreement",
+        help_text="The Section 256 agreement the payment is made under: type its reference.",
+    )
     year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
     amount = MoneyField(label="Amount", help_text="In pounds and pence.")
 
@@ -254,11 +279,8 @@ class TransferForm(TrackedModelForm):
     def __init__(self, *args, partnership, user, **kwargs):
         super().__init__(*args, **kwargs)
         from agreements.choices import AgreementKind
-        from agreements.models import Agreement
 
-        self.fields["agreement"].queryset = Agreement.objects.filter(
-            partnership=partnership, kind=AgreementKind.S256
-        )
+        offer_agreements(self.fields["agreement"], partnership, kind=AgreementKind.S256)
         self.fields["to_organisation"].queryset = Organisation.objects.offered_in(
             partnership, self.instance.to_organisation_id
         )

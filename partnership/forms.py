@@ -388,7 +388,8 @@ class RecordByKeyField(forms.CharField):
 
     The box shows a record as ``str(record)`` ("REF — Title"); what was typed is
     read up to the first " — ", so a suggestion picked from the autocomplete and a
-    reference typed by hand both work. ``search_url`` (set by the form, which knows
+    reference typed by hand both work (a record's id is still accepted, for scripts
+    and links that send one). ``search_url`` (set by the form, which knows
     the partnership) is the endpoint the autocomplete asks.
     """
 
@@ -419,6 +420,8 @@ class RecordByKeyField(forms.CharField):
         if not text:
             return None
         found = self.queryset.filter(**{f"{self.key}__iexact": text}).first()
+        if found is None and text.isdigit():
+            found = self.queryset.filter(pk=int(text)).first()  # an id, as scripts and old links send
         if found is None:
             raise ValidationError(
                 f"No {self.noun} here has the reference “{text}”: type a reference as it is shown "

@@ -152,6 +152,8 @@ class ChoicesView(ObjectMixin, View):
     ``limit`` of them, so a picker never lists thousands."""
 
     search_fields = ()
+    #: Fields a form may narrow the suggestions by, by their exact value (``?kind=s256``).
+    filter_fields = ()
     ordering = ()
     limit = 20
 
@@ -165,6 +167,9 @@ class ChoicesView(ObjectMixin, View):
         for name in self.search_fields:
             matches |= Q(**{f"{name}__icontains": typed})
         records = self.get_queryset().filter(matches)
+        for name in self.filter_fields:
+            if request.GET.get(name):
+                records = records.filter(**{name: request.GET[name][:100]})
         excluded = request.GET.get("exclude", "")
         if excluded.isdigit():
             records = records.exclude(pk=int(excluded))

@@ -23,7 +23,7 @@ def test_officer_creates_a_pooled_budget_with_fixed_shares(client, world):
     council, nhs = world.bodies["council"], world.bodies["nhs"]
     data = {
         "name": "Learning disability pool",
-        "agreement": agreement.pk,
+        "agreement": "s75-pool",  # typed, as people know it
         "kind": "pooled",
         "host": council.pk,
         "pooled_fund_manager": "Head of Commissioning",
@@ -105,6 +105,28 @@ def test_nhs_finance_officer_records_a_transfer_to_the_council(client, world):
     assert "Total of the 2 transfers shown: £500,000.00" in listing
     listing = client.get(reverse("finance:transfer_list", kwargs={"partnership": "ours"}) + "?status=paid")
     assert "Total of the 1 transfer shown: £250,000.00" in listing.content.decode()
+
+
+def test_a_transfer_names_its_section_256_by_reference_and_is_offered_only_those(client, world):
+    s256 = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-1", title="Discharge")
+    AgreementFactory(
+        partnership=world.ours, kind="s75_pooled_fund", reference="S75-1", title="Discharge pool"
+    )
+    client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
+    url = reverse("finance:transfer_add", kwargs={"partnership": "ours"})
+    form_page = client.get(url).content.decode()
+    search = reverse("agreements:choices", kwargs={"partnership": "ours"}) + "?kind=s256"
+    assert f'data-app-autocomplete="{search}"' in form_page
+    assert client.get(search + "&q=discharge").json() == {"results": ["S256-1 — Discharge"]}
+
+    response = client.post(url, {**_transfer_data(world, s256), "agreement": "S75-1"})
+    assert response.context["form"].errors["agreement"] == [
+        "No agreement here has the reference “S75-1”: type a reference as it is shown on the agreement, "
+        "or pick one from the suggestions"
+    ]
+    response = client.post(url, {**_transfer_data(world, s256), "agreement": "S256-1 — Discharge"})
+    assert response.status_code == 302
+    assert Transfer.objects.get().agreement == s256
 
 
 def test_transfer_must_be_under_a_s256_agreement_from_nhs_to_council(world):
