@@ -39,6 +39,7 @@ def test_officer_creates_a_pooled_budget_with_fixed_shares(client, world):
     response = client.post(url, data)
     assert response.status_code == 302
     budget = Budget.objects.get(name="Learning disability pool")
+    assert budget.agreement == agreement
     assert {rs.organisation: rs.percentage for rs in RiskShare.objects.filter(budget=budget)} == {
         council: D("60.00"),
         nhs: D("40.00"),
