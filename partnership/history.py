@@ -412,9 +412,11 @@ def _previous_row_id(queryset):
     return Subquery(earlier)
 
 
-def _with_previous(queryset):
+def _with_previous(queryset, whole=None):
+    """``queryset`` with each row's ``previous_history_id``, found in ``whole`` (the source
+    before a page narrowed it, so a page's oldest change still has its predecessor)."""
     return queryset.select_related("history_user", "history_organisation").annotate(
-        previous_history_id=_previous_row_id(queryset)
+        previous_history_id=_previous_row_id(queryset if whole is None else whole)
     )
 
 
@@ -549,7 +551,7 @@ def history_page(history_querysets, *, before=None, after=None, size=50):
     for source, queryset in enumerate(history_querysets):
         rows = queryset if edge is None else _beyond(queryset, edge, source, older)
         order = ("-history_date", "-history_id") if older else ("history_date", "history_id")
-        for record in _with_previous(rows).order_by(*order)[: size + 1]:
+        for record in _with_previous(rows, whole=queryset).order_by(*order)[: size + 1]:
             candidates.append((Position(record.history_date, source, record.history_id), record))
     candidates.sort(key=lambda pair: pair[0].key, reverse=older)
     more = len(candidates) > size

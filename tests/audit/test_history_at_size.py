@@ -69,7 +69,11 @@ def newer_link(response):
 
 
 def page_ids(response):
-    return [(entry.kind, entry.history_id) for entry in response.context["entries"]]
+    """Each entry on the page, with what it says changed."""
+    return [
+        (entry.kind, entry.history_id, tuple((c.name, c.before, c.after) for c in entry.changes))
+        for entry in response.context["entries"]
+    ]
 
 
 @pytest.mark.django_db
