@@ -1,0 +1,161 @@
+"""Volume for the page benchmark, added to a database that holds the demo (``bench/pages.py``
+runs it; it is not for a database anyone uses).
+
+At ``--scale 1`` it adds what the performance issue measured: in B&NES 7,000 agreements
+(one of them with 300 versions of its terms), 600 pooled budgets with 41,000 contributions
+(one budget with 300 versions), 600 more meetings of the Integrated Health and Care Board
+and 10,000 agenda items. Records are bulk-created with their history rows (as
+``bulk_create_with_history`` writes them, without audit entries: the verifier lists them as
+unrecorded), so the history and "as it stood on" pages have real rows to read. Prints, as
+JSON, the records the pages are asked about.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
+
+
+def add_versions(obj, count, field):
+    """``count`` more versions of ``obj``, a minute apart, each changing ``field``."""
+    history_model = type(obj).history.model
+    base = obj.history.order_by("-history_date", "-history_id").first()
+    names = [f.attname for f in history_model._meta.concrete_fields if f.attname != "history_id"]
+    rows = []
+    for n in range(count):
+        row = history_model(**{name: getattr(base, name) for name in names})
+        setattr(row, field, f"{getattr(base, field)} (version {n + 2})")
+        row.history_type = "~"
+        row.history_date = base.history_date + datetime.timedelta(minutes=n + 1)
+        rows.append(row)
+    history_model.objects.bulk_create(rows, batch_size=1000)
+
+
+def generate(scale):
+    from simple_history.utils import bulk_create_with_history
+
+    from agreements.choices import AgreementKind, AgreementStatus, PartyRole
+    from agreements.models import Agreement, AgreementParty
+    from committees.models import AgendaItem, Committee, Meeting
+    from finance.choices import BudgetKind, RiskShareRule
+    from finance.models import Budget, Contribution
+    from partnership import permissions
+    from partnership.models import Partnership
+
+    banes = Partnership.objects.get(slug="banes")
+    council, icb = (p.organisation for p in banes.partners.filter(left__isnull=True).order_by("pk")[:2])
+    today = datetime.date.today()
+
+    count = int(7000 * scale)
+    agreements = bulk_create_with_history(
+        [
+            Agreement(
+                partnership=banes,
+                reference=f"BENCH-{n:05d}",
+                title=f"Generated pooled fund {n} for community services",
+                kind=AgreementKind.S75_POOLED_FUND,
+                status=AgreementStatus.IN_FORCE,
+                start_date=datetime.date(2015, 4, 1),
+                next_review_date=today + datetime.timedelta(days=n % 400 - 100),
+            )
+            for n in range(count)
+        ],
+        Agreement,
+        batch_size=1000,
+    )
+    bulk_create_with_history(
+        [
+            AgreementParty(agreement=agreement, organisation=body, role=role)
+            for agreement in agreements
+            for body, role in ((council, PartyRole.HOST), (icb, PartyRole.PARTNER))
+        ],
+        AgreementParty,
+        batch_size=1000,
+    )
+    budgets = bulk_create_with_history(
+        [
+            Budget(
+                partnership=banes,
+                agreement=agreements[n % len(agreements)],
+                name=f"Bench pool {n:04d}",
+                kind=BudgetKind.POOLED,
+                risk_share_rule=RiskShareRule.PROPORTIONAL,
+                host=council,
+            )
+            for n in range(int(600 * scale))
+        ],
+        Budget,
+        batch_size=1000,
+    )
+    years = range(2000, 2000 + 34)
+    bulk_create_with_history(
+        [
+            Contribution(budget=budget, organisation=body, year=year, amount=Decimal("1000.00"))
+            for budget in budgets
+            for body in (council, icb)
+            for year in years
+        ],
+        Contribution,
+        batch_size=2000,
+    )
+    board = Committee.objects.filter(partnership=banes, name="Integrated Health and Care Board").first()
+    start = datetime.datetime(2000, 1, 13, 14, tzinfo=datetime.UTC)
+    meetings = bulk_create_with_history(
+        [
+            Meeting(
+                committee=board, starts_at=start + datetime.timedelta(days=14 * n), place="Guildhall, Bath"
+            )
+            for n in range(int(600 * scale))
+        ],
+        Meeting,
+        batch_size=1000,
+    )
+    per_meeting = max(1, int(10000 * scale) // max(1, len(meetings)))
+    bulk_create_with_history(
+        [
+            AgendaItem(meeting=meeting, order=order, title=f"Item {order} of a generated agenda")
+            for meeting in meetings
+            for order in range(1, per_meeting + 1)
+        ],
+        AgendaItem,
+        batch_size=2000,
+    )
+    long_history = agreements[0]
+    # A draft its parties' officers may edit (bulk creation grants no rights: grant them here).
+    Agreement.objects.filter(pk=long_history.pk).update(status=AgreementStatus.DRAFT)
+    permissions.grant_owner_permissions(Agreement.objects.get(pk=long_history.pk))
+    add_versions(long_history, 300, "title")
+    add_versions(budgets[0], 300, "description")
+    return {
+        "partnership": banes.slug,
+        "agreement": long_history.pk,
+        "budget": budgets[0].pk,
+        "committee": board.pk,
+        "meeting": meetings[-1].pk,
+        "counts": {
+            "agreements": Agreement.objects.count(),
+            "contributions": Contribution.objects.count(),
+            "meetings": Meeting.objects.count(),
+            "agenda items": AgendaItem.objects.count(),
+        },
+    }
+
+
+def main():
+    import django
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0, help="1 is the issue's sizes")
+    arguments = parser.parse_args()
+    django.setup()
+    print(json.dumps(generate(arguments.scale)))
+
+
+if __name__ == "__main__":
+    main()
