@@ -23,9 +23,10 @@ class AgreementsConfig(AppConfig):
             }
         ]
 
-    def attention_items(self, user):
+    def attention_items(self, user, limit=None):
         """Reviews overdue or due within 60 days, and agreements awaiting a signature,
-        for the bodies ``user`` acts for."""
+        for the bodies ``user`` acts for: all, or (given ``limit``) the first ``limit``, soonest
+        due first, with how many there are."""
         from django.utils import timezone
 
         from agreements.models import Agreement, AgreementParty
@@ -45,6 +46,10 @@ class AgreementsConfig(AppConfig):
             today=today,
             within_days=self.REVIEW_NOTICE_DAYS,
         ).select_related("partnership")
+        total = 0
+        if limit is not None:
+            total = due.count()
+            due = due.order_by("next_review_date", "reference")[:limit]
         items = []
         for agreement in due:
             overdue = agreement.next_review_date < today
@@ -70,6 +75,9 @@ class AgreementsConfig(AppConfig):
                 .select_related("agreement__partnership", "organisation")
                 .order_by("agreement__reference")
             )
+            if limit is not None:
+                total += waiting.count()
+                waiting = waiting[: max(0, limit - len(items))]
             for party in waiting:
                 items.append(
                     {
@@ -81,6 +89,10 @@ class AgreementsConfig(AppConfig):
                         "overdue": False,
                     }
                 )
+        if limit is not None:
+            from partnership.apps import AttentionList
+
+            return AttentionList(items, total)
         return items
 
     def sweep_reminders(self):

@@ -1,3 +1,5 @@
+import inspect
+
 from django.apps import AppConfig, apps
 
 
@@ -68,18 +70,35 @@ def _by_due(items):
     return sorted(items, key=lambda item: (item.get("due") is None, item.get("due") or 0))
 
 
-def attention_groups(user):
+class AttentionList(list):
+    """The first items of an attention list, soonest due first, and ``total``, how many there
+    are: what an app's ``attention_items(user, limit=n)`` may return so that the home page
+    need not build every item to show five."""
+
+    def __init__(self, items, total):
+        super().__init__(items)
+        self.total = total
+
+
+def _takes_limit(collect):
+    return "limit" in inspect.signature(collect).parameters
+
+
+def attention_groups(user, limit=None):
     """What needs ``user``'s attention, one group per app that has any: ``key`` (the app's
-    label), ``title``, ``items`` (soonest due first) and ``count``."""
+    label), ``title``, ``items`` (soonest due first; given ``limit``, at least the first
+    ``limit``) and ``count``."""
     groups = []
     for config in apps.get_app_configs():
         collect = getattr(config, "attention_items", None)
         if collect is None:
             continue
-        items = _by_due(collect(user))
-        if items:
+        found = collect(user, limit=limit) if limit is not None and _takes_limit(collect) else collect(user)
+        items = _by_due(found)
+        count = getattr(found, "total", len(items))
+        if count:
             title = getattr(config, "attention_title", config.verbose_name)
-            groups.append({"key": config.label, "title": title, "items": items, "count": len(items)})
+            groups.append({"key": config.label, "title": title, "items": items, "count": count})
     return groups
 
 

@@ -39,7 +39,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             .prefetch_related(Prefetch("partners", queryset=current.select_related("organisation")))
             .order_by("name")
         )
-        groups = attention_groups(user)
+        groups = attention_groups(user, limit=HOME_ATTENTION_ITEMS)
         for group in groups:
             group["shown"] = group["items"][:HOME_ATTENTION_ITEMS]
         context["attention"] = groups

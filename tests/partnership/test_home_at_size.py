@@ -9,6 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.choices import AgreementStatus, PartyRole
+from agreements.models import Agreement, AgreementParty
 from committees.models import Action
 from partnership.choices import Role
 from tests.committees.factories import ActionFactory, CommitteeFactory, MeetingFactory
@@ -67,3 +69,40 @@ def test_the_whole_list_is_a_page_at_a_time_soonest_first(client, world):
     # Lists with nothing in them, or of apps that do not exist, are not pages.
     assert client.get(reverse("attention", kwargs={"group": "finance"})).status_code == 404
     assert client.get(reverse("attention", kwargs={"group": "nonsense"})).status_code == 404
+
+
+def reviews_due(world, count, start):
+    today = timezone.localdate()
+    agreements = Agreement.objects.bulk_create(
+        Agreement(
+            partnership=world.ours,
+            reference=f"DUE-{n:04d}",
+            title=f"Pooled fund {n}",
+            status=AgreementStatus.IN_FORCE,
+            next_review_date=today + datetime.timedelta(days=n % 50),
+        )
+        for n in range(start, start + count)
+    )
+    AgreementParty.objects.bulk_create(
+        AgreementParty(agreement=agreement, organisation=world.bodies["council"], role=PartyRole.HOST)
+        for agreement in agreements
+    )
+
+
+@pytest.mark.django_db
+def test_the_home_page_builds_only_the_reviews_it_shows(client, world):
+    client.force_login(world.user("council", Role.OFFICER))
+    reviews_due(world, 6, 0)
+    client.get(reverse("home"))
+    small, small_queries = home(client)
+    reviews_due(world, 294, 6)
+    large, large_queries = home(client)
+    assert large_queries == small_queries
+    html = large.content.decode()
+    assert "Agreements <span" in html and "(300)" in html and "See all 300" in html
+    assert html.count("Review of DUE-") == 5
+    assert "Review of DUE-0000 " in html  # due today: the soonest first
+    everything = client.get(
+        reverse("attention", kwargs={"group": "agreements"}), {"page": 6}
+    ).content.decode()
+    assert "Page 6 of 6" in everything and everything.count("Review of DUE-") == 50
