@@ -22,21 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "partnership.settings")
 
 
-def add_versions(obj, count, field):
-    """``count`` more versions of ``obj``, a minute apart, each changing ``field``."""
-    history_model = type(obj).history.model
-    base = obj.history.order_by("-history_date", "-history_id").first()
-    names = [f.attname for f in history_model._meta.concrete_fields if f.attname != "history_id"]
-    rows = []
-    for n in range(count):
-        row = history_model(**{name: getattr(base, name) for name in names})
-        setattr(row, field, f"{getattr(base, field)} (version {n + 2})")
-        row.history_type = "~"
-        row.history_date = base.history_date + datetime.timedelta(minutes=n + 1)
-        rows.append(row)
-    history_model.objects.bulk_create(rows, batch_size=1000)
-
-
 def generate(scale):
     from simple_history.utils import bulk_create_with_history
 
@@ -47,6 +32,7 @@ def generate(scale):
     from finance.models import Budget, Contribution
     from partnership import permissions
     from partnership.models import Partnership
+    from tests.factories import add_versions
 
     banes = Partnership.objects.get(slug="banes")
     council, icb = (p.organisation for p in banes.partners.filter(left__isnull=True).order_by("pk")[:2])

@@ -114,3 +114,25 @@ def agreement_between(partnership, *organisations, **values):
             role=PartyRole.HOST if index == 0 else PartyRole.PARTNER,
         )
     return agreement
+
+
+def bulk_agreements(partnership, count, *parties, reference="BULK-{n:04d}", start=0, **values):
+    """``count`` agreements in ``partnership``, numbered from ``start``, created in bulk
+    (without history, as for tests at size), each with ``parties`` (the first hosts).
+    ``reference`` is formatted with the number; a value may be a function of it."""
+    agreements = Agreement.objects.bulk_create(
+        Agreement(
+            partnership=partnership,
+            reference=reference.format(n=n),
+            **{"title": f"Pooled fund {n}", **{k: v(n) if callable(v) else v for k, v in values.items()}},
+        )
+        for n in range(start, start + count)
+    )
+    AgreementParty.objects.bulk_create(
+        AgreementParty(
+            agreement=agreement, organisation=body, role=PartyRole.HOST if i == 0 else PartyRole.PARTNER
+        )
+        for agreement in agreements
+        for i, body in enumerate(parties)
+    )
+    return agreements

@@ -9,13 +9,11 @@ from django.urls import reverse
 from agreements.models import Agreement
 from partnership.choices import Role
 from tests.agreements.conftest import between_council_and_nhs
+from tests.agreements.factories import bulk_agreements
 
 
 def many_agreements(world, count, start=0):
-    Agreement.objects.bulk_create(
-        Agreement(partnership=world.ours, reference=f"BULK-{n:04d}", title=f"Pooled fund {n}")
-        for n in range(start, start + count)
-    )
+    bulk_agreements(world.ours, count, start=start)
 
 
 def edit_url(agreement):

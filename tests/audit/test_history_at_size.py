@@ -16,24 +16,9 @@ from simple_history.utils import bulk_create_with_history
 from agreements.models import Schedule
 from partnership.choices import Role
 from tests.agreements.factories import ScheduleFactory, agreement_between
+from tests.factories import add_versions
 
 SIZES = (4, 300)
-
-
-def add_versions(obj, count, field, start):
-    """``count`` more versions of ``obj`` in its history, one a minute from ``start``, each
-    changing ``field``: written straight into the history table, as years of edits would be."""
-    history_model = type(obj).history.model
-    base = obj.history.order_by("-history_date", "-history_id").first()
-    copied = [f.attname for f in history_model._meta.concrete_fields if f.attname != "history_id"]
-    rows = []
-    for n in range(count):
-        row = history_model(**{name: getattr(base, name) for name in copied})
-        setattr(row, field, f"{getattr(base, field)} (version {n + 2})")
-        row.history_type = "~"
-        row.history_date = start + datetime.timedelta(minutes=n + 1)
-        rows.append(row)
-    history_model.objects.bulk_create(rows)
 
 
 def agreement_with_history(world, versions):

@@ -9,10 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.choices import AgreementStatus, PartyRole
-from agreements.models import Agreement, AgreementParty
+from agreements.choices import AgreementStatus
 from committees.models import Action
 from partnership.choices import Role
+from tests.agreements.factories import bulk_agreements
 from tests.committees.factories import ActionFactory, CommitteeFactory, MeetingFactory
 
 
@@ -73,19 +73,14 @@ def test_the_whole_list_is_a_page_at_a_time_soonest_first(client, world):
 
 def reviews_due(world, count, start):
     today = timezone.localdate()
-    agreements = Agreement.objects.bulk_create(
-        Agreement(
-            partnership=world.ours,
-            reference=f"DUE-{n:04d}",
-            title=f"Pooled fund {n}",
-            status=AgreementStatus.IN_FORCE,
-            next_review_date=today + datetime.timedelta(days=n % 50),
-        )
-        for n in range(start, start + count)
-    )
-    AgreementParty.objects.bulk_create(
-        AgreementParty(agreement=agreement, organisation=world.bodies["council"], role=PartyRole.HOST)
-        for agreement in agreements
+    bulk_agreements(
+        world.ours,
+        count,
+        world.bodies["council"],
+        reference="DUE-{n:04d}",
+        start=start,
+        status=AgreementStatus.IN_FORCE,
+        next_review_date=lambda n: today + datetime.timedelta(days=n % 50),
     )
 
 

@@ -10,14 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from agreements.choices import AgreementStatus, PartyRole
-from agreements.models import Agreement, AgreementParty
+from agreements.choices import AgreementStatus
 from committees.models import Action, Meeting
 from finance.models import BudgetLine, Contribution
 from partnership.choices import Role
 from partnership.dates import financial_year_start
 from partnership.models import Membership, Reminder
 from partnership.tasks import sweep_reminders
+from tests.agreements.factories import bulk_agreements
 from tests.committees.factories import ActionFactory, CommitteeFactory, MeetingFactory
 from tests.finance.factories import BudgetFactory
 
@@ -26,21 +26,15 @@ def fill(world, size, tag):
     """``size`` of each thing the sweep looks for, each due for a reminder."""
     today = timezone.localdate()
     council, nhs = world.bodies["council"], world.bodies["nhs"]
-    agreements = Agreement.objects.bulk_create(
-        Agreement(
-            partnership=world.ours,
-            reference=f"{tag}-{n}",
-            title=f"Agreement {n}",
-            status=AgreementStatus.IN_FORCE,
-            start_date=datetime.date(2020, 4, 1),
-            next_review_date=today + datetime.timedelta(days=10),
-        )
-        for n in range(size)
-    )
-    AgreementParty.objects.bulk_create(
-        AgreementParty(agreement=agreement, organisation=body, role=role)
-        for agreement in agreements
-        for body, role in ((council, PartyRole.HOST), (nhs, PartyRole.PARTNER))
+    bulk_agreements(
+        world.ours,
+        size,
+        council,
+        nhs,
+        reference=tag + "-{n}",
+        status=AgreementStatus.IN_FORCE,
+        start_date=datetime.date(2020, 4, 1),
+        next_review_date=today + datetime.timedelta(days=10),
     )
     committee = CommitteeFactory(partnership=world.ours, name=f"Board {tag}")
     noon = timezone.make_aware(

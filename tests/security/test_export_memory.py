@@ -10,28 +10,24 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from agreements.choices import AgreementKind, AgreementStatus, PartyRole
-from agreements.models import Agreement, AgreementParty
+from agreements.choices import AgreementKind, AgreementStatus
 from partnership import exports
 from partnership.choices import Role
+from tests.agreements.factories import bulk_agreements
 
 
 def add_agreements(world, count, start):
-    agreements = Agreement.objects.bulk_create(
-        Agreement(
-            partnership=world.ours,
-            reference=f"BULK-{start + n:05d}",
-            title=f"Pooled fund {start + n} " + "with a long title " * 4,
-            kind=AgreementKind.S256,
-            status=AgreementStatus.IN_FORCE,
-            start_date=datetime.date(2020, 4, 1),
-            review_frequency_months=12,
-        )
-        for n in range(count)
-    )
-    AgreementParty.objects.bulk_create(
-        AgreementParty(agreement=agreement, organisation=world.bodies["council"], role=PartyRole.HOST)
-        for agreement in agreements
+    bulk_agreements(
+        world.ours,
+        count,
+        world.bodies["council"],
+        reference="BULK-{n:05d}",
+        start=start,
+        title=lambda n: f"Pooled fund {n} " + "with a long title " * 4,
+        kind=AgreementKind.S256,
+        status=AgreementStatus.IN_FORCE,
+        start_date=datetime.date(2020, 4, 1),
+        review_frequency_months=12,
     )
 
 
