@@ -16,6 +16,7 @@ twice the reference's.
 
 import argparse
 import json
+import math
 import os
 import statistics
 import sys
@@ -110,7 +111,7 @@ def load(site, who, path, clients, requests):
         thread.join()
     statuses = {status for _took, status in times}
     latencies = sorted(took for took, _status in times)
-    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    p95 = latencies[math.ceil(len(latencies) * 0.95) - 1]  # nearest rank
     return statistics.median(latencies), p95, len(first.body), first.status, statuses
 
 
