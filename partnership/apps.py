@@ -84,12 +84,14 @@ def _takes_limit(collect):
     return "limit" in inspect.signature(collect).parameters
 
 
-def attention_groups(user, limit=None):
-    """What needs ``user``'s attention, one group per app that has any: ``key`` (the app's
-    label), ``title``, ``items`` (soonest due first; given ``limit``, at least the first
-    ``limit``) and ``count``."""
+def attention_groups(user, limit=None, only=None):
+    """What needs ``user``'s attention, one group per app that has any (or only app label
+    ``only``'s): ``key`` (the app's label), ``title``, ``items`` (soonest due first; given
+    ``limit``, at least the first ``limit``) and ``count``."""
     groups = []
     for config in apps.get_app_configs():
+        if only is not None and config.label != only:
+            continue
         collect = getattr(config, "attention_items", None)
         if collect is None:
             continue

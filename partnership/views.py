@@ -54,7 +54,7 @@ class AttentionView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        group = next((g for g in attention_groups(self.request.user) if g["key"] == kwargs["group"]), None)
+        group = next(iter(attention_groups(self.request.user, only=kwargs["group"])), None)
         if group is None:
             raise Http404("Nothing in this list needs your attention.")
         page = Paginator(group["items"], self.paginate_by).get_page(self.request.GET.get("page"))
