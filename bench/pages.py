@@ -9,7 +9,9 @@ adds volume (``bench/generate.py``), starts gunicorn as deployed (DEBUG off, man
 static files, 2 sync workers), and sends each page ``--requests`` requests from each of
 ``--clients`` clients at once. The reference is a bare page of the same app listing 50
 agreements in one query (``bench/urls.py``). Then, in this process, the reminder sweep
-(twice: the second finds nothing new) and the audit chain's verifier are timed. Results are
+(twice: the second finds nothing new) and the audit chain's verifier are timed, and the
+write throughput of agreement edits through ``save_agreement`` (one writer; four writers on
+four agreements of one partnership; four on agreements of four partnerships). Results are
 printed and written to ``bench/results/pages.md``. The goal: every page's p95 at most
 twice the reference's.
 """
@@ -160,6 +162,72 @@ def timed_in_process():
     return found
 
 
+WRITE_SECONDS = 5
+
+
+def _draft(partnership, reference, admin):
+    from agreements.choices import AgreementKind, AgreementStatus
+    from agreements.models import Agreement
+    from agreements.services import save_agreement
+
+    bodies = [p.organisation for p in partnership.partners.filter(left__isnull=True).order_by("pk")[:2]]
+    agreement = Agreement(
+        partnership=partnership,
+        reference=reference,
+        title=f"Write benchmark {reference}",
+        kind=AgreementKind.S75_POOLED_FUND,
+        status=AgreementStatus.DRAFT,
+    )
+    return save_agreement(agreement=agreement, user=admin, parties=bodies, reason="Benchmark")
+
+
+def write_throughput():
+    """Agreement edits a second, and their p95, by one and by four writers at once."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+
+    from agreements.models import Agreement
+    from agreements.services import save_agreement
+    from partnership.models import Partnership
+
+    admin = get_user_model().objects.filter(is_superuser=True).first()
+    partnerships = list(Partnership.objects.order_by("pk")[:4])
+    one = [_draft(partnerships[0], f"WRITE-ONE-{n}", admin) for n in range(4)]
+    several = [_draft(p, f"WRITE-MANY-{p.slug}", admin) for p in partnerships]
+
+    def run_writers(agreements):
+        times, lock = [], threading.Lock()
+        stop_at = time.monotonic() + WRITE_SECONDS
+
+        def write(pk):
+            try:
+                n = 0
+                while time.monotonic() < stop_at:
+                    agreement = Agreement.objects.get(pk=pk)
+                    agreement.title = f"Write benchmark edit {n}"
+                    started = time.perf_counter()
+                    save_agreement(agreement=agreement, user=admin, reason="Benchmark edit")
+                    with lock:
+                        times.append(time.perf_counter() - started)
+                    n += 1
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=write, args=(a.pk,)) for a in agreements]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        times.sort()
+        return len(times) / WRITE_SECONDS, times[math.ceil(len(times) * 0.95) - 1]
+
+    return {
+        "one writer": run_writers(one[:1]),
+        "four writers, four agreements of one partnership": run_writers(one),
+        "four writers, four partnerships": run_writers(several),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 is the issue's sizes")
@@ -184,6 +252,7 @@ def main():
                 measured[label] = load(site, who, path, arguments.clients, arguments.requests)
             counts = query_counts(site, [("reference page", OFFICER, "/bench/reference/"), *rows])
             in_process = timed_in_process()
+            writes = write_throughput()
         finally:
             site.stop()
 
@@ -206,6 +275,9 @@ def main():
     lines += ["", "| in process | time | queries | result |", "|---|---|---|---|"]
     for label, (took, queries, result) in in_process.items():
         lines.append(f"| {label} | {took:.2f} s | {'' if queries is None else queries} | {result} |")
+    lines += ["", "| agreement edits | a second | p95 |", "|---|---|---|"]
+    for label, (rate, p95) in writes.items():
+        lines.append(f"| {label} | {rate:.1f} | {p95 * 1000:.0f} ms |")
     report = "\n".join(lines) + "\n"
     print(report)
     Path(arguments.output).parent.mkdir(parents=True, exist_ok=True)

@@ -13,10 +13,16 @@ the database still cannot recompute the chain after changing it. A signed
 :class:`Checkpoint` of the chain head is sent to auditors every day; checked
 against one, a chain cut short is found as well.
 
-Appending locks the single :class:`AuditChainHead` row until the transaction
-ends, so entries are chained in one order (their id order) however many
-people save at once. :func:`verify_chain` walks the chain and names the first
-entry whose hash no longer matches: an edited history row, an edited or
+Writers do not wait for one another. An entry is written unsealed, with its
+snapshot, in the writing transaction; just after that transaction commits,
+:func:`seal_pending` locks the single :class:`AuditChainHead` row for as long
+as it takes to chain every committed unsealed entry (a few milliseconds), giving
+each its place (``sequence``) and hash in the order they committed. The hash
+is computed from the snapshot taken while writing, so a history row changed
+between commit and seal still fails to verify. Entries left unsealed by a
+crash are sealed by the next write, the verifier, the checkpoint or the
+daily sweep. :func:`verify_chain` walks the chain in sealed order and names the
+first entry whose hash no longer matches: an edited history row, an edited or
 removed entry, or entries cut from the end.
 
 simple-history's ``bulk_create_with_history`` sends no signal: code that
@@ -209,16 +215,18 @@ def _label(instance):
 
 
 def append_entry(*, history_instance, instance=None):
-    """Append the entry for one history row; call inside the writing transaction."""
+    """Write the unsealed entry for one history row; call inside the writing transaction.
+
+    It is sealed into the chain when the transaction commits (:func:`seal_pending`).
+    """
     history_model = type(history_instance)
     values = history_model.objects.filter(pk=history_instance.pk).values(*row_fields(history_model))[0]
     if instance is None:
         instance = history_instance.instance
     model = history_model.instance_type
-    content_type = ContentType.objects.get_for_model(model)
     partnership_id = partnership_id_of(instance)
-    entry = AuditEntry(
-        content_type=content_type,
+    entry = AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
         object_id=str(values[model._meta.pk.attname]),
         history_id=history_instance.pk,
         history_table=history_model._meta.label,
@@ -232,22 +240,59 @@ def append_entry(*, history_instance, instance=None):
         object_label=_label(instance),
         snapshot=row_snapshot(values),
     )
-    with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        entry.previous_hash = head.last_hash
-        entry.key_id = settings.AUDIT_HMAC_KEY_ID
-        entry.hash = compute_hash(
-            head.last_hash, entry_fields(entry, content_type_label(content_type)), values, entry.key_id
-        )
-        entry.save()
-        head.last_entry_id = entry.pk
-        head.last_hash = entry.hash
-        head.save(update_fields=["last_entry_id", "last_hash"])
+    _seal_on_commit()
     return entry
 
 
+def _seal_on_commit():
+    """Ask for one :func:`seal_pending` when the current transaction commits (at once
+    outside a transaction). A failed seal does not undo the commit: the entries wait
+    for the next one."""
+    connection = transaction.get_connection()
+    if any(callback is _seal_after_commit for _, callback, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_seal_after_commit, robust=True)
+
+
+def _seal_after_commit():
+    seal_pending()
+
+
+def seal_pending(*, batch_size=BATCH_SIZE):
+    """Chain every committed entry not yet sealed, in id order, under the chain-head lock.
+
+    Returns how many were sealed. Entries of transactions still open are not
+    visible yet and are sealed after them, so the chain follows commit order.
+    """
+    sealed = 0
+    labels = {}
+    while True:
+        with transaction.atomic():
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            batch = list(AuditEntry.objects.filter(sequence__isnull=True).order_by("pk")[:batch_size])
+            if not batch:
+                return sealed
+            previous, sequence = head.last_hash, head.last_sequence
+            key_id = settings.AUDIT_HMAC_KEY_ID
+            for entry in batch:
+                if entry.content_type_id not in labels:
+                    labels[entry.content_type_id] = content_type_label(
+                        ContentType.objects.get_for_id(entry.content_type_id)
+                    )
+                sequence += 1
+                entry.sequence, entry.previous_hash, entry.key_id = sequence, previous, key_id
+                entry.hash = compute_hash(
+                    previous, entry_fields(entry, labels[entry.content_type_id]), entry.snapshot, key_id
+                )
+                previous = entry.hash
+            AuditEntry.objects.bulk_update(batch, ["sequence", "previous_hash", "key_id", "hash"])
+            head.last_entry_id, head.last_sequence, head.last_hash = batch[-1].pk, sequence, previous
+            head.save(update_fields=["last_entry_id", "last_sequence", "last_hash"])
+            sealed += len(batch)
+
+
 def record_history_rows(rows):
-    """Append entries for history rows written without a signal (bulk_create_with_history)."""
+    """Write entries for history rows written without a signal (bulk_create_with_history)."""
     return [append_entry(history_instance=row) for row in rows]
 
 
@@ -275,6 +320,7 @@ class VerifyResult:
     problem: Problem | None = None
     last_hash: str = GENESIS_HASH
     unrecorded: list = field(default_factory=list)
+    sealed_now: int = 0
 
     @property
     def ok(self):
@@ -338,11 +384,11 @@ def _check_entry(entry, values, label, expected_previous, *, key_id=None):
 
 
 def _walk(batch_size):
-    """Every entry in id order, with its history row's values and content type label."""
+    """Every sealed entry in chain order, with its history row's values and content type label."""
     labels = {}
-    last_id = 0
+    last_sequence = 0
     while True:
-        batch = list(AuditEntry.objects.filter(pk__gt=last_id).order_by("pk")[:batch_size])
+        batch = list(AuditEntry.objects.filter(sequence__gt=last_sequence).order_by("sequence")[:batch_size])
         if not batch:
             return
         rows = _fetch_rows(batch)
@@ -352,16 +398,17 @@ def _walk(batch_size):
                     ContentType.objects.get_for_id(entry.content_type_id)
                 )
             yield entry, rows.get((entry.history_table, entry.history_id)), labels[entry.content_type_id]
-        last_id = batch[-1].pk
+        last_sequence = batch[-1].sequence
 
 
 def verify_chain(*, batch_size=BATCH_SIZE, progress=None, checkpoints=()):
-    """Walk every entry in id order and recompute its keyed hash; stop at the first mismatch.
+    """Seal what is committed, then walk every entry in chain order and recompute its keyed
+    hash; stop at the first mismatch.
 
     Then check the chain head, and the chain against each signed checkpoint in
     ``checkpoints`` and every one stored whose signature holds.
     """
-    result = VerifyResult()
+    result = VerifyResult(sealed_now=seal_pending(batch_size=batch_size))
     expected_previous = GENESIS_HASH
     last_id = 0
     for entry, values, label in _walk(batch_size):
@@ -382,7 +429,7 @@ def verify_chain(*, batch_size=BATCH_SIZE, progress=None, checkpoints=()):
         )
         return result
     for checkpoint in [*checkpoints, *stored_checkpoints()]:
-        result.problem = checkpoint.problem_with_chain(last_id)
+        result.problem = checkpoint.problem_with_chain()
         if result.problem is not None:
             return result
     result.last_hash = expected_previous
@@ -393,6 +440,7 @@ def verify_chain(*, batch_size=BATCH_SIZE, progress=None, checkpoints=()):
 def rekey(*, batch_size=BATCH_SIZE):
     """Sign entries written before hashes were keyed with the current key, after checking
     every hash as written; raises ValueError (and changes nothing) if any does not match."""
+    seal_pending(batch_size=batch_size)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         old_previous = new_previous = GENESIS_HASH
@@ -499,29 +547,33 @@ class Checkpoint:
         except (ValueError, KeyError, TypeError, AttributeError):
             raise ValueError("This is not a Concordat audit checkpoint file.") from None
 
-    def problem_with_chain(self, last_id):
+    def problem_with_chain(self):
         """What the chain as it is now does not keep of this checkpoint, or None."""
         where = f"checkpoint of {self.made_at.astimezone(datetime.UTC):%Y-%m-%d %H:%M} UTC"
         if not self.signature_holds():
             return Problem(None, where, "its signature does not hold: it was altered or not made here")
         if self.last_entry_id == 0:
             return None
-        if last_id < self.last_entry_id:
+        entry = (
+            AuditEntry.objects.filter(pk=self.last_entry_id, sequence__isnull=False)
+            .only("hash", "sequence")
+            .first()
+        )
+        if entry is None:
             return Problem(
                 None,
                 where,
                 f"the chain was cut short: the checkpoint covered {self.entries} entries up to "
-                f"#{self.last_entry_id}, and the chain now ends at #{last_id}",
+                f"#{self.last_entry_id}, and that entry is no longer in the chain",
             )
-        entry = AuditEntry.objects.filter(pk=self.last_entry_id).only("hash").first()
-        if entry is None or not hmac.compare_digest(entry.hash, self.last_hash):
+        if not hmac.compare_digest(entry.hash, self.last_hash):
             return Problem(
                 self.last_entry_id,
                 where,
                 "the chain was recomputed: this entry's hash is not the one checkpointed, so entries "
                 "up to it were rewritten",
             )
-        count = AuditEntry.objects.filter(pk__lte=self.last_entry_id).count()
+        count = AuditEntry.objects.filter(sequence__lte=entry.sequence).count()
         if count != self.entries:
             return Problem(
                 self.last_entry_id,
@@ -532,12 +584,13 @@ class Checkpoint:
 
 
 def make_checkpoint():
-    """Sign and store the chain head as it stands now."""
+    """Seal what is committed, then sign and store the chain head as it stands."""
+    seal_pending()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         checkpoint = Checkpoint(
             made_at=timezone.now(),
-            entries=AuditEntry.objects.filter(pk__lte=head.last_entry_id).count(),
+            entries=AuditEntry.objects.filter(sequence__lte=head.last_sequence).count(),
             last_entry_id=head.last_entry_id,
             last_hash=head.last_hash,
             key_id=settings.AUDIT_HMAC_KEY_ID,

@@ -607,7 +607,10 @@ class AuditEntry(models.Model):
     ``partnership.audit``): changing a history row, an entry, or removing an
     entry breaks the chain at that point, and without the key (which is not in
     the database) the chain cannot be recomputed to hide it.
-    Written only by ``partnership.audit.append_entry``; never updated or deleted.
+    Written by ``partnership.audit.append_entry`` in the writing transaction, then
+    sealed once by ``partnership.audit.seal_pending`` just after that transaction
+    commits (its ``sequence``, ``previous_hash``, ``key_id`` and ``hash`` are given
+    then, in order of commit); never changed or deleted after that.
     """
 
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
@@ -655,8 +658,14 @@ class AuditEntry(models.Model):
     snapshot = models.JSONField(
         default=dict, help_text="The historical row's values as hashed, to show what changed."
     )
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    sequence = models.BigIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        help_text="Place in the chain, given when the entry is sealed; empty until then.",
+    )
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
     key_id = models.CharField(
         max_length=32,
         blank=True,
@@ -679,6 +688,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["partnership", "timestamp"], name="audit_partnership_time"),
             models.Index(fields=["content_type", "object_id", "-id"], name="audit_record"),
             models.Index(fields=["history_table", "history_id"], name="audit_history_row"),
+            models.Index(fields=["id"], condition=Q(sequence__isnull=True), name="audit_unsealed"),
         ]
 
     def __str__(self):
@@ -694,13 +704,15 @@ class AuditEntry(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row locked while an entry is appended, so the chain has one order.
+    """The single row locked while committed entries are sealed, so the chain has one order.
 
-    Also holds the last entry's id and hash: the verifier checks them, so
-    entries removed from the end of the chain are noticed too.
+    Writers do not take it: only the short sealing step after each commit does.
+    It holds the last sealed entry's id, place and hash: the verifier checks
+    them, so entries removed from the end of the chain are noticed too.
     """
 
     last_entry_id = models.BigIntegerField(default=0)
+    last_sequence = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, blank=True)
 
     class Meta:

@@ -21,11 +21,13 @@ def changes(world, officer):
     body._history_user = officer
     body.name = "Chain Council (renamed)"
     body.save()
+    audit.seal_pending()  # what the commit does; the test's transaction never commits
     return body
 
 
 def test_every_history_row_gets_one_chained_entry(changes):
-    entries = list(AuditEntry.objects.order_by("id"))
+    entries = list(AuditEntry.objects.order_by("sequence"))
+    assert [e.sequence for e in entries] == list(range(1, len(entries) + 1))
     assert entries, "no audit entries were written"
     assert entries[0].previous_hash == ""
     for before, after in zip(entries, entries[1:], strict=False):
@@ -75,7 +77,7 @@ def test_removed_entry_breaks_the_chain_at_the_next_one(changes):
 
 
 def test_entries_cut_from_the_end_are_noticed(changes):
-    last = AuditEntry.objects.order_by("-id").first()
+    last = AuditEntry.objects.order_by("-sequence").first()
     AuditEntry.objects.filter(pk=last.pk)._raw_delete(connection.alias)
     result = audit.verify_chain()
     assert not result.ok
@@ -127,3 +129,31 @@ def test_command_reports_the_last_hash_on_success(changes, capsys):
     call_command("verify_audit_chain")
     last = AuditEntry.objects.order_by("-id").first()
     assert last.hash in capsys.readouterr().out
+
+
+def test_a_history_row_changed_between_commit_and_seal_still_fails_to_verify(changes):
+    """The hash is made from the snapshot taken while writing, not the row as it is at sealing."""
+    body = OrganisationFactory(name="Sealed later")
+    history_model = Organisation.history.model
+    row = Organisation.history.get(id=body.pk)
+    entry = AuditEntry.objects.get(history_table=history_model._meta.label, history_id=row.history_id)
+    assert entry.sequence is None, "written unsealed: the test's transaction has not committed"
+    _edit_history_row_directly(history_model, row.history_id, "name", "Changed before sealing")
+
+    result = audit.verify_chain()
+    assert result.sealed_now == 1
+    assert result.problem.entry_id == entry.pk
+    assert ("name", "Sealed later", "Changed before sealing") in result.problem.differences
+
+
+def test_entries_seal_in_order_after_the_ones_already_chained(changes):
+    head = AuditChainHead.objects.get()
+    OrganisationFactory(name="First after")
+    OrganisationFactory(name="Second after")
+    assert audit.seal_pending() == 2
+    assert audit.seal_pending() == 0
+    first, second = AuditEntry.objects.filter(sequence__gt=head.last_sequence).order_by("sequence")
+    assert (first.object_label, second.object_label) == ("First after", "Second after")
+    assert (first.sequence, first.previous_hash) == (head.last_sequence + 1, head.last_hash)
+    assert second.previous_hash == first.hash
+    assert audit.verify_chain().ok

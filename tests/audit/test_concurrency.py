@@ -107,3 +107,38 @@ def test_four_officers_editing_four_agreements_at_once_all_commit_and_the_chain_
     ) == [f"RACE-{n} edit 2" for n in range(WRITERS)]
     result = audit.verify_chain()
     assert result.ok, result.problem
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_does_not_wait_for_another_writers_open_transaction():
+    """The chain head is locked only to seal committed entries, not from a write to its
+    commit: a second writer commits while the first still holds its transaction open,
+    and the chain then holds both in the order they committed."""
+    require(connection.vendor == "postgresql", "Needs PostgreSQL (row locks) for concurrent writers")
+    slow_wrote, quick_done = threading.Event(), threading.Event()
+    errors = []
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                Organisation.objects.create(name="Slow writer's body", kind="other")
+                slow_wrote.set()
+                if not quick_done.wait(timeout=10):
+                    errors.append("the quick writer did not finish while the slow one was open")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    assert slow_wrote.wait(timeout=10)
+    with transaction.atomic():
+        Organisation.objects.create(name="Quick writer's body", kind="other")
+    quick_done.set()
+    thread.join()
+    assert errors == []
+    result = audit.verify_chain()
+    assert result.ok, result.problem
+    sealed = list(AuditEntry.objects.order_by("sequence").values_list("object_label", flat=True))
+    assert sealed == ["Quick writer's body", "Slow writer's body"]

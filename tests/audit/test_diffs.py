@@ -64,13 +64,20 @@ def test_deleted_child_is_listed_with_its_last_label(agreement, officer):
 
 
 def test_audit_entry_page_shows_the_diff_and_the_hash(client, world, agreement):
+    from partnership import audit
     from partnership.models import AuditEntry
 
     entry = AuditEntry.objects.filter(history_table="agreements.HistoricalSchedule", action="changed").get()
     client.force_login(world.user("nhs", Role.AUDITOR))
-    response = client.get(reverse("audit:entry", kwargs={"partnership": world.ours.slug, "pk": entry.pk}))
+    url = reverse("audit:entry", kwargs={"partnership": world.ours.slug, "pk": entry.pk})
+    assert "Not sealed yet" in client.get(url).content.decode()
+    audit.seal_pending()  # what the commit does; the test's transaction never commits
+    entry.refresh_from_db()
+    response = client.get(url)
     html = response.content.decode()
     assert response.status_code == 200
+    assert "Not sealed yet" not in html
+    assert entry.hash and entry.previous_hash
     # The title's change, word by word: "Draft" removed, "Final" added, "schedule" kept.
     assert '<span class="govuk-visually-hidden">removed: </span>Draft</del>' in html
     assert '<span class="govuk-visually-hidden">added: </span>Final</ins> schedule' in html
