@@ -90,8 +90,10 @@ def _signing_delegations(organisation, partnership=None):
     )
     if partnership is not None:
         found = found.filter(partnership=partnership)
-    return found.select_related("from_organisation", "to_user", "to_staff_post__holder").order_by(
-        "-valid_from", "-pk"
+    return (
+        found.select_related("from_organisation", "to_user", "to_staff_post__holder")
+        .prefetch_related("to_staff_post__holdings")
+        .order_by("-valid_from", "-pk")
     )
 
 
@@ -144,7 +146,7 @@ def delegation_to_sign(user, organisation, on_date, partnership=None):
     for delegation in _signing_delegations(organisation, partnership):
         if delegation.to_user_id and delegation.to_user_id != user.pk:
             continue
-        if delegation.to_staff_post_id and delegation.to_staff_post.holder_id != user.pk:
+        if delegation.to_staff_post_id and not delegation.to_staff_post.ever_held_by(user):
             continue
         if (
             delegation.names_on(user, on_date)
@@ -203,7 +205,7 @@ def signing_authority(user, organisation, on_date=None, *, partnership=None):
 
 def _named_by_a_signing_delegation(user, organisation, partnership):
     """Does a delegation from ``organisation`` in ``partnership`` covering signing name ``user``
-    (by account, or as the present holder of the shared post)? Whether it serves on a given day
+    (by account, or as the holder of the shared post today)? Whether it serves on a given day
     is :func:`signing_authority`'s answer."""
     if not user.is_active or permissions.is_read_only(user):
         return False
@@ -212,7 +214,12 @@ def _named_by_a_signing_delegation(user, organisation, partnership):
     return any(
         delegation.covers(SIGNING)
         for delegation in _signing_delegations(organisation, partnership).filter(
-            Q(to_user=user) | Q(to_staff_post__holder=user, to_staff_post__vacant=False)
+            Q(to_user=user)
+            | Q(
+                to_staff_post__in=apps.get_model("staffing", "Post").objects.held_by_on(
+                    user, timezone.localdate()
+                )
+            )
         )
     )
 

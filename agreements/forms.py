@@ -84,6 +84,11 @@ class AgreementForm(FormattedTextMixin, TrackedModelForm):
         self.partnership = partnership
         bodies = Organisation.objects.offered_in(partnership, self.instance.host_body_id)
         self.fields["host_body"].queryset = bodies
+        self.fields["host_body"].help_text = (
+            "For a pooled fund, the body that hosts it. For lead commissioning or integrated provision, "
+            "the partner that exercises the functions: an NHS body (regulation 8) or a council "
+            "(regulation 9)."
+        )
         committees = self.fields["governing_committee"]
         committees.queryset = committees.queryset.filter(partnership=partnership)
         parents = Agreement.objects.filter(partnership=partnership)

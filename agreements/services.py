@@ -33,7 +33,7 @@ from agreements.models import (
     VariationApproval,
 )
 from partnership import permissions
-from partnership.choices import Role
+from partnership.choices import OrganisationKind, Role
 from partnership.models import Membership
 from partnership.services import queue_reminder
 
@@ -429,17 +429,20 @@ REGULATIONS = "the NHS Bodies and Local Authorities Partnership Arrangements Reg
 
 K = AgreementKind
 
-#: Each Section 75 kind: its regulation and the arrangements it names.
-STATUTORY_BASIS = {
-    K.S75_POOLED_FUND: "regulation 7 (pooled fund arrangements)",
-    K.S75_LEAD_COMMISSIONING: "regulation 8 (lead commissioning)",
-    K.S75_INTEGRATED_PROVISION: "regulation 9 (integrated provision)",
-}
+#: The regulation of each way a Section 75 agreement may be made, and the arrangements it names.
+#: Lead commissioning and integrated provision are made under regulation 8 when NHS bodies exercise
+#: the councils' health-related functions with their own, and under regulation 9 when councils
+#: exercise NHS functions with theirs: which applies follows the lead body.
+REGULATION_7 = "regulation 7 (pooled fund arrangements)"
+REGULATION_8 = "regulation 8 (exercise of functions by NHS bodies)"
+REGULATION_9 = "regulation 9 (exercise of functions by local authorities)"
+REGULATION_8_OR_9 = "regulation 8 or 9 (exercise of functions by NHS bodies or by local authorities)"
 
 #: What each regulation says the written agreement must specify: (field, description). Regulation 7
-#: asks for the contributions to the pooled fund; regulations 8 and 9 for the payments one partner
-#: makes to the other, whose direction is also kept as payments under the agreement
-#: (:class:`~agreements.models.AgreementPayment`, checked in :func:`missing_statutory_elements`).
+#: asks for the contributions to the pooled fund; regulations 8 and 9 for the payments made to the
+#: partner that exercises the functions, whose direction is also kept as payments under the
+#: agreement (:class:`~agreements.models.AgreementPayment`, checked in
+#: :func:`missing_statutory_elements`).
 _AIMS = ("aims_and_outcomes", "the agreed aims and outcomes of the arrangements")
 _FUNCTIONS = (
     "functions",
@@ -461,13 +464,28 @@ _DURATION = (
     "the duration of the arrangements and provision for the review or variation or termination of the "
     "arrangements",
 )
-_PAYMENTS = (
-    "contributions",
-    "the payments to be made by one partner to the other and how those payments may be varied",
-)
-_MONITORING = ("monitoring", "the arrangements in place for monitoring the exercise of the functions")
+
+
+def _exercise_elements(payer, payee, exerciser):
+    return (
+        _AIMS,
+        (
+            "contributions",
+            f"the payments to be made by {payer} to {payee} and how those payments may be varied",
+        ),
+        _FUNCTIONS,
+        _PERSONS,
+        _STAFF,
+        _DURATION,
+        (
+            "monitoring",
+            f"the arrangements in place for monitoring the exercise by {exerciser} of the functions",
+        ),
+    )
+
+
 STATUTORY_ELEMENTS = {
-    K.S75_POOLED_FUND: (
+    REGULATION_7: (
         _AIMS,
         (
             "contributions",
@@ -480,18 +498,35 @@ STATUTORY_ELEMENTS = {
         _DURATION,
         ("monitoring", "the arrangements for monitoring the pooled fund"),
     ),
-    K.S75_LEAD_COMMISSIONING: (_AIMS, _PAYMENTS, _FUNCTIONS, _PERSONS, _STAFF, _DURATION, _MONITORING),
-    K.S75_INTEGRATED_PROVISION: (_AIMS, _PAYMENTS, _FUNCTIONS, _PERSONS, _STAFF, _DURATION, _MONITORING),
+    REGULATION_8: _exercise_elements("the local authorities", "the NHS bodies", "the NHS bodies"),
+    REGULATION_9: _exercise_elements("the NHS bodies", "the local authorities", "the local authorities"),
+    REGULATION_8_OR_9: _exercise_elements("one partner", "the other", "the lead partner"),
 }
 
 #: Kinds whose agreement states payments between the partners, with their direction.
 PAYMENT_KINDS = frozenset({K.S75_LEAD_COMMISSIONING, K.S75_INTEGRATED_PROVISION})
 
 
+def regulation(agreement):
+    """The regulation of SI 2000/617 a Section 75 agreement is made under, in words ("" for
+    other kinds): 7 for a pooled fund; for lead commissioning or integrated provision, 8 if its
+    lead body is an NHS body, 9 if a council, either while no lead body is recorded."""
+    if agreement.kind == K.S75_POOLED_FUND:
+        return REGULATION_7
+    if agreement.kind not in PAYMENT_KINDS:
+        return ""
+    lead = agreement.host_body
+    if lead is not None and lead.is_nhs:
+        return REGULATION_8
+    if lead is not None and lead.kind == OrganisationKind.LOCAL_AUTHORITY:
+        return REGULATION_9
+    return REGULATION_8_OR_9
+
+
 def statutory_basis(agreement):
-    """The regulation a Section 75 agreement is made under, in words ("" for other kinds)."""
-    regulation = STATUTORY_BASIS.get(agreement.kind)
-    return f"{regulation} of {REGULATIONS}" if regulation else ""
+    """The regulation a Section 75 agreement is made under, with the regulations' name."""
+    found = regulation(agreement)
+    return f"{found} of {REGULATIONS}" if found else ""
 
 
 def _is_blank(value):
@@ -509,26 +544,48 @@ def missing_statutory_elements(agreement):
     """
     if not agreement.is_section_75:
         return []
-    missing = [
-        description
-        for field, description in STATUTORY_ELEMENTS[agreement.kind]
-        if _is_blank(getattr(agreement, field))
-    ]
-    if agreement.kind == K.S75_POOLED_FUND:
+    under = regulation(agreement)
+    elements = STATUTORY_ELEMENTS[under]
+    missing = [description for field, description in elements if _is_blank(getattr(agreement, field))]
+    if under == REGULATION_7:
         if agreement.host_body_id is None:
             missing.append("the host partner of the pooled fund")
         if _is_blank(agreement.pooled_fund_manager):
             missing.append("the pooled fund manager")
-    if agreement.kind in PAYMENT_KINDS and agreement.pk:
-        party_ids = {party.organisation_id for party in agreement.parties.all()}
-        stated = [
-            payment
-            for payment in agreement.payments.all()
-            if payment.payer_id in party_ids and payment.payee_id in party_ids
-        ]
-        if not stated:
-            missing.append("the payments between the partners: which body pays which (add a payment)")
+        return missing
+    if under == REGULATION_8_OR_9:
+        missing.append(
+            "the lead body: the partner that exercises the functions (an NHS body under regulation 8, "
+            "a council under regulation 9)"
+        )
+    if agreement.pk:
+        missing.extend(_missing_payments(agreement, under))
     return missing
+
+
+def _missing_payments(agreement, under):
+    """Regulations 8 and 9: a payment stated between two parties, in the regulation's direction."""
+    parties = {party.organisation_id: party.organisation for party in agreement.parties.all()}
+    stated = [
+        payment
+        for payment in agreement.payments.all()
+        if payment.payer_id in parties and payment.payee_id in parties
+    ]
+    if not stated:
+        return ["the payments between the partners: which body pays which (add a payment)"]
+    if under == REGULATION_8_OR_9:
+        return []
+    to_nhs = under == REGULATION_8
+
+    def in_direction(payment):
+        payer, payee = parties[payment.payer_id], parties[payment.payee_id]
+        council, nhs = (payer, payee) if to_nhs else (payee, payer)
+        return council.kind == OrganisationKind.LOCAL_AUTHORITY and nhs.is_nhs
+
+    if any(in_direction(payment) for payment in stated):
+        return []
+    payer, payee = ("a council", "an NHS body") if to_nhs else ("an NHS body", "a council")
+    return [f"the payments from {payer} to {payee} that {under.split(' (')[0]} requires (add one)"]
 
 
 # --- Creating and editing ----------------------------------------------------

@@ -833,19 +833,12 @@ class Delegation(TrackedModel):
 
     def names_on(self, user, day):
         """Does the delegation name ``user`` on ``day``: by their account, or by a shared post they
-        hold that day (the post established and not ended, not vacant, ``user`` its holder)?
+        held that day (the post in existence, and a holding of theirs covering the day)?
         Never by the descriptive ``to_person``/``to_post`` text, which could be anyone's."""
         if self.to_user_id:
             return self.to_user_id == user.pk
         post = self.to_staff_post
-        if post is None:
-            return False
-        return (
-            post.holder_id == user.pk
-            and not post.vacant
-            and (post.start_date is None or post.start_date <= day)
-            and (post.end_date is None or day <= post.end_date)
-        )
+        return post is not None and post.held_by_on(user, day)
 
     def clean(self):
         super().clean()

@@ -29,8 +29,8 @@ def jointly_managed_posts(user, on_date):
     if not user.is_authenticated:
         return []
     return list(
-        Post.objects.filter(holder=user, jointly_managed=True, vacant=False)
-        .in_existence_on(on_date)
+        Post.objects.held_by_on(user, on_date)
+        .filter(jointly_managed=True)
         .select_related("employer", "partnership")
     )
 

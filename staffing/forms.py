@@ -25,6 +25,14 @@ class PostForm(TrackedModelForm):
 
     template_name = "staffing/post_form_fields.html"
 
+    holder_since = forms.DateField(
+        label="Held since",
+        required=False,
+        help_text="For a new holder: the day they took up the post (leave blank for today; for a new "
+        "post, from when it was established). The previous holder's time ends the day before. A "
+        "delegation to the post serves whoever held it on the day.",
+    )
+
     class Meta:
         model = Post
         fields = [
@@ -104,6 +112,14 @@ class PostForm(TrackedModelForm):
                 initial=current.get(body.pk),
                 widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5", "step": "0.01"}),
             )
+        since = self.fields.pop("holder_since")
+        names = list(self.fields)
+        at = names.index("holder") + 1
+        self.fields = {
+            **{n: self.fields[n] for n in names[:at]},
+            "holder_since": since,
+            **{n: self.fields[n] for n in names[at:]},
+        }
         # Keep the reason for change last.
         self.fields["change_reason"] = self.fields.pop("change_reason")
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase
 
@@ -35,6 +35,11 @@ class PostQuerySet(models.QuerySet):
         return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=day)).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=day)
         )
+
+    def held_by_on(self, user, day):
+        """Posts in existence on ``day`` that ``user`` held that day (by their holdings)."""
+        held = PostHolding.objects.filter(holder=user).covering(day).values("post_id")
+        return self.in_existence_on(day).filter(pk__in=held)
 
 
 class Post(TrackedModel):
@@ -157,7 +162,17 @@ class Post(TrackedModel):
         return [self.employer]
 
     def history_children(self):
-        return [PostShare.history.filter(post_id=self.pk)]
+        return [PostShare.history.filter(post_id=self.pk), PostHolding.history.filter(post_id=self.pk)]
+
+    def held_by_on(self, user, day):
+        """Did ``user`` hold this post on ``day``: a holding of theirs covers it, and the post
+        existed then? Reads prefetched ``holdings`` when there are some."""
+        if (self.start_date and day < self.start_date) or (self.end_date and day > self.end_date):
+            return False
+        return any(h.holder_id == user.pk and h.covers(day) for h in self.holdings.all())
+
+    def ever_held_by(self, user):
+        return any(h.holder_id == user.pk for h in self.holdings.all())
 
     @property
     def holder_display(self):
@@ -223,6 +238,73 @@ class PostShare(TrackedModel):
 
     def __str__(self):
         return f"{self.organisation.display_name}: {self.share_percent}% of {self.post}"
+
+
+class PostHoldingQuerySet(models.QuerySet):
+    def covering(self, day):
+        return self.filter(Q(started_on__isnull=True) | Q(started_on__lte=day)).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=day)
+        )
+
+
+class PostHolding(TrackedModel):
+    """Who held a post, from when to when: a delegation to the post serves its holder on the day.
+
+    Written only by ``staffing.services.save_post`` when the post's holder changes; the open
+    holding (no ``ended_on``) is the post's present holder.
+    """
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="holdings")
+    holder_name = models.CharField("holder", max_length=200, blank=True)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="post_holdings",
+        verbose_name="holder's account",
+    )
+    started_on = models.DateField(
+        "held from", null=True, blank=True, help_text="Empty: from when the post was established."
+    )
+    ended_on = models.DateField("held to", null=True, blank=True)
+
+    objects = PostHoldingQuerySet.as_manager()
+    partnership_path = "post__partnership"
+
+    class Meta:
+        ordering = ["post", "-ended_on", "-started_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="post_holding_dates_in_order",
+                violation_error_message="A holding cannot end before it began.",
+            ),
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(ended_on__isnull=True),
+                name="post_holding_one_open",
+                violation_error_message="A post has one present holder.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holder_display} in {self.post}"
+
+    @property
+    def holder_display(self):
+        if self.holder_name:
+            return self.holder_name
+        if self.holder_id:
+            return self.holder.get_full_name() or self.holder.username
+        return "—"
+
+    def covers(self, day):
+        return (self.started_on is None or self.started_on <= day) and (
+            self.ended_on is None or day <= self.ended_on
+        )
 
 
 class PostGroupObjectPermission(GroupObjectPermissionBase):

@@ -1,7 +1,8 @@
 """The rules of shared staff, written once.
 
 Writes:
-    :func:`save_post` — create or change a post and its shares together.
+    :func:`save_post` — create or change a post and its shares together, and keep the
+    record of who held it (``PostHolding``) when its holder changes.
     :func:`validate_shares` — a post's shares add up to exactly 100%.
 
 Reads (computed on demand, never stored):
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from partnership import dates, permissions
 from staffing import access
-from staffing.models import HUNDRED, Post, PostShare
+from staffing.models import HUNDRED, Post, PostHolding, PostShare
 
 PENNY = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -74,30 +75,74 @@ def validate_shares(shares, *, partnership=None):
         raise ValidationError(SHARES_MUST_TOTAL_100.format(total=f"{total:.2f}"), code="shares_not_100")
 
 
-def save_post(*, post, shares, user, reason=""):
+def save_post(*, post, shares, user, reason="", holder_since=None):
     """Create or change ``post`` and replace its shares with ``shares``.
 
     Only officers of the employer may (:func:`staffing.access.may_save_post`).
-    ``shares`` maps each sharing body to its percentage. The post and every
-    share that changes are saved with ``user`` and ``reason`` in their history,
-    in one transaction: either all of it is saved or none of it.
+    ``shares`` maps each sharing body to its percentage. When the holder changes
+    (or the post falls vacant), the present holding ends the day before
+    ``holder_since`` (default: the "vacant from" date, else today) and the new
+    holder's begins that day. The post, its holdings and every share that changes
+    are saved with ``user`` and ``reason`` in their history, in one transaction:
+    either all of it is saved or none of it.
     """
     permissions.require(
         access.may_save_post(user, post),
         "You may not change this post: only officers of the body that employs it may.",
     )
     with transaction.atomic():
+        before = None
         if post.pk:
-            Post.objects.select_for_update().filter(pk=post.pk).values_list("pk", flat=True).get()
-        return _save_post(post, shares, user, reason)
+            before = Post.objects.select_for_update().get(pk=post.pk)
+        return _save_post(post, shares, user, reason, before, holder_since)
 
 
-def _save_post(post, shares, user, reason):
+def _holder_of(post):
+    """Who holds ``post`` as its fields say: (account id, name), or None when vacant or unnamed."""
+    if post.vacant or not (post.holder_id or post.holder_name.strip()):
+        return None
+    return (post.holder_id, post.holder_name.strip())
+
+
+def _record_holder_change(post, before, since, user, reason):
+    """End the present holding and begin the new holder's, when the holder changed."""
+    new = _holder_of(post)
+    if before is not None and _holder_of(before) == new:
+        return
+    if since is None and before is not None:
+        since = post.vacant_from if post.vacant and post.vacant_from else timezone.localdate()
+    current = PostHolding.objects.filter(post=post, ended_on__isnull=True).first()
+    if current is not None:
+        if since is None or (current.started_on and since <= current.started_on):
+            began = f"on {current.started_on:%-d %B %Y}" if current.started_on else "when the post began"
+            raise ValidationError(
+                {
+                    "holder_since": f"The present holder, {current.holder_display}, began {began}: "
+                    "the new holder can begin only after that."
+                }
+            )
+        current.ended_on = since - datetime.timedelta(days=1)
+        _stamp(current, user, reason, post.employer)
+        current.save()
+    if new is None:
+        return
+    if since and post.start_date and since < post.start_date:
+        established = f"{post.start_date:%-d %B %Y}"
+        raise ValidationError(
+            {"holder_since": f"The post was established on {established}: nobody held it before then."}
+        )
+    holding = PostHolding(post=post, holder_id=new[0], holder_name=new[1], started_on=since)
+    _stamp(holding, user, reason, post.employer)
+    holding.save()
+
+
+def _save_post(post, shares, user, reason, before, holder_since):
     post.full_clean()
     validate_shares(shares, partnership=post.partnership)
     _stamp(post, user, reason, post.employer)
     if post.pk is None or _has_changes(post):
         post.save()
+    _record_holder_change(post, before, holder_since, user, reason)
 
     existing = {share.organisation_id: share for share in PostShare.objects.filter(post=post)}
     for organisation, percent in shares.items():

@@ -87,6 +87,7 @@ class PostDetailView(PostMixin, generic.ObjectDetailView):
             history_url=reverse(
                 "staffing:history", kwargs={"partnership": self.partnership.slug, "pk": post.pk}
             ),
+            holdings=list(post.holdings.select_related("holder")),
             signing=self.signing(post, on_date),
             signing_date=on_date,
             today=timezone.localdate(),
@@ -94,12 +95,16 @@ class PostDetailView(PostMixin, generic.ObjectDetailView):
         return context
 
     def signing(self, post, on_date):
-        """For a holder with an account: whom they may sign for on ``on_date``, body by body."""
-        if post.holder_id is None or post.vacant:
+        """For the holder on ``on_date``, if they have an account: whom they may sign for that
+        day, body by body."""
+        holding = (
+            post.holdings.covering(on_date).filter(holder__isnull=False).select_related("holder").first()
+        )
+        if holding is None:
             return []
         bodies = Organisation.objects.filter(partner_places__partnership=self.partnership).order_by("name")
         return [
-            (body, signing_authority(post.holder, body, on_date, partnership=self.partnership))
+            (body, signing_authority(holding.holder, body, on_date, partnership=self.partnership))
             for body in bodies
         ]
 
@@ -131,6 +136,7 @@ class PostEditView(PostMixin, generic.ObjectEditView):
             shares=form.shares,
             user=self.request.user,
             reason=form.cleaned_data.get("change_reason", ""),
+            holder_since=form.cleaned_data.get("holder_since"),
         )
 
 

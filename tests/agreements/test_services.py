@@ -224,7 +224,7 @@ def test_section_75_lists_every_missing_statutory_element(world):
         world.ours, world.bodies["council"], world.bodies["nhs"], kind=AgreementKind.S75_POOLED_FUND
     )
     missing = services.missing_statutory_elements(s75)
-    assert missing == [d for _, d in services.STATUTORY_ELEMENTS[AgreementKind.S75_POOLED_FUND]] + [
+    assert missing == [d for _, d in services.STATUTORY_ELEMENTS[services.REGULATION_7]] + [
         "the host partner of the pooled fund",
         "the pooled fund manager",
     ]
@@ -254,7 +254,9 @@ def test_markup_without_words_does_not_count(world):
         **COMPLETE_S75_TEXT | {"monitoring": "<p> &nbsp; </p>"},
     )
     assert services.missing_statutory_elements(s75) == [
-        "the arrangements in place for monitoring the exercise of the functions",
+        "the arrangements in place for monitoring the exercise by the lead partner of the functions",
+        "the lead body: the partner that exercises the functions (an NHS body under regulation 8, "
+        "a council under regulation 9)",
         "the payments between the partners: which body pays which (add a payment)",
     ]
 

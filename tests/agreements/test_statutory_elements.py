@@ -1,7 +1,8 @@
 """What each kind of Section 75 agreement must set out under the NHS Bodies and Local Authorities
 Partnership Arrangements Regulations 2000: regulation 7 (pooled funds: host partner, pooled fund
-manager, contributions), 8 (lead commissioning) and 9 (integrated provision), where the agreement
-states the payments one partner makes to the other and which body pays which."""
+manager, contributions); for lead commissioning and integrated provision, regulation 8 when NHS
+bodies exercise the functions and 9 when councils do (which follows the lead body), where the
+agreement states the payments made to the partner that exercises them."""
 
 import io
 from decimal import Decimal
@@ -31,29 +32,43 @@ def officer(world, body="council"):
     return world.user(body, Role.OFFICER)
 
 
+REG_9 = "regulation 9 (exercise of functions by local authorities)"
+
+
 @pytest.mark.parametrize(
-    "kind, regulation, payments_element",
+    "kind, lead, regulation, payments_element",
     [
         (
             AgreementKind.S75_POOLED_FUND,
+            None,
             "regulation 7 (pooled fund arrangements)",
             "the contributions to be made to the pooled fund by each of the partners and how those "
             "contributions may be varied",
         ),
         (
             AgreementKind.S75_LEAD_COMMISSIONING,
-            "regulation 8 (lead commissioning)",
-            "the payments to be made by one partner to the other and how those payments may be varied",
+            "council",
+            REG_9,
+            "the payments to be made by the NHS bodies to the local authorities and how those payments "
+            "may be varied",
         ),
         (
             AgreementKind.S75_INTEGRATED_PROVISION,
-            "regulation 9 (integrated provision)",
+            "nhs",
+            "regulation 8 (exercise of functions by NHS bodies)",
+            "the payments to be made by the local authorities to the NHS bodies and how those payments "
+            "may be varied",
+        ),
+        (
+            AgreementKind.S75_LEAD_COMMISSIONING,
+            None,
+            "regulation 8 or 9 (exercise of functions by NHS bodies or by local authorities)",
             "the payments to be made by one partner to the other and how those payments may be varied",
         ),
     ],
 )
-def test_each_kind_lists_what_its_regulation_requires(world, kind, regulation, payments_element):
-    agreement = s75(world, kind)
+def test_each_kind_lists_what_its_regulation_requires(world, kind, lead, regulation, payments_element):
+    agreement = s75(world, kind, host_body=world.bodies[lead] if lead else None)
     missing = services.missing_statutory_elements(agreement)
     assert missing[0] == "the agreed aims and outcomes of the arrangements"
     assert missing[1] == payments_element
@@ -82,7 +97,7 @@ def test_a_pooled_fund_needs_its_host_partner_and_pooled_fund_manager_not_paymen
     "kind", [AgreementKind.S75_LEAD_COMMISSIONING, AgreementKind.S75_INTEGRATED_PROVISION]
 )
 def test_lead_commissioning_and_integrated_provision_need_a_payment_saying_who_pays_whom(world, kind):
-    agreement = s75(world, kind, **COMPLETE_S75_TEXT)
+    agreement = s75(world, kind, host_body=world.bodies["council"], **COMPLETE_S75_TEXT)
     assert services.missing_statutory_elements(agreement) == [PAYMENTS_MISSING]
     with pytest.raises(ValidationError, match="which body pays which"):
         services.change_status(agreement=agreement, status="awaiting_signature", user=officer(world))
@@ -105,9 +120,34 @@ def test_lead_commissioning_and_integrated_provision_need_a_payment_saying_who_p
 
 
 def test_a_payment_from_a_body_no_longer_a_party_does_not_count(world):
-    agreement = s75(world, AgreementKind.S75_LEAD_COMMISSIONING, **COMPLETE_S75_TEXT)
+    agreement = s75(
+        world, AgreementKind.S75_LEAD_COMMISSIONING, host_body=world.bodies["council"], **COMPLETE_S75_TEXT
+    )
     AgreementPaymentFactory(agreement=agreement, payer=world.bodies["other"], payee=world.bodies["council"])
     assert services.missing_statutory_elements(agreement) == [PAYMENTS_MISSING]
+
+
+def test_the_lead_body_decides_the_regulation_and_the_direction_of_the_payments(world):
+    """An NHS lead exercises the council's functions (regulation 8): the council pays it. A
+    payment the other way does not meet the regulation; with no lead, the lead is missing."""
+    council, nhs = world.bodies["council"], world.bodies["nhs"]
+    agreement = s75(world, AgreementKind.S75_LEAD_COMMISSIONING, **COMPLETE_S75_TEXT)
+    AgreementPaymentFactory(agreement=agreement, payer=nhs, payee=council)
+    assert services.missing_statutory_elements(agreement) == [
+        "the lead body: the partner that exercises the functions (an NHS body under regulation 8, "
+        "a council under regulation 9)"
+    ]
+    agreement.host_body = nhs
+    assert services.missing_statutory_elements(agreement) == [
+        "the payments from a council to an NHS body that regulation 8 requires (add one)"
+    ]
+    agreement.save()
+    with pytest.raises(ValidationError, match="regulation 8 requires"):
+        services.change_status(agreement=agreement, status="awaiting_signature", user=officer(world))
+    AgreementPaymentFactory(agreement=agreement, payer=council, payee=nhs)
+    assert services.missing_statutory_elements(agreement) == []
+    agreement.host_body = council
+    assert services.missing_statutory_elements(agreement) == [], "the NHS body's payment meets regulation 9"
 
 
 def test_a_payment_names_two_different_parties(world):
@@ -156,10 +196,12 @@ def test_payments_are_terms_fixed_once_sent_for_signature_and_kept_with_who_chan
 
 
 def test_an_officer_adds_a_payment_on_the_page_and_sees_its_direction(client, world):
-    agreement = s75(world, AgreementKind.S75_LEAD_COMMISSIONING, **COMPLETE_S75_TEXT)
+    agreement = s75(
+        world, AgreementKind.S75_LEAD_COMMISSIONING, host_body=world.bodies["council"], **COMPLETE_S75_TEXT
+    )
     client.force_login(officer(world))
     page = client.get(agreement.get_absolute_url()).content.decode()
-    assert "regulation 8 (lead commissioning) of the NHS Bodies and Local Authorities" in page
+    assert f"{REG_9} of the NHS Bodies and Local Authorities" in page
     assert "which body pays which (add a payment)" in page
 
     add = reverse("agreements:payment_add", kwargs={"partnership": "ours", "agreement": agreement.pk})
@@ -189,7 +231,9 @@ def test_an_officer_adds_a_payment_on_the_page_and_sees_its_direction(client, wo
 def test_the_agreement_pdf_states_the_regulation_and_the_payments(client, world):
     from pypdf import PdfReader
 
-    agreement = s75(world, AgreementKind.S75_INTEGRATED_PROVISION, **COMPLETE_S75_TEXT)
+    agreement = s75(
+        world, AgreementKind.S75_INTEGRATED_PROVISION, host_body=world.bodies["council"], **COMPLETE_S75_TEXT
+    )
     AgreementPaymentFactory(
         agreement=agreement,
         payer=world.bodies["nhs"],
@@ -202,6 +246,6 @@ def test_the_agreement_pdf_states_the_regulation_and_the_payments(client, world)
     text = " ".join(
         " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages).split()
     )
-    assert "regulation 9 (integrated provision) of the NHS Bodies and Local Authorities Partnership" in text
+    assert f"{REG_9} of the NHS Bodies and Local Authorities Partnership" in text
     assert "Payments between the partners" in text
     assert "Our ICB Our Council Community equipment service £75,000.00" in text

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from staffing.models import Post, PostShare
+from staffing.models import Post, PostHolding, PostShare
 from tests.factories import OrganisationFactory, PartnershipFactory
 
 
@@ -17,6 +17,18 @@ class PostFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Joint post {n}")
     fte = Decimal("1.00")
     annual_cost = Decimal("50000.00")
+
+    @factory.post_generation
+    def holding(post, create, extracted, **kwargs):
+        """The holder's holding, as ``save_post`` records it: from when the post was
+        established (``holding__started_on`` to say otherwise)."""
+        if create and not post.vacant and (post.holder_id or post.holder_name):
+            PostHolding.objects.create(
+                post=post,
+                holder=post.holder,
+                holder_name=post.holder_name,
+                started_on=kwargs.get("started_on"),
+            )
 
 
 class PostShareFactory(factory.django.DjangoModelFactory):
@@ -48,3 +60,11 @@ def joint_commissioning_manager_post(user, partnership, employer, other, **value
         jointly_managed=True,
         **values,
     )
+
+
+class PostHoldingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PostHolding
+
+    post = factory.SubFactory(PostFactory)
+    holder_name = factory.Sequence(lambda n: f"Holder {n}")
