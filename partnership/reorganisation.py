@@ -20,6 +20,7 @@ only among the bodies they can see in their partnerships.
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -30,7 +31,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from partnership import permissions
-from partnership.choices import ReorganisationSide, ReorganisationStatus, Role, TransferOutcome
+from partnership.choices import (
+    OrganisationKind,
+    ReorganisationSide,
+    ReorganisationStatus,
+    Role,
+    TransferOutcome,
+)
 from partnership.models import (
     Membership,
     Organisation,
@@ -344,12 +351,33 @@ def _live_delegation(queryset, ctx):
     return queryset.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=ctx.last_day))
 
 
-# Committee seats: the old nomination ends; moved, the successor nominates the same person.
+#: The short form of each NHS kind as seat titles write it ("PCT Chair").
+KIND_WORDS = {OrganisationKind.PCT: "PCT", OrganisationKind.CCG: "CCG", OrganisationKind.ICB: "ICB"}
+
+
+def successor_title(text, abolished, successor):
+    """``text`` (a seat's name or job title) starting with the abolished body's kind word, with
+    the successor's instead: a "PCT Chair" seat a CCG now nominates is its "CCG Chair". Other
+    text is kept ("Nominee of NHS Walsall PCT" names a body, not a role)."""
+    old, new = KIND_WORDS.get(abolished.kind), KIND_WORDS.get(successor.kind)
+    if not old or not new or old == new:
+        return text
+    return re.sub(rf"^{old}\b", new, text)
+
+
+# Committee seats: the old nomination ends; moved, the successor nominates the same person (the
+# seat's title naming the successor's kind of body).
 def _move_seat(seat, successor, ctx):
+    titles = {
+        name: successor_title(getattr(seat, name), seat.organisation, successor)
+        for name in ("person_name", "job_title")
+    }
     if seat.from_date and seat.from_date > ctx.last_day:
+        for name, title in titles.items():
+            setattr(seat, name, title)
         _repoint(seat, "organisation", successor, ctx, seat.organisation)
         return f"now nominated by {successor.display_name}"
-    new = _copy(seat, organisation=successor, from_date=ctx.first_day)
+    new = _copy(seat, organisation=successor, from_date=ctx.first_day, **titles)
     _end_seat(seat, None, ctx)
     _save(new, ctx, successor)
     successor_name = successor.display_name

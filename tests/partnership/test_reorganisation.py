@@ -629,3 +629,29 @@ def test_two_people_completing_the_same_transfer_at_once_one_wins_the_other_is_t
     assert CommitteeQuorumRule.objects.filter(organisation=w.ccgs[0]).count() == 1
     assert Post.objects.get().employer == w.ccgs[0]
     assert PostShare.objects.get().organisation == w.ccgs[0]
+
+
+@pytest.mark.django_db
+def test_a_moved_seat_titled_for_the_old_kind_of_body_is_titled_for_the_successors():
+    w = build(1, 1)
+    pct, ccg = w.pcts[0], w.ccgs[0]
+    seat = w.records[pct.pk]["seat"]
+    seat.person_name, seat.job_title = "PCT Chair", "PCT Non-Executive Director"
+    seat.save()
+    reorganisation = record(w)
+    touched = service.touched_records(reorganisation)
+    service.complete_transfer(
+        reorganisation=reorganisation,
+        choices=service.default_choices(reorganisation, touched),
+        user=w.superuser,
+        reason="Order 2013",
+    )
+    new = CommitteeMember.objects.get(organisation=ccg, committee=seat.committee)
+    assert (new.person_name, new.job_title, new.from_date) == (
+        "CCG Chair",
+        "CCG Non-Executive Director",
+        TAKES_EFFECT,
+    )
+    seat.refresh_from_db()
+    assert (seat.person_name, seat.to_date) == ("PCT Chair", LAST_DAY), "the old seat keeps its own title"
+    assert service.successor_title("Nominee of NHS Walsall PCT", pct, ccg) == "Nominee of NHS Walsall PCT"
