@@ -4,7 +4,9 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from finance.money import MoneyError, parse_money
 from partnership import permissions
 from partnership.choices import Role
 from partnership.dates import financial_year_label, parse_financial_year
-from partnership.forms import Form, RecordByKeyField, TrackedModelForm, check_year
+from partnership.forms import LONGEST_REASON, Form, RecordByKeyField, TrackedModelForm, check_year
 from partnership.models import Organisation
 
 
@@ -318,3 +320,36 @@ class ReopenYearForm(Form):
         help_text="Kept in the history that auditors read.",
         error_messages={"required": "Reason for reopening: say why the year is being reopened."},
     )
+
+
+class MonitoringUploadForm(Form):
+    """A month's monitoring for the lines of a budget, from the filled-in template."""
+
+    year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
+    month = forms.TypedChoiceField(
+        label="Month", choices=FINANCIAL_MONTHS, coerce=int, help_text="The month the figures are for."
+    )
+    file = forms.FileField(
+        label="Filled-in template",
+        help_text="The template as CSV (.csv) or Excel (.xlsx). Every row is checked: if one is wrong, "
+        "nothing is saved and each problem is listed.",
+    )
+    change_reason = forms.CharField(
+        label="Reason for change",
+        required=False,
+        max_length=LONGEST_REASON,
+        help_text="Optional. Kept in the history of each line's figures, for example “Month 2 return”.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"Filled-in template: the file is {filesizeformat(upload.size)}; it must be no bigger "
+                f"than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+            )
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(
+                "Filled-in template: upload the template as a CSV (.csv) or Excel (.xlsx) file."
+            )
+        return upload

@@ -23,6 +23,16 @@ urlpatterns = [
     path("plans/<int:pk>/edit/", views.LinePlanEditView.as_view(), name="plan_edit"),
     path("lines/<int:line>/monitoring/add/", views.MonitoringEditView.as_view(), name="monitoring_add"),
     path("monitoring/<int:pk>/edit/", views.MonitoringEditView.as_view(), name="monitoring_edit"),
+    path(
+        "budgets/<int:budget>/monitoring/upload/",
+        views.MonitoringUploadView.as_view(),
+        name="monitoring_upload",
+    ),
+    path(
+        "budgets/<int:budget>/monitoring/template/",
+        views.MonitoringTemplateView.as_view(),
+        name="monitoring_template",
+    ),
     path("budgets/<int:budget>/years/<int:year>/close/", views.YearEndView.as_view(), name="year_close"),
     path("budgets/<int:budget>/years/<int:year>/reopen/", views.YearReopenView.as_view(), name="year_reopen"),
     path(

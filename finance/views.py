@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 
-from finance import access, charts, services
+from finance import access, charts, monitoring_upload, services
 from finance.choices import MONTH_NAMES
 from finance.filtersets import BudgetFilterSet, TransferFilterSet
 from finance.forms import (
@@ -23,13 +24,14 @@ from finance.forms import (
     ContributionForm,
     LinePlanForm,
     MonitoringForm,
+    MonitoringUploadForm,
     ReopenYearForm,
     TransferForm,
 )
 from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitoring, Transfer
 from finance.tables import BudgetTable, TransferTable
 from partnership import generic, permissions
-from partnership.dates import financial_year_label, financial_year_start
+from partnership.dates import financial_year_label, financial_year_start, parse_financial_year
 from partnership.forms import check_year, year_from_query
 from partnership.pdf import render_pdf_cached
 
@@ -153,6 +155,7 @@ class BudgetDetailView(generic.ObjectDetailView):
             contribution_table=contribution_table,
             year_contributions=year_contributions,
             can_add_contribution=access.may_enter_figures(user, self.partnership),
+            can_upload_monitoring=any(row.may_monitor for row in year_figures.lines),
             can_add_line=access.may_add_line(user, self.partnership),
             may_close=access.may_close_year(user, budget),
             contributions_chart=charts.contributions_chart(year_figures),
@@ -380,6 +383,148 @@ class MonitoringEditView(LineFigureMixin, generic.ObjectEditView):
             adding=self.object.pk is None,
         )
         obj.pk = saved.pk
+
+
+# --- A month's monitoring from a spreadsheet ---------------------------------------------
+
+
+def _this_month(today, year):
+    """The month of the financial year ``year`` that monitoring is usually for on ``today``."""
+    this_year = financial_year_start(today)
+    return (today.month - 4) % 12 + 1 if year == this_year else 12 if year < this_year else 1
+
+
+class MonitoringUploadMixin(BudgetMixin, generic.PartnershipMixin):
+    """Only finance officers of a body that runs one of the budget's lines may use these pages."""
+
+    @cached_property
+    def lines(self):
+        return monitoring_upload.lines_for(self.request.user, self.budget)
+
+    def check(self):
+        permissions.require(
+            bool(self.lines),
+            f"Only finance officers of a body that runs a line of {self.budget.name} may upload "
+            "its monitoring.",
+        )
+
+    def asked_financial_year(self):
+        """The year in the address, as 2018/19 or 2018; ValidationError if it is neither."""
+        raw = self.request.GET.get("year", "").strip()
+        if "/" not in raw:
+            return year_from_query(self.request, label="Financial year")
+        try:
+            return check_year(parse_financial_year(raw), "Financial year")
+        except ValueError as error:
+            raise ValidationError(f"Financial year: {error}") from None
+
+    def chosen(self):
+        """The year and month asked in the address (``?year=2018/19&month=2``), else this month;
+        a year that is not one is left out rather than refused."""
+        try:
+            year = self.asked_financial_year()
+        except ValidationError:
+            year = None
+        year = year or financial_year_start(timezone.localdate())
+        month = self.request.GET.get("month", "")
+        month = int(month) if month.isdigit() and int(month) in MONTH_NAMES else None
+        return year, month or _this_month(timezone.localdate(), year)
+
+
+class MonitoringUploadView(MonitoringUploadMixin, TemplateView):
+    template_name = "finance/monitoring_upload.html"
+
+    def get(self, request, *args, **kwargs):
+        self.check()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year, month = self.chosen()
+        if "form" not in context:
+            context["form"] = MonitoringUploadForm(
+                initial={"year": financial_year_label(year), "month": month}
+            )
+        template = reverse(
+            "finance:monitoring_template",
+            kwargs={"partnership": self.partnership.slug, "budget": self.budget.pk},
+        )
+        query = f"year={year}&month={month}"
+        context.update(
+            budget=self.budget,
+            lines=self.lines,
+            year_label=financial_year_label(year),
+            month=month,
+            month_name=MONTH_NAMES[month],
+            months=list(MONTH_NAMES.items()),
+            template_csv=f"{template}?{query}&format=csv",
+            template_xlsx=f"{template}?{query}&format=xlsx",
+            cancel_url=budget_url(self.budget, year),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.check()
+        form = MonitoringUploadForm(data=request.POST, files=request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        year, month = form.cleaned_data["year"], form.cleaned_data["month"]
+        try:
+            result = monitoring_upload.upload_monitoring(
+                user=request.user,
+                budget=self.budget,
+                year=year,
+                month=month,
+                upload=form.cleaned_data["file"],
+                reason=form.cleaned_data["change_reason"],
+            )
+        except monitoring_upload.UploadRefused as refused:
+            count = len(refused.problems)
+            form.add_error(
+                "file",
+                f"Filled-in template: nothing was saved. Put right the {count} problem{pluralize(count)} "
+                "listed below and upload the file again.",
+            )
+            return self.render_to_response(self.get_context_data(form=form, problems=refused.problems))
+        when = f"{MONTH_NAMES[month]} {financial_year_label(year)}"
+        saved, unchanged = len(result.saved), len(result.unchanged)
+        message = f"Monitoring for {when} saved for {saved} line{pluralize(saved)}"
+        if unchanged:
+            message += f"; {unchanged} line{pluralize(unchanged)} already had these figures"
+        messages.success(request, message + ".")
+        return HttpResponseRedirect(budget_url(self.budget, year) + "#lines")
+
+
+class MonitoringTemplateView(MonitoringUploadMixin, TemplateView):
+    """The template for a month's monitoring: ``?year=2018&month=2&format=csv`` (or ``xlsx``)."""
+
+    def get(self, request, *args, **kwargs):
+        self.check()
+        try:
+            year = self.asked_financial_year() or financial_year_start(timezone.localdate())
+        except ValidationError as error:
+            return generic.bad_request(request, error)
+        month = request.GET.get("month", "")
+        if not (month.isdigit() and int(month) in MONTH_NAMES):
+            return generic.bad_request(request, ValidationError("Month: choose 1 (April) to 12 (March)."))
+        kind = request.GET.get("format", "csv")
+        if kind not in ("csv", "xlsx"):
+            return generic.bad_request(request, ValidationError("Format: choose csv or xlsx."))
+        month = int(month)
+        rows = monitoring_upload.template_rows(request.user, self.budget, year, month)
+        name = f"{slugify(self.budget.name)}-monitoring-{year}-{month:02d}.{kind}"
+        if kind == "csv":
+            response = HttpResponse(
+                monitoring_upload.template_csv(rows), content_type="text/csv; charset=utf-8"
+            )
+        else:
+            title = f"{self.budget.name}: monitoring for {MONTH_NAMES[month]} {financial_year_label(year)}"
+            response = HttpResponse(
+                monitoring_upload.template_xlsx(rows, title),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 # --- Year end -----------------------------------------------------------------

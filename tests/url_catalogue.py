@@ -96,7 +96,7 @@ from tests.finance.factories import (
     YearEndShareFactory,
 )
 from tests.partnership.factories import TransferredRecordFactory
-from tests.staffing.factories import PostFactory, PostShareFactory
+from tests.staffing.factories import PostFactory, PostHoldingFactory, PostShareFactory
 
 #: Roles the "body" user holds in the owning body: everything but auditor (auditors read only).
 BODY_ROLES = [role for role in Role.values if role != Role.AUDITOR]
@@ -208,6 +208,7 @@ def build_records():
     # Staffing
     r.post = PostFactory(partnership=r.partnership, employer=r.council)
     r.post_share = PostShareFactory(post=r.post, organisation=r.council, share_percent=Decimal("100.00"))
+    r.post_holding = PostHoldingFactory(post=r.post)
 
     # Records only the site administrator sees, in the admin
     common = {"user_agent": "fuzz", "ip_address": "192.0.2.1", "username": "catalogue-body", "path_info": "/"}
@@ -511,6 +512,8 @@ FILLERS = {
     "finance:plan_edit": _p(pk=_pk("plan")),
     "finance:monitoring_add": _p(line=_pk("line")),
     "finance:monitoring_edit": _p(pk=_pk("monitoring")),
+    "finance:monitoring_upload": _p(budget=_pk("budget")),
+    "finance:monitoring_template": _p(budget=_pk("budget")),
     "finance:year_close": _p(budget=_pk("budget"), year=_year),
     "finance:year_reopen": _p(budget=_pk("budget"), year=_closed),
     "finance:quarterly_report": _p(

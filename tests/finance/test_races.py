@@ -102,3 +102,35 @@ def test_two_closes_at_once_close_the_year_once(pair, budget):
     assert not first.refused
     assert second.refused and "already closed" in second.message
     assert YearEnd.objects.filter(budget=budget, year=2018).count() == 1
+
+
+def test_an_upload_while_the_year_closes_waits_and_is_refused_whole(pair, budget):
+    """The upload's pre-check passed before the close committed; after the lock, every row is
+    refused together and nothing is saved."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from finance import monitoring_upload
+    from finance.models import Monitoring
+
+    council = pair.bodies["council"]
+    second = BudgetLineFactory(budget=budget, organisation=council, name="Second line")
+    first = budget.lines.exclude(pk=second.pk).get()
+    text = (
+        "Line,Run by,Actual spend to date (£),Forecast outturn (£),Note\n"
+        f"{second.name},,10.00,20.00,\n{first.name},,30.00,40.00,\n"
+    )
+    officer = pair.user("council", Role.FINANCE_OFFICER)
+    closed, uploaded = race(
+        lambda: services.close_financial_year(budget=budget, year=2018, user=officer),
+        lambda: monitoring_upload.upload_monitoring(
+            user=officer,
+            budget=budget,
+            year=2018,
+            month=3,
+            upload=SimpleUploadedFile("june.csv", text.encode()),
+        ),
+    )
+    assert not closed.refused
+    assert isinstance(uploaded.error, monitoring_upload.UploadRefused)
+    assert "2018/19 is closed" in uploaded.message
+    assert not Monitoring.objects.filter(line__budget=budget).exists()

@@ -11,6 +11,7 @@ from tests.factories import OrganisationFactory, PartnershipFactory
 class PostFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     partnership = factory.SubFactory(PartnershipFactory)
     employer = factory.SubFactory(OrganisationFactory)
