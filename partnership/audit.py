@@ -20,8 +20,8 @@ as it takes to chain every committed unsealed entry (a few milliseconds), giving
 each its place (``sequence``) and hash in the order they committed. The hash
 is computed from the snapshot taken while writing, so a history row changed
 between commit and seal still fails to verify. Entries left unsealed by a
-crash are sealed by the next write, the verifier, the checkpoint or the
-daily sweep. :func:`verify_chain` walks the chain in sealed order and names the
+crash are sealed by the next write, the verifier or the nightly checkpoint.
+:func:`verify_chain` walks the chain in sealed order and names the
 first entry whose hash no longer matches: an edited history row, an edited or
 removed entry, or entries cut from the end.
 

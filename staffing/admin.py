@@ -38,10 +38,12 @@ class PostAdmin(HistoryAdmin):
     list_display = ["title", "partnership", "employer", "fte", "annual_cost", "holder_name", "vacant"]
     list_filter = ["partnership", "employer", "vacant", "jointly_managed"]
     search_fields = ["title", "holder_name"]
-    autocomplete_fields = ["partnership", "employer", "holder"]
+    autocomplete_fields = ["partnership", "employer"]
     raw_id_fields = ["agreement"]
     list_select_related = ["partnership", "employer"]
     inlines = [PostShareInline]
+    #: Changed on the post's edit page, which records who held the post and from when.
+    readonly_fields = ["holder_name", "holder", "vacant", "vacant_from"]
 
 
 @admin.register(PostShare)
