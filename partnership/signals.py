@@ -4,7 +4,10 @@ A partnership's shared records (the partnership, its committees and budgets) get
 their rights follow the Partner places (``permissions.has_object_permission``).
 """
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+import hashlib
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from simple_history.signals import post_create_historical_record, pre_create_historical_record
 
@@ -75,3 +78,37 @@ def refuse_history_edit(sender, instance, raw=False, **kwargs):
 def refuse_history_delete(sender, instance, **kwargs):
     if _is_history_model(sender):
         raise PermissionError("History cannot be deleted.")
+
+
+# --- History tables: an index for "the latest row of each record before a date" ------------
+
+
+def latest_row_index_name(table):
+    """A short, stable name for ``table``'s (record id, history date, history id) index."""
+    return "hist_latest_" + hashlib.sha1(table.encode()).hexdigest()[:12]
+
+
+@receiver(post_migrate)
+def index_history_by_record(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Give every history table an index on (record id, history date, history id), so "as it
+    stood on" and the History tab find a record's latest row before a date in one index probe
+    instead of walking every row of that date range. simple-history indexes (date, id) only.
+    Idempotent: runs after every ``migrate``, so new tracked models get theirs too."""
+    from partnership import audit
+
+    if sender.label != "partnership":
+        return  # once per migrate run, not once per app
+    connection = connections[using]
+    existing = set(connection.introspection.table_names())
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in audit.tracked_models():
+            history_model = audit.history_model_for(model)
+            table = history_model._meta.db_table
+            if table not in existing:
+                continue
+            record_id = history_model._meta.get_field(model._meta.pk.name).column
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {quote(latest_row_index_name(table))} ON {quote(table)} "
+                f"({quote(record_id)}, {quote('history_date')}, {quote('history_id')})"
+            )

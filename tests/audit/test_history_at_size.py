@@ -182,3 +182,41 @@ def test_as_it_stood_pdf_lists_every_child(client, world):
     assert response.status_code == 200
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Schedule 001" in text and "Schedule 030" in text
+
+
+@pytest.mark.django_db
+def test_every_history_table_finds_a_records_latest_row_by_one_index():
+    """ "As it stood on" and the History tab ask for each record's latest row before a date: an
+    index on (record id, history date, history id) answers that without walking the date range."""
+    from partnership import audit
+
+    missing = []
+    with connection.cursor() as cursor:
+        for model in audit.tracked_models():
+            history_model = audit.history_model_for(model)
+            record_id = history_model._meta.get_field(model._meta.pk.name).column
+            constraints = connection.introspection.get_constraints(cursor, history_model._meta.db_table)
+            if not any(
+                c["index"] and c["columns"][:3] == [record_id, "history_date", "history_id"]
+                for c in constraints.values()
+            ):
+                missing.append(history_model._meta.db_table)
+    assert missing == []
+
+
+@pytest.mark.django_db
+def test_as_it_stood_on_probes_the_index_for_each_childs_latest_row(world):
+    from tests.conftest import require
+
+    require(connection.vendor == "postgresql", "The query plan is PostgreSQL's")
+    from partnership import audit
+    from partnership.signals import latest_row_index_name
+
+    agreement = agreement_with_history(world, 3)
+    query = audit.latest_rows_query(
+        Schedule.history.filter(agreement_id=agreement.pk), audit.end_of_day(timezone.localdate())
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = query.explain()
+    assert latest_row_index_name(Schedule.history.model._meta.db_table) in plan
