@@ -36,11 +36,12 @@ class FinanceConfig(AppConfig):
             },
         ]
 
-    def attention_items(self, user, today=None):
-        """Missing monitoring for last month on lines the user's bodies run; last year not closed."""
+    def attention_items(self, user, today=None, limit=None):
+        """Missing monitoring for last month on lines the user's bodies run; last year not closed
+        (all, or given ``limit`` the first few and how many there are)."""
         from finance.reminders import attention_items
 
-        return attention_items(user, today)
+        return attention_items(user, today, limit=limit)
 
     def sweep_reminders(self, today=None):
         """E-mail each finance officer once about what :meth:`attention_items` lists for them."""

@@ -7,6 +7,7 @@ a fixed number of queries, so the sweep does not ask once per officer.
 import datetime
 
 from django.contrib.auth import get_user_model
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from finance.choices import MONTH_NAMES
@@ -15,6 +16,60 @@ from partnership import permissions
 from partnership.choices import Role
 from partnership.dates import financial_year_label, financial_year_start
 from partnership.services import queue_reminders
+
+
+def _periods(today):
+    """(year, month) of last month's monitoring, and the last financial year, on ``today``."""
+    last_month_day = today.replace(day=1) - datetime.timedelta(days=1)
+    year = financial_year_start(last_month_day)
+    return year, (last_month_day.month - 4) % 12 + 1, financial_year_start(today) - 1
+
+
+def _missing_lines(bodies, seen, year, month):
+    """Lines run by ``bodies`` in partnerships ``seen``, of budgets with contributions in
+    ``year``, with no monitoring for ``month``."""
+    return BudgetLine.objects.filter(
+        organisation_id__in=bodies,
+        budget__partnership_id__in=seen,
+        budget_id__in=Contribution.objects.filter(year=year).values("budget_id"),
+    ).exclude(pk__in=Monitoring.objects.filter(year=year, month=month).values("line_id"))
+
+
+def _unclosed(seen, previous):
+    """Budgets in ``seen`` with contributions in ``previous`` whose year is not closed."""
+    closed = YearEnd.objects.filter(year=previous, closed_on__isnull=False, reopened_on__isnull=True)
+    return (
+        Budget.objects.filter(partnership_id__in=seen, contributions__year=previous)
+        .exclude(pk__in=closed.values("budget_id"))
+        .select_related("partnership", "host")
+        .order_by("name", "pk")
+        .distinct()
+    )
+
+
+def _monitoring_item(budget, count, year, month):
+    return {
+        "text": (
+            f"{budget.name}: monitoring for {MONTH_NAMES[month]} {financial_year_label(year)} "
+            f"not entered for {count} line{'s' if count != 1 else ''} your body runs"
+        ),
+        "url": budget.get_absolute_url() + f"?year={year}",
+        "partnership": budget.partnership,
+        "due": None,
+        "overdue": False,
+        "key": f"finance:monitoring:{budget.pk}:{year}-{month:02d}",
+    }
+
+
+def _year_end_item(budget, previous):
+    return {
+        "text": f"{budget.name}: year end {financial_year_label(previous)} not closed",
+        "url": budget.get_absolute_url() + f"?year={previous}",
+        "partnership": budget.partnership,
+        "due": None,
+        "overdue": True,
+        "key": f"finance:year-end:{budget.pk}:{previous}",
+    }
 
 
 def due_items(officers, today):
@@ -26,78 +81,65 @@ def due_items(officers, today):
     all_seen = set().union(*(seen for _bodies, seen in officers.values())) if officers else set()
     if not all_bodies or not all_seen:
         return answer
-    last_month_day = today.replace(day=1) - datetime.timedelta(days=1)
-    year = financial_year_start(last_month_day)
-    month = (last_month_day.month - 4) % 12 + 1
-    lines = (
-        BudgetLine.objects.filter(
-            organisation_id__in=all_bodies,
-            budget__partnership_id__in=all_seen,
-            budget_id__in=Contribution.objects.filter(year=year).values("budget_id"),
-        )
-        .exclude(pk__in=Monitoring.objects.filter(year=year, month=month).values("line_id"))
+    year, month, previous = _periods(today)
+    lines = list(
+        _missing_lines(all_bodies, all_seen, year, month)
         .select_related("budget__partnership")
         .order_by("budget__name", "budget_id", "pk")
     )
-    previous = financial_year_start(today) - 1
-    closed = YearEnd.objects.filter(year=previous, closed_on__isnull=False, reopened_on__isnull=True)
-    unclosed = (
-        Budget.objects.filter(partnership_id__in=all_seen, contributions__year=previous)
-        .exclude(pk__in=closed.values("budget_id"))
-        .select_related("partnership", "host")
-        .order_by("name", "pk")
-        .distinct()
-    )
-    lines, unclosed = list(lines), list(unclosed)
+    unclosed = list(_unclosed(all_seen, previous))
     for user_id, (bodies, seen) in officers.items():
         missing = {}
         for line in lines:
             if line.organisation_id in bodies and line.budget.partnership_id in seen:
                 missing.setdefault(line.budget, []).append(line)
         for budget, budget_lines in missing.items():
-            count = len(budget_lines)
-            answer[user_id].append(
-                {
-                    "text": (
-                        f"{budget.name}: monitoring for {MONTH_NAMES[month]} {financial_year_label(year)} "
-                        f"not entered for {count} line{'s' if count != 1 else ''} your body runs"
-                    ),
-                    "url": budget.get_absolute_url() + f"?year={year}",
-                    "partnership": budget.partnership,
-                    "due": None,
-                    "overdue": False,
-                    "key": f"finance:monitoring:{budget.pk}:{year}-{month:02d}",
-                }
-            )
+            answer[user_id].append(_monitoring_item(budget, len(budget_lines), year, month))
         for budget in unclosed:
             # The host body closes the year; a budget with no host, any partner.
             if budget.partnership_id not in seen or (budget.host_id and budget.host_id not in bodies):
                 continue
-            answer[user_id].append(
-                {
-                    "text": f"{budget.name}: year end {financial_year_label(previous)} not closed",
-                    "url": budget.get_absolute_url() + f"?year={previous}",
-                    "partnership": budget.partnership,
-                    "due": None,
-                    "overdue": True,
-                    "key": f"finance:year-end:{budget.pk}:{previous}",
-                }
-            )
+            answer[user_id].append(_year_end_item(budget, previous))
     return answer
+
+
+def first_items(bodies, seen, today, limit):
+    """The first ``limit`` of one officer's items, in :func:`due_items`'s order, and how many
+    there are: counted in the database, building only the items shown."""
+    from partnership.apps import AttentionList
+
+    year, month, previous = _periods(today)
+    per_budget = list(
+        _missing_lines(bodies, seen, year, month)
+        .values("budget_id", "budget__name")
+        .annotate(count=Count("pk"))
+        .order_by("budget__name", "budget_id")
+    )
+    unclosed = _unclosed(seen, previous).filter(Q(host__isnull=True) | Q(host_id__in=bodies))
+    shown = per_budget[:limit]
+    budgets = Budget.objects.select_related("partnership").in_bulk([row["budget_id"] for row in shown])
+    items = [_monitoring_item(budgets[row["budget_id"]], row["count"], year, month) for row in shown]
+    if len(items) < limit:
+        items += [_year_end_item(budget, previous) for budget in unclosed[: limit - len(items)]]
+    return AttentionList(items, len(per_budget) + unclosed.count())
 
 
 def _finance_bodies(memberships):
     return {m.organisation_id for m in memberships if m.role == Role.FINANCE_OFFICER}
 
 
-def attention_items(user, today=None):
+def attention_items(user, today=None, limit=None):
+    """One finance officer's items: all, or (given ``limit``) the first ``limit`` and the total."""
     if not user.is_authenticated or permissions.is_read_only(user):
         return []
     bodies = _finance_bodies(permissions.user_memberships(user))
     if not bodies:
         return []
-    officers = {user.pk: (bodies, set(permissions.visible_partnership_ids(user)))}
-    return due_items(officers, today or timezone.localdate())[user.pk]
+    seen = set(permissions.visible_partnership_ids(user))
+    today = today or timezone.localdate()
+    if limit is not None:
+        return first_items(bodies, seen, today, limit)
+    return due_items({user.pk: (bodies, seen)}, today)[user.pk]
 
 
 def sweep_reminders(today=None):

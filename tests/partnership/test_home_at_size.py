@@ -12,7 +12,7 @@ from django.utils import timezone
 from agreements.choices import AgreementStatus
 from committees.models import Action
 from partnership.choices import Role
-from tests.agreements.factories import bulk_agreements
+from tests.agreements.factories import agreement_between, bulk_agreements
 from tests.committees.factories import ActionFactory, CommitteeFactory, MeetingFactory
 
 
@@ -101,3 +101,42 @@ def test_the_home_page_builds_only_the_reviews_it_shows(client, world):
         reverse("attention", kwargs={"group": "agreements"}), {"page": 6}
     ).content.decode()
     assert "Page 6 of 6" in everything and everything.count("Review of DUE-") == 50
+
+
+def budgets_missing_monitoring(world, count, start):
+    """``count`` budgets with this year's contributions, each with a council line and no
+    monitoring for last month, and last year not closed."""
+    from finance.models import Budget, BudgetLine, Contribution
+    from partnership.dates import financial_year_start
+
+    year = financial_year_start(timezone.localdate().replace(day=1) - datetime.timedelta(days=1))
+    council = world.bodies["council"]
+    agreement = agreement_between(world.ours, council, world.bodies["nhs"], reference=f"POOLS-{start}")
+    budgets = Budget.objects.bulk_create(
+        Budget(partnership=world.ours, agreement=agreement, name=f"Pool {n:04d}", host=council, kind="pooled")
+        for n in range(start, start + count)
+    )
+    BudgetLine.objects.bulk_create(
+        BudgetLine(budget=budget, organisation=council, name="Reablement") for budget in budgets
+    )
+    Contribution.objects.bulk_create(
+        Contribution(budget=budget, organisation=council, year=y, amount="100.00")
+        for budget in budgets
+        for y in {year, financial_year_start(timezone.localdate()) - 1}
+    )
+
+
+@pytest.mark.django_db
+def test_the_home_page_builds_only_the_finance_items_it_shows(client, world):
+    client.force_login(world.user("council", Role.FINANCE_OFFICER))
+    budgets_missing_monitoring(world, 3, 0)
+    client.get(reverse("home"))
+    small, small_queries = home(client)
+    budgets_missing_monitoring(world, 147, 3)
+    large, large_queries = home(client)
+    assert large_queries <= small_queries  # the year-end list is not read when monitoring fills the five
+    html = large.content.decode()
+    assert "See all 300" in html  # 150 budgets: last month's monitoring, and last year's close
+    assert html.count("monitoring for") == 5 and "Pool 0000: monitoring for" in html
+    everything = client.get(reverse("attention", kwargs={"group": "finance"}), {"page": 6}).content.decode()
+    assert "Page 6 of 6" in everything and everything.count("year end") == 50
