@@ -202,21 +202,3 @@ def test_every_history_table_finds_a_records_latest_row_by_one_index():
             ):
                 missing.append(history_model._meta.db_table)
     assert missing == []
-
-
-@pytest.mark.django_db
-def test_as_it_stood_on_probes_the_index_for_each_childs_latest_row(world):
-    from tests.conftest import require
-
-    require(connection.vendor == "postgresql", "The query plan is PostgreSQL's")
-    from partnership import audit
-    from partnership.signals import latest_row_index_name
-
-    agreement = agreement_with_history(world, 3)
-    query = audit.latest_rows_query(
-        Schedule.history.filter(agreement_id=agreement.pk), audit.end_of_day(timezone.localdate())
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        plan = query.explain()
-    assert latest_row_index_name(Schedule.history.model._meta.db_table) in plan
