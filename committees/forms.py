@@ -1,10 +1,8 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from committees.appendices import NotAPdf, sanitise_pdf
@@ -30,7 +28,7 @@ from committees.models import (
     ReportCostLine,
 )
 from committees.services import TAKES_ITEMS
-from partnership.forms import LONGEST_REASON, Form, TrackedModelForm
+from partnership.forms import LONGEST_REASON, Form, TrackedModelForm, refuse_too_big
 from partnership.models import Organisation
 from staffing.models import Post
 
@@ -390,8 +388,7 @@ class ReportForm(TrackedModelForm):
             "held outside Concordat, and name that meeting below."
         )
         self.fields["resource_implications"].help_text = (
-            "The cost table stands after this section, or where you write [Cost table] on a line "
-            "of its own."
+            "The cost table stands after this section, or where you write [Cost table] on a line of its own."
         )
         self.fields["meeting_name"].label = "Meeting named on the cover sheet"
         self.fields["meeting_date"].label = "Date of the meeting named on the cover sheet"
@@ -443,11 +440,7 @@ class AppendixForm(TrackedModelForm):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"The file is {filesizeformat(upload.size)}: appendices must be no bigger "
-                f"than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
-            )
+        refuse_too_big(upload, "appendices")
         upload.seek(0)
         try:
             cleaned = sanitise_pdf(upload.read())

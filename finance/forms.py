@@ -4,9 +4,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,7 +14,14 @@ from finance.money import MoneyError, parse_money
 from partnership import permissions
 from partnership.choices import Role
 from partnership.dates import financial_year_label, parse_financial_year
-from partnership.forms import LONGEST_REASON, Form, RecordByKeyField, TrackedModelForm, check_year
+from partnership.forms import (
+    LONGEST_REASON,
+    Form,
+    RecordByKeyField,
+    TrackedModelForm,
+    check_year,
+    refuse_too_big,
+)
 from partnership.models import Organisation
 
 
@@ -343,11 +348,7 @@ class MonitoringUploadForm(Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                f"Filled-in template: the file is {filesizeformat(upload.size)}; it must be no bigger "
-                f"than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
-            )
+        refuse_too_big(upload, "the filled-in template")
         if not upload.name.lower().endswith((".csv", ".xlsx")):
             raise ValidationError(
                 "Filled-in template: upload the template as a CSV (.csv) or Excel (.xlsx) file."

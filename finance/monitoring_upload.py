@@ -272,8 +272,9 @@ def upload_monitoring(*, user, budget, year, month, upload, reason=""):
         )
     result = UploadResult()
     with transaction.atomic():
+        recorded = Monitoring.objects.filter(line__in=[row.line for row in rows], year=year, month=month)
+        before = dict(recorded.values_list("line_id", "updated_at"))
         for row in rows:
-            before = Monitoring.objects.filter(line=row.line, year=year, month=month).first()
             try:
                 saved = services.record_monitoring(
                     line=row.line,
@@ -288,6 +289,6 @@ def upload_monitoring(*, user, budget, year, month, upload, reason=""):
             except (ValidationError, PermissionDenied) as error:
                 messages = getattr(error, "messages", None) or [str(error)]
                 raise UploadRefused([Problem(row.number, LINE, " ".join(messages))]) from None
-            changed = before is None or before.updated_at != saved.updated_at
+            changed = before.get(row.line.pk) != saved.updated_at
             (result.saved if changed else result.unchanged).append(row.line)
     return result

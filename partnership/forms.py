@@ -5,6 +5,7 @@ import datetime
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
@@ -12,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.forms.boundfield import BoundField
 from django.forms.utils import pretty_name
+from django.template.defaultfilters import filesizeformat
 
 from partnership import permissions
 from partnership.choices import Role
@@ -37,6 +39,16 @@ LATEST_YEAR = 2200
 LONGEST_TEXT = 100_000
 #: Longest "reason for change" or other short note.
 LONGEST_REASON = 1_000
+
+
+def refuse_too_big(upload, what):
+    """Refuse an uploaded file over ``MAX_UPLOAD_BYTES``, saying how big it is and what ``what``
+    (appendices, the filled-in template) may be."""
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"The file is {filesizeformat(upload.size)}: {what} must be no bigger "
+            f"than {filesizeformat(settings.MAX_UPLOAD_BYTES)}."
+        )
 
 
 def check_year(year, label="Year"):

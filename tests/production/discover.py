@@ -16,7 +16,7 @@ def addresses():
     from committees.models import Committee, Decision, Delegation, Meeting, Report
     from committees.papers.kinds import MEMBERS_PACK
     from finance.models import Budget
-    from partnership.models import Partnership, Reorganisation
+    from partnership.models import AuditEntry, Partnership, Reorganisation
     from staffing.models import Post
 
     partnership = Partnership.objects.get(slug="banes")
@@ -72,12 +72,21 @@ def addresses():
         "council_officer_pages": {
             "add an agreement (the parent picker's scripts)": reverse("agreements:add", kwargs=slug),
         },
+        "finance_pages": {
+            "upload a month's monitoring": reverse(
+                "finance:monitoring_upload", kwargs={**slug, "budget": budget.pk}
+            ),
+        },
         "nhs_pages": {
             "reorganisation": reverse("reorganisation_detail", args=[reorganisation.pk]),
         },
         "auditor_pages": {
             "audit log": reverse("audit:log", kwargs=slug),
             "as it stood on": reverse("audit:as_of", kwargs=as_of),
+            "audit entry": reverse(
+                "audit:entry",
+                kwargs={**slug, "pk": AuditEntry.objects.for_partnership(partnership).order_by("-pk")[0].pk},
+            ),
         },
         "public_pages": {
             "public committees": reverse("public:index"),

@@ -26,6 +26,7 @@ OFFICER = "banes-council-secretary"
 COUNCIL_OFFICER = "banes-council-officer"
 AUDITOR = "external-auditor"
 NHS_SECRETARY = "banes-ccg-secretary"
+FINANCE_OFFICER = "banes-council-finance"
 #: The body font print.css asks for, in letters only ("Liberation Sans": LiberationSans;
 #: pdffonts lists it as ABCDEF+Liberation-Sans).
 BODY_FONT = re.sub(
@@ -93,6 +94,9 @@ def test_every_main_page_answers_with_its_styles_and_scripts(site, officer, audi
     council_officer = Visitor(site.url)
     council_officer.sign_in(COUNCIL_OFFICER)
     check_pages(council_officer, site.addresses["council_officer_pages"], problems, assets)
+    finance_officer = Visitor(site.url)
+    finance_officer.sign_in(FINANCE_OFFICER)
+    check_pages(finance_officer, site.addresses["finance_pages"], problems, assets)
     nhs_secretary = Visitor(site.url)
     nhs_secretary.sign_in(NHS_SECRETARY)
     check_pages(nhs_secretary, site.addresses["nhs_pages"], problems, assets)
