@@ -22,6 +22,7 @@ import io
 import mimetypes
 from pathlib import Path
 
+import pikepdf
 import weasyprint
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -29,21 +30,12 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DictionaryObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+from pikepdf import Name
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from partnership import stamps
+from partnership import pdf_fonts, stamps
 
 BASE_URL = "https://concordat.invalid/"
 
@@ -143,27 +135,35 @@ def render_pdf_cached(template_name, context, *, request=None, cache_prefix="pdf
 # --- Assembly: merge, bookmark, stamp, keep the tags -------------------------
 
 
+class UnusablePDF(ValueError):
+    """A PDF that cannot be a part: it does not open, is behind a password or has no pages."""
+
+
+def open_pdf(data):
+    """``data`` opened with pikepdf (qpdf), which reads only what is asked of it."""
+    try:
+        return pikepdf.open(io.BytesIO(data))
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError) as exc:
+        raise UnusablePDF(str(exc)) from exc
+
+
 def check_mergeable(data):
-    """Raise ``PdfReadError`` unless ``data`` is a PDF that opens without a password and
+    """Raise :class:`UnusablePDF` unless ``data`` is a PDF that opens without a password and
     has pages, so :func:`assemble` can take it as a part."""
-    reader = PdfReader(io.BytesIO(data))
-    if reader.is_encrypted and not reader.decrypt(""):
-        raise PdfReadError("encrypted")
-    if len(reader.pages) == 0:
-        raise PdfReadError("no pages")
+    if len(open_pdf(data).pages) == 0:
+        raise UnusablePDF("no pages")
 
 
 def page_count(data):
-    return len(PdfReader(io.BytesIO(data)).pages)
+    return len(open_pdf(data).pages)
 
 
-def is_tagged(reader):
-    """Whether the PDF ``reader`` reads is tagged (marked, with a structure tree), so a screen
-    reader can follow it."""
-    root = reader.trailer["/Root"]
-    mark_info = root.get("/MarkInfo")
-    marked = mark_info.get_object().get("/Marked", False) if mark_info is not None else False
-    return bool(marked) and "/StructTreeRoot" in root
+def is_tagged(pdf):
+    """Whether ``pdf`` (opened by :func:`open_pdf`) is tagged (marked, with a structure tree),
+    so a screen reader can follow it."""
+    mark_info = pdf.Root.get("/MarkInfo")
+    marked = bool(mark_info.get("/Marked", False)) if mark_info is not None else False
+    return marked and "/StructTreeRoot" in pdf.Root
 
 
 class Part:
@@ -181,173 +181,179 @@ class Part:
         self.headings = headings
         self.children = []
         self.start = None
-        self._readers = {}
+        self._opened = {}
 
     def reader(self, data):
-        """The reader of ``data`` (its own PDF or a child's), parsed once for counting its pages,
-        asking whether it is tagged and assembling it: parsing is most of assembly's time."""
-        if id(data) not in self._readers:
-            self._readers[id(data)] = PdfReader(io.BytesIO(data))
-        return self._readers[id(data)]
+        """``data`` (its own PDF or a child's) opened once, for counting its pages, asking
+        whether it is tagged and assembling it."""
+        if id(data) not in self._opened:
+            self._opened[id(data)] = open_pdf(data)
+        return self._opened[id(data)]
 
     def page_count(self):
         """Its pages and its children's: the pages it takes in the assembled document."""
         return sum(len(self.reader(data).pages) for data in (self.data, *(data for _, data in self.children)))
 
 
-def _name(value):
-    return NameObject(value)
-
-
 def assemble(parts, *, title, header, lang="en-GB"):
-    """Merge ``parts`` into one tagged PDF with bookmarks, a running header and page numbers."""
-    writer = PdfWriter()
-    tags = _StructureMerger(writer)
+    """Merge ``parts`` into one tagged PDF with bookmarks, a running header and page numbers,
+    each font embedded once (:mod:`partnership.pdf_fonts`)."""
+    pdf = pikepdf.new()
+    tags = _StructureMerger(pdf)
     outline = []  # (title, page index, [(title, page index, [...])])
     for part in parts:
         if part.data is None:
             outline.append((part.bookmark, part.same_as.start, []))
             continue
-        part.start = len(writer.pages)
-        reader = tags.append(part.reader(part.data))
-        children = _headings(reader, reader.outline, part.start) if part.headings else []
+        part.start = len(pdf.pages)
+        source = part.reader(part.data)
+        children = _headings(source, part.start) if part.headings else []
+        tags.append(source)
         if len(children) == 1 and children[0][1] == part.start:
             children = children[0][2]  # its title is the part's own bookmark: keep what is under it
         for child_title, data in part.children:
-            children.append((child_title, len(writer.pages), []))
+            children.append((child_title, len(pdf.pages), []))
             tags.append(part.reader(data))
         outline.append((part.bookmark, part.start, children))
     tags.finish(lang)
-    _add_outline(writer, outline, None)
-    stamps.stamp_pages(writer, header)
-    writer.add_metadata({"/Title": title, "/Author": "Concordat", "/Creator": "Concordat"})
-    root = writer._root_object
-    root[_name("/ViewerPreferences")] = DictionaryObject({_name("/DisplayDocTitle"): BooleanObject(True)})
-    root[_name("/PageMode")] = _name("/UseOutlines")
+    pdf_fonts.share_fonts(pdf)
+    with pdf.open_outline() as tree:
+        tree.root.extend(_outline_items(outline))
+    stamps.stamp_pages(pdf, header)
+    with pdf.open_metadata(set_pikepdf_as_editor=False) as metadata:
+        metadata["dc:title"] = title
+    pdf.docinfo["/Title"] = title
+    pdf.docinfo["/Author"] = "Concordat"
+    pdf.docinfo["/Creator"] = "Concordat"
+    pdf.Root.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
+    pdf.Root.PageMode = Name.UseOutlines
     output = io.BytesIO()
-    writer.write(output)
+    pdf.save(output, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
     return output.getvalue()
 
 
-def _headings(reader, items, start):
+def _headings(source, start):
     """A part's own bookmarks as (title, page index in the whole document, children)."""
+    outlines = source.Root.get("/Outlines")
+    if outlines is None:
+        return []
+    pages = {page.obj.objgen: index for index, page in enumerate(source.pages)}
+    return _outline_level(outlines.get("/First"), pages, start)
+
+
+def _outline_level(item, pages, start):
     headings = []
-    for item in items:
-        if isinstance(item, list):  # the children of the heading before
-            if headings:
-                headings[-1][2].extend(_headings(reader, item, start))
-            continue
-        headings.append((item.title, start + reader.get_destination_page_number(item), []))
+    while item is not None:
+        destination = item.get("/Dest")
+        if destination is None and item.get("/A") is not None:
+            destination = item.A.get("/D")
+        page = pages.get(destination[0].objgen) if isinstance(destination, pikepdf.Array) else None
+        if page is not None:
+            headings.append(
+                (str(item.get("/Title", "")), start + page, _outline_level(item.get("/First"), pages, start))
+            )
+        item = item.get("/Next")
     return headings
 
 
-def _add_outline(writer, entries, parent):
+def _outline_items(entries):
+    items = []
     for title, page, children in entries:
-        added = writer.add_outline_item(title=title, page_number=page, parent=parent)
-        _add_outline(writer, children, added)
+        item = pikepdf.OutlineItem(title, page)
+        item.children.extend(_outline_items(children))
+        items.append(item)
+    return items
 
 
 class _StructureMerger:
-    """Appends PDFs to a writer and joins their structure trees (PDF tags).
+    """Appends PDFs to a document and joins their structure trees (PDF tags).
 
     Each source's top-level structure elements become children of one new
-    ``Document`` element; page ``/StructParents`` keys and the parent tree
-    are renumbered so marked content still finds its element.
+    ``Document`` element; page ``/StructParents`` and annotation ``/StructParent`` keys and
+    the parent tree are renumbered so marked content still finds its element. qpdf copies
+    a source's pages and its structure elements with one map, so an element's ``/Pg`` is the
+    copied page.
     """
 
-    def __init__(self, writer):
-        self.writer = writer
-        self.document = DictionaryObject(
-            {
-                _name("/Type"): _name("/StructElem"),
-                _name("/S"): _name("/Document"),
-                _name("/K"): ArrayObject(),
-            }
+    def __init__(self, pdf):
+        self.pdf = pdf
+        self.document = pdf.make_indirect(
+            pikepdf.Dictionary(Type=Name.StructElem, S=Name.Document, K=pikepdf.Array())
         )
-        self.document_ref = writer._add_object(self.document)
-        self.nums = ArrayObject()
+        self.nums = pikepdf.Array()
         self.next_key = 0
 
-    def append(self, reader):
-        """Append the PDF ``reader`` reads, with its tags; returns the reader."""
-        writer = self.writer
-        start = len(writer.pages)
-        writer.append(reader, import_outline=False)
-        root = reader.trailer["/Root"].get("/StructTreeRoot")
+    def append(self, source):
+        """Append the pages of ``source`` (opened by :func:`open_pdf`), with its tags."""
+        pdf = self.pdf
+        start = len(pdf.pages)
+        root = source.Root.get("/StructTreeRoot")
+        top = self._top_elements(root) if root is not None else []
+        for element in top:
+            if "/P" in element:
+                del element["/P"]  # else copying it would copy the source's whole tree root
+        pdf.pages.extend(source.pages)
         if root is None:
-            return reader
-        root = root.get_object()
+            return
         offset = self.next_key
-        for page_index, page in enumerate(reader.pages):
-            if "/StructParents" in page:
-                key = offset + int(page["/StructParents"])
-                writer.pages[start + page_index][_name("/StructParents")] = NumberObject(key)
-                self.next_key = max(self.next_key, key + 1)
-        for element in self._top_elements(root):
-            clone = element.get_object().clone(writer, ignore_fields=("/P",))
-            _set_parents(clone, self.document_ref)
-            self.document["/K"].append(clone.indirect_reference)
+        for page in pdf.pages[start:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = self._key(offset + int(page.obj.StructParents))
+            for annotation in page.obj.get("/Annots") or ():
+                if isinstance(annotation, pikepdf.Dictionary) and "/StructParent" in annotation:
+                    annotation.StructParent = self._key(offset + int(annotation.StructParent))
+        for element in top:
+            copy = pdf.copy_foreign(element)
+            copy.P = self.document
+            self.document.K.append(copy)
         parent_tree = root.get("/ParentTree")
-        for key, value in _number_tree_items(parent_tree.get_object() if parent_tree else None):
-            self.nums.append(NumberObject(offset + key))
-            clone = value.get_object().clone(writer)
-            self.nums.append(getattr(clone, "indirect_reference", None) or clone)
-            self.next_key = max(self.next_key, offset + key + 1)
-        return reader
+        for key, value in _number_tree_items(parent_tree):
+            self.nums.append(self._key(offset + key))
+            self.nums.append(self._copy(value))
+
+    def _key(self, key):
+        self.next_key = max(self.next_key, key + 1)
+        return key
+
+    def _copy(self, value):
+        if value.is_indirect:
+            return self.pdf.copy_foreign(value)
+        if isinstance(value, pikepdf.Array):
+            return pikepdf.Array(self._copy(item) for item in value)
+        return value
 
     @staticmethod
     def _top_elements(root):
         kids = root.get("/K")
         if kids is None:
             return []
-        kids = kids.get_object()
-        kids = list(kids) if isinstance(kids, list) else [kids]
+        kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
         elements = []
         for kid in kids:
-            obj = kid.get_object()
-            if obj.get("/S") == "/Document":
-                sub = obj.get("/K")
-                sub = sub.get_object() if sub is not None else []
-                elements += list(sub) if isinstance(sub, list) else [sub]
+            if kid.get("/S") == "/Document":
+                sub = kid.get("/K")
+                sub = [] if sub is None else sub
+                elements += list(sub) if isinstance(sub, pikepdf.Array) else [sub]
             else:
                 elements.append(kid)
-        return [e for e in elements if isinstance(e.get_object(), DictionaryObject)]
+        return [
+            element for element in elements if isinstance(element, pikepdf.Dictionary) and element.is_indirect
+        ]
 
     def finish(self, lang):
-        writer = self.writer
-        parent_tree = writer._add_object(DictionaryObject({_name("/Nums"): self.nums}))
-        tree_root = DictionaryObject(
-            {
-                _name("/Type"): _name("/StructTreeRoot"),
-                _name("/K"): ArrayObject([self.document_ref]),
-                _name("/ParentTree"): parent_tree,
-                _name("/ParentTreeNextKey"): NumberObject(self.next_key),
-            }
+        pdf = self.pdf
+        tree_root = pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=Name.StructTreeRoot,
+                K=pikepdf.Array([self.document]),
+                ParentTree=pdf.make_indirect(pikepdf.Dictionary(Nums=self.nums)),
+                ParentTreeNextKey=self.next_key,
+            )
         )
-        tree_root_ref = writer._add_object(tree_root)
-        self.document[_name("/P")] = tree_root_ref
-        root = writer._root_object
-        root[_name("/StructTreeRoot")] = tree_root_ref
-        root[_name("/MarkInfo")] = DictionaryObject({_name("/Marked"): BooleanObject(True)})
-        root[_name("/Lang")] = TextStringObject(lang)
-
-
-def _set_parents(element, parent_ref):
-    """Give ``element`` (a cloned structure element) and its descendants their ``/P``."""
-    element[_name("/P")] = parent_ref
-    own_ref = element.indirect_reference
-    kids = element.get("/K")
-    if kids is None:
-        return
-    kids = kids.get_object()
-    for kid in kids if isinstance(kids, list) else [kids]:
-        obj = kid.get_object() if hasattr(kid, "get_object") else kid
-        if (
-            isinstance(obj, DictionaryObject)
-            and obj.get("/Type", "/StructElem") == "/StructElem"
-            and "/S" in obj
-        ):
-            _set_parents(obj, own_ref)
+        self.document.P = tree_root
+        pdf.Root.StructTreeRoot = tree_root
+        pdf.Root.MarkInfo = pikepdf.Dictionary(Marked=True)
+        pdf.Root.Lang = pikepdf.String(lang)
 
 
 def _number_tree_items(node):
@@ -356,8 +362,7 @@ def _number_tree_items(node):
         return
     nums = node.get("/Nums")
     if nums is not None:
-        nums = nums.get_object()
         for index in range(0, len(nums), 2):
             yield int(nums[index]), nums[index + 1]
-    for kid in node.get("/Kids", []) or []:
-        yield from _number_tree_items(kid.get_object())
+    for kid in node.get("/Kids") or ():
+        yield from _number_tree_items(kid)

@@ -13,18 +13,11 @@ import hashlib
 import io
 import string
 
+import pikepdf
 from django.conf import settings
 from fontTools import subset
 from fontTools.ttLib import TTFont
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    NameObject,
-    NumberObject,
-    TextStringObject,
-)
+from pikepdf import Array, Dictionary, Name
 
 MM = 72 / 25.4
 MARGIN = 18 * MM
@@ -32,10 +25,6 @@ SIZE = 9
 SMALLEST = 6.5
 COLOUR = b"0.314 0.353 0.373 rg"
 RESOURCE = "/ConcordatStamp"
-
-
-def _name(value):
-    return NameObject(value)
 
 
 class StampFont:
@@ -69,64 +58,50 @@ class StampFont:
         """``text`` as a PDF hex string of two-byte glyph ids (the Identity-H encoding)."""
         return b"<" + "".join(f"{glyph:04X}" for glyph in self.glyph_ids(text)).encode() + b">"
 
-    def embed(self, writer, font_dict):
+    def embed(self, pdf, font_dict):
         """Fill ``font_dict`` (already referenced by the pages) as a Type 0 font with the subset."""
         # A subset's name starts with six capitals; from its glyphs, so a build is reproducible.
         digest = hashlib.sha256(repr(sorted(self.used)).encode()).digest()
         tag = "".join(string.ascii_uppercase[byte % 26] for byte in digest[:6])
-        base_name = f"/{tag}+{self.font['name'].getDebugName(6) or 'LiberationSans'}"
+        base_name = Name(f"/{tag}+{self.font['name'].getDebugName(6) or 'LiberationSans'}")
         data = self._subset()
-        file_stream = _stream(data)
-        file_stream[_name("/Length1")] = NumberObject(len(data))
+        program = pdf.make_indirect(pikepdf.Stream(pdf, data))
+        program.Length1 = len(data)
         scale = 1000 / self.per_em
         head, hhea = self.font["head"], self.font["hhea"]
-        descriptor = DictionaryObject(
-            {
-                _name("/Type"): _name("/FontDescriptor"),
-                _name("/FontName"): _name(base_name),
-                _name("/Flags"): NumberObject(32),
-                _name("/FontBBox"): ArrayObject(
-                    FloatObject(round(edge * scale)) for edge in (head.xMin, head.yMin, head.xMax, head.yMax)
-                ),
-                _name("/ItalicAngle"): NumberObject(0),
-                _name("/Ascent"): FloatObject(round(hhea.ascent * scale)),
-                _name("/Descent"): FloatObject(round(hhea.descent * scale)),
-                _name("/CapHeight"): FloatObject(round(getattr(self.font["OS/2"], "sCapHeight", 0) * scale)),
-                _name("/StemV"): NumberObject(80),
-                _name("/FontFile2"): writer._add_object(file_stream),
-            }
+        descriptor = Dictionary(
+            Type=Name.FontDescriptor,
+            FontName=base_name,
+            Flags=32,
+            FontBBox=Array([round(edge * scale) for edge in (head.xMin, head.yMin, head.xMax, head.yMax)]),
+            ItalicAngle=0,
+            Ascent=round(hhea.ascent * scale),
+            Descent=round(hhea.descent * scale),
+            CapHeight=round(getattr(self.font["OS/2"], "sCapHeight", 0) * scale),
+            StemV=80,
+            FontFile2=program,
         )
-        widths = ArrayObject()
+        widths = []
         for glyph in sorted(self.used):
             advance = self.advances[self.glyph_order[glyph]][0]
-            widths += [NumberObject(glyph), ArrayObject([FloatObject(round(advance * scale, 1))])]
-        descendant = DictionaryObject(
-            {
-                _name("/Type"): _name("/Font"),
-                _name("/Subtype"): _name("/CIDFontType2"),
-                _name("/BaseFont"): _name(base_name),
-                _name("/CIDSystemInfo"): DictionaryObject(
-                    {
-                        _name("/Registry"): TextStringObject("Adobe"),
-                        _name("/Ordering"): TextStringObject("Identity"),
-                        _name("/Supplement"): NumberObject(0),
-                    }
-                ),
-                _name("/FontDescriptor"): writer._add_object(descriptor),
-                _name("/W"): widths,
-                _name("/CIDToGIDMap"): _name("/Identity"),
-            }
+            widths += [glyph, Array([round(advance * scale, 1)])]
+        descendant = Dictionary(
+            Type=Name.Font,
+            Subtype=Name.CIDFontType2,
+            BaseFont=base_name,
+            CIDSystemInfo=Dictionary(
+                Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"), Supplement=0
+            ),
+            FontDescriptor=pdf.make_indirect(descriptor),
+            W=Array(widths),
+            CIDToGIDMap=Name.Identity,
         )
-        font_dict.update(
-            {
-                _name("/Type"): _name("/Font"),
-                _name("/Subtype"): _name("/Type0"),
-                _name("/BaseFont"): _name(base_name),
-                _name("/Encoding"): _name("/Identity-H"),
-                _name("/DescendantFonts"): ArrayObject([writer._add_object(descendant)]),
-                _name("/ToUnicode"): writer._add_object(_stream(self._to_unicode())),
-            }
-        )
+        font_dict.Type = Name.Font
+        font_dict.Subtype = Name.Type0
+        font_dict.BaseFont = base_name
+        font_dict.Encoding = Name("/Identity-H")
+        font_dict.DescendantFonts = Array([pdf.make_indirect(descendant)])
+        font_dict.ToUnicode = pdf.make_indirect(pikepdf.Stream(pdf, self._to_unicode()))
 
     def _subset(self):
         font = TTFont(self.path)
@@ -164,10 +139,9 @@ class StampFont:
 def shown_size(page):
     """The page's width and height as it is shown (its /Rotate applied), and the matrix that
     draws in those shown coordinates onto the page."""
-    box = page.mediabox
-    left, bottom = float(box.left), float(box.bottom)
-    width, height = float(box.width), float(box.height)
-    rotation = page.rotation % 360
+    left, bottom, right, top = (float(edge) for edge in page.mediabox)
+    width, height = right - left, top - bottom
+    rotation = int(page.obj.get("/Rotate", 0)) % 360
     if rotation == 90:
         return height, width, (0, 1, -1, 0, left + width, bottom)
     if rotation == 180:
@@ -197,15 +171,14 @@ def header_lines(font, header, width):
     return lines, min(SMALLEST, SMALLEST * room / longest)
 
 
-def stamp_pages(writer, header):
+def stamp_pages(pdf, header):
     """Stamp the running header (not on the first page, the cover) and "Page X of Y" on every
-    page of ``writer``."""
+    page of ``pdf`` (a pikepdf document)."""
     font = StampFont()
-    font_dict = DictionaryObject()
-    font_ref = writer._add_object(font_dict)
-    save = writer._add_object(_stream(b"q\n"))
-    total = len(writer.pages)
-    for index, page in enumerate(writer.pages):
+    font_dict = pdf.make_indirect(Dictionary())
+    save = pdf.make_indirect(pikepdf.Stream(pdf, b"q\n"))
+    total = len(pdf.pages)
+    for index, page in enumerate(pdf.pages):
         width, height, matrix = shown_size(page)
         footer = f"Page {index + 1} of {total}"
         ops = [b"Q\nq\n", " ".join(f"{value:.4f}" for value in matrix).encode() + b" cm\n"]
@@ -215,20 +188,16 @@ def stamp_pages(writer, header):
             for number, line in enumerate(lines):
                 ops += _text(font, line, size, MARGIN, height - 12 * MM - number * size * 1.2, "Header")
         ops.append(b"Q\n")
-        contents = page.get("/Contents")
-        existing = []
-        if contents is not None:
-            resolved = contents.get_object()
-            existing = list(resolved) if isinstance(resolved, list) else [contents]
-        page[_name("/Contents")] = ArrayObject([save, *existing, writer._add_object(_stream(b"".join(ops)))])
-        resources = page.get("/Resources")
-        resources = resources.get_object() if resources is not None else DictionaryObject()
-        page[_name("/Resources")] = resources
-        fonts = resources.get("/Font")
-        fonts = fonts.get_object() if fonts is not None else DictionaryObject()
-        fonts[_name(RESOURCE)] = font_ref
-        resources[_name("/Font")] = fonts
-    font.embed(writer, font_dict)
+        contents = page.obj.get("/Contents")
+        existing = [] if contents is None else list(contents) if isinstance(contents, Array) else [contents]
+        page.obj.Contents = Array([save, *existing, pdf.make_indirect(pikepdf.Stream(pdf, b"".join(ops)))])
+        resources = page.obj.get("/Resources")
+        if resources is None:
+            resources = page.obj.Resources = Dictionary()
+        if "/Font" not in resources:
+            resources.Font = Dictionary()
+        resources.Font[RESOURCE] = font_dict
+    font.embed(pdf, font_dict)
 
 
 def _text(font, text, size, x, y, kind):
@@ -237,9 +206,3 @@ def _text(font, text, size, x, y, kind):
         f"{RESOURCE} {size:.2f} Tf ".encode() + COLOUR + f" 1 0 0 1 {x:.2f} {y:.2f} Tm\n".encode(),
         font.shown(text) + b" Tj\nET\nEMC\n",
     ]
-
-
-def _stream(data):
-    stream = DecodedStreamObject()
-    stream.set_data(data)
-    return stream.flate_encode()

@@ -17,7 +17,6 @@ import logging
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from pypdf.errors import PdfReadError
 
 from committees import access
 from committees.choices import AttendanceStatus, MeetingStatus, ReportStatus
@@ -32,6 +31,7 @@ from committees.models import (
 )
 from partnership.pdf import (
     Part,
+    UnusablePDF,
     assemble,
     check_mergeable,
     is_tagged,
@@ -237,7 +237,7 @@ def appendix_pdf(appendix, context, label):
             data = handle.read()
         check_mergeable(data)
         return data
-    except (OSError, PdfReadError, ValueError) as exc:
+    except (OSError, UnusablePDF) as exc:
         logger.warning("Appendix %s could not be merged: %s", appendix.pk, exc)
         return render_pdf(
             "pdf/committees/appendix_missing.html",

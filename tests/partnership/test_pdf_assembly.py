@@ -5,11 +5,11 @@ import io
 import re
 import subprocess
 
+import pikepdf
 import pytest
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
 
-from partnership.pdf import Part, assemble, check_mergeable, html_to_pdf
+from partnership.pdf import Part, UnusablePDF, assemble, check_mergeable, html_to_pdf
 
 
 def page_texts(data):
@@ -63,7 +63,7 @@ def test_a_pdf_that_does_not_open_or_is_behind_a_password_is_not_mergeable():
     output = io.BytesIO()
     locked.write(output)
     for data in (b"%PDF-1.7 not really", output.getvalue()):
-        with pytest.raises(PdfReadError):
+        with pytest.raises(UnusablePDF):
             check_mergeable(data)
 
 
@@ -122,3 +122,27 @@ def test_the_stamps_are_upright_on_turned_and_landscape_pages(tmp_path, turn):
     x0, y0, x1, y1 = box("Board")
     assert x1 - x0 > y1 - y0
     assert x0 < width / 2 and y1 < 20 * 72 / 25.4  # top left
+
+
+def test_each_font_is_embedded_once_however_many_parts_use_it(tmp_path):
+    """Every part carries its own subset of the same fonts; the document carries one of each,
+    holding every glyph the parts use, and their text still reads as written."""
+    parts = [
+        Part(
+            html_to_pdf(f"<h1>Part {n}</h1><p>Text {'xyz'[n % 3]}{n} <b>Gŵyr {n}</b></p>", styled=True),
+            bookmark=f"{n}",
+        )
+        for n in range(6)
+    ]
+    path = tmp_path / "shared.pdf"
+    path.write_bytes(assemble(parts, title="Shared", header="Shared fonts"))
+    pdf = pikepdf.open(path)
+    programs = set()
+    for page in pdf.pages:
+        for font in page.Resources.Font.values():
+            descriptor = font.DescendantFonts[0].FontDescriptor
+            programs.add(descriptor.FontFile2.objgen)
+    assert len(programs) == 3  # the text, its bold and the stamps
+    for n in range(6):
+        text = poppler("pdftotext", "-f", str(n + 1), "-l", str(n + 1), str(path), "-")
+        assert f"Part {n}" in text and f"Text {'xyz'[n % 3]}{n}" in text and f"Gŵyr {n}" in text
