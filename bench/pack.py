@@ -5,8 +5,9 @@ the project's build against one WeasyPrint pass of the same HTML and CSS.
     .venv/bin/python bench/pack.py --reports 4 --appendix-pages 2
 
 It runs on a throwaway SQLite database and media folder in a temporary directory, with the
-cache in memory, and touches nothing else. Times are CPU seconds of this process (the
-rendering is in this process), so they do not depend on what else the machine is doing.
+cache in memory, and touches nothing else. Parts render side by side in worker processes, one
+per core, so times are elapsed seconds, with the CPU seconds of this process and its workers
+beside the cold build. Run it on an otherwise idle machine.
 
 The pack: ``reports`` reports, two thirds of long text and a third with a cost table of
 ``cost_rows`` rows; four PDF appendices of ``appendix_pages`` pages each on the first four
@@ -137,53 +138,86 @@ def one_pass_html(part_htmls):
     return f'<!DOCTYPE html><html lang="en-GB">{head}<body>{joined}</body></html>'
 
 
-def cpu(function):
-    start = time.process_time()
+MEMORY_LOG = {}
+
+
+def render_telling_memory(html):
+    """As a worker renders a part, noting the worker's own memory (not shared with the process
+    it was forked from) in ``MEMORY_LOG["path"]``."""
+    data = MEMORY_LOG["render"](html)
+    rollup = Path("/proc/self/smaps_rollup").read_text()
+    kb = sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Private_"))
+    with MEMORY_LOG["path"].open("a") as handle:
+        handle.write(f"{os.getpid()} {kb}\n")
+    return data
+
+
+def timed(function):
+    """``function()``, its elapsed seconds and the CPU seconds it took here and in the worker
+    processes it started (parts render side by side: elapsed time is what a secretary waits)."""
+
+    def cpu_now():
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    start, start_cpu = time.perf_counter(), cpu_now()
     result = function()
-    return result, time.process_time() - start
+    return result, time.perf_counter() - start, cpu_now() - start_cpu
 
 
 def measure(meeting):
     """Cold build, one WeasyPrint pass of the same HTML and CSS, and a rebuild after one report
-    changed: CPU seconds, the files' sizes and their ratios."""
+    changed: seconds, the files' sizes and their ratios."""
     from django.core.cache import cache
     from pypdf import PdfReader
 
     from committees.models import Report, ReportAppendix
     from committees.papers import content, kinds
-    from partnership import pdf
+    from partnership import pdf, pdf_workers
 
     kind = kinds.paper_kind(kinds.MEMBERS_PACK)
     rendered = []
-    html_to_pdf = pdf.html_to_pdf
+    part_key = pdf.part_key
 
-    def recording(html, *, styled=False):
+    def recording(html, cache_prefix):
         rendered.append(html)
-        return html_to_pdf(html, styled=styled)
+        return part_key(html, cache_prefix)
 
     pdf.print_stylesheet()  # parsed once per process, in either way of building
     cache.clear()
-    pdf.html_to_pdf = recording
+    pdf.part_key = recording
+    render_part = pdf_workers._render
+    MEMORY_LOG.update(render=render_part, path=Path(tempfile.mkdtemp()) / "private")
+    pdf_workers._render = render_telling_memory  # the workers are forked: they call this one
     try:
-        pack, cold = cpu(lambda: content.build(content.load_meeting(meeting.pk), kind))
+        pack, cold, cold_cpu = timed(lambda: content.build(content.load_meeting(meeting.pk), kind))
     finally:
-        pdf.html_to_pdf = html_to_pdf
+        pdf.part_key, pdf_workers._render = part_key, render_part
+    workers_private = {}
+    private = MEMORY_LOG["path"]
+    for line in private.read_text().splitlines() if private.exists() else ():
+        pid, kb = line.split()
+        workers_private[pid] = max(workers_private.get(pid, 0), int(kb))
     # The agenda is rendered again once the page numbers are known: one pass takes its last.
     agendas = [index for index, html in enumerate(rendered) if "<h1>Agenda</h1>" in html]
     parts = [html for index, html in enumerate(rendered) if index not in agendas[:-1]]
-    single, one_pass = cpu(lambda: html_to_pdf(one_pass_html(parts), styled=True))
+    single, one_pass, _ = timed(lambda: pdf.html_to_pdf(one_pass_html(parts), styled=True))
 
     report = Report.objects.filter(agenda_items__meeting=meeting).order_by("pk").first()
     report.body += "\n\nOne more paragraph, added for the rebuild."
     report.save()
-    _, rebuild = cpu(lambda: content.build(content.load_meeting(meeting.pk), kind))
+    _, rebuild, _ = timed(lambda: content.build(content.load_meeting(meeting.pk), kind))
 
     appendices = ReportAppendix.objects.filter(report__meeting=meeting)
     appendix_bytes = sum(appendix.file.size for appendix in appendices)
     pages = len(PdfReader(io.BytesIO(pack)).pages)
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    workers = sum(workers_private.values()) / 1024
     return {
         "pages": pages,
+        "worker processes": pdf_workers.processes(),
         "cold build (s)": cold,
+        "cold build, CPU in all processes (s)": cold_cpu,
         "one pass (s)": one_pass,
         "rebuild after one report changed (s)": rebuild,
         "cold build / one pass": cold / one_pass,
@@ -191,13 +225,15 @@ def measure(meeting):
         "pack (MB)": len(pack) / 1e6,
         "one pass plus appendices (MB)": (len(single) + appendix_bytes) / 1e6,
         "pack / (one pass plus appendices)": len(pack) / (len(single) + appendix_bytes),
-        "peak memory of this process (MB)": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak memory of this process (MB)": own,
+        "workers' own memory, not shared with it (MB)": workers,
+        "peak memory, this and its workers (MB)": own + workers,
     }
 
 
 def report(results):
     return "\n".join(
-        f"{name:>38}: {value:.2f}" if isinstance(value, float) else f"{name:>38}: {value}"
+        f"{name:>44}: {value:.2f}" if isinstance(value, float) else f"{name:>44}: {value}"
         for name, value in results.items()
     )
 

@@ -1,20 +1,48 @@
 """Celery tasks for committees: building meeting papers in the background."""
 
-from celery import shared_task
+from celery import chord, group, shared_task
 
 
 @shared_task(bind=True, acks_late=True)
-def build_pack(self, meeting_id, kind):
+def build_pack(self, meeting_id, kind, fan_out=True):
     """Build and store one paper (an agenda pack, the minutes or a decision notice).
 
     Progress is written to the cache as each part renders, and to the task's
     own state, so the meeting page can show "Building… N of M". Safe to run
     twice: a paper whose current version is already stored is not rebuilt.
+
+    On a worker, a pack whose parts are not all in the cache replaces itself with a chord: a
+    group of :func:`render_pack_part` tasks renders them side by side on the worker's
+    processes, then this task runs again (``fan_out`` off), finds every part in the cache
+    and assembles the pack. Its result is then the stored paper's name, as if it had run once.
     """
     from committees.papers import store
+
+    if fan_out and not self.request.is_eager:
+        print_hash, parts = store.parts_to_render(meeting_id, kind)
+        if len(parts) > 1:
+            queue = (self.request.delivery_info or {}).get("routing_key")
+            options = {"queue": queue} if queue else {}
+            header = group(
+                render_pack_part.si(key, html, meeting_id, kind, print_hash, len(parts)).set(**options)
+                for key, html in parts.items()
+            )
+            raise self.replace(chord(header, build_pack.si(meeting_id, kind, fan_out=False).set(**options)))
 
     def report(done, total):
         if self.request.id and not self.request.is_eager:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
     return store.build_and_store(meeting_id, kind, on_progress=report)
+
+
+@shared_task(acks_late=True)
+def render_pack_part(key, html, meeting_id, kind, print_hash, total):
+    """Render one part of a pack into the cache, where the pack's build will find it."""
+    from django.core.cache import cache
+
+    from committees.papers import store
+    from partnership.pdf import CACHE_SECONDS, html_to_pdf
+
+    cache.set(key, html_to_pdf(html, styled=True), CACHE_SECONDS)
+    store.part_rendered(meeting_id, kind, print_hash, total)

@@ -42,6 +42,7 @@ BASE_URL = "https://concordat.invalid/"
 #: Raise when a change outside the templates and the stylesheet (the HTML to PDF step, its
 #: options or fonts) changes what a cached PDF part would look like: old parts are not reused.
 LAYOUT_VERSION = 2
+CACHE_SECONDS = 60 * 60 * 24 * 7
 
 
 class AppOnlyURLFetcher(URLFetcher):
@@ -117,19 +118,42 @@ def render_pdf(template_name, context, *, request=None):
     return html_to_pdf(render_to_string(template_name, context, request=request), styled=True)
 
 
+def part_key(html, cache_prefix):
+    """The cache key of ``html``'s PDF: its content, the stylesheet, the layout and WeasyPrint."""
+    stylesheet = print_stylesheet()[2]
+    digest = hashlib.sha256(f"{LAYOUT_VERSION}:{weasyprint.__version__}:{stylesheet}:{html}".encode())
+    return f"{cache_prefix}:{digest.hexdigest()}"
+
+
 def render_pdf_cached(template_name, context, *, request=None, cache_prefix="pdf"):
     """Render, reusing bytes cached under a hash of the rendered HTML, so a pack
     rebuilds only the parts whose content changed, and a document asked for again
     (by anyone, within the minute its "produced" time shows) is not rendered again."""
     html = render_to_string(template_name, context, request=request)
-    stylesheet = print_stylesheet()[2]
-    digest = hashlib.sha256(f"{LAYOUT_VERSION}:{weasyprint.__version__}:{stylesheet}:{html}".encode())
-    key = f"{cache_prefix}:{digest.hexdigest()}"
-    pdf = cache.get(key)
-    if pdf is None:
-        pdf = html_to_pdf(html, styled=True)
-        cache.set(key, pdf, 60 * 60 * 24 * 7)
-    return pdf
+    return render_many([html], cache_prefix=cache_prefix)[0]
+
+
+def render_many(htmls, *, cache_prefix="pdf", progress=None):
+    """The PDFs of ``htmls`` (styled, as :func:`render_pdf`), from the cache where it has them;
+    the rest rendered side by side in worker processes (:mod:`partnership.pdf_workers`) and
+    cached. ``progress(done, total)`` is told as each is ready."""
+    from partnership import pdf_workers
+
+    keys = [part_key(html, cache_prefix) for html in htmls]
+    found = cache.get_many(keys)
+    missing = {key: html for key, html in zip(keys, htmls, strict=True) if key not in found}
+    done = len(keys) - len(missing)
+
+    def ready(key, pdf):
+        nonlocal done
+        cache.set(key, pdf, CACHE_SECONDS)
+        found[key] = pdf
+        done += 1
+        if progress is not None:
+            progress(done, len(keys))
+
+    pdf_workers.render(missing, ready)
+    return [found[key] for key in keys]
 
 
 # --- Assembly: merge, bookmark, stamp, keep the tags -------------------------

@@ -198,6 +198,8 @@ MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "uploads")
 PDF_STAMP_FONT = env.str(
     "PDF_STAMP_FONT", default="/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
 )
+#: Processes rendering a pack's parts side by side; unset, one per core.
+PDF_RENDER_PROCESSES = env.int("PDF_RENDER_PROCESSES", default=0)
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
 

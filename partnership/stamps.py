@@ -10,14 +10,14 @@ own content and wrapped in q/Q so that content's graphics state cannot move it.
 """
 
 import hashlib
-import io
 import string
 
 import pikepdf
 from django.conf import settings
-from fontTools import subset
 from fontTools.ttLib import TTFont
 from pikepdf import Array, Dictionary, Name
+
+from partnership import pdf_fonts
 
 MM = 72 / 25.4
 MARGIN = 18 * MM
@@ -64,7 +64,7 @@ class StampFont:
         digest = hashlib.sha256(repr(sorted(self.used)).encode()).digest()
         tag = "".join(string.ascii_uppercase[byte % 26] for byte in digest[:6])
         base_name = Name(f"/{tag}+{self.font['name'].getDebugName(6) or 'LiberationSans'}")
-        data = self._subset()
+        data = pdf_fonts.subset_font(self.path, 0, self.used)
         program = pdf.make_indirect(pikepdf.Stream(pdf, data))
         program.Length1 = len(data)
         scale = 1000 / self.per_em
@@ -102,20 +102,6 @@ class StampFont:
         font_dict.Encoding = Name("/Identity-H")
         font_dict.DescendantFonts = Array([pdf.make_indirect(descendant)])
         font_dict.ToUnicode = pdf.make_indirect(pikepdf.Stream(pdf, self._to_unicode()))
-
-    def _subset(self):
-        font = TTFont(self.path)
-        options = subset.Options()
-        options.retain_gids = True  # glyph ids stay those the text was encoded with
-        options.notdef_outline = True
-        options.name_IDs = ["*"]
-        options.layout_features = []
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(gids=sorted(self.used))
-        subsetter.subset(font)
-        output = io.BytesIO()
-        font.save(output)
-        return output.getvalue()
 
     def _to_unicode(self):
         entries = sorted(self.used.items())

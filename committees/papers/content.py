@@ -1,8 +1,9 @@
 """What goes in each meeting paper, and its PDF.
 
-An agenda pack is assembled from parts rendered one at a time through
-:func:`partnership.pdf.render_pdf_cached` (cover and agenda, then each
-report), with each report's PDF appendices merged in after it, by
+An agenda pack is assembled from parts rendered side by side through
+:func:`partnership.pdf.render_many` (the cover and each report; the agenda
+last, once the pages are known), with each report's PDF appendices merged in
+after it, by
 :func:`partnership.pdf.assemble` (tags kept, bookmarked, "Page X of Y"
 across the appendices too).
 
@@ -15,7 +16,9 @@ rendered into a public paper; what is exempt is asked of
 
 import logging
 
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from committees import access
@@ -36,11 +39,15 @@ from partnership.pdf import (
     check_mergeable,
     is_tagged,
     page_count,
+    part_key,
+    render_many,
     render_pdf,
     render_pdf_cached,
 )
 
 logger = logging.getLogger(__name__)
+
+PACK_CACHE = "committees-pack"
 
 
 def load_meeting(meeting_id):
@@ -145,56 +152,77 @@ def pack_context(meeting, include_exempt):
     }
 
 
-def render_agenda_pack(meeting, *, include_exempt, progress):
-    """Cover and agenda, then each report with its appendices; bookmarked, stamped, tagged.
-
-    The agenda is rendered last, once every other part's length is known, so it can give each
-    item's page: the number stamped on that page of the pack."""
+def pack_parts(meeting, include_exempt):
+    """The pack's context and the HTML of each of its parts: the front cover, then each shown
+    report and each exempt item's placeholder, as (agenda entry or None, HTML, bookmark), and
+    last a draft of the agenda, with page numbers as wide as any: rendered beside the parts,
+    its length is known when the real numbers are."""
     context = pack_context(meeting, include_exempt)
-    entries = context["entries"]
-    total = len(entries) + 2
-    progress(0, total)
-    cover = Part(
-        render_pdf_cached("pdf/committees/pack_cover.html", context, cache_prefix="committees-pack"),
-        bookmark="Front cover",
-    )
-    agenda = Part(None, bookmark="Agenda")
-    parts = [cover, agenda]
-    progress(1, total)
-    for done, entry in enumerate(entries, start=2):
+    parts = [(None, render_to_string("pdf/committees/pack_cover.html", context), "Front cover")]
+    for entry in context["entries"]:
         number = entry["number"]
         if not entry["shown"]:
-            paragraph = entry["paragraph"]
-            entry["part"] = Part(
-                render_pdf_cached(
-                    "pdf/committees/exempt_placeholder.html",
-                    {**context, "entry": entry, "title": f"Item {number}: exempt item"},
-                    cache_prefix="committees-pack",
-                ),
-                bookmark=f"Item {number}: exempt item (paragraph {paragraph}), not published",
-            )
-            parts.append(entry["part"])
+            item_context = {**context, "entry": entry, "title": f"Item {number}: exempt item"}
+            html = render_to_string("pdf/committees/exempt_placeholder.html", item_context)
+            bookmark = f"Item {number}: exempt item (paragraph {entry['paragraph']}), not published"
+            parts.append((entry, html, bookmark))
         elif entry["report"] is not None:
             report = entry["report"]
             item_context = {**context, "entry": entry, "report": report, "title": report.title}
-            entry["part"] = Part(
-                render_pdf_cached("pdf/committees/report.html", item_context, cache_prefix="committees-pack"),
-                bookmark=f"Item {number}: {entry['item'].title}",
-                headings=True,
-            )
+            html = render_to_string("pdf/committees/report.html", item_context)
+            parts.append((entry, html, f"Item {number}: {entry['item'].title}"))
+    for entry, _, _ in parts[1:]:
+        entry["page"] = 9999
+    parts.append((None, render_to_string("pdf/committees/pack_agenda.html", context), "Agenda"))
+    return context, parts
+
+
+def missing_parts(meeting, kind):
+    """The HTML of each part of ``kind``'s pack whose PDF is not in the cache, by cache key:
+    what a build must render before it can assemble."""
+    _, parts = pack_parts(meeting, kind.includes_exempt)
+    keys = {part_key(html, PACK_CACHE): html for _, html, _ in parts}
+    cached = cache.get_many(list(keys))
+    return {key: html for key, html in keys.items() if key not in cached}
+
+
+def render_agenda_pack(meeting, *, include_exempt, progress):
+    """Cover and agenda, then each report with its appendices; bookmarked, stamped, tagged.
+
+    The parts not in the cache are rendered side by side (:func:`partnership.pdf.render_many`).
+    The agenda is rendered last, once every other part's length is known, so it can give each
+    item's page: the number stamped on that page of the pack."""
+    context, htmls = pack_parts(meeting, include_exempt)
+    total = len(htmls)
+    progress(0, total)
+    *pdfs, draft = render_many(
+        [html for _, html, _ in htmls],
+        cache_prefix=PACK_CACHE,
+        progress=lambda done, _: progress(min(done, total - 1), total),
+    )
+    htmls.pop()
+    agenda = Part(None, bookmark="Agenda")
+    cover = Part(pdfs[0], bookmark="Front cover")
+    shown = {}
+    for (entry, _, bookmark), data in zip(htmls[1:], pdfs[1:], strict=True):
+        entry["part"] = shown[id(entry)] = Part(data, bookmark=bookmark, headings=entry["shown"])
+        if entry["shown"]:
             entry["appendices"] = []
-            for label, appendix in appendix_labels(report):
+            for label, appendix in appendix_labels(entry["report"]):
                 data = appendix_pdf(appendix, context, label)
                 entry["part"].children.append((f"Appendix {label}: {appendix.title}", data))
                 tagged = is_tagged(entry["part"].reader(data))
-                shown = {"label": label, "title": appendix.title, "tagged": tagged}
-                entry["appendices"].append(shown)
-            parts.append(entry["part"])
-        else:
+                entry["appendices"].append({"label": label, "title": appendix.title, "tagged": tagged})
+    parts = [cover, agenda]
+    for entry in context["entries"]:
+        if id(entry) in shown:
+            parts.append(shown[id(entry)])
+        elif entry["shown"]:
             # No report: the item's bookmark points at the agenda.
-            parts.append(Part(None, bookmark=f"Item {number}: {entry['item'].title}", same_as=agenda))
-        progress(done, total)
-    agenda.data = render_agenda_with_pages(context, cover)
+            parts.append(
+                Part(None, bookmark=f"Item {entry['number']}: {entry['item'].title}", same_as=agenda)
+            )
+    agenda.data = render_agenda_with_pages(context, cover, page_count(draft))
     when = timezone.localtime(meeting.starts_at)
     header = f"{meeting.committee.name}, {when:%-d %B %Y} — {context['pack_title']}"
     pdf = assemble(parts, title=context["title"], header=header)
@@ -202,21 +230,21 @@ def render_agenda_pack(meeting, *, include_exempt, progress):
     return pdf
 
 
-def render_agenda_with_pages(context, cover):
+def render_agenda_with_pages(context, cover, agenda_pages=1):
     """The agenda, each item with papers given the page of the pack they start on.
 
-    Its own length moves every later page, so it is rendered again until the numbers it
-    gives are the ones its length makes (once, unless the numbers lengthen it)."""
+    Its own length moves every later page: ``agenda_pages`` is its length as a draft rendered,
+    and it is rendered again until the numbers it gives are the ones its length makes."""
     entries = context["entries"]
     lengths = [entry["part"].page_count() if "part" in entry else 0 for entry in entries]
-    agenda_pages, data = 1, None
+    data = None
     cover_pages = cover.page_count()
     for _attempt in range(3):
         page = 1 + cover_pages + agenda_pages
         for entry, length in zip(entries, lengths, strict=True):
             entry["page"] = page if length else None
             page += length
-        data = render_pdf_cached("pdf/committees/pack_agenda.html", context, cache_prefix="committees-pack")
+        data = render_pdf_cached("pdf/committees/pack_agenda.html", context, cache_prefix=PACK_CACHE)
         pages = page_count(data)
         if pages == agenda_pages:
             break

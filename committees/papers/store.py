@@ -197,6 +197,34 @@ def read_paper(meeting, kind):
         return handle.read()
 
 
+def parts_to_render(meeting_id, kind_code):
+    """The fingerprint of the paper and, if it is a pack not stored yet, the HTML of each of
+    its parts not in the cache, by cache key (:func:`committees.tasks.build_pack` renders them
+    side by side before it assembles)."""
+    meeting = content.load_meeting(meeting_id)
+    kind = paper_kind(kind_code)
+    print_hash = fingerprint(meeting, kind)
+    if not kind.is_pack or default_storage.exists(storage_name(meeting, kind, print_hash)):
+        return print_hash, {}
+    parts = content.missing_parts(meeting, kind)
+    cache.set(_rendered_key(meeting_id, kind_code, print_hash), 0, STATUS_TTL)
+    set_status(meeting_id, kind_code, print_hash, BUILDING, 0, len(parts))
+    return print_hash, parts
+
+
+def _rendered_key(meeting_id, kind_code, print_hash):
+    return f"{_status_key(meeting_id, kind_code, print_hash)}:rendered"
+
+
+def part_rendered(meeting_id, kind_code, print_hash, total):
+    """Count one more of a pack's ``total`` parts rendered, in its progress."""
+    try:
+        done = cache.incr(_rendered_key(meeting_id, kind_code, print_hash))
+    except ValueError:  # the count expired: the progress shown is only a guide
+        return
+    set_status(meeting_id, kind_code, print_hash, BUILDING, min(done, total), total)
+
+
 def build_and_store(meeting_id, kind_code, on_progress=None):
     """Build one paper, reporting progress, and store it.
 

@@ -1,5 +1,6 @@
 # ruff: noqa: F811 (fixtures imported from papers_fixtures are used as arguments)
-"""An agenda pack built by a real Celery worker over the real Redis broker.
+"""An agenda pack built by a real Celery worker over the real Redis broker, its parts rendered
+by a chord of tasks.
 
 Runs when REDIS_URL is set (CI sets it; locally:
 REDIS_URL=redis://127.0.0.1:6379/15). The worker (``celery_worker_on_redis``
@@ -12,11 +13,22 @@ import io
 import time
 
 import pytest
+from celery.signals import task_postrun
+from django.core.cache import cache
 from pypdf import PdfReader
 
 from committees.papers import content, kinds, store
 from committees.tasks import build_pack
+from partnership.pdf import part_key
 from tests.committees.papers_fixtures import make_papers, media  # noqa: F401
+
+
+def cached_parts(meeting, kind):
+    """The cache keys of the pack's parts: an earlier run with the same content cached them."""
+    return [
+        part_key(html, content.PACK_CACHE)
+        for _, html, _ in content.pack_parts(meeting, kind.includes_exempt)[1]
+    ]
 
 
 @pytest.mark.celery_worker
@@ -28,17 +40,33 @@ def test_build_pack_runs_on_a_real_worker_and_reports_progress(celery_worker_on_
     kind = kinds.paper_kind(kinds.MEMBERS_PACK)
     print_hash = store.fingerprint(meeting, kind)
     store.set_status(meeting.pk, kind.code, print_hash, store.QUEUED)
+    cache.delete_many(cached_parts(meeting, kind))
 
-    result = build_pack.apply_async((meeting.pk, kind.code), queue=worker_queue)
-    seen = set()
-    deadline = time.monotonic() + 180
-    while not result.ready() and time.monotonic() < deadline:
-        status = store.get_status(meeting, kind, print_hash)
-        seen.add((status["state"], status["done"], status["total"]))
-        time.sleep(0.05)
-    name = result.get(timeout=5)
+    ran = []
+
+    def record(sender=None, **kwargs):
+        ran.append(sender.name)
+
+    task_postrun.connect(record, weak=False)
+    try:
+        result = build_pack.apply_async((meeting.pk, kind.code), queue=worker_queue)
+        seen = set()
+        deadline = time.monotonic() + 180
+        while not result.ready() and time.monotonic() < deadline:
+            status = store.get_status(meeting, kind, print_hash)
+            seen.add((status["state"], status["done"], status["total"]))
+            time.sleep(0.05)
+        name = result.get(timeout=5)
+    finally:
+        task_postrun.disconnect(record)
 
     assert name == store.storage_name(meeting, kind, print_hash)
+    # The parts (the cover, each report, the agenda's draft) rendered as a chord's tasks,
+    # then the build ran again and assembled them.
+    parts = len(content.pack_parts(meeting, kind.includes_exempt)[1])
+    assert parts >= 3
+    assert ran.count("committees.tasks.render_pack_part") == parts
+    assert ran.count("committees.tasks.build_pack") == 2
     assert store.get_status(meeting, kind)["state"] == store.READY
     states = {state for state, _, _ in seen}
     assert states <= {store.QUEUED, store.BUILDING, store.READY}
