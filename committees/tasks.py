@@ -27,7 +27,9 @@ def build_pack(self, meeting_id, kind, fan_out=True):
                 render_pack_part.si(key, html, meeting_id, kind, print_hash, len(parts)).set(**options)
                 for key, html in parts.items()
             )
-            raise self.replace(chord(header, build_pack.si(meeting_id, kind, fan_out=False).set(**options)))
+            assemble = build_pack.si(meeting_id, kind, fan_out=False).set(**options)
+            failed = pack_failed.si(meeting_id, kind, print_hash).set(**options)
+            raise self.replace(chord(header, assemble.on_error(failed)))
 
     def report(done, total):
         if self.request.id and not self.request.is_eager:
@@ -46,3 +48,12 @@ def render_pack_part(key, html, meeting_id, kind, print_hash, total):
 
     cache.set(key, html_to_pdf(html, styled=True), CACHE_SECONDS)
     store.part_rendered(meeting_id, kind, print_hash, total)
+
+
+@shared_task
+def pack_failed(meeting_id, kind, print_hash):
+    """A part of a pack could not be rendered: the pack is shown as failed, with "Try again",
+    at once, not after the build is given up for dead."""
+    from committees.papers import store
+
+    store.set_status(meeting_id, kind, print_hash, store.FAILED, error="The PDF could not be built.")

@@ -360,6 +360,9 @@ def pytest_configure(config):
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     # Papers build through Celery (eager or a real worker) unless a test asks for the thread.
     settings.PAPERS_BUILD_IN_THREAD = False
+    # xdist already keeps every core busy: a pack's parts render one after another unless a test
+    # asks for worker processes (tests/partnership/test_pdf_workers.py, the pack benchmark).
+    settings.PDF_RENDER_PROCESSES = 1
 
 
 @pytest.fixture

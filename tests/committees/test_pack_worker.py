@@ -13,12 +13,14 @@ import io
 import time
 
 import pytest
+from celery.exceptions import ChordError
 from celery.signals import task_postrun
 from django.core.cache import cache
 from pypdf import PdfReader
 
 from committees.papers import content, kinds, store
 from committees.tasks import build_pack
+from partnership import pdf
 from partnership.pdf import part_key
 from tests.committees.papers_fixtures import make_papers, media  # noqa: F401
 
@@ -78,3 +80,32 @@ def test_build_pack_runs_on_a_real_worker_and_reports_progress(celery_worker_on_
     # Run again (acks_late may redeliver): the stored paper is reused, not rebuilt.
     again = build_pack.apply_async((meeting.pk, kind.code), queue=worker_queue).get(timeout=60)
     assert again == name
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_part_that_fails_fails_the_pack_at_once(
+    celery_worker_on_redis, world, media, monkeypatch
+):
+    """Not "building" for a quarter of an hour until the build is given up for dead: failed,
+    with "Try again", as soon as the chord gives up."""
+    papers = make_papers(world)
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.MEMBERS_PACK)
+    print_hash = store.fingerprint(meeting, kind)
+    cache.delete_many(cached_parts(meeting, kind))
+    real = pdf.html_to_pdf
+
+    def failing(html, *, styled=False):
+        if "<h1>Agenda</h1>" in html:
+            raise ValueError("WeasyPrint could not lay this out")
+        return real(html, styled=styled)
+
+    monkeypatch.setattr(pdf, "html_to_pdf", failing)  # the worker runs in this process
+    result = build_pack.apply_async((meeting.pk, kind.code), queue=celery_worker_on_redis)
+    with pytest.raises(ChordError):
+        result.get(timeout=120)
+    status = store.get_status(meeting, kind, print_hash)
+    assert status["state"] == store.FAILED
+    assert status["error"] == "The PDF could not be built."
+    assert store.read_paper(meeting, kind) is None
