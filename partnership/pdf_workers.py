@@ -14,6 +14,7 @@ are rendered by a group of tasks, a chord (:mod:`committees.tasks`), and this re
 its own process.
 """
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -39,12 +40,18 @@ def render(htmls_by_key, ready):
     context = _context()
     # Uploads and static files are found through these settings, which a test may have changed.
     paths = (str(settings.MEDIA_ROOT), str(settings.STATIC_ROOT or ""), settings.STATIC_URL)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_configure, initargs=paths) as pool:
-        # The longest first, so no worker is left with a long part at the end.
-        longest_first = sorted(htmls_by_key.items(), key=lambda item: -len(item[1]))
-        futures = {pool.submit(_render, html): key for key, html in longest_first}
-        for future in as_completed(futures):
-            ready(futures[future], future.result())
+    # A forked worker shares this process's memory until it writes to it; the collector, visiting
+    # every object, would write to all of it: frozen, it leaves what exists now alone.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_configure, initargs=paths) as pool:
+            # The longest first, so no worker is left with a long part at the end.
+            longest_first = sorted(htmls_by_key.items(), key=lambda item: -len(item[1]))
+            futures = {pool.submit(_render, html): key for key, html in longest_first}
+            for future in as_completed(futures):
+                ready(futures[future], future.result())
+    finally:
+        gc.unfreeze()
 
 
 def _context():
