@@ -25,6 +25,11 @@ class CommitteesConfig(AppConfig):
                 "description": "Papers to meetings, with the cover sheet and cost table.",
             },
             {
+                "title": "Forward plan",
+                "url": link("planned_decision_list"),
+                "description": "Decisions to come, key decisions among them, and when each is due.",
+            },
+            {
                 "title": "Actions register",
                 "url": link("action_list"),
                 "description": "Actions from every meeting, who owns them and when they are due.",

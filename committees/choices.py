@@ -146,3 +146,17 @@ class ActionStatus(models.TextChoices):
     OPEN = "open", "Open"
     DONE = "done", "Done"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class KeyDecisionRoute(models.TextChoices):
+    """How a key decision was lawfully taken (the Local Authorities (Executive Arrangements)
+    (Meetings and Access to Information) (England) Regulations 2012, regulations 9 to 11)."""
+
+    FORWARD_PLAN = "forward_plan", "On the forward plan 28 clear days before"
+    GENERAL_EXCEPTION = "general_exception", "General exception (notice 5 clear days before)"
+    SPECIAL_URGENCY = "special_urgency", "Special urgency"
+
+
+class CallInOutcome(models.TextChoices):
+    STANDS = "stands", "The decision stands"
+    REFERRED_BACK = "referred_back", "Referred back to the decision-maker"

@@ -41,6 +41,7 @@ from committees.models import (
     Delegation,
     Meeting,
     Minute,
+    PlannedDecision,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -221,6 +222,7 @@ def load_banes(partnership, organisations):
         cycle=MeetingCycle.BI_MONTHLY,
         status=CommitteeStatus.SHADOW,
         status_from=D(2018, 1, 1),
+        call_in_working_days=5,
         quorum_overall=4,
         equal_nomination_required=True,
         default_place="Guildhall, High Street, Bath",
@@ -298,6 +300,7 @@ def load_banes(partnership, organisations):
                 committee=board, year=today.year, user=secretary, first_month=today.month
             )
             services.generate_meetings(committee=board, year=today.year + 1, user=secretary)
+    forward_plan(partnership, ihcb, council, ccg)
     return {
         "banes-jclt": jclt,
         "banes-oversight": oversight,
@@ -305,6 +308,47 @@ def load_banes(partnership, organisations):
         "banes-ihcb": ihcb,
         "banes-icc": icc,
     }
+
+
+def forward_plan(partnership, ihcb, council, ccg):
+    """The IHCB's forward plan for its next meetings: a key decision published today, with a
+    part expected to be taken in private, and an entry not yet published."""
+    upcoming = list(
+        ihcb.meetings.filter(starts_at__date__gt=timezone.localdate() + datetime.timedelta(days=45))
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)[:2]
+    )
+    if len(upcoming) < 2:
+        return
+    first, second = (timezone.localtime(when).date() for when in upcoming)
+    upsert(
+        PlannedDecision,
+        {"partnership": partnership, "title": "Community equipment service: contract award"},
+        organisation=council,
+        committee=ihcb,
+        summary="Award the contract for the joint community equipment service from April, after "
+        "the tender evaluation.",
+        decision_due=first,
+        key_decision=True,
+        reports="Community equipment service: tender evaluation\nCommunity equipment service: "
+        "equality impact assessment",
+        exempt_expected=True,
+        exempt_paragraph=3,
+        contact_name="Jane Shayler",
+        contact_email="jane.shayler@bathnes.example",
+        published_on=timezone.localdate(),
+    )
+    upsert(
+        PlannedDecision,
+        {"partnership": partnership, "title": "Carers' strategy refresh"},
+        organisation=ccg,
+        committee=ihcb,
+        summary="Agree the refreshed joint carers' strategy for consultation.",
+        decision_due=second,
+        key_decision=False,
+        reports="Carers' strategy refresh: draft for consultation",
+        contact_name="CCG Head of Commissioning",
+    )
 
 
 CABINET_COSTS = [
@@ -564,6 +608,21 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
         action_taken="Left the room for the item and took no part in the decision.",
     )
     secretary = user("banes-council-secretary")
+    # The Better Care Fund plan is a key decision: on the forward plan from 30 April 2018,
+    # 30 clear working days before the meeting.
+    bcf_plan = upsert(
+        PlannedDecision,
+        {"partnership": partnership, "title": "Better Care Fund plan 2018/19"},
+        organisation=council,
+        committee=meeting.committee,
+        summary="Agree the Better Care Fund schemes and spend for 2018/19 within the pooled budget.",
+        decision_due=meeting.date,
+        key_decision=True,
+        reports="Better Care Fund plan 2018/19: schemes and spend",
+        contact_name="Jane Shayler",
+        contact_email="jane.shayler@bathnes.example",
+        published_on=D(2018, 4, 30),
+    )
     decisions = {}
     for reference, item, resolution, matter, amount in (
         (
@@ -603,7 +662,14 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
                 organisations=[council, ccg],
                 user=secretary,
                 reason=REASON,
+                **(
+                    {"planned_decision": bcf_plan, "key_decision": True}
+                    if reference == "IHCB/2018/07"
+                    else {}
+                ),
             )
+            if reference == "IHCB/2018/07":
+                services.publish_decision(decision=decision, user=secretary, on=D(2018, 6, 18), reason=REASON)
         decisions[reference] = decision
     ratifier = user("banes-council-admin")
     posts = decisions.get("IHCB/2018/08")

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from committees.choices import ActionStatus, CommitteeKind, CommitteeStatus, ReportStatus
-from committees.models import Action, Committee, Delegation, Report
+from committees.models import Action, Committee, Delegation, PlannedDecision, Report
 from partnership.filtersets import PartnershipFilterSet
 from partnership.models import Organisation
 
@@ -114,3 +114,26 @@ class ReportFilterSet(GovukFilterSet):
     class Meta:
         model = Report
         fields = ["q", "status", "organisation"]
+
+
+class PlannedDecisionFilterSet(GovukFilterSet):
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="Matter")
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.none(), label="Decision-maker", empty_label="Any committee"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.none(), label="Body", empty_label="Any body"
+    )
+    key_decision = django_filters.BooleanFilter(label="Key decisions only", widget=forms.CheckboxInput)
+    upcoming = django_filters.BooleanFilter(
+        method="due_from_today", label="Still to be decided", widget=forms.CheckboxInput
+    )
+
+    body_filters = ("organisation",)
+
+    class Meta:
+        model = PlannedDecision
+        fields = ["q", "committee", "organisation", "key_decision", "upcoming"]
+
+    def due_from_today(self, queryset, name, value):
+        return queryset.filter(decision_due__gte=timezone.localdate()) if value else queryset

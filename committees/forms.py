@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -10,6 +12,7 @@ from committees.choices import (
     PUBLIC_INTEREST_TEST,
     ActionStatus,
     AttendanceStatus,
+    CallInOutcome,
     Matter,
     MeetingStatus,
     ReportStatus,
@@ -23,6 +26,7 @@ from committees.models import (
     Declaration,
     Delegation,
     Meeting,
+    PlannedDecision,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -55,11 +59,16 @@ class CommitteeForm(TrackedModelForm):
             "default_place",
             "papers_lead_days",
             "minutes_due_days",
+            "call_in_working_days",
         ]
         widgets = {"default_meeting_time": forms.TimeInput(attrs={"type": "time"})}
 
+    def clean_call_in_working_days(self):
+        return self.cleaned_data["call_in_working_days"] or 0
+
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["call_in_working_days"].required = False  # left empty: not open to call-in
         parents = Committee.objects.filter(partnership=partnership)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -276,11 +285,41 @@ class DecisionForm(Form):
         widget=forms.CheckboxSelectMultiple,
         label="Bodies the decision is for",
     )
+    key_decision = forms.BooleanField(
+        required=False,
+        label="This is a key decision",
+        help_text="It must have been on the published forward plan 28 clear working days before, or "
+        "taken under the general exception or special urgency.",
+    )
+    planned_decision = forms.ModelChoiceField(
+        queryset=PlannedDecision.objects.none(), required=False, label="Forward plan entry"
+    )
+    exception_notice_on = forms.DateField(
+        required=False,
+        label="General exception notice given on",
+        help_text="The day notice went to the chair of scrutiny and was published (5 clear working "
+        "days before the decision).",
+    )
+    urgency_agreed_by = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Special urgency agreed by",
+        help_text="The chair of scrutiny, or the body's chair or vice-chair.",
+    )
+    urgency_reasons = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label="Reasons for special urgency"
+    )
     change_reason = forms.CharField(required=False, max_length=500, label="Reason (optional)")
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.items.all()
+        # The committee's entries due within a year either side of the meeting: not its whole past.
+        window = datetime.timedelta(days=366)
+        self.fields["planned_decision"].queryset = PlannedDecision.objects.filter(
+            committee=meeting.committee,
+            decision_due__range=(meeting.date - window, meeting.date + window),
+        ).order_by("decision_due", "title")
         self.fields["organisations"].queryset = Organisation.objects.partners_on(
             meeting.committee.partnership, meeting.date
         ).order_by("name")
@@ -387,7 +426,9 @@ class ReportForm(TrackedModelForm):
             "A meeting of the partnership's committees still to come. Leave it blank for a meeting "
             "held outside Concordat, and name that meeting below."
         )
-        self.fields["resource_implications"].help_text = (
+        self.fields[
+            "resource_implications"
+        ].help_text = (
             "The cost table stands after this section, or where you write [Cost table] on a line of its own."
         )
         self.fields["meeting_name"].label = "Meeting named on the cover sheet"
@@ -557,3 +598,48 @@ class AttendanceForm(Form):
         return [
             (member, self[f"status_{member.pk}"], self[f"substitute_{member.pk}"]) for member in self.members
         ]
+
+
+class PlannedDecisionForm(TrackedModelForm):
+    class Meta:
+        model = PlannedDecision
+        fields = [
+            "organisation",
+            "committee",
+            "title",
+            "summary",
+            "decision_due",
+            "key_decision",
+            "reports",
+            "exempt_expected",
+            "exempt_paragraph",
+            "contact_name",
+            "contact_email",
+        ]
+
+    def __init__(self, *args, partnership, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[body.pk for body in bodies]
+        )
+        self.fields["organisation"].label = "Body whose plan it is on"
+        self.fields["committee"].queryset = partnership.committees.order_by("name")
+        if self.instance.pk:
+            self.fields["organisation"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exempt_expected") and not cleaned.get("exempt_paragraph"):
+            self.add_error("exempt_paragraph", "Choose the Schedule 12A paragraph expected to apply.")
+        if not cleaned.get("exempt_expected"):
+            cleaned["exempt_paragraph"] = None
+        return cleaned
+
+
+class PublishOnForm(Form):
+    on = forms.DateField(label="Date")
+
+
+class CallInOutcomeForm(Form):
+    outcome = forms.ChoiceField(choices=CallInOutcome.choices, widget=forms.RadioSelect, label="Outcome")
+    on = forms.DateField(label="Date decided")

@@ -16,11 +16,13 @@ from committees.choices import (
     ActionStatus,
     AttendanceStatus,
     BindingOutcome,
+    CallInOutcome,
     CommitteeKind,
     CommitteeStatus,
     ExemptParagraph,
     InterestNature,
     ItemPurpose,
+    KeyDecisionRoute,
     Matter,
     MeetingCycle,
     MeetingStatus,
@@ -81,6 +83,12 @@ class Committee(TrackedModel):
     default_place = models.CharField(max_length=300, blank=True)
     papers_lead_days = models.PositiveSmallIntegerField(
         default=5, help_text="Clear working days before agenda publication that papers are due."
+    )
+    call_in_working_days = models.PositiveSmallIntegerField(
+        "call-in period",
+        default=0,
+        help_text="Working days after one of its decisions is published in which scrutiny may call it "
+        "in (a council's executive: usually 5); 0 if its decisions are not open to call-in.",
     )
     minutes_due_days = models.PositiveSmallIntegerField(
         default=10, help_text="Working days after the meeting that draft minutes are due."
@@ -636,6 +644,81 @@ class Minute(TrackedModel):
         return f"Minute of {self.agenda_item}"
 
 
+class PlannedDecision(TrackedModel):
+    """A decision on the forward plan: what is to be decided, by whom and when, whether it is a
+    key decision, what it will consider and whether any of it is expected to be exempt.
+
+    Published entries are public (the plan is the public's notice); the body that plans the
+    decision writes and publishes it. The key-decision rules are :mod:`committees.key_decisions`.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="planned_decisions")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="planned_decisions",
+        help_text="The body the decision is for, or that leads it.",
+    )
+    committee = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, related_name="planned_decisions", verbose_name="decision-maker"
+    )
+    title = models.CharField("matter for decision", max_length=300)
+    summary = models.TextField("what is to be decided", blank=True)
+    decision_due = models.DateField("date of decision")
+    key_decision = models.BooleanField(
+        default=False,
+        help_text="Significant spending or savings, or significant effects on communities in two or "
+        "more wards.",
+    )
+    reports = models.TextField("reports to be considered", blank=True, help_text="One report a line.")
+    exempt_expected = models.BooleanField(
+        "part expected to be exempt",
+        default=False,
+        help_text="Part of it is expected to be taken in private.",
+    )
+    exempt_paragraph = models.PositiveSmallIntegerField(
+        null=True, blank=True, choices=ExemptParagraph.choices
+    )
+    contact_name = models.CharField("contact", max_length=200)
+    contact_email = models.EmailField("contact's e-mail", blank=True)
+    published_on = models.DateField(null=True, blank=True, editable=False)
+
+    owner_permissions = {
+        Role.OFFICER: ["change"],
+        Role.COMMITTEE_SECRETARY: ["change"],
+    }
+    create_roles = (Role.OFFICER, Role.COMMITTEE_SECRETARY)
+
+    class Meta:
+        ordering = ["decision_due", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(exempt_expected=False) | Q(exempt_paragraph__isnull=False),
+                name="planned_decision_exempt_has_paragraph",
+                violation_error_message="Choose the Schedule 12A paragraph expected to apply.",
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def reference(self):
+        return f"FP{self.pk:05d}" if self.pk else ""
+
+    def owner_organisations(self):
+        return [self.organisation]
+
+    def get_absolute_url(self):
+        return reverse(
+            "committees:planned_decision_detail", kwargs={"partnership": self.partnership.slug, "pk": self.pk}
+        )
+
+    @property
+    def report_list(self):
+        return [line.strip() for line in self.reports.splitlines() if line.strip()]
+
+
 class Decision(TrackedModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     agenda_item = models.ForeignKey(
@@ -649,6 +732,33 @@ class Decision(TrackedModel):
     organisations = models.ManyToManyField(
         Organisation, through="DecisionBinding", related_name="committee_decisions"
     )
+    planned_decision = models.ForeignKey(
+        PlannedDecision,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name="forward plan entry",
+    )
+    key_decision = models.BooleanField(default=False)
+    key_decision_route = models.CharField(max_length=20, choices=KeyDecisionRoute.choices, blank=True)
+    exception_notice_on = models.DateField(
+        "general exception notice given on",
+        null=True,
+        blank=True,
+        help_text="The day notice went to the chair of scrutiny and was published.",
+    )
+    urgency_agreed_by = models.CharField(
+        "special urgency agreed by",
+        max_length=200,
+        blank=True,
+        help_text="The chair of scrutiny, or the body's chair or vice-chair.",
+    )
+    urgency_reasons = models.TextField("reasons for special urgency", blank=True)
+    published_on = models.DateField("decision published on", null=True, blank=True)
+    called_in_on = models.DateField(null=True, blank=True)
+    call_in_outcome = models.CharField(max_length=16, choices=CallInOutcome.choices, blank=True)
+    call_in_decided_on = models.DateField(null=True, blank=True)
 
     partnership_path = "meeting__committee__partnership"
 

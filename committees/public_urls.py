@@ -18,6 +18,18 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda-pack.pdf", public.PackView.as_view(), name="pack"),
     path("meetings/<int:pk>/minutes.pdf", public.MinutesView.as_view(), name="minutes"),
     path("decisions/<int:pk>/notice.pdf", public.DecisionNoticeView.as_view(), name="decision_notice"),
+    path("forward-plan/<slug:partnership>/", public.ForwardPlanView.as_view(), name="forward_plan"),
+    path(
+        "forward-plan/<slug:partnership>/plan.csv",
+        public.ForwardPlanCsvView.as_view(),
+        name="forward_plan_csv",
+    ),
+    path(
+        "forward-plan/<slug:partnership>/plan.pdf",
+        public.ForwardPlanPdfView.as_view(),
+        name="forward_plan_pdf",
+    ),
+    path("forward-plan/<slug:partnership>/feed.rss", public.ForwardPlanFeed(), name="forward_plan_feed"),
     path(
         "calendar/<int:user_id>/<str:token>.ics",
         public.PersonCalendarView.as_view(),

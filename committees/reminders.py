@@ -5,9 +5,9 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from committees import access
+from committees import access, key_decisions
 from committees.choices import ActionStatus, MeetingStatus
-from committees.models import Action, Meeting
+from committees.models import Action, Meeting, PlannedDecision
 from partnership import permissions
 from partnership.choices import Role
 from partnership.models import Membership
@@ -222,10 +222,71 @@ def _action_reminders(today):
     return reminders
 
 
+def _forward_plan_reminders(today):
+    """Tell the planning body's officers and secretaries (who write its reports and publish its
+    plan) when a key decision must go on the published plan within the fortnight, and when a
+    planned decision's date is within the fortnight, so its reports are ready."""
+    horizon = today + datetime.timedelta(days=LOOK_AHEAD_DAYS)
+    entries = list(
+        PlannedDecision.objects.filter(
+            decision_due__gte=today, decision_due__lte=horizon + datetime.timedelta(days=60)
+        )
+        .select_related("partnership", "committee")
+        .order_by("pk")
+    )
+    reminders = []
+    writers = {}
+    for membership in Membership.objects.filter(
+        organisation_id__in={entry.organisation_id for entry in entries},
+        role__in=PlannedDecision.create_roles,
+        user__is_active=True,
+    ).select_related("user"):
+        writers.setdefault(membership.organisation_id, {})[membership.user_id] = membership.user
+    for entry in entries:
+        notice = []
+        if entry.key_decision and entry.published_on is None:
+            last_day = key_decisions.publish_by(entry.decision_due)
+            if last_day <= horizon:
+                notice.append(
+                    ("plan-publish", last_day, f"Publish on the forward plan by {last_day:%-d %B %Y}")
+                )
+        if entry.decision_due <= horizon:
+            notice.append(("plan-due", entry.decision_due, f"Decision due {entry.decision_due:%-d %B %Y}"))
+        for kind, due, label in notice:
+            for user in writers.get(entry.organisation_id, {}).values():
+                reminders.append(
+                    {
+                        "key": f"committees:{kind}:{entry.pk}:{due.isoformat()}:{user.pk}",
+                        "recipient": user,
+                        "subject": f"{label}: {entry.title}",
+                        "body": (
+                            f"{label}: “{entry.title}” ({entry.reference}), to be decided by "
+                            f"{entry.committee.name} on {entry.decision_due:%A %-d %B %Y}."
+                            + (
+                                " As a key decision it must be on the published plan 28 clear working days "
+                                "before, or be taken under the general exception or special urgency."
+                                if kind == "plan-publish"
+                                else " Its reports go with the meeting's papers."
+                            )
+                        ),
+                        "link": entry.get_absolute_url(),
+                        "due": due,
+                        "partnership": entry.partnership,
+                    }
+                )
+    return reminders
+
+
 def sweep_reminders():
-    """Queue the meeting-cycle, action and overdue-review reminders now due; returns how many
-    were new. A fixed number of queries, however many meetings, actions and reminders."""
+    """Queue the meeting-cycle, action, forward plan and overdue-review reminders now due;
+    returns how many were new. A fixed number of queries, however many meetings, actions and
+    reminders."""
     today = timezone.localdate()
     return queue_reminders(
-        [*_overdue_review_reminders(today), *_meeting_cycle_reminders(today), *_action_reminders(today)]
+        [
+            *_overdue_review_reminders(today),
+            *_meeting_cycle_reminders(today),
+            *_action_reminders(today),
+            *_forward_plan_reminders(today),
+        ]
     )

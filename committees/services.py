@@ -10,12 +10,13 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from committees import access, validity
+from committees import access, key_decisions, validity
 from committees.choices import (
     CYCLE_MONTHS,
     ActionStatus,
     AttendanceStatus,
     BindingOutcome,
+    CallInOutcome,
     CommitteeStatus,
     MeetingStatus,
     ReportStatus,
@@ -30,6 +31,7 @@ from committees.models import (
     DecisionBinding,
     Meeting,
     Minute,
+    PlannedDecision,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -500,8 +502,18 @@ def record_decision(
     decided_on=None,
     reference="",
     reason="",
+    planned_decision=None,
+    key_decision=False,
+    exception_notice_on=None,
+    urgency_agreed_by="",
+    urgency_reasons="",
 ):
     """Record what ``meeting`` resolved, and for each body whether it is bound.
+
+    A key decision is recorded only if it was lawfully taken: on the forward plan 28 clear
+    days before, or under the general exception or special urgency
+    (:func:`committees.key_decisions.key_decision_route`, asked with the plan entry as it is
+    under lock); the route is kept on the decision.
 
     Each body is bound only if :func:`committees.validity.binding_answer` says so, asked
     under the meeting's row lock (so attendance cannot change meanwhile); otherwise the
@@ -527,6 +539,16 @@ def record_decision(
         _check_minutes_open(meeting, "decisions")
         committee = Committee.objects.get(pk=meeting.committee_id)
         meeting.committee = committee
+        planned = _planned_for(planned_decision, committee)
+        route = ""
+        if key_decision:
+            route = key_decisions.key_decision_route(
+                decided_on=decided_on,
+                plan_published_on=planned.published_on if planned else None,
+                exception_notice_on=exception_notice_on,
+                urgency_agreed_by=urgency_agreed_by,
+                urgency_reasons=urgency_reasons,
+            )
         quorum = quorum_status(meeting, on=decided_on)
         decision = Decision(
             meeting=meeting,
@@ -536,6 +558,12 @@ def record_decision(
             amount=amount,
             decided_on=decided_on,
             reference=reference,
+            planned_decision=planned,
+            key_decision=key_decision,
+            key_decision_route=route,
+            exception_notice_on=exception_notice_on if key_decision else None,
+            urgency_agreed_by=urgency_agreed_by.strip() if key_decision else "",
+            urgency_reasons=urgency_reasons.strip() if key_decision else "",
         )
         _stamp(decision, user, reason)
         decision.save()
@@ -559,6 +587,142 @@ def record_decision(
             _stamp(binding, user, reason, organisation)
             binding.save()
     return decision
+
+
+def _planned_for(planned_decision, committee):
+    """The forward plan entry, as it is now and locked, if it is this committee's."""
+    if planned_decision is None:
+        return None
+    planned = PlannedDecision.objects.select_for_update().filter(pk=planned_decision.pk).first()
+    if planned is None or planned.committee_id != committee.pk:
+        raise ValidationError({"planned_decision": "That forward plan entry is not one of this committee's."})
+    return planned
+
+
+def _locked_decision(decision, user):
+    permissions.require(
+        access.can_run(user, decision.meeting.committee), "Only committee secretaries record call-in."
+    )
+    return Decision.objects.select_for_update().select_related("meeting__committee").get(pk=decision.pk)
+
+
+def publish_decision(*, decision, user, on, reason=""):
+    """Record the day the decision was published: its call-in period runs from then."""
+    with transaction.atomic():
+        locked = _locked_decision(decision, user)
+        if locked.published_on is not None:
+            raise ValidationError(f"This decision was already published on {locked.published_on:%-d %B %Y}.")
+        if on < locked.decided_on:
+            raise ValidationError({"on": "A decision cannot be published before it is taken."})
+        locked.published_on = on
+        _stamp(locked, user, reason or "Decision published")
+        locked.save()
+    return locked
+
+
+def call_in_decision(*, decision, user, on, reason=""):
+    """Record that scrutiny called the decision in, within its call-in period."""
+    with transaction.atomic():
+        locked = _locked_decision(decision, user)
+        state = key_decisions.call_in(locked)
+        if not state.applies:
+            raise ValidationError(state.state)
+        if locked.published_on is None:
+            raise ValidationError("This decision has not been published, so it cannot be called in yet.")
+        if locked.called_in_on is not None:
+            raise ValidationError(f"This decision was already called in on {locked.called_in_on:%-d %B %Y}.")
+        if not locked.published_on <= on <= state.open_until:
+            raise ValidationError(
+                {
+                    "on": f"It could be called in from {locked.published_on:%-d %B %Y} to "
+                    f"{state.open_until:%-d %B %Y}."
+                }
+            )
+        locked.called_in_on = on
+        _stamp(locked, user, reason or "Decision called in")
+        locked.save()
+    return locked
+
+
+def decide_call_in(*, decision, user, outcome, on, reason=""):
+    """Record how a call-in ended: the decision stands (implemented from ``on``) or is referred
+    back to the decision-maker."""
+    with transaction.atomic():
+        locked = _locked_decision(decision, user)
+        if locked.called_in_on is None:
+            raise ValidationError("This decision has not been called in.")
+        if locked.call_in_outcome:
+            raise ValidationError(
+                f"The call-in was already decided: {locked.get_call_in_outcome_display().lower()}."
+            )
+        if on < locked.called_in_on:
+            raise ValidationError({"on": "A call-in cannot be decided before it was made."})
+        locked.call_in_outcome = CallInOutcome(outcome)
+        locked.call_in_decided_on = on
+        _stamp(locked, user, reason or "Call-in decided")
+        locked.save()
+    return locked
+
+
+# --- The forward plan -----------------------------------------------------------------------
+
+PLAN_REFUSAL = "Only the planning body's officers and secretaries may change this forward plan entry."
+
+
+def plan_bodies(user, partnership):
+    """The bodies ``user`` may put decisions on the forward plan for."""
+    return _writing_bodies(user, partnership, PlannedDecision)
+
+
+def may_change_plan(user, planned):
+    return not permissions.is_read_only(user) and permissions.can_change(user, planned)
+
+
+def _locked_plan_entry(planned):
+    locked = PlannedDecision.objects.select_for_update().filter(pk=planned.pk).first()
+    if locked is None:
+        raise ValidationError("This forward plan entry has been deleted.")
+    return locked
+
+
+def save_planned_decision(*, planned, user, reason=""):
+    """Write or change a forward plan entry. It is published by :func:`publish_planned_decision`,
+    never by the form, and stays on the body that planned it."""
+    if planned.committee.partnership_id != planned.partnership_id:
+        raise ValidationError({"committee": "Choose one of this partnership's committees."})
+    with transaction.atomic():
+        if planned.pk:
+            permissions.require(may_change_plan(user, planned), PLAN_REFUSAL)
+            locked = _locked_plan_entry(planned)
+            if locked.organisation_id != planned.organisation_id:
+                raise ValidationError(
+                    {"organisation": "An entry stays on the plan of the body that made it."}
+                )
+            planned.published_on = locked.published_on
+        else:
+            permissions.require(
+                planned.organisation in plan_bodies(user, planned.partnership),
+                "You may plan decisions only for a body you act for as an officer or secretary.",
+            )
+            planned.published_on = None
+        _stamp(planned, user, reason, planned.organisation)
+        planned.save()
+    return planned
+
+
+def publish_planned_decision(*, planned, user, on, reason=""):
+    """Put the entry on the published plan from ``on``: the 28 clear days count from then."""
+    permissions.require(may_change_plan(user, planned), PLAN_REFUSAL)
+    with transaction.atomic():
+        locked = _locked_plan_entry(planned)
+        if locked.published_on is not None:
+            raise ValidationError(
+                f"This entry is already on the published plan, since {locked.published_on:%-d %B %Y}."
+            )
+        locked.published_on = on
+        _stamp(locked, user, reason or "Published on the forward plan", locked.organisation)
+        locked.save()
+    return locked
 
 
 def ratify_decision(*, binding, user, ratified_on, ratified=True, reference="", reason=""):
@@ -621,13 +785,18 @@ REPORT_REFUSAL = "Only the authoring body's officers and secretaries may change 
 
 def report_bodies(user, partnership):
     """The bodies ``user`` may write a report for: officers and secretaries of partner bodies."""
+    return _writing_bodies(user, partnership, Report)
+
+
+def _writing_bodies(user, partnership, model):
+    """The partner bodies for which ``user`` holds one of ``model``'s ``create_roles``."""
     if permissions.is_read_only(user):
         return []
     if user.is_superuser:
         from partnership.models import Organisation
 
         return list(Organisation.objects.filter(partner_places__partnership=partnership))
-    return permissions.bodies_acting_for(user, partnership, *Report.create_roles)
+    return permissions.bodies_acting_for(user, partnership, *model.create_roles)
 
 
 def may_change_report(user, report):

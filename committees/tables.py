@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from committees.models import Action, Committee, Delegation, Report
+from committees.models import Action, Committee, Delegation, PlannedDecision, Report
 
 
 class CommitteeTable(tables.Table):
@@ -84,3 +84,27 @@ class ReportTable(tables.Table):
         fields = ["title", "organisation", "meeting", "status"]
         template_name = "includes/table.html"
         empty_text = "No reports yet."
+
+
+class PlannedDecisionTable(tables.Table):
+    reference = tables.Column(verbose_name="Ref.", orderable=False, linkify=True)
+    title = tables.Column(verbose_name="Matter for decision", linkify=True)
+    committee = tables.Column(verbose_name="Decision-maker")
+    decision_due = tables.DateColumn(verbose_name="Date of decision", format="j M Y")
+    key_decision = tables.BooleanColumn(verbose_name="Key")
+    organisation = tables.Column(verbose_name="Body")
+    published_on = tables.DateColumn(verbose_name="Published", format="j M Y", default="Not yet")
+
+    class Meta:
+        model = PlannedDecision
+        fields = [
+            "reference",
+            "title",
+            "committee",
+            "decision_due",
+            "key_decision",
+            "organisation",
+            "published_on",
+        ]
+        template_name = "includes/table.html"
+        empty_text = "Nothing on the forward plan yet."

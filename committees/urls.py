@@ -1,6 +1,6 @@
 from django.urls import include, path, re_path
 
-from committees.views import business, constitution, delegations, meetings, reports
+from committees.views import business, constitution, delegations, forward_plan, meetings, reports
 
 app_name = "committees"
 
@@ -73,6 +73,33 @@ urlpatterns = [
         name="decision_add",
     ),
     path("bindings/<int:pk>/ratify/", business.RatifyView.as_view(), name="binding_ratify"),
+    re_path(
+        r"^decisions/(?P<pk>[0-9]+)/(?P<step>publish|call-in|outcome)/$",
+        forward_plan.DecisionCallInView.as_view(),
+        name="decision_call_in",
+    ),
+    path("forward-plan/", forward_plan.PlannedDecisionListView.as_view(), name="planned_decision_list"),
+    path("forward-plan/add/", forward_plan.PlannedDecisionEditView.as_view(), name="planned_decision_add"),
+    path(
+        "forward-plan/<int:pk>/",
+        forward_plan.PlannedDecisionDetailView.as_view(),
+        name="planned_decision_detail",
+    ),
+    path(
+        "forward-plan/<int:pk>/edit/",
+        forward_plan.PlannedDecisionEditView.as_view(),
+        name="planned_decision_edit",
+    ),
+    path(
+        "forward-plan/<int:pk>/history/",
+        forward_plan.PlannedDecisionHistoryView.as_view(),
+        name="planned_decision_history",
+    ),
+    path(
+        "forward-plan/<int:pk>/publish/",
+        forward_plan.PlannedDecisionPublishView.as_view(),
+        name="planned_decision_publish",
+    ),
     path("meetings/<int:meeting>/actions/add/", business.ActionEditView.as_view(), name="action_add"),
     path("actions/", business.ActionListView.as_view(), name="action_list"),
     path("actions/<int:pk>/edit/", business.ActionEditView.as_view(), name="action_edit"),

@@ -72,6 +72,7 @@ from tests.committees.factories import (
     DelegationFactory,
     MeetingFactory,
     MinuteFactory,
+    PlannedDecisionFactory,
     QuorumRuleFactory,
     ReportAppendixFactory,
     ReportCostLineFactory,
@@ -187,6 +188,7 @@ def build_records():
         partnership=r.partnership, from_organisation=r.council, to_committee=r.committee
     )
     r.binding = DecisionBindingFactory(decision=r.decision, organisation=r.council)
+    r.planned_decision = PlannedDecisionFactory(committee=r.committee, organisation=r.council)
     r.action = ActionFactory(meeting=r.meeting, decision=r.decision, organisation=r.council)
     # Exempt (Part 2) business beside the open: an item, its report, minute and decision.
     r.exempt_report = ReportFactory(
@@ -564,6 +566,13 @@ FILLERS = {
     "committees:declaration_delete": _p(pk=_pk("declaration")),
     "committees:decision_add": _p(meeting=_pk("meeting")),
     "committees:binding_ratify": _p(pk=_pk("binding")),
+    "committees:decision_call_in": _p(pk=_pk("decision"), step=lambda r: "publish"),
+    "committees:planned_decision_list": _p(),
+    "committees:planned_decision_add": _p(),
+    "committees:planned_decision_detail": _p(pk=_pk("planned_decision")),
+    "committees:planned_decision_edit": _p(pk=_pk("planned_decision")),
+    "committees:planned_decision_history": _p(pk=_pk("planned_decision")),
+    "committees:planned_decision_publish": _p(pk=_pk("planned_decision")),
     "committees:action_add": _p(meeting=_pk("meeting")),
     "committees:action_list": _p(),
     "committees:action_edit": _p(pk=_pk("action")),
@@ -598,6 +607,10 @@ FILLERS = {
     "public:pack": lambda r: {"pk": r.meeting.pk},
     "public:minutes": lambda r: {"pk": r.meeting.pk},
     "public:decision_notice": lambda r: {"pk": r.decision.pk},
+    "public:forward_plan": lambda r: {"partnership": r.partnership.slug},
+    "public:forward_plan_csv": lambda r: {"partnership": r.partnership.slug},
+    "public:forward_plan_pdf": lambda r: {"partnership": r.partnership.slug},
+    "public:forward_plan_feed": lambda r: {"partnership": r.partnership.slug},
     "public:person_calendar": lambda r: {"user_id": r.body_user.pk, "token": feeds.person_token(r.body_user)},
     # search
     "search:results": lambda r: {},

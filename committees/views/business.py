@@ -322,6 +322,11 @@ class DecisionCreateView(MeetingChildMixin, generic.PartnershipMixin, TemplateVi
                     organisations=data["organisations"],
                     user=request.user,
                     reason=data["change_reason"],
+                    planned_decision=data["planned_decision"],
+                    key_decision=data["key_decision"],
+                    exception_notice_on=data["exception_notice_on"],
+                    urgency_agreed_by=data["urgency_agreed_by"],
+                    urgency_reasons=data["urgency_reasons"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -330,7 +335,12 @@ class DecisionCreateView(MeetingChildMixin, generic.PartnershipMixin, TemplateVi
                     f"{b.organisation.display_name}: {b.get_outcome_display().lower()}"
                     for b in decision.bindings.select_related("organisation")
                 )
-                messages.success(request, f"Decision recorded ({outcomes}).")
+                route = (
+                    f" Key decision: {decision.get_key_decision_route_display().lower()}."
+                    if decision.key_decision
+                    else ""
+                )
+                messages.success(request, f"Decision recorded ({outcomes}).{route}")
                 return HttpResponseRedirect(self.meeting.minutes_url + "#decisions")
         return self.render_to_response(self.get_context_data(form=form))
 

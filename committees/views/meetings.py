@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from committees import access, services, validity
+from committees import access, key_decisions, services, validity
 from committees.choices import PUBLIC_INTEREST_TEST, SCHEDULE_12A, MeetingStatus
 from committees.forms import (
     GenerateMeetingsForm,
@@ -197,7 +197,9 @@ class MeetingDetailView(generic.ObjectDetailView):
         user = self.request.user
         decisions = [
             decision
-            for decision in meeting.decisions.select_related("agenda_item__report").prefetch_related(
+            for decision in meeting.decisions.select_related(
+                "agenda_item__report", "planned_decision"
+            ).prefetch_related(
                 Prefetch(
                     "bindings",
                     queryset=DecisionBinding.objects.select_related(
@@ -208,6 +210,7 @@ class MeetingDetailView(generic.ObjectDetailView):
             if permissions.can_read(user, decision)
         ]
         for decision in decisions:
+            decision.call_in_state = key_decisions.call_in(decision)
             for binding in decision.bindings.all():
                 binding.can_ratify = access.can_ratify(user, binding)
         partners = [

@@ -7,18 +7,25 @@ minutes not yet approved never appear. A committee that meets in private
 answers 404 everywhere here.
 """
 
+import datetime
+
 from django.contrib.auth import get_user_model
+from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from committees import feeds
 from committees.choices import CommitteeStatus
-from committees.models import Committee, Decision, Meeting
+from committees.models import Committee, Decision, Meeting, PlannedDecision
 from committees.papers import content, kinds, store
 from committees.views.papers import REFRESH_SECONDS, calendar_response, committee_slug, pdf_attachment
+from partnership.exports import csv_response, safe_row
+from partnership.pdf import render_pdf_cached
 
 
 def public_committees():
@@ -141,3 +148,132 @@ class PersonCalendarView(View):
         if not feeds.check_person_token(user, kwargs["token"]):
             raise Http404("No such calendar.")
         return calendar_response(feeds.person_calendar(user, request=request), f"meetings-{user.pk}")
+
+
+# --- The forward plan ---------------------------------------------------------------------
+
+#: The most entries the public plan shows: a plan is weeks ahead, not years.
+PLAN_LIMIT = 500
+
+PLAN_COLUMNS = (
+    "Reference",
+    "Matter for decision",
+    "What is to be decided",
+    "Decision-maker",
+    "Date of decision",
+    "Key decision",
+    "Reports to be considered",
+    "Expected to be exempt",
+    "Contact",
+    "Contact's e-mail",
+    "On the plan of",
+    "Published on",
+)
+
+
+def published_plan(partnership_slug):
+    """A partnership's published forward plan, of its committees that meet in public, from a
+    month ago on (at most :data:`PLAN_LIMIT` entries): ``(partnership, entries)``."""
+    committees = public_committees().filter(partnership__slug=partnership_slug)
+    partnership = getattr(committees.first(), "partnership", None)
+    if partnership is None:
+        raise Http404("No committee of that partnership meets in public.")
+    today = timezone.localdate()
+    entries = (
+        PlannedDecision.objects.filter(
+            committee__in=committees,
+            published_on__isnull=False,
+            published_on__lte=today,
+            decision_due__gte=today - datetime.timedelta(days=31),
+        )
+        .select_related("committee", "organisation", "partnership")
+        .order_by("decision_due", "title", "pk")[:PLAN_LIMIT]
+    )
+    return partnership, list(entries)
+
+
+def plan_row(entry):
+    return [
+        entry.reference,
+        entry.title,
+        entry.summary,
+        entry.committee.name,
+        entry.decision_due.isoformat(),
+        "Yes" if entry.key_decision else "No",
+        "; ".join(entry.report_list),
+        f"Paragraph {entry.exempt_paragraph} of Schedule 12A" if entry.exempt_expected else "No",
+        entry.contact_name,
+        entry.contact_email,
+        entry.organisation.display_name,
+        entry.published_on.isoformat(),
+    ]
+
+
+class ForwardPlanView(TemplateView):
+    template_name = "committees/public/forward_plan.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.pop("partnership", None)  # the slug: the page has the partnership itself
+        partnership, entries = published_plan(self.kwargs["partnership"])
+        return super().get_context_data(partnership=partnership, entries=entries, **kwargs)
+
+
+class ForwardPlanCsvView(View):
+    def get(self, request, partnership):
+        found, entries = published_plan(partnership)
+        rows = [PLAN_COLUMNS, *(safe_row(plan_row(entry)) for entry in entries)]
+        return csv_response(rows, f"{found.slug}-forward-plan.csv")
+
+
+class ForwardPlanPdfView(View):
+    def get(self, request, partnership):
+        found, entries = published_plan(partnership)
+        context = {
+            "title": f"{found.name}: forward plan",
+            "partnership": found,
+            "entries": entries,
+            "today": timezone.localdate(),
+        }
+        data = render_pdf_cached("pdf/committees/forward_plan.html", context, cache_prefix="forward-plan")
+        return pdf_attachment(data, f"{found.slug}-forward-plan.pdf")
+
+
+class ForwardPlanFeed(Feed):
+    """The published plan as RSS: each entry once, as it is published."""
+
+    description_template = "committees/public/forward_plan_item.html"
+
+    def get_object(self, request, partnership):
+        return published_plan(partnership)
+
+    def title(self, plan):
+        return f"{plan[0].name}: forward plan"
+
+    def link(self, plan):
+        return reverse("public:forward_plan", kwargs={"partnership": plan[0].slug})
+
+    def description(self, plan):
+        return "Decisions to come, key decisions among them, published by the partnership's bodies."
+
+    def items(self, plan):
+        return sorted(plan[1], key=lambda entry: (entry.published_on, entry.pk), reverse=True)
+
+    def item_title(self, entry):
+        key = " (key decision)" if entry.key_decision else ""
+        return f"{entry.title}{key}: {entry.committee.name}, {entry.decision_due:%-d %B %Y}"
+
+    def item_link(self, entry):
+        return (
+            reverse("public:forward_plan", kwargs={"partnership": entry.partnership.slug})
+            + f"#{entry.reference}"
+        )
+
+    def item_guid(self, entry):
+        return f"forward-plan-{entry.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, entry):
+        return datetime.datetime.combine(
+            entry.published_on, datetime.time(9), tzinfo=timezone.get_current_timezone()
+        )

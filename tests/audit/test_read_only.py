@@ -115,8 +115,9 @@ def _model_named(name, app_label):
     return None
 
 
-#: URL arguments that are values, not records: a financial year, a kind of meeting paper.
-VALUES = {"year": 2018, "kind": "members-pack"}
+#: URL arguments that are values, not records: a financial year, a kind of meeting paper, a
+#: step of a decision's call-in.
+VALUES = {"year": 2018, "kind": "members-pack", "step": "publish"}
 
 
 def _ancestors(obj):

@@ -27,6 +27,7 @@ from committees.models import (
     Delegation,
     Meeting,
     Minute,
+    PlannedDecision,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -185,6 +186,20 @@ class DecisionFactory(factory.django.DjangoModelFactory):
     resolution = factory.Sequence(lambda n: f"Resolution {n}: approve the plan.")
     matter = Matter.COMMISSIONING
     decided_on = datetime.date(2018, 6, 1)
+
+
+class PlannedDecisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlannedDecision
+
+    committee = factory.SubFactory(CommitteeFactory)
+    partnership = factory.SelfAttribute("committee.partnership")
+    organisation = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Planned decision {n}: commission the service")
+    decision_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+    key_decision = True
+    contact_name = "Jane Shayler"
+    published_on = factory.LazyFunction(timezone.localdate)
 
 
 class DecisionBindingFactory(factory.django.DjangoModelFactory):

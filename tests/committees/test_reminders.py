@@ -133,3 +133,39 @@ def test_an_overdue_review_escalates_to_the_secretaries_of_the_governing_committ
     }
     assert all(r.subject == "Overdue review of OURS-S75 for Joint Commissioning Board" for r in escalated)
     assert {r.link for r in escalated} == {overdue.get_absolute_url()}
+
+
+@pytest.mark.django_db
+def test_the_planning_body_is_reminded_to_publish_a_key_decision_and_that_it_is_due(world, board):
+    """Fixed clock: 2 December 2026. A key decision on 21 January 2027 must be on the published
+    plan by 8 December (28 clear working days over Christmas); one on 10 December is due."""
+    from tests.committees.factories import PlannedDecisionFactory
+
+    council = world.bodies["council"]
+    unpublished = PlannedDecisionFactory(
+        committee=board.committee,
+        organisation=council,
+        decision_due=datetime.date(2027, 1, 21),
+        published_on=None,
+    )
+    soon = PlannedDecisionFactory(
+        committee=board.committee, organisation=council, decision_due=datetime.date(2026, 12, 10)
+    )
+    later = PlannedDecisionFactory(
+        committee=board.committee,
+        organisation=council,
+        decision_due=datetime.date(2027, 3, 1),
+        published_on=None,
+    )
+    config().sweep_reminders()
+    config().sweep_reminders()  # each reminder once
+    reminders = Reminder.objects.filter(link__in=[e.get_absolute_url() for e in (unpublished, soon, later)])
+    officer = world.user("council", Role.OFFICER)
+    mine = {r.subject for r in reminders if r.recipient == officer}
+    assert mine == {
+        f"Publish on the forward plan by 8 December 2026: {unpublished.title}",
+        f"Decision due 10 December 2026: {soon.title}",
+    }
+    assert reminders.filter(recipient=world.user("council", Role.COMMITTEE_SECRETARY)).count() == 2
+    assert not reminders.filter(recipient=world.user("nhs", Role.OFFICER)).exists()
+    assert reminders.count() == len({r.key for r in reminders})

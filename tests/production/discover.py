@@ -92,12 +92,14 @@ def addresses():
             "public committees": reverse("public:index"),
             "public committee": reverse("public:committee", args=[committee.pk]),
             "public meeting": reverse("public:meeting", args=[meeting.pk]),
+            "public forward plan": reverse("public:forward_plan", args=[partnership.slug]),
         },
         "pdfs": {
             "agreement": reverse("agreements:pdf", kwargs={**slug, "pk": agreement.pk}),
             "public agenda pack": reverse("public:pack", args=[meeting.pk]),
             "minutes": reverse("public:minutes", args=[meeting.pk]),
             "decision notice": reverse("public:decision_notice", args=[decision.pk]),
+            "forward plan": reverse("public:forward_plan_pdf", args=[partnership.slug]),
         },
         "auditor_pdfs": {
             "as it stood on": f"{reverse('audit:as_of_pdf', kwargs=as_of)}?date={today:%Y-%m-%d}",

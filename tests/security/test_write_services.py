@@ -28,12 +28,13 @@ from committees import services as committees
 from committees.choices import (
     ActionStatus,
     AttendanceStatus,
+    CallInOutcome,
     InterestNature,
     Matter,
     MeetingStatus,
     ReportStatus,
 )
-from committees.models import Action, AgendaItem, Declaration, Report
+from committees.models import Action, AgendaItem, Declaration, PlannedDecision, Report
 from finance import services as finance
 from finance.choices import TransferStatus
 from finance.models import BudgetLine, Transfer
@@ -57,6 +58,7 @@ from tests.committees.factories import (
     DecisionFactory,
     DeclarationFactory,
     MeetingFactory,
+    PlannedDecisionFactory,
     ReportAppendixFactory,
     ReportCostLineFactory,
     ReportFactory,
@@ -92,6 +94,10 @@ READS = {
     "committees.services.may_change_report",
     # The bodies the user may write a report for, to fill the form's choices.
     "committees.services.report_bodies",
+    # Whether the user may change a forward plan entry: the answer the plan services rely on.
+    "committees.services.may_change_plan",
+    # The bodies the user may plan decisions for, to fill the form's choices.
+    "committees.services.plan_bodies",
     # Whether the user may run a reorganisation: the answer its two write services rely on.
     "partnership.reorganisation.may_reorganise",
     # The bodies the user may name as a successor, to fill the form's choices.
@@ -523,6 +529,57 @@ def record_decision(world):
         matter=Matter.COMMISSIONING,
         organisations=[world.bodies["council"]],
         user=user,
+    )
+
+
+def decision_open_to_call_in(world, **values):
+    decision = DecisionFactory(meeting=meeting(world, status=MeetingStatus.HELD), **values)
+    decision.meeting.committee.call_in_working_days = 5
+    decision.meeting.committee.save()
+    return decision
+
+
+@recipe("committees.services.publish_decision", may=("council", Role.COMMITTEE_SECRETARY))
+def publish_decision(world):
+    decision = decision_open_to_call_in(world)
+    return lambda user: committees.publish_decision(decision=decision, user=user, on=timezone.localdate())
+
+
+@recipe("committees.services.call_in_decision", may=("council", Role.COMMITTEE_SECRETARY))
+def call_in_decision(world):
+    decision = decision_open_to_call_in(world, published_on=timezone.localdate())
+    return lambda user: committees.call_in_decision(decision=decision, user=user, on=timezone.localdate())
+
+
+@recipe("committees.services.decide_call_in", may=("council", Role.COMMITTEE_SECRETARY))
+def decide_call_in(world):
+    today = timezone.localdate()
+    decision = decision_open_to_call_in(world, published_on=today, called_in_on=today)
+    return lambda user: committees.decide_call_in(
+        decision=decision, user=user, outcome=CallInOutcome.STANDS, on=today
+    )
+
+
+@recipe("committees.services.save_planned_decision", may=("council", Role.OFFICER))
+def save_planned_decision(world):
+    planned = PlannedDecision(
+        partnership=world.ours,
+        organisation=world.bodies["council"],
+        committee=meeting(world).committee,
+        title="Home care framework",
+        decision_due=timezone.localdate() + datetime.timedelta(days=60),
+        contact_name="Jane Shayler",
+    )
+    return lambda user: committees.save_planned_decision(planned=planned, user=user)
+
+
+@recipe("committees.services.publish_planned_decision", may=("council", Role.OFFICER))
+def publish_planned_decision(world):
+    planned = PlannedDecisionFactory(
+        committee=meeting(world).committee, organisation=world.bodies["council"], published_on=None
+    )
+    return lambda user: committees.publish_planned_decision(
+        planned=planned, user=user, on=timezone.localdate()
     )
 
 
