@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", constitution.CommitteeDetailView.as_view(), name="committee_detail"),
     path("<int:pk>/edit/", constitution.CommitteeEditView.as_view(), name="committee_edit"),
     path("<int:pk>/history/", constitution.CommitteeHistoryView.as_view(), name="committee_history"),
+    path("<int:pk>/attendance/", constitution.CommitteeAttendanceView.as_view(), name="committee_attendance"),
     path("<int:committee>/members/add/", constitution.MemberEditView.as_view(), name="member_add"),
     path("members/<int:pk>/edit/", constitution.MemberEditView.as_view(), name="member_edit"),
     path("members/<int:pk>/delete/", constitution.MemberDeleteView.as_view(), name="member_delete"),

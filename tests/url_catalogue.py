@@ -539,6 +539,7 @@ FILLERS = {
     "committees:committee_detail": _p(pk=_pk("committee")),
     "committees:committee_edit": _p(pk=_pk("committee")),
     "committees:committee_history": _p(pk=_pk("committee")),
+    "committees:committee_attendance": _p(pk=_pk("committee")),
     "committees:member_add": _p(committee=_pk("committee")),
     "committees:member_edit": _p(pk=_pk("committee_member")),
     "committees:member_delete": _p(pk=_pk("committee_member")),

@@ -8,9 +8,10 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.views.generic import TemplateView
 
-from committees import access, services
+from committees import access, attendance, services
 from committees.filtersets import (
     CommitteeFilterSet,
 )
@@ -28,6 +29,13 @@ from committees.models import (
 from committees.tables import CommitteeTable
 from committees.views.common import ParentMixin, PostActionView, url
 from partnership import generic, permissions
+from partnership.dates import (
+    financial_year_bounds,
+    financial_year_label,
+    financial_year_start,
+    parse_financial_year,
+)
+from partnership.exports import csv_response, safe_row, xlsx_response
 from partnership.forms import ReasonForm, errors_as_text
 
 
@@ -240,3 +248,45 @@ class MemberDeleteView(generic.ConfirmActionMixin, generic.PartnershipMixin, Tem
 
 class QuorumRuleDeleteView(CommitteeChildDeleteView):
     model = CommitteeQuorumRule
+
+
+class CommitteeAttendanceView(generic.ObjectDetailView):
+    """Attendance in a financial year, by member and by nominating body, with CSV and XLSX."""
+
+    model = Committee
+    template_name = "committees/committee_attendance.html"
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        raw = request.GET.get("year", "").strip()
+        try:
+            start_year = parse_financial_year(raw) if raw else financial_year_start(timezone.localdate())
+        except ValueError as error:
+            return generic.bad_request(request, f"Financial year: {error}")
+        start, end = financial_year_bounds(start_year)
+        held, members, bodies = attendance.statistics(self.object, start, end)
+        label = financial_year_label(start_year)
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            rows = [
+                attendance.COLUMNS,
+                *(safe_row(tally.row()) for tally in members),
+                [],
+                ["Totals by body"],
+                *(safe_row(tally.row()) for tally in bodies),
+            ]
+            slug = slugify(self.object.short_name or self.object.name)
+            filename = f"{slug}-attendance-{label.replace('/', '-')}.{export}"
+            if export == "csv":
+                return csv_response(rows, filename)
+            return xlsx_response(rows, filename, title=f"Attendance {label.replace('/', '-')}")
+        context = self.get_context_data(
+            object=self.object,
+            year=label,
+            previous_year=financial_year_label(start_year - 1),
+            next_year=financial_year_label(start_year + 1),
+            held=held,
+            member_tallies=members,
+            body_tallies=bodies,
+        )
+        return self.render_to_response(context)
