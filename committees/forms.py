@@ -643,3 +643,7 @@ class PublishOnForm(Form):
 class CallInOutcomeForm(Form):
     outcome = forms.ChoiceField(choices=CallInOutcome.choices, widget=forms.RadioSelect, label="Outcome")
     on = forms.DateField(label="Date decided")
+
+
+class PlanLikeForm(Form):
+    day = forms.DateField(label="Day of the new meeting")

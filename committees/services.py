@@ -63,6 +63,49 @@ def _stamp(obj, user, reason, organisation=None):
 # --- The meeting cycle ------------------------------------------------------------------
 
 
+def plan_meeting_like(*, source, day, user, reason=""):
+    """A new planned meeting of ``source``'s committee on ``day``, at its time and place, with
+    its standing business in its running order: the items that take no report and were not
+    late. Reports, minutes, attendance and decisions are the new meeting's own to gather."""
+    committee = source.committee
+    permissions.require(access.can_run(user, committee), "Only committee secretaries may plan meetings.")
+    if day < timezone.localdate():
+        raise ValidationError({"day": "Choose a day from today on: a meeting is planned ahead."})
+    if committee.status == CommitteeStatus.DISSOLVED and committee.status_to is None:
+        raise ValidationError(f"{committee} is dissolved: it has no more meetings.")
+    if (committee.status_from and day < committee.status_from) or (
+        committee.status_to and day > committee.status_to
+    ):
+        raise ValidationError({"day": f"{committee} does not exist on {day:%-d %B %Y}."})
+    starts_at = timezone.make_aware(
+        datetime.datetime.combine(day, timezone.localtime(source.starts_at).time())
+    )
+    with transaction.atomic():
+        # Lock the committee: two secretaries planning the same day make one meeting.
+        Committee.objects.select_for_update().filter(pk=committee.pk).values_list("pk", flat=True).get()
+        if committee.meetings.filter(starts_at__date=day).exclude(status=MeetingStatus.CANCELLED).exists():
+            raise ValidationError({"day": f"{committee} already has a meeting on {day:%-d %B %Y}."})
+        meeting = Meeting(committee=committee, starts_at=starts_at, place=source.place, title=source.title)
+        _stamp(meeting, user, reason or f"Planned like the meeting of {source.date:%-d %B %Y}")
+        meeting.save()
+        standing = source.items.filter(report__isnull=True, late=False).order_by("order", "pk")
+        for order, item in enumerate(standing, start=1):
+            copy = AgendaItem(
+                meeting=meeting,
+                order=order,
+                title=item.title,
+                purpose=item.purpose,
+                presenter=item.presenter,
+                description=item.description,
+                exempt=item.exempt,
+                exempt_paragraph=item.exempt_paragraph,
+                public_interest_reasons=item.public_interest_reasons,
+            )
+            _stamp(copy, user, reason or f"Standing item from the meeting of {source.date:%-d %B %Y}")
+            copy.save()
+    return meeting
+
+
 def cycle_day(year, month):
     """The usual meeting day in ``month``: the second Thursday, or the next working day."""
     weeks = calendar.Calendar().monthdatescalendar(year, month)

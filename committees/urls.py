@@ -42,6 +42,9 @@ urlpatterns = [
         name="meeting_publish_supplement",
     ),
     path("meetings/<int:meeting>/move/", meetings.MeetingMoveView.as_view(), name="meeting_move"),
+    path(
+        "meetings/<int:meeting>/plan-like/", meetings.MeetingPlanLikeView.as_view(), name="meeting_plan_like"
+    ),
     path("meetings/<int:meeting>/cancel/", meetings.MeetingCancelView.as_view(), name="meeting_cancel"),
     path(
         "meetings/<int:meeting>/approve-minutes/",

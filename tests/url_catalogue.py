@@ -556,6 +556,7 @@ FILLERS = {
     "committees:meeting_history": _p(pk=_pk("meeting")),
     "committees:meeting_publish": _p(meeting=_pk("meeting")),
     "committees:meeting_move": _p(meeting=_pk("meeting")),
+    "committees:meeting_plan_like": _p(meeting=_pk("meeting")),
     "committees:meeting_publish_supplement": _p(meeting=_pk("meeting")),
     "committees:item_add": _p(meeting=_pk("meeting")),
     "committees:item_edit": _p(pk=_pk("item")),

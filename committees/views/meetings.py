@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
@@ -15,6 +16,7 @@ from committees.forms import (
     MeetingForm,
     MeetingMoveForm,
     MinutesApprovalForm,
+    PlanLikeForm,
 )
 from committees.models import (
     Committee,
@@ -154,6 +156,7 @@ class MeetingDetailView(generic.ObjectDetailView):
         context.update(
             moves=services.meeting_moves(meeting) if context["can_run"] else [],
             supplements=list(meeting.supplements.select_related("published_by")),
+            plan_like_form=PlanLikeForm(),
             item_count=len(items),
             late_to_publish=sum(item.awaiting_supplement for item in items),
             quorum=self.quorum(context),
@@ -384,6 +387,30 @@ class MinutesApproveView(
         except ValidationError as error:
             raise ValidationError({"approved_on": error.messages}) from error
         return "The minutes are recorded as approved."
+
+
+class MeetingPlanLikeView(MeetingChildMixin, PostActionView):
+    """Plan another meeting like this one: its time, place and standing items, on a new day."""
+
+    def post(self, request, *args, **kwargs):
+        self.check_run()
+        form = PlanLikeForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, errors_as_text(form))
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        try:
+            meeting = services.plan_meeting_like(
+                source=self.meeting, day=form.cleaned_data["day"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        count = meeting.items.count()
+        messages.success(
+            request,
+            f"Meeting planned for {meeting.date:%-d %B %Y}, with {count} standing item{pluralize(count)}.",
+        )
+        return HttpResponseRedirect(meeting.get_absolute_url())
 
 
 class MeetingMoveView(MeetingChildMixin, PostActionView):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from committees import services
 from committees.choices import MeetingStatus
 from committees.forms import MeetingForm
-from committees.models import Meeting
+from committees.models import AgendaItem, Meeting
 from partnership.choices import Role
 from tests.committees.factories import AgendaItemFactory, MeetingFactory
 
@@ -98,3 +98,44 @@ def test_cancelling_needs_a_reason_and_the_page_offers_only_the_next_steps(clien
     assert meeting.status == MeetingStatus.CANCELLED
     assert meeting.history.first().history_change_reason == "Not enough members could attend"
     assert "Cancel the meeting" not in client.get(meeting.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_secretary_plans_a_meeting_like_a_previous_one(client, world, board):
+    """Its time and place, and its standing items (no report, not late) in their running order;
+    not twice on one day, not in the past."""
+    AgendaItem.objects.create(meeting=board.meeting, order=3, title="Minutes of the previous meeting")
+    AgendaItem.objects.create(
+        meeting=board.meeting, order=0, title="Welcome and apologies", purpose="information"
+    )
+    AgendaItem.objects.create(
+        meeting=board.meeting, order=4, title="Late: urgent bid", late=True, late_reason="Deadline"
+    )
+    client.force_login(world.user("nhs", Role.COMMITTEE_SECRETARY))
+    address = reverse(
+        "committees:meeting_plan_like", kwargs={"partnership": "ours", "meeting": board.meeting.pk}
+    )
+    day = board.meeting.date + datetime.timedelta(days=56)
+    answer = client.post(
+        address, {"day-day": day.day, "day-month": day.month, "day-year": day.year}, follow=True
+    )
+    planned = Meeting.objects.get(committee=board.committee, starts_at__date=day)
+    assert "with 2 standing items" in answer.content.decode()
+    assert timezone.localtime(planned.starts_at).time() == timezone.localtime(board.meeting.starts_at).time()
+    assert planned.place == board.meeting.place and planned.status == "planned"
+    assert list(planned.items.values_list("order", "title")) == [
+        (1, "Welcome and apologies"),
+        (2, "Minutes of the previous meeting"),
+    ]
+    again = client.post(
+        address, {"day-day": day.day, "day-month": day.month, "day-year": day.year}, follow=True
+    )
+    assert f"already has a meeting on {day:%-d %B %Y}" in again.content.decode()
+    past = timezone.localdate() - datetime.timedelta(days=1)
+    answer = client.post(
+        address, {"day-day": past.day, "day-month": past.month, "day-year": past.year}, follow=True
+    )
+    assert "Choose a day from today on" in answer.content.decode()
+    assert Meeting.objects.filter(committee=board.committee).count() == 2
+    client.force_login(world.user("nhs", Role.OFFICER))
+    assert client.post(address, {"day-day": 1, "day-month": 1, "day-year": 2030}).status_code == 403

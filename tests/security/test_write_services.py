@@ -507,6 +507,14 @@ def renumber_items(world):
     return lambda user: committees.renumber_items(planned, user)
 
 
+@recipe("committees.services.plan_meeting_like", may=("council", Role.COMMITTEE_SECRETARY))
+def plan_meeting_like(world):
+    source = meeting(world)
+    AgendaItemFactory(meeting=source, order=1, title="Welcome and apologies")
+    day = timezone.localdate() + datetime.timedelta(days=90)
+    return lambda user: committees.plan_meeting_like(source=source, day=day, user=user)
+
+
 @recipe("committees.services.save_minute", may=("council", Role.COMMITTEE_SECRETARY))
 def save_minute(world):
     item = AgendaItemFactory(meeting=meeting(world, status=MeetingStatus.HELD), order=1)
