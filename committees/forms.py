@@ -173,6 +173,7 @@ class AgendaItemForm(TrackedModelForm):
             "purpose",
             "presenter",
             "description",
+            "allotted_minutes",
             "report",
             "exempt",
             "exempt_paragraph",

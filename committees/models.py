@@ -356,6 +356,13 @@ class AgendaItem(TrackedModel):
     purpose = models.CharField(max_length=16, choices=ItemPurpose.choices, default=ItemPurpose.INFORMATION)
     presenter = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
+    allotted_minutes = models.PositiveSmallIntegerField(
+        "time allowed (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text="For the members' running order: each item's time follows from those before it.",
+    )
     report = models.ForeignKey(
         "Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="agenda_items"
     )

@@ -25,7 +25,7 @@ urlpatterns = [
     path("<int:committee>/meetings/add/", meetings.MeetingEditView.as_view(), name="meeting_add"),
     path("meetings/<int:pk>/", meetings.MeetingDetailView.as_view(), name="meeting_detail"),
     re_path(
-        r"^meetings/(?P<pk>[0-9]+)/(?P<section>agenda|attendance-and-quorum|minutes-and-decisions|papers)/$",
+        r"^meetings/(?P<pk>[0-9]+)/(?P<section>agenda|running-order|attendance-and-quorum|minutes-and-decisions|papers)/$",
         meetings.MeetingDetailView.as_view(),
         name="meeting_section",
     ),

@@ -640,7 +640,7 @@ def _meeting_section_each(records):
     """Every section of the meeting page but its summary (which is ``meeting_detail``)."""
     return [
         {P: records.partnership.slug, "pk": records.meeting.pk, "section": section}
-        for section in ("agenda", "attendance-and-quorum", "minutes-and-decisions", "papers")
+        for section in ("agenda", "running-order", "attendance-and-quorum", "minutes-and-decisions", "papers")
     ]
 
 

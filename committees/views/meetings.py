@@ -1,5 +1,7 @@
 """Meetings: planning the year, the meeting page and its lifecycle."""
 
+import datetime
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -84,6 +86,7 @@ class MeetingEditView(ParentMixin, generic.ObjectEditView):
 MEETING_SECTIONS = {
     "summary": "Summary",
     "agenda": "Agenda",
+    "running-order": "Running order",
     "attendance-and-quorum": "Attendance and quorum",
     "minutes-and-decisions": "Minutes and decisions",
     "papers": "Papers",
@@ -149,6 +152,22 @@ class MeetingDetailView(generic.ObjectDetailView):
         rules = list(meeting.committee.quorum_rules.select_related("organisation"))
         context.update(attendances=attendances, quorum_rules=rules)
         return services.quorum_status(meeting, attendances=attendances, rules=rules)
+
+    def running_context(self, context):
+        """The members' running order: each item's start from the meeting's and the times allowed
+        before it (unknown after an item with no time), and where the meeting goes into private."""
+        items = [item for item in self.items() if not item.awaiting_supplement]
+        start = timezone.localtime(self.object.starts_at)
+        at = start
+        for item in items:
+            item.starts = at
+            at = (
+                at + datetime.timedelta(minutes=item.allotted_minutes)
+                if at and item.allotted_minutes
+                else None
+            )
+        first_private = next((item for item in items if item.paragraph), None)
+        context.update(running_items=items, ends=at, first_private=first_private)
 
     def summary_context(self, context):
         meeting = self.object

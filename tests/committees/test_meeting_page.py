@@ -217,3 +217,23 @@ def test_an_earlier_meeting_is_found_by_a_search_on_the_report_form(client, worl
     assert response.status_code == 302, response.content.decode()[:3000]
     board.report.refresh_from_db()
     assert board.report.meeting == past
+
+
+@pytest.mark.django_db
+def test_the_running_order_times_each_item_and_shows_where_the_meeting_goes_private(client, world, board):
+    board.item.allotted_minutes = 20
+    board.item.save()
+    board.exempt_item.allotted_minutes = 30
+    board.exempt_item.save()
+    address = board.meeting.section_url("running-order")
+    client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
+    page = " ".join(client.get(address).content.decode().split())
+    start = timezone.localtime(board.meeting.starts_at)
+    second, end = start + datetime.timedelta(minutes=20), start + datetime.timedelta(minutes=50)
+    assert f"{start:%-I:%M} p.m." in page and f"{second:%-I:%M} p.m." in page
+    assert f"Expected to end at {end:%-I:%M} p.m." in page
+    assert page.index("Better Care Fund plan") < page.index("Private session") < page.index("SECRETZEBRA")
+    # Someone not entitled to exempt business sees where it is, not what it is.
+    client.force_login(world.user("nhs", Role.OFFICER))
+    page = client.get(address).content.decode()
+    assert "Exempt item (paragraph 3)" in page and "SECRETZEBRA" not in page

@@ -44,7 +44,7 @@ CASES = [
     ("meeting_detail", {"pk": "meeting"}, "get", None, both(ALL)),
     *(
         ("meeting_section", {"pk": "meeting", "section": section}, "get", None, both(ALL))
-        for section in ("agenda", "attendance-and-quorum", "minutes-and-decisions", "papers")
+        for section in ("agenda", "running-order", "attendance-and-quorum", "minutes-and-decisions", "papers")
     ),
     ("meeting_history", {"pk": "meeting"}, "get", None, both(ALL)),
     ("action_list", {}, "get", None, both(ALL)),
