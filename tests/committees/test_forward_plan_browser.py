@@ -5,10 +5,13 @@ switched off; each page then checked with axe."""
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from committees.key_decisions import publish_by
 from committees.models import Attendance, PlannedDecision
 from committees.services import record_decision
 from partnership.choices import Role
+from partnership.dates import add_working_days
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,6 +37,8 @@ def test_a_key_decision_from_the_plan_to_call_in_without_javascript(
     board.committee.meets_in_public = True
     board.committee.call_in_working_days = 5
     board.committee.save()
+    today = timezone.localdate()
+    due = today + datetime.timedelta(days=60)
     context = browser.new_context(java_script_enabled=False)
     context.set_default_timeout(15000)
     tab = sign_in(context, live_server, world.user("council", Role.OFFICER))
@@ -43,7 +48,7 @@ def test_a_key_decision_from_the_plan_to_call_in_without_javascript(
     tab.select_option("#id_organisation", str(world.bodies["council"].pk))
     tab.select_option("#id_committee", str(board.committee.pk))
     tab.fill("#id_title", "Community equipment service: contract award")
-    fill_date(tab, "decision_due", datetime.date(2027, 1, 21))
+    fill_date(tab, "decision_due", due)
     tab.check("#id_key_decision")
     tab.check("#id_exempt_expected")
     tab.click("main button:has-text('Save')")
@@ -55,11 +60,12 @@ def test_a_key_decision_from_the_plan_to_call_in_without_javascript(
     tab.fill("#id_contact_name", "Jane Shayler")
     tab.click("main button:has-text('Save')")
     main = tab.locator("main").inner_text()
-    assert "Publish it by 8 December 2026 for it to be taken on 21 January 2027." in main
-    fill_date(tab, "on", datetime.date(2026, 12, 2))
+    assert f"Publish it by {publish_by(due):%-d %B %Y} for it to be taken on {due:%-d %B %Y}." in main
+    fill_date(tab, "on", today)
     tab.click("main button:has-text('Publish')")
     main = tab.locator("main").inner_text()
-    assert "Published on the forward plan." in main and "It may be taken from 15 January 2027." in main
+    earliest = add_working_days(today, 28) + datetime.timedelta(days=1)
+    assert "Published on the forward plan." in main and f"It may be taken from {earliest:%-d %B %Y}." in main
 
     anonymous = browser.new_context(java_script_enabled=False).new_page()
     anonymous.goto(f"{live_server.url}/public/forward-plan/ours/")
@@ -76,7 +82,7 @@ def test_a_key_decision_from_the_plan_to_call_in_without_javascript(
         agenda_item=board.item,
         resolution="Award the contract to the highest-scoring bidder.",
         matter="commissioning",
-        decided_on=datetime.date(2027, 1, 21),
+        decided_on=due,
         organisations=[world.bodies["council"]],
         user=secretary,
         planned_decision=planned,
@@ -89,11 +95,13 @@ def test_a_key_decision_from_the_plan_to_call_in_without_javascript(
     tab.goto(f"{live_server.url}{board.meeting.minutes_url}")
     card = tab.locator(f"#decision-{decision.pk}")
     assert "On the forward plan 28 clear days before" in card.inner_text()
-    card.locator("input[name=on]").fill("2027-01-22")
+    published = due + datetime.timedelta(days=1)
+    card.locator("input[name=on]").fill(published.isoformat())
     card.locator("button:has-text('Record publication')").click()
     card = tab.locator(f"#decision-{decision.pk}")
-    assert "May be implemented from 1 February 2027." in card.inner_text()  # 5 working days, then the next
-    card.locator("input[name=on]").fill("2027-01-25")
+    implement = add_working_days(add_working_days(published, 5), 1)  # 5 working days, then the next
+    assert f"May be implemented from {implement:%-d %B %Y}." in card.inner_text()
+    card.locator("input[name=on]").fill((published + datetime.timedelta(days=3)).isoformat())
     card.locator("button:has-text('Record call-in')").click()
     card = tab.locator(f"#decision-{decision.pk}")
     assert "may not be implemented until the call-in is decided" in card.inner_text()
