@@ -162,8 +162,7 @@ class DecisionCallInView(PostActionView):
             state = key_decisions.call_in(
                 Decision.objects.select_related("meeting__committee").get(pk=decision.pk)
             )
-            when = state.implement_from
-            messages.success(
-                request, f"{done} {f'It may be implemented from {when:%-d %B %Y}.' if when else ''}"
-            )
+            if state.implement_from:
+                done += f" It may be implemented from {state.implement_from:%-d %B %Y}."
+            messages.success(request, done)
         return HttpResponseRedirect(decision.meeting.minutes_url + f"#decision-{decision.pk}")

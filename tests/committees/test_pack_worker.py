@@ -14,7 +14,7 @@ import time
 
 import pytest
 from celery.exceptions import ChordError
-from celery.signals import task_postrun
+from celery.signals import task_prerun
 from django.core.cache import cache
 from pypdf import PdfReader
 
@@ -49,7 +49,7 @@ def test_build_pack_runs_on_a_real_worker_and_reports_progress(celery_worker_on_
     def record(sender=None, **kwargs):
         ran.append(sender.name)
 
-    task_postrun.connect(record, weak=False)
+    task_prerun.connect(record, weak=False)
     try:
         result = build_pack.apply_async((meeting.pk, kind.code), queue=worker_queue)
         seen = set()
@@ -60,7 +60,7 @@ def test_build_pack_runs_on_a_real_worker_and_reports_progress(celery_worker_on_
             time.sleep(0.05)
         name = result.get(timeout=5)
     finally:
-        task_postrun.disconnect(record)
+        task_prerun.disconnect(record)
 
     assert name == store.storage_name(meeting, kind, print_hash)
     # The parts (the cover, each report, the agenda's draft) rendered as a chord's tasks,
