@@ -65,8 +65,9 @@ def _stamp(obj, user, reason, organisation=None):
 
 def plan_meeting_like(*, source, day, user, reason=""):
     """A new planned meeting of ``source``'s committee on ``day``, at its time and place, with
-    its standing business in its running order: the items that take no report and were not
-    late. Reports, minutes, attendance and decisions are the new meeting's own to gather."""
+    its standing business in its running order (with each item's time allowed): the items that
+    take no report and were not late. Reports, minutes, attendance and decisions are the new
+    meeting's own to gather."""
     committee = source.committee
     permissions.require(access.can_run(user, committee), "Only committee secretaries may plan meetings.")
     if day < timezone.localdate():
@@ -97,6 +98,7 @@ def plan_meeting_like(*, source, day, user, reason=""):
                 purpose=item.purpose,
                 presenter=item.presenter,
                 description=item.description,
+                allotted_minutes=item.allotted_minutes,
                 exempt=item.exempt,
                 exempt_paragraph=item.exempt_paragraph,
                 public_interest_reasons=item.public_interest_reasons,

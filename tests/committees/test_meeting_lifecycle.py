@@ -106,7 +106,11 @@ def test_a_secretary_plans_a_meeting_like_a_previous_one(client, world, board):
     not twice on one day, not in the past."""
     AgendaItem.objects.create(meeting=board.meeting, order=3, title="Minutes of the previous meeting")
     AgendaItem.objects.create(
-        meeting=board.meeting, order=0, title="Welcome and apologies", purpose="information"
+        meeting=board.meeting,
+        order=0,
+        title="Welcome and apologies",
+        purpose="information",
+        allotted_minutes=5,
     )
     AgendaItem.objects.create(
         meeting=board.meeting, order=4, title="Late: urgent bid", late=True, late_reason="Deadline"
@@ -123,9 +127,9 @@ def test_a_secretary_plans_a_meeting_like_a_previous_one(client, world, board):
     assert "with 2 standing items" in answer.content.decode()
     assert timezone.localtime(planned.starts_at).time() == timezone.localtime(board.meeting.starts_at).time()
     assert planned.place == board.meeting.place and planned.status == "planned"
-    assert list(planned.items.values_list("order", "title")) == [
-        (1, "Welcome and apologies"),
-        (2, "Minutes of the previous meeting"),
+    assert list(planned.items.values_list("order", "title", "allotted_minutes")) == [
+        (1, "Welcome and apologies", 5),
+        (2, "Minutes of the previous meeting", None),
     ]
     again = client.post(
         address, {"day-day": day.day, "day-month": day.month, "day-year": day.year}, follow=True
