@@ -648,3 +648,7 @@ class CallInOutcomeForm(Form):
 
 class PlanLikeForm(Form):
     day = forms.DateField(label="Day of the new meeting")
+
+
+class AlertsForm(Form):
+    email = forms.EmailField(label="E-mail address", max_length=254)

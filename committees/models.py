@@ -2,6 +2,7 @@
 
 import os
 import re
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -1017,3 +1018,48 @@ class ReportGroupObjectPermission(GroupObjectPermissionBase):
 
 class DelegationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Delegation, on_delete=models.CASCADE)
+
+
+def new_alert_token():
+    return secrets.token_urlsafe(24)
+
+
+class Subscription(models.Model):
+    """Someone who asked to be e-mailed when a committee that meets in public publishes its
+    agenda, minutes or decisions (``committee``), or when a partnership's forward plan gains an
+    entry (``partnership``). Alerts go only once the address is confirmed, each with a link that
+    ends the subscription (:mod:`committees.alerts`)."""
+
+    email = models.EmailField("e-mail address")
+    committee = models.ForeignKey(
+        Committee, null=True, blank=True, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="plan_subscriptions"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_alert_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_asked_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(committee__isnull=True, partnership__isnull=False)
+                | Q(committee__isnull=False, partnership__isnull=True),
+                name="subscription_to_a_committee_or_a_plan",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "committee"],
+                condition=Q(committee__isnull=False),
+                name="subscription_once_per_committee",
+            ),
+            models.UniqueConstraint(
+                fields=["email", "partnership"],
+                condition=Q(partnership__isnull=False),
+                name="subscription_once_per_plan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email}: {self.committee or self.partnership}"

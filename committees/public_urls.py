@@ -30,6 +30,14 @@ urlpatterns = [
         name="forward_plan_pdf",
     ),
     path("forward-plan/<slug:partnership>/feed.rss", public.ForwardPlanFeed(), name="forward_plan_feed"),
+    path("committees/<int:pk>/alerts/", public.AlertsSubscribeView.as_view(), name="committee_alerts"),
+    path(
+        "forward-plan/<slug:partnership>/alerts/",
+        public.AlertsSubscribeView.as_view(),
+        name="forward_plan_alerts",
+    ),
+    path("alerts/confirm/<str:token>/", public.AlertsConfirmView.as_view(), name="alerts_confirm"),
+    path("alerts/stop/<str:token>/", public.AlertsUnsubscribeView.as_view(), name="alerts_unsubscribe"),
     path(
         "calendar/<int:user_id>/<str:token>.ics",
         public.PersonCalendarView.as_view(),

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
-from committees import access, key_decisions, validity
+from committees import access, alerts, key_decisions, validity
 from committees.choices import (
     CYCLE_MONTHS,
     ActionStatus,
@@ -191,6 +192,12 @@ def publish_agenda(*, meeting, user):
         meeting.agenda_published_at = now
         _stamp(meeting, user, "Agenda published" + (" late" if late else ""))
         meeting.save()
+        alerts.announce(
+            committee=meeting.committee,
+            subject=f"Agenda published: {meeting.committee.name}, {meeting.date:%-d %B %Y}",
+            body=f"The agenda of {meeting} is published.",
+            link=reverse("public:meeting", args=[meeting.pk]),
+        )
     return late
 
 
@@ -252,6 +259,13 @@ def move_meeting(*, meeting, status, user, approved_on=None, reason=""):
         meeting.status = status
         _stamp(meeting, user, reason or f"Meeting {status.label.lower()}")
         meeting.save()
+        if status == MeetingStatus.MINUTES_APPROVED:
+            alerts.announce(
+                committee=meeting.committee,
+                subject=f"Minutes approved: {meeting.committee.name}, {meeting.date:%-d %B %Y}",
+                body=f"The minutes of {meeting} are approved and published.",
+                link=reverse("public:meeting", args=[meeting.pk]),
+            )
     return meeting
 
 
@@ -662,6 +676,13 @@ def publish_decision(*, decision, user, on, reason=""):
         locked.published_on = on
         _stamp(locked, user, reason or "Decision published")
         locked.save()
+        if not access.is_exempt(locked):
+            alerts.announce(
+                committee=locked.meeting.committee,
+                subject=f"Decision published: {locked.reference or locked.meeting.committee.name}",
+                body=f"A decision of {locked.meeting} is published; its notice gives the call-in period.",
+                link=reverse("public:meeting", args=[locked.meeting_id]),
+            )
     return locked
 
 
@@ -767,6 +788,14 @@ def publish_planned_decision(*, planned, user, on, reason=""):
         locked.published_on = on
         _stamp(locked, user, reason or "Published on the forward plan", locked.organisation)
         locked.save()
+        if locked.committee.meets_in_public:
+            alerts.announce(
+                partnership=locked.partnership,
+                subject=f"Forward plan: {locked.title}",
+                body=f"{locked.committee.name} expects to decide “{locked.title}” on "
+                f"{locked.decision_due:%-d %B %Y}.",
+                link=reverse("public:forward_plan", args=[locked.partnership.slug]) + f"#{locked.reference}",
+            )
     return locked
 
 

@@ -57,3 +57,21 @@ def pack_failed(meeting_id, kind, print_hash):
     from committees.papers import store
 
     store.set_status(meeting_id, kind, print_hash, store.FAILED, error="The PDF could not be built.")
+
+
+@shared_task(acks_late=True)
+def send_alerts(subscription_ids, subject, body, confirmed=True):
+    """E-mail ``body`` to each subscription (confirmed ones only, unless this is the
+    confirmation itself), each with its own link to stop them."""
+    from django.core.mail import send_mail
+
+    from committees import alerts
+    from committees.models import Subscription
+
+    subscriptions = Subscription.objects.filter(pk__in=subscription_ids)
+    if confirmed:
+        subscriptions = subscriptions.filter(confirmed_at__isnull=False)
+    for subscription in subscriptions:
+        send_mail(
+            subject[:255], f"{body}\n\n{alerts.unsubscribe_line(subscription)}", None, [subscription.email]
+        )

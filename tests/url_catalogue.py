@@ -189,6 +189,9 @@ def build_records():
     )
     r.binding = DecisionBindingFactory(decision=r.decision, organisation=r.council)
     r.planned_decision = PlannedDecisionFactory(committee=r.committee, organisation=r.council)
+    from committees.models import Subscription
+
+    r.subscription = Subscription.objects.create(email="alerts@example.org", committee=r.committee)
     r.action = ActionFactory(meeting=r.meeting, decision=r.decision, organisation=r.council)
     # Exempt (Part 2) business beside the open: an item, its report, minute and decision.
     r.exempt_report = ReportFactory(
@@ -612,6 +615,10 @@ FILLERS = {
     "public:forward_plan": lambda r: {"partnership": r.partnership.slug},
     "public:forward_plan_csv": lambda r: {"partnership": r.partnership.slug},
     "public:forward_plan_pdf": lambda r: {"partnership": r.partnership.slug},
+    "public:forward_plan_alerts": lambda r: {"partnership": r.partnership.slug},
+    "public:committee_alerts": lambda r: {"pk": r.committee.pk},
+    "public:alerts_confirm": lambda r: {"token": r.subscription.token},
+    "public:alerts_unsubscribe": lambda r: {"token": r.subscription.token},
     "public:forward_plan_feed": lambda r: {"partnership": r.partnership.slug},
     "public:person_calendar": lambda r: {"user_id": r.body_user.pk, "token": feeds.person_token(r.body_user)},
     # search

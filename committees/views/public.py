@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from committees import feeds
+from committees import alerts, feeds
 from committees.choices import CommitteeStatus
+from committees.forms import AlertsForm
 from committees.models import Committee, Decision, Meeting, PlannedDecision
 from committees.papers import content, kinds, store
 from committees.views.papers import REFRESH_SECONDS, calendar_response, committee_slug, pdf_attachment
@@ -277,3 +278,54 @@ class ForwardPlanFeed(Feed):
         return datetime.datetime.combine(
             entry.published_on, datetime.time(9), tzinfo=timezone.get_current_timezone()
         )
+
+
+# --- E-mail alerts ------------------------------------------------------------------------
+
+
+class AlertsSubscribeView(View):
+    """Ask for e-mail alerts of a committee that meets in public, or of a partnership's plan."""
+
+    def target(self):
+        if "pk" in self.kwargs:
+            committee = get_object_or_404(public_committees(), pk=self.kwargs["pk"])
+            return {"committee": committee}, committee.name, reverse("public:committee", args=[committee.pk])
+        partnership, _ = published_plan(self.kwargs["partnership"])
+        plan = reverse("public:forward_plan", args=[partnership.slug])
+        return {"partnership": partnership}, f"the forward plan of {partnership.name}", plan
+
+    def get(self, request, *args, **kwargs):
+        return self.page(AlertsForm())
+
+    def post(self, request, *args, **kwargs):
+        form = AlertsForm(request.POST)
+        if not form.is_valid():
+            return self.page(form, status=400)
+        target, _, _ = self.target()
+        alerts.subscribe(email=form.cleaned_data["email"], **target)
+        return self.page(form, asked=form.cleaned_data["email"])
+
+    def page(self, form, status=200, asked=None):
+        _, what, back = self.target()
+        context = {"form": form, "what": what, "back": back, "asked": asked}
+        return TemplateResponse(self.request, "committees/public/alerts.html", context, status=status)
+
+
+class AlertsConfirmView(View):
+    def get(self, request, token):
+        subscription = alerts.confirm(token)
+        if subscription is None:
+            raise Http404("That link is not, or no longer, one of ours.")
+        what = subscription.committee.name if subscription.committee else "the forward plan"
+        return TemplateResponse(request, "committees/public/alerts_done.html", {"confirmed": what})
+
+
+class AlertsUnsubscribeView(View):
+    """A page with a button, so that a mail scanner following the link unsubscribes no one."""
+
+    def get(self, request, token):
+        return TemplateResponse(request, "committees/public/alerts_done.html", {"unsubscribe": token})
+
+    def post(self, request, token):
+        alerts.unsubscribe(token)
+        return TemplateResponse(request, "committees/public/alerts_done.html", {"stopped": True})

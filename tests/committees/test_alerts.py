@@ -1,0 +1,123 @@
+"""E-mail alerts for the public: asked for, confirmed from the e-mail, sent when a committee
+that meets in public publishes, and stopped from the link in every alert."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from committees import services
+from committees.models import Subscription
+from partnership.choices import Role
+from tests.committees.factories import (
+    AgendaItemFactory,
+    DecisionFactory,
+    MeetingFactory,
+    PlannedDecisionFactory,
+)
+from tests.committees.papers_fixtures import eager_celery  # noqa: F401 (a fixture)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("eager_celery")]
+
+
+def link(message, path):
+    return re.search(rf"http\S*({re.escape(path)}\S+/)", message.body).group(1)
+
+
+@pytest.fixture
+def public_board(board):
+    board.committee.meets_in_public = True
+    board.committee.save()
+    return board
+
+
+def ask(client, board, email="resident@example.org"):
+    return client.post(reverse("public:committee_alerts", args=[board.committee.pk]), {"email": email})
+
+
+def test_a_resident_confirms_gets_an_alert_and_stops_them(
+    client, world, public_board, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        page = ask(client, public_board).content.decode()
+    assert "Check your e-mail" in page
+    (confirmation,) = mailoutbox
+    assert confirmation.to == ["resident@example.org"]
+    client.get(link(confirmation, "/public/alerts/confirm/"))
+    assert Subscription.objects.get().confirmed_at is not None
+
+    meeting = MeetingFactory(committee=public_board.committee)
+    AgendaItemFactory(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_agenda(meeting=meeting, user=world.user("council", Role.COMMITTEE_SECRETARY))
+    alert = mailoutbox[-1]
+    assert alert.subject.startswith("Agenda published: Integrated Health and Care Board")
+    assert reverse("public:meeting", args=[meeting.pk]) in alert.body
+    stop = link(alert, "/public/alerts/stop/")
+    assert "Stop these e-mails" in client.get(stop).content.decode()  # a link alone stops nothing
+    assert Subscription.objects.exists()
+    client.post(stop)
+    assert not Subscription.objects.exists()
+
+
+def test_no_alert_before_confirming_and_one_confirmation_an_hour(
+    client, world, public_board, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(client, public_board)
+        ask(client, public_board, email="Resident@Example.org ")
+    assert len(mailoutbox) == 1
+    meeting = MeetingFactory(committee=public_board.committee)
+    AgendaItemFactory(meeting=meeting)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_agenda(meeting=meeting, user=world.user("council", Role.COMMITTEE_SECRETARY))
+    assert len(mailoutbox) == 1
+
+
+def test_a_bad_address_is_refused_naming_the_field(client, public_board):
+    response = ask(client, public_board, email="not an address")
+    assert response.status_code == 400
+    assert 'href="#id_email"' in response.content.decode()  # the summary links to the field
+    assert not Subscription.objects.exists()
+
+
+def test_a_committee_meeting_in_private_has_no_alerts(client, board):
+    assert ask(client, board).status_code == 404
+
+
+def test_a_decision_on_exempt_business_is_not_announced(
+    world, public_board, mailoutbox, django_capture_on_commit_callbacks
+):
+    Subscription.objects.create(
+        email="r@example.org", committee=public_board.committee, confirmed_at="2026-12-01T10:00Z"
+    )
+    secretary = world.user("council", Role.COMMITTEE_SECRETARY)
+    exempt = DecisionFactory(
+        meeting=public_board.meeting, agenda_item=public_board.exempt_item, reference="SECRETZEBRA/1"
+    )
+    open_decision = DecisionFactory(
+        meeting=public_board.meeting, agenda_item=public_board.item, reference="IHCB/1"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_decision(decision=exempt, user=secretary, on=exempt.decided_on)
+        services.publish_decision(decision=open_decision, user=secretary, on=open_decision.decided_on)
+    assert [m.subject for m in mailoutbox] == ["Decision published: IHCB/1"]
+    assert "SECRETZEBRA" not in mailoutbox[0].body
+
+
+def test_the_forward_plan_announces_a_published_entry(
+    client, world, public_board, mailoutbox, django_capture_on_commit_callbacks
+):
+    Subscription.objects.create(
+        email="r@example.org", partnership=world.ours, confirmed_at="2026-12-01T10:00Z"
+    )
+    planned = PlannedDecisionFactory(
+        committee=public_board.committee, organisation=world.bodies["council"], published_on=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_planned_decision(
+            planned=planned, user=world.user("council", Role.OFFICER), on=planned.decision_due.replace(day=1)
+        )
+    (alert,) = mailoutbox
+    assert alert.subject == f"Forward plan: {planned.title}"
+    assert f"#{planned.reference}" in alert.body
