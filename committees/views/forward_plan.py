@@ -144,25 +144,24 @@ class DecisionCallInView(PostActionView):
         if not form.is_valid():
             return generic.bad_request(request, errors_as_text(form))
         data = form.cleaned_data
+        record, done = {
+            "publish": (
+                services.publish_decision,
+                "Publication recorded: the call-in period runs from then.",
+            ),
+            "call-in": (
+                services.call_in_decision,
+                "Call-in recorded: the decision may not be implemented until it is decided.",
+            ),
+            "outcome": (services.decide_call_in, "Call-in outcome recorded."),
+        }[step]
         try:
-            if step == "publish":
-                services.publish_decision(decision=decision, user=request.user, on=data["on"])
-                done = "Publication recorded: the call-in period runs from then."
-            elif step == "call-in":
-                services.call_in_decision(decision=decision, user=request.user, on=data["on"])
-                done = "Call-in recorded: the decision may not be implemented until it is decided."
-            else:
-                services.decide_call_in(
-                    decision=decision, user=request.user, outcome=data["outcome"], on=data["on"]
-                )
-                done = "Call-in outcome recorded."
+            recorded = record(decision=decision, user=request.user, **data)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            state = key_decisions.call_in(
-                Decision.objects.select_related("meeting__committee").get(pk=decision.pk)
-            )
-            if state.implement_from:
-                done += f" It may be implemented from {state.implement_from:%-d %B %Y}."
+            implement_from = key_decisions.call_in(recorded).implement_from
+            if implement_from:
+                done += f" It may be implemented from {implement_from:%-d %B %Y}."
             messages.success(request, done)
         return HttpResponseRedirect(decision.meeting.minutes_url + f"#decision-{decision.pk}")
