@@ -522,15 +522,23 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
         author=officer_council,
         status=ReportStatus.FINAL,
     )
+    # Title, purpose, presenter, report, exempt, minutes allowed (the members' running order).
     agenda = [
-        ("Welcome, apologies and declarations of interest", ItemPurpose.INFORMATION, "", None, False),
-        ("Minutes of the previous meeting", ItemPurpose.DECISION, "Chair", None, False),
-        ("Better Care Fund plan 2018/19", ItemPurpose.DECISION, "Jane Shayler", bcf, False),
-        ("Integration programme: posts", ItemPurpose.DECISION, "CCG Accountable Officer", programme, False),
-        ("Community services contract award", ItemPurpose.DECISION, "Jane Shayler", tender, True),
+        ("Welcome, apologies and declarations of interest", ItemPurpose.INFORMATION, "", None, False, 5),
+        ("Minutes of the previous meeting", ItemPurpose.DECISION, "Chair", None, False, 5),
+        ("Better Care Fund plan 2018/19", ItemPurpose.DECISION, "Jane Shayler", bcf, False, 30),
+        (
+            "Integration programme: posts",
+            ItemPurpose.DECISION,
+            "CCG Accountable Officer",
+            programme,
+            False,
+            20,
+        ),
+        ("Community services contract award", ItemPurpose.DECISION, "Jane Shayler", tender, True, 25),
     ]
     items = []
-    for number, (title, purpose, presenter, report, exempt) in enumerate(agenda, start=1):
+    for number, (title, purpose, presenter, report, exempt, minutes_allowed) in enumerate(agenda, start=1):
         items.append(
             upsert(
                 AgendaItem,
@@ -538,6 +546,7 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
                 order=number,
                 purpose=purpose,
                 presenter=presenter,
+                allotted_minutes=minutes_allowed,
                 report=report,
                 exempt=exempt,
                 exempt_paragraph=3 if exempt else None,
@@ -562,6 +571,7 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
         order=len(agenda) + 1,
         purpose=ItemPurpose.DECISION,
         presenter="Jane Shayler",
+        allotted_minutes=15,
         late=True,
         late_reason="NHS England asked for bids by 20 June 2018, before the Board's next meeting.",
         supplementary_agenda=supplement,

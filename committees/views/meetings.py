@@ -155,19 +155,21 @@ class MeetingDetailView(generic.ObjectDetailView):
 
     def running_context(self, context):
         """The members' running order: each item's start from the meeting's and the times allowed
-        before it (unknown after an item with no time), and where the meeting goes into private."""
-        items = [item for item in self.items() if not item.awaiting_supplement]
-        start = timezone.localtime(self.object.starts_at)
-        at = start
+        before it (unknown after an item with no time), and where the meeting goes into private
+        session and comes back out of it (a late item included)."""
+        items = self.items()
+        at = timezone.localtime(self.object.starts_at)
+        private = False
         for item in items:
             item.starts = at
-            at = (
-                at + datetime.timedelta(minutes=item.allotted_minutes)
-                if at and item.allotted_minutes
-                else None
+            known = at is not None and item.allotted_minutes
+            at = at + datetime.timedelta(minutes=item.allotted_minutes) if known else None
+            # Where the meeting goes into private session, and where it comes back out.
+            item.session_change = (
+                None if bool(item.paragraph) == private else ("public", "private")[not private]
             )
-        first_private = next((item for item in items if item.paragraph), None)
-        context.update(running_items=items, ends=at, first_private=first_private)
+            private = bool(item.paragraph)
+        context.update(running_items=items, ends=at)
 
     def summary_context(self, context):
         meeting = self.object

@@ -237,3 +237,13 @@ def test_the_running_order_times_each_item_and_shows_where_the_meeting_goes_priv
     client.force_login(world.user("nhs", Role.OFFICER))
     page = client.get(address).content.decode()
     assert "Exempt item (paragraph 3)" in page and "SECRETZEBRA" not in page
+
+
+@pytest.mark.django_db
+def test_the_running_order_shows_where_the_public_return(client, world, board):
+    AgendaItemFactory(meeting=board.meeting, order=3, title="Any other business")
+    client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
+    page = " ".join(client.get(board.meeting.section_url("running-order")).content.decode().split())
+    assert page.index("Private session") < page.index("SECRETZEBRA") < page.index("Public session")
+    assert page.index("Public session") < page.index("Any other business")
+    assert "Give each item a time allowed" in page  # one item has no time: the end is not known

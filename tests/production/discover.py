@@ -62,6 +62,11 @@ def addresses():
             "committees": reverse("committees:committee_list", kwargs=slug),
             "committee": reverse("committees:committee_detail", kwargs={**slug, "pk": committee.pk}),
             "meeting": reverse("committees:meeting_detail", kwargs={**slug, "pk": meeting.pk}),
+            "running order": reverse(
+                "committees:meeting_section", kwargs={**slug, "pk": meeting.pk, "section": "running-order"}
+            ),
+            "attendance": reverse("committees:committee_attendance", kwargs={**slug, "pk": committee.pk}),
+            "forward plan": reverse("committees:planned_decision_list", kwargs=slug),
             "reports": reverse("committees:report_list", kwargs=slug),
             "report": reverse("committees:report_detail", kwargs={**slug, "pk": report.pk}),
             "actions": reverse("committees:action_list", kwargs=slug),
@@ -93,6 +98,7 @@ def addresses():
             "public committee": reverse("public:committee", args=[committee.pk]),
             "public meeting": reverse("public:meeting", args=[meeting.pk]),
             "public forward plan": reverse("public:forward_plan", args=[partnership.slug]),
+            "e-mail alerts": reverse("public:committee_alerts", args=[committee.pk]),
         },
         "pdfs": {
             "agreement": reverse("agreements:pdf", kwargs={**slug, "pk": agreement.pk}),
