@@ -8,8 +8,8 @@
 * Exempt (Part 2) business is decided here and nowhere else. An agenda item
   is exempt when its own box is ticked or its report is exempt; a report is
   exempt when its box is ticked or it goes to an exempt item. Everything
-  hanging off them shares their exemption: minutes, decisions and their
-  bindings, actions arising from the decisions, declarations about the item,
+  hanging off them shares their exemption: minutes and amendments proposed to
+  them, decisions and their bindings, actions arising from the decisions, declarations about the item,
   appendices and cost lines, and the history of each (:data:`EXEMPT_VIA`).
   Its content is read only by those entitled: auditors and site
   administrators (``can_see_everything``), the committee secretaries,
@@ -177,6 +177,7 @@ def rules():
         m.DecisionBinding: ExemptRule(ITEM, "decision__agenda_item", "decision__meeting__committee"),
         m.Action: ExemptRule(ITEM, "decision__agenda_item"),
         m.Declaration: ExemptRule(ITEM, "agenda_item"),
+        m.MinuteAmendment: ExemptRule(ITEM, "minute__agenda_item", "minute__agenda_item__meeting__committee"),
         m.Report: ExemptRule(REPORT, ""),
         m.ReportAppendix: ExemptRule(REPORT, "report", "report__meeting__committee"),
         m.ReportCostLine: ExemptRule(REPORT, "report", "report__meeting__committee"),
@@ -277,3 +278,117 @@ def can_ratify(user, binding):
     if user.is_superuser:
         return True
     return permissions.has_role(user, binding.organisation, Role.COMMITTEE_SECRETARY, Role.ADMINISTRATOR)
+
+
+# --- The register of interests ------------------------------------------------------------------
+
+#: Roles of a body whose holders keep its register: they review its members' entries (for the
+#: monitoring officer or governance lead), key entries in for members, and read withheld details.
+REGISTER_ROLES = (Role.COMMITTEE_SECRETARY,)
+
+
+def keeps_own_register(user, member):
+    """Is ``member``'s seat ``user``'s own, so they may write their own register entries?"""
+    return (
+        user.is_authenticated
+        and member.user_id is not None
+        and member.user_id == user.pk
+        and not permissions.is_read_only(user)
+    )
+
+
+def register_bodies(user, partnership):
+    """The partner bodies (today) whose registers ``user`` keeps."""
+    if permissions.is_read_only(user):
+        return []
+    return permissions.bodies_acting_for(user, partnership, *REGISTER_ROLES)
+
+
+def keeps_register_of(user, organisation, partnership):
+    """May ``user`` review and key in entries registered under ``organisation``'s code?"""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return organisation in register_bodies(user, partnership)
+
+
+def may_register_for(user, member, organisation):
+    """May ``user`` put an entry on ``member``'s register under ``organisation``'s code?"""
+    return keeps_own_register(user, member) or keeps_register_of(
+        user, organisation, member.committee.partnership
+    )
+
+
+def may_change_interest(user, interest):
+    return may_register_for(user, interest.member, interest.organisation)
+
+
+def may_review_interest(user, interest):
+    return keeps_register_of(user, interest.organisation, interest.partnership)
+
+
+class WithheldInterestRule:
+    """The details of an entry withheld from the public (a sensitive interest) are read by the
+    member, the keepers of the register it is on, auditors and site administrators: a rule for
+    ``permissions.read_rules``, as a filter and as an object check."""
+
+    def entitled_q(self, user):
+        from partnership.models import Partner
+
+        q = Q(member__user_id=user.pk)
+        for m in permissions.user_memberships(user):
+            if m.role in REGISTER_ROLES:
+                body = Q(organisation_id=m.organisation_id)
+                q |= body if m.partnership_id is None else body & Q(partnership_id=m.partnership_id)
+            elif m.role == Role.AUDITOR:
+                if m.partnership_id is None:
+                    q |= Q(
+                        partnership_id__in=Partner.objects.filter(organisation_id=m.organisation_id).values(
+                            "partnership_id"
+                        )
+                    )
+                else:
+                    q |= Q(partnership_id=m.partnership_id)
+        return q
+
+    def restrict(self, queryset, user):
+        if user.is_authenticated and user.is_superuser:
+            return queryset
+        model = getattr(queryset.model, "instance_type", queryset.model)
+        entitled = self.entitled_q(user) if user.is_authenticated else Q(pk__in=[])
+        if model is queryset.model:
+            return queryset.filter(Q(withheld=False) | entitled)
+        withheld_now = model._base_manager.filter(withheld=True).values("id")
+        return queryset.filter((Q(withheld=False) & ~Q(id__in=withheld_now)) | entitled)
+
+    def allows(self, user, obj):
+        if not obj.withheld or (user.is_authenticated and user.is_superuser):
+            return True
+        if not user.is_authenticated:
+            return False
+        return (
+            obj.member.user_id == user.pk
+            or permissions.has_role(user, obj.organisation, *REGISTER_ROLES, partnership=obj.partnership)
+            or permissions.can_see_everything(user, obj.partnership)
+        )
+
+
+WITHHELD_INTEREST = WithheldInterestRule()
+
+
+# --- Draft minutes ----------------------------------------------------------------------------------
+
+
+def attended(user, meeting):
+    """Did ``user`` attend ``meeting`` (present, or as a substitute) in a seat their account holds?"""
+    from committees.choices import AttendanceStatus
+
+    if not user.is_authenticated:
+        return False
+    return meeting.attendances.filter(
+        member__user=user, status__in=(AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE)
+    ).exists()
+
+
+def may_propose_amendment(user, meeting):
+    """Those who attended propose amendments to the draft minutes (not auditors)."""
+    return not permissions.is_read_only(user) and attended(user, meeting)

@@ -42,6 +42,7 @@ class CommitteeAdmin(HistoryAdmin):
 
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    fk_name = "meeting"
     extra = 0
     fields = ["order", "title", "purpose", "exempt", "exempt_paragraph", "report"]
 

@@ -30,6 +30,11 @@ class CommitteesConfig(AppConfig):
                 "description": "Decisions to come, key decisions among them, and when each is due.",
             },
             {
+                "title": "Register of interests",
+                "url": link("interest_list"),
+                "description": "Members' interests, whichever body nominated them, and their review.",
+            },
+            {
                 "title": "Actions register",
                 "url": link("action_list"),
                 "description": "Actions from every meeting, who owns them and when they are due.",
@@ -42,10 +47,12 @@ class CommitteesConfig(AppConfig):
         ]
 
     def read_rules(self):
-        """Exempt (Part 2) business: who may read it, for partnership.permissions."""
-        from committees.access import rules
+        """Exempt (Part 2) business, and withheld register entries: who may read them, for
+        partnership.permissions."""
+        from committees.access import WITHHELD_INTEREST, rules
+        from committees.models import RegisteredInterest
 
-        return rules()
+        return {**rules(), RegisteredInterest: WITHHELD_INTEREST}
 
     def attention_items(self, user):
         from committees.reminders import attention_items

@@ -120,6 +120,45 @@ class InterestNature(models.TextChoices):
     CONFLICT = "conflict", "Conflict of interest (NHS)"
 
 
+class InterestCategory(models.TextChoices):
+    """What a register entry is, in the words of the code it is registered under: a council's
+    (the Relevant Authorities (Disclosable Pecuniary Interests) Regulations 2012 and its code of
+    conduct) or an NHS body's (Managing Conflicts of Interest in the NHS, 2017)."""
+
+    EMPLOYMENT = (
+        "employment",
+        "Disclosable pecuniary interest: employment, office, trade, profession or vocation",
+    )
+    SPONSORSHIP = "sponsorship", "Disclosable pecuniary interest: sponsorship"
+    CONTRACTS = "contracts", "Disclosable pecuniary interest: contracts"
+    LAND = "land", "Disclosable pecuniary interest: land"
+    LICENCES = "licences", "Disclosable pecuniary interest: licences"
+    CORPORATE_TENANCIES = "corporate_tenancies", "Disclosable pecuniary interest: corporate tenancies"
+    SECURITIES = "securities", "Disclosable pecuniary interest: securities"
+    OTHER_REGISTRABLE = "other_registrable", "Other registrable interest"
+    FINANCIAL = "financial", "Financial interest"
+    NON_FINANCIAL_PROFESSIONAL = "non_financial_professional", "Non-financial professional interest"
+    NON_FINANCIAL_PERSONAL = "non_financial_personal", "Non-financial personal interest"
+    INDIRECT = "indirect", "Indirect interest"
+
+
+#: The categories of a council's register, and of an NHS body's.
+COUNCIL_INTEREST_CATEGORIES = tuple(InterestCategory)[:8]
+NHS_INTEREST_CATEGORIES = tuple(InterestCategory)[8:]
+
+
+class InterestReview(models.TextChoices):
+    AWAITING = "awaiting", "Awaiting review"
+    ACCEPTED = "accepted", "Reviewed"
+    RETURNED = "returned", "Returned to the member"
+
+
+class AmendmentStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
 class Matter(models.TextChoices):
     """What a decision is about; a delegation lists the matters it covers."""
 

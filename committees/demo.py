@@ -16,11 +16,14 @@ from django.utils.html import escape
 from committees import services
 from committees.choices import (
     ActionStatus,
+    AmendmentStatus,
     AttendanceStatus,
     BindingOutcome,
     CommitteeKind,
     CommitteeStatus,
+    InterestCategory,
     InterestNature,
+    InterestReview,
     ItemPurpose,
     Matter,
     MeetingCycle,
@@ -41,7 +44,9 @@ from committees.models import (
     Delegation,
     Meeting,
     Minute,
+    MinuteAmendment,
     PlannedDecision,
+    RegisteredInterest,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -289,6 +294,7 @@ def load_banes(partnership, organisations):
         minute_reference="Cabinet, 8 November 2017, recommendation 2.2 (E 3010)",
     )
     cabinet_paper(partnership, council)
+    register_of_interests(partnership, ihcb_members)
     worked_meeting(partnership, ihcb, ihcb_members, council, ccg)
     secretary = user("banes-council-secretary")
     if secretary is not None:
@@ -453,6 +459,124 @@ def appendix(report, order, title, boxes):
     return found
 
 
+def register_of_interests(partnership, people):
+    """Two members of the Integrated Health and Care Board keep their registers: a councillor
+    under the Council's code (one entry's details withheld, one awaiting review) and the CCG's
+    Chair under the NHS guidance (the interest declared at the June 2018 meeting)."""
+    today = timezone.localdate()
+    secretaries = {"council": user("banes-council-secretary"), "ccg": user("banes-ccg-secretary")}
+    seats = {
+        "Cabinet Member for Adult Care, Health and Wellbeing": ("banes-cabinet-member", "council"),
+        "CCG Chair": ("banes-ccg-chair", "ccg"),
+    }
+    # Seat, category, interest, organisations named, topics, held from, withheld, reviewed,
+    # months since last confirmed.
+    rows = [
+        (
+            "Cabinet Member for Adult Care, Health and Wellbeing",
+            InterestCategory.EMPLOYMENT,
+            "Self-employed architect (sole trader), practising in Bath.",
+            "",
+            "Planning",
+            D(2015, 5, 7),
+            False,
+            True,
+            3,
+        ),
+        (
+            "Cabinet Member for Adult Care, Health and Wellbeing",
+            InterestCategory.OTHER_REGISTRABLE,
+            "Trustee (unpaid) of Bath Carers' Centre, a charity supporting unpaid carers.",
+            "Bath Carers' Centre",
+            "Carers",
+            D(2016, 9, 1),
+            False,
+            True,
+            11,
+        ),
+        (
+            "Cabinet Member for Adult Care, Health and Wellbeing",
+            InterestCategory.LAND,
+            "Home owned jointly with spouse, in the Council's area.",
+            "",
+            "",
+            D(2009, 3, 1),
+            True,
+            True,
+            3,
+        ),
+        (
+            "Cabinet Member for Adult Care, Health and Wellbeing",
+            InterestCategory.CONTRACTS,
+            "Spouse is a director of Bath Home Care Ltd, which holds a Council contract for home care.",
+            "Bath Home Care Ltd",
+            "Domiciliary care",
+            D(2018, 2, 1),
+            False,
+            False,
+            0,
+        ),
+        (
+            "CCG Chair",
+            InterestCategory.FINANCIAL,
+            "GP partner, Combe Down Surgery, which holds a General Medical Services contract with the CCG.",
+            "Combe Down Surgery",
+            "Primary care",
+            D(2013, 4, 1),
+            False,
+            True,
+            6,
+        ),
+        (
+            "CCG Chair",
+            InterestCategory.INDIRECT,
+            "A close relative is employed by Virgin Care Services Ltd.",
+            "Virgin Care Services Ltd",
+            "Community services contract",
+            D(2017, 1, 1),
+            False,
+            True,
+            6,
+        ),
+    ]
+    for seat_name, (username, _body) in seats.items():
+        seat = people[seat_name]
+        member_user = user(username)
+        if member_user is not None and seat.user_id != member_user.pk:
+            seat.user = member_user
+            seat._change_reason = REASON
+            seat.save()
+    for seat_name, category, description, named, topics, held_from, withheld, reviewed, months in rows:
+        seat = people[seat_name]
+        reviewer = secretaries[seats[seat_name][1]]
+        lookup = {"member": seat, "category": category, "from_date": held_from}
+        # The dates an entry was confirmed and reviewed are set once, relative to the day the
+        # demo is first loaded, so loading it again changes nothing.
+        first = {}
+        if not RegisteredInterest.objects.filter(**lookup).exists():
+            first = {
+                "reviewed_on": today - datetime.timedelta(days=30 * months) if reviewed else None,
+                "confirmed_on": today - datetime.timedelta(days=30 * months + 10),
+            }
+        upsert(
+            RegisteredInterest,
+            lookup,
+            partnership=partnership,
+            organisation=seat.organisation,
+            description=description,
+            named_organisations=named,
+            topics=topics,
+            withhold_requested=withheld,
+            withhold_reason="Publishing the address could put the member's family at risk."
+            if withheld
+            else "",
+            withheld=withheld,
+            review_status=InterestReview.ACCEPTED if reviewed else InterestReview.AWAITING,
+            reviewed_by=reviewer if reviewed else None,
+            **first,
+        )
+
+
 def worked_meeting(partnership, ihcb, people, council, ccg):
     """The IHCB meeting of 14 June 2018: agenda, reports, attendance, minutes, decisions, actions.
     Its record is made while it is held; its minutes are approved last (then nothing can change)."""
@@ -522,6 +646,14 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
         author=officer_council,
         status=ReportStatus.FINAL,
     )
+    # Organisations named and topics, matched against the members' registers of interests.
+    named = {
+        "Better Care Fund plan 2018/19": ("", "Carers\nReablement\nCommunity equipment"),
+        "Community services contract award": (
+            "Virgin Care Services Ltd\nSirona Care & Health",
+            "Community services contract",
+        ),
+    }
     # Title, purpose, presenter, report, exempt, minutes allowed (the members' running order).
     agenda = [
         ("Welcome, apologies and declarations of interest", ItemPurpose.INFORMATION, "", None, False, 5),
@@ -548,6 +680,8 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
                 presenter=presenter,
                 allotted_minutes=minutes_allowed,
                 report=report,
+                named_organisations=named.get(title, ("", ""))[0],
+                topics=named.get(title, ("", ""))[1],
                 exempt=exempt,
                 exempt_paragraph=3 if exempt else None,
                 public_interest_reasons=(
@@ -577,7 +711,9 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
         supplementary_agenda=supplement,
     )
     minutes = [
-        "Apologies were received from the CCG Lay Member. The CCG Chair declared an interest in item 5.",
+        # As amended by the CCG Chair when the draft was circulated (``minutes_sign_off``).
+        "Apologies were received from the CCG Lay Member. The CCG Chair declared an interest in item 5 "
+        "and left the room for it.",
         "The minutes of the meeting of 12 April 2018 were agreed as a correct record.",
         "The Board considered the Better Care Fund schemes for 2018/19 and agreed them.",
         "The Board discussed the fixed-term posts and recommended them to both bodies: "
@@ -615,6 +751,9 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
         {"meeting": meeting, "agenda_item": items[4], "member": people["CCG Chair"]},
         interest="A close relative works for one of the bidders.",
         nature=InterestNature.CONFLICT,
+        registered_interest=RegisteredInterest.objects.filter(
+            member=people["CCG Chair"], category=InterestCategory.INDIRECT
+        ).first(),
         action_taken="Left the room for the item and took no part in the decision.",
     )
     secretary = user("banes-council-secretary")
@@ -733,7 +872,63 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
             completed_on=due if status == ActionStatus.DONE else None,
             decision=decision,
         )
-    return upsert(Meeting, lookup, status=MeetingStatus.MINUTES_APPROVED, minutes_approved_on=D(2018, 8, 9))
+    minutes_sign_off(ihcb, meeting, items, people)
+    return upsert(
+        Meeting,
+        lookup,
+        status=MeetingStatus.MINUTES_APPROVED,
+        minutes_approved_on=D(2018, 8, 9),
+        minutes_circulated_on=D(2018, 6, 25),
+    )
+
+
+def minutes_sign_off(ihcb, meeting, items, people):
+    """The June minutes went to those who attended; the CCG Chair's amendment was accepted and a
+    councillor's rejected; the Board approved them on 9 August 2018 (item 2 of that meeting)."""
+    secretary = user("banes-council-secretary")
+    chair, councillor = user("banes-ccg-chair"), user("banes-cabinet-member")
+    if secretary is None or chair is None or councillor is None:
+        return
+    amended = (
+        "Apologies were received from the CCG Lay Member. The CCG Chair declared an interest in item 5 "
+        "and left the room for it."
+    )
+    upsert(
+        MinuteAmendment,
+        {"minute": items[0].minute, "proposed_by": chair},
+        text=amended,
+        note="I left the room for item 5; the draft does not say so.",
+        status=AmendmentStatus.ACCEPTED,
+        decided_by=secretary,
+        decided_on=D(2018, 6, 27),
+    )
+    upsert(
+        MinuteAmendment,
+        {"minute": items[2].minute, "proposed_by": councillor},
+        text="The Board considered the Better Care Fund schemes for 2018/19 and agreed them unanimously.",
+        note="Nobody voted against.",
+        status=AmendmentStatus.REJECTED,
+        decided_by=secretary,
+        decided_on=D(2018, 6, 27),
+        decision_reason="The Board agreed the schemes by consensus; no vote was taken.",
+    )
+    august = upsert(
+        Meeting,
+        {"committee": ihcb, "starts_at": at(D(2018, 8, 9))},
+        place="Banqueting Room, Guildhall, Bath",
+        status=MeetingStatus.HELD,
+    )
+    for order, title, approves in (
+        (1, "Welcome, apologies and declarations of interest", None),
+        (2, "Minutes of the meeting of 14 June 2018", meeting),
+    ):
+        upsert(
+            AgendaItem,
+            {"meeting": august, "title": title},
+            order=order,
+            purpose=ItemPurpose.DECISION if approves else ItemPurpose.INFORMATION,
+            minutes_of=approves,
+        )
 
 
 # --- Cheshire East ------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from committees.choices import ActionStatus, CommitteeKind, CommitteeStatus, ReportStatus
-from committees.models import Action, Committee, Delegation, PlannedDecision, Report
+from committees.choices import ActionStatus, CommitteeKind, CommitteeStatus, InterestReview, ReportStatus
+from committees.models import Action, Committee, Delegation, PlannedDecision, RegisteredInterest, Report
 from partnership.filtersets import PartnershipFilterSet
 from partnership.models import Organisation
 
@@ -137,3 +137,35 @@ class PlannedDecisionFilterSet(GovukFilterSet):
 
     def due_from_today(self, queryset, name, value):
         return queryset.filter(decision_due__gte=timezone.localdate()) if value else queryset
+
+
+class RegisteredInterestFilterSet(GovukFilterSet):
+    q = django_filters.CharFilter(field_name="member__person_name", lookup_expr="icontains", label="Member")
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.none(), label="Registered with", empty_label="Any body"
+    )
+    review_status = django_filters.MultipleChoiceFilter(
+        choices=InterestReview.choices, widget=forms.CheckboxSelectMultiple, label="Review"
+    )
+    mine = django_filters.BooleanFilter(
+        method="own_entries", label="My register only", widget=forms.CheckboxInput
+    )
+    current = django_filters.BooleanFilter(
+        method="current_today", label="Interests held today only", widget=forms.CheckboxInput
+    )
+
+    body_filters = ("organisation",)
+
+    class Meta:
+        model = RegisteredInterest
+        fields = ["q", "organisation", "review_status", "mine", "current"]
+
+    def own_entries(self, queryset, name, value):
+        user = self.request.user if self.request else None
+        return queryset.filter(member__user=user) if value and user else queryset
+
+    def current_today(self, queryset, name, value):
+        today = timezone.localdate()
+        if not value:
+            return queryset
+        return queryset.filter(Q(to_date__isnull=True) | Q(to_date__gte=today), from_date__lte=today)

@@ -9,6 +9,8 @@ from django.utils import timezone
 
 from committees.appendices import NotAPdf, sanitise_pdf
 from committees.choices import (
+    COUNCIL_INTEREST_CATEGORIES,
+    NHS_INTEREST_CATEGORIES,
     PUBLIC_INTEREST_TEST,
     ActionStatus,
     AttendanceStatus,
@@ -26,7 +28,9 @@ from committees.models import (
     Declaration,
     Delegation,
     Meeting,
+    MinuteAmendment,
     PlannedDecision,
+    RegisteredInterest,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -136,12 +140,9 @@ class MeetingForm(TrackedModelForm):
 
 
 class MinutesApprovalForm(Form):
-    """The minutes-approval page: the day a later meeting approved them, and an optional note."""
+    """The minutes-approval page: the later meeting's item that approved them gives the date; a
+    note is optional."""
 
-    approved_on = forms.DateField(
-        label="Date the minutes were approved",
-        help_text="Usually the date of the next meeting.",
-    )
     change_reason = forms.CharField(
         required=False,
         max_length=LONGEST_REASON,
@@ -175,12 +176,17 @@ class AgendaItemForm(TrackedModelForm):
             "description",
             "allotted_minutes",
             "report",
+            "minutes_of",
+            "named_organisations",
+            "topics",
             "exempt",
             "exempt_paragraph",
             "public_interest_reasons",
             "late_reason",
         ]
         widgets = {
+            "named_organisations": forms.Textarea(attrs={"rows": 3}),
+            "topics": forms.Textarea(attrs={"rows": 2}),
             "late_reason": forms.Textarea(attrs={"rows": 3}),
             "public_interest_reasons": forms.Textarea(attrs={"rows": 4}),
         }
@@ -211,6 +217,17 @@ class AgendaItemForm(TrackedModelForm):
             "Reports written for this meeting, or not yet for any meeting. To take a report written "
             "for another meeting, change the meeting on the report first."
         )
+        # Minutes this item may put for approval: earlier meetings of the committee, held and not
+        # yet approved (the item's own choice stays offered).
+        self.fields["minutes_of"].queryset = Meeting.objects.filter(
+            Q(
+                committee_id=item.meeting.committee_id,
+                starts_at__lt=item.meeting.starts_at,
+                status=MeetingStatus.HELD,
+            )
+            | Q(pk=item.minutes_of_id)
+        ).order_by("-starts_at")
+        self.fields["minutes_of"].label_from_instance = lambda meeting: f"{meeting.date:%-d %B %Y}: {meeting}"
         if item.late or (item.pk is None and item.meeting.status == MeetingStatus.AGENDA_PUBLISHED):
             # A late item: asked for only once the agenda is out (the service checks again).
             self.fields["late_reason"].required = True
@@ -264,12 +281,30 @@ class MoveItemForm(Form):
 class DeclarationForm(TrackedModelForm):
     class Meta:
         model = Declaration
-        fields = ["member", "agenda_item", "interest", "nature", "action_taken"]
+        fields = ["member", "agenda_item", "registered_interest", "interest", "nature", "action_taken"]
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, meeting, user, **kwargs):
         super().__init__(*args, **kwargs)
+        members = list(meeting.committee.members.all())
         self.fields["member"].queryset = meeting.committee.members.all()
         self.fields["agenda_item"].queryset = meeting.items.all()
+        self.fields["registered_interest"].queryset = (
+            RegisteredInterest.objects.filter(partnership_id=meeting.committee.partnership_id)
+            .filter(
+                Q(member__user_id__in=[m.user_id for m in members if m.user_id])
+                | Q(member_id__in=[m.pk for m in members if not m.user_id])
+            )
+            .select_related("member", "organisation", "partnership")
+        )
+        self.fields["registered_interest"].label_from_instance = lambda entry: interest_label(entry, user)
+
+
+def interest_label(entry, user):
+    """A register entry as a choice: its details only for those who may read them."""
+    from partnership import permissions
+
+    details = entry.description if permissions.can_read(user, entry) else "details withheld"
+    return f"{entry.reference} {entry.member.person_name}: {entry.get_category_display()}: {details[:80]}"
 
 
 class DecisionForm(Form):
@@ -652,3 +687,138 @@ class PlanLikeForm(Form):
 
 class AlertsForm(Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
+
+
+INTEREST_CATEGORY_GROUPS = [
+    ("A council's register", [(c.value, c.label) for c in COUNCIL_INTEREST_CATEGORIES]),
+    ("An NHS body's register", [(c.value, c.label) for c in NHS_INTEREST_CATEGORIES]),
+]
+
+
+class RegisteredInterestForm(TrackedModelForm):
+    """An entry on a register: ``seats`` are those its writer may register for (their own, and
+    those of the bodies whose registers they keep); a seat's nominating body sets the code."""
+
+    class Meta:
+        model = RegisteredInterest
+        fields = [
+            "member",
+            "organisation",
+            "category",
+            "description",
+            "named_organisations",
+            "topics",
+            "from_date",
+            "to_date",
+            "withhold_requested",
+            "withhold_reason",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "named_organisations": forms.Textarea(attrs={"rows": 3}),
+            "topics": forms.Textarea(attrs={"rows": 2}),
+            "withhold_reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, seats, bodies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = seats
+        self.fields["member"].label_from_instance = lambda seat: (
+            f"{seat.person_name}, {seat.committee} "
+            f"({seat.organisation.display_name if seat.organisation else 'co-opted'})"
+        )
+        self.fields["organisation"].queryset = bodies
+        self.fields["organisation"].required = False
+        self.fields["organisation"].help_text = (
+            "For a co-opted member only: a nominated member's entries are registered with the body "
+            "that nominated them."
+        )
+        council, nhs = INTEREST_CATEGORY_GROUPS
+        kinds = {seat.organisation.is_nhs if seat.organisation_id else None for seat in seats}
+        groups = {frozenset({False}): [council], frozenset({True}): [nhs]}.get(
+            frozenset(kinds), [council, nhs]
+        )
+        self.fields["category"].choices = [("", "Select a category"), *groups]
+        if len(seats) == 1 and not self.instance.member_id:
+            self.initial["member"] = seats[0].pk
+        if self.instance.pk:
+            self.fields["member"].disabled = True
+            self.fields["organisation"].disabled = True
+        if None not in kinds:
+            del self.fields["organisation"]  # only a co-opted member's entry needs a body chosen
+
+    def clean(self):
+        cleaned = super().clean()
+        member = cleaned.get("member")
+        if member is not None and member.organisation_id:
+            cleaned["organisation"] = self.instance.organisation = member.organisation
+        elif member is not None and not cleaned.get("organisation"):
+            self.add_error(
+                "organisation", "Choose the body whose code this co-opted member's entry is registered under."
+            )
+        if cleaned.get("withhold_requested") and not (cleaned.get("withhold_reason") or "").strip():
+            self.add_error("withhold_reason", "Say why the details should be withheld.")
+        if not cleaned.get("withhold_requested"):
+            cleaned["withhold_reason"] = ""
+        return cleaned
+
+
+class InterestReviewForm(Form):
+    outcome = forms.ChoiceField(
+        choices=[("accept", "Accept the entry"), ("return", "Return it to the member")],
+        widget=forms.RadioSelect,
+        label="Review",
+    )
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment",
+        help_text="Needed when you return it: say what the member should change.",
+        max_length=2000,
+    )
+    withhold = forms.BooleanField(
+        required=False,
+        label="Withhold the details from the public register",
+        help_text="The member asked for this. The public read that the member has an interest of "
+        "this kind, without its details.",
+    )
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, withhold_asked=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not withhold_asked:
+            del self.fields["withhold"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("outcome") == "return" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", "Say what the member should change.")
+        return cleaned
+
+
+class AmendmentForm(TrackedModelForm):
+    class Meta:
+        model = MinuteAmendment
+        fields = ["text", "note"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6}), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class AmendmentDecisionForm(Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", "Accept: the minute will read as proposed"), ("reject", "Reject")],
+        widget=forms.RadioSelect,
+        label="Decision",
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason",
+        help_text="Needed to reject it: whoever proposed it is told.",
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Give the reason for rejecting it: whoever proposed it is told.")
+        return cleaned

@@ -4,6 +4,7 @@ import os
 import re
 import secrets
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -15,13 +16,16 @@ from guardian.models import GroupObjectPermissionBase
 
 from committees.choices import (
     ActionStatus,
+    AmendmentStatus,
     AttendanceStatus,
     BindingOutcome,
     CallInOutcome,
     CommitteeKind,
     CommitteeStatus,
     ExemptParagraph,
+    InterestCategory,
     InterestNature,
+    InterestReview,
     ItemPurpose,
     KeyDecisionRoute,
     Matter,
@@ -217,6 +221,12 @@ class CommitteeMember(TrackedModel):
             self.to_date is None or day <= self.to_date
         )
 
+    def register(self):
+        """The entries on this person's register of interests in the partnership: those of every
+        seat their account holds in it, or of this seat alone for a member without an account."""
+        seats = Q(member__user_id=self.user_id) if self.user_id else Q(member_id=self.pk)
+        return RegisteredInterest.objects.filter(seats, partnership_id=self.committee.partnership_id)
+
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
@@ -236,6 +246,12 @@ class Meeting(TrackedModel):
     notes = models.TextField(blank=True)
     agenda_published_at = models.DateTimeField(null=True, blank=True, editable=False)
     minutes_approved_on = models.DateField(null=True, blank=True)
+    minutes_circulated_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the draft minutes last went to those who attended, for their amendments.",
+    )
 
     objects = MeetingQuerySet.as_manager()
     partnership_path = "committee__partnership"
@@ -385,6 +401,22 @@ class AgendaItem(TrackedModel):
             "Shown only to those entitled to read exempt business."
         ),
     )
+    minutes_of = models.ForeignKey(
+        "Meeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="approving_items",
+        verbose_name="approves the minutes of",
+        help_text="An earlier meeting of this committee whose minutes the item puts to it for approval.",
+    )
+    named_organisations = models.TextField(
+        "organisations named",
+        blank=True,
+        help_text="One a line: the companies, charities and public bodies the item is about. Members "
+        "whose registered interests name them are asked to declare.",
+    )
+    topics = models.TextField(blank=True, help_text="One a line: the subjects the item touches.")
     late = models.BooleanField(
         default=False, editable=False, help_text="Added after the agenda was published."
     )
@@ -621,6 +653,127 @@ class Attendance(TrackedModel):
         )
 
 
+class RegisteredInterest(TrackedModel):
+    """An entry in a committee member's register of interests.
+
+    One register per person, whichever body nominated them: the entries of every seat they hold
+    in the partnership (found by their account) are theirs (:meth:`CommitteeMember.register`).
+    Each entry is registered under the code of the body that nominated the seat, in that body's
+    categories, and that body's committee secretaries review it. The member writes and updates
+    their own entries; an entry is never deleted, it ends. Who may change, review and read
+    withheld details is :mod:`committees.access`; the rules are :mod:`committees.interests`.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="registered_interests"
+    )
+    member = models.ForeignKey(
+        CommitteeMember,
+        on_delete=models.PROTECT,
+        related_name="registered_interests",
+        help_text="The seat through which the member is on the register.",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="registered_interests",
+        verbose_name="registered under the code of",
+        help_text="The body that nominated the member: its categories and reviewers apply.",
+    )
+    category = models.CharField(max_length=32, choices=InterestCategory.choices)
+    description = models.TextField(
+        "interest",
+        help_text="As the code asks: the employer and post, the land's address, the body and your "
+        "position in it, whose interest it is (yours, or your spouse's or partner's).",
+    )
+    named_organisations = models.TextField(
+        "organisations named",
+        blank=True,
+        help_text="One a line: the companies, charities and public bodies the interest is in. Agenda "
+        "items naming them are matched against it.",
+    )
+    topics = models.TextField(
+        blank=True, help_text="One a line: subjects the interest touches, for example “care homes”."
+    )
+    from_date = models.DateField("held from")
+    to_date = models.DateField("ended on", null=True, blank=True)
+    withhold_requested = models.BooleanField(
+        "ask for the details to be withheld from the public",
+        default=False,
+        help_text="If publishing them could lead to you or someone living with you being subjected to "
+        "violence or intimidation. The reviewer decides.",
+    )
+    withhold_reason = models.TextField("why the details should be withheld", blank=True)
+    withheld = models.BooleanField("details withheld", default=False, editable=False)
+    review_status = models.CharField(
+        "review",
+        max_length=16,
+        choices=InterestReview.choices,
+        default=InterestReview.AWAITING,
+        editable=False,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_on = models.DateField(null=True, blank=True, editable=False)
+    review_comment = models.TextField("reviewer's comment", blank=True, editable=False)
+    confirmed_on = models.DateField(
+        "last confirmed", editable=False, help_text="When the member last said the entry is accurate."
+    )
+
+    class Meta:
+        ordering = ["member__person_name", "from_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(to_date__isnull=True) | Q(to_date__gte=models.F("from_date")),
+                name="registered_interest_dates_in_order",
+                violation_error_message="The end date must not be before the interest was held.",
+            ),
+            models.CheckConstraint(
+                condition=Q(withhold_requested=False) | ~Q(withhold_reason=""),
+                name="registered_interest_withholding_has_reason",
+                violation_error_message="Say why the details should be withheld.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.member.person_name}: {self.get_category_display()}"
+
+    @property
+    def reference(self):
+        return f"RI{self.pk:05d}" if self.pk else ""
+
+    def get_absolute_url(self):
+        return reverse(
+            "committees:interest_detail", kwargs={"partnership": self.partnership.slug, "pk": self.pk}
+        )
+
+    def is_current_on(self, day):
+        return self.from_date <= day and (self.to_date is None or day <= self.to_date)
+
+    @property
+    def update_due(self):
+        """The day the body requires the member to confirm or update the entry by."""
+        return self.confirmed_on + relativedelta(months=self.organisation.register_update_months)
+
+    @property
+    def named_organisation_list(self):
+        return _lines(self.named_organisations)
+
+    @property
+    def topic_list(self):
+        return _lines(self.topics)
+
+
+def _lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class Declaration(TrackedModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="declarations")
     agenda_item = models.ForeignKey(
@@ -631,6 +784,15 @@ class Declaration(TrackedModel):
     nature = models.CharField(max_length=32, choices=InterestNature.choices)
     action_taken = models.CharField(
         max_length=300, blank=True, help_text="For example, left the room for the item."
+    )
+    registered_interest = models.ForeignKey(
+        RegisteredInterest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        verbose_name="entry on the register",
+        help_text="The member's register entry the declaration is about, if it is registered.",
     )
 
     partnership_path = "meeting__committee__partnership"
@@ -650,6 +812,37 @@ class Minute(TrackedModel):
 
     def __str__(self):
         return f"Minute of {self.agenda_item}"
+
+
+class MinuteAmendment(TrackedModel):
+    """An amendment to a draft minute proposed by someone who attended, and the secretary's
+    decision on it (accepted: the minute reads as proposed; rejected: with the reason)."""
+
+    minute = models.ForeignKey(Minute, on_delete=models.CASCADE, related_name="amendments")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("the minute as it should read")
+    note = models.TextField("why", blank=True, help_text="What the draft gets wrong, for the secretary.")
+    status = models.CharField(
+        max_length=16, choices=AmendmentStatus.choices, default=AmendmentStatus.PROPOSED, editable=False
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    decided_on = models.DateField(null=True, blank=True, editable=False)
+    decision_reason = models.TextField("reason", blank=True, editable=False)
+
+    partnership_path = "minute__agenda_item__meeting__committee__partnership"
+
+    class Meta:
+        ordering = ["minute", "created_at", "pk"]
+
+    def __str__(self):
+        return f"Amendment to the minute of item {self.minute.agenda_item.number}"
 
 
 class PlannedDecision(TrackedModel):

@@ -2,13 +2,14 @@
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from committees import access, key_decisions
-from committees.choices import ActionStatus, MeetingStatus
-from committees.models import Action, Meeting, PlannedDecision
-from partnership import permissions
+from committees import access, interests, key_decisions
+from committees.choices import ActionStatus, InterestReview, MeetingStatus
+from committees.models import Action, CommitteeMember, Meeting, PlannedDecision, RegisteredInterest
+from partnership import dates, permissions
 from partnership.choices import Role
 from partnership.models import Membership
 from partnership.services import queue_reminders
@@ -100,6 +101,68 @@ def attention_items(user):
                 "partnership": action.meeting.committee.partnership,
                 "due": action.due,
                 "overdue": action.due < today,
+            }
+        )
+    items.extend(_register_attention(user, today, secretary_bodies))
+    return items
+
+
+def _register_attention(user, today, secretary_bodies):
+    """Register entries waiting for ``user``: those of the bodies whose registers they keep that
+    await review (one line per partnership and body), and their own that were returned to them
+    or are due an update within 28 days."""
+    items = []
+    if secretary_bodies:
+        awaiting = list(
+            RegisteredInterest.objects.filter(
+                review_status=InterestReview.AWAITING, organisation_id__in=secretary_bodies
+            )
+            .exclude(member__user=user)
+            .values("partnership__slug", "partnership__name", "organisation_id", "organisation__name")
+            .annotate(count=Count("pk"))
+            .order_by("partnership__name", "organisation__name")
+        )
+        partnerships = {p.slug: p for p in permissions.visible_partnerships(user)} if awaiting else {}
+        for row in awaiting:
+            partnership = partnerships.get(row["partnership__slug"])
+            if partnership is None or row["organisation_id"] not in {
+                body.pk for body in access.register_bodies(user, partnership)
+            }:
+                continue
+            count = row["count"]
+            items.append(
+                {
+                    "text": f"{count} register {'entry' if count == 1 else 'entries'} of "
+                    f"{row['organisation__name']} awaiting your review",
+                    "url": reverse("committees:interest_list", kwargs={"partnership": partnership.slug})
+                    + f"?review_status=awaiting&organisation={row['organisation_id']}",
+                    "partnership": partnership,
+                    "due": today,
+                    "overdue": False,
+                }
+            )
+    own = (
+        RegisteredInterest.objects.filter(member__user=user)
+        .filter(Q(to_date__isnull=True) | Q(to_date__gte=today))
+        .select_related("organisation", "partnership")
+    )
+    for entry in own:
+        if entry.review_status == InterestReview.RETURNED:
+            text, due = f"Register entry returned to you: {entry.get_category_display()}", today
+        elif interests.update_notice_from(entry) <= today:
+            text, due = (
+                f"Confirm or update your register entry: {entry.get_category_display()}",
+                entry.update_due,
+            )
+        else:
+            continue
+        items.append(
+            {
+                "text": text,
+                "url": entry.get_absolute_url(),
+                "partnership": entry.partnership,
+                "due": due,
+                "overdue": due < today,
             }
         )
     return items
@@ -277,6 +340,60 @@ def _forward_plan_reminders(today):
     return reminders
 
 
+def _register_reminders(today):
+    """Remind each committee member with an account, once a financial year (and so as soon as
+    they join), to check their register of interests; and remind them of each entry from 28 days
+    before its update is due until it is confirmed or updated."""
+    reminders = []
+    year = dates.financial_year_of(today)
+    seats = CommitteeMember.objects.filter(user__isnull=False, user__is_active=True).filter(
+        Q(from_date__isnull=True) | Q(from_date__lte=today), Q(to_date__isnull=True) | Q(to_date__gte=today)
+    )
+    asked = set()
+    for seat in seats.select_related("user", "committee__partnership").order_by("pk"):
+        partnership = seat.committee.partnership
+        if (partnership.pk, seat.user_id) in asked:
+            continue
+        asked.add((partnership.pk, seat.user_id))
+        reminders.append(
+            {
+                "key": f"committees:register-year:{partnership.pk}:{seat.user_id}:{year}",
+                "recipient": seat.user,
+                "subject": f"Check your register of interests for {year}: {partnership.name}",
+                "body": f"As a member of {partnership.name}'s committees, check that your register of "
+                "interests is complete and up to date: add any interest you hold, end any you no longer "
+                "hold, and confirm the rest. Register a new interest within 28 days of acquiring it.",
+                "link": reverse("committees:interest_list", kwargs={"partnership": partnership.slug})
+                + "?mine=true",
+                "partnership": partnership,
+            }
+        )
+    entries = (
+        RegisteredInterest.objects.filter(member__user__isnull=False, member__user__is_active=True)
+        .filter(Q(to_date__isnull=True) | Q(to_date__gte=today))
+        .select_related("member__user", "organisation", "partnership")
+        .order_by("pk")
+    )
+    for entry in entries:
+        if interests.update_notice_from(entry) > today:
+            continue
+        due = entry.update_due
+        reminders.append(
+            {
+                "key": f"committees:register-due:{entry.pk}:{due.isoformat()}",
+                "recipient": entry.member.user,
+                "subject": f"Update due by {due:%-d %B %Y}: register entry {entry.reference}",
+                "body": f"Your register entry {entry.reference} ({entry.get_category_display().lower()}) "
+                f"was last confirmed on {entry.confirmed_on:%-d %B %Y}. {entry.organisation.name} asks you "
+                f"to confirm or update it by {due:%-d %B %Y}.",
+                "link": entry.get_absolute_url(),
+                "due": due,
+                "partnership": entry.partnership,
+            }
+        )
+    return reminders
+
+
 def sweep_reminders():
     """Queue the meeting-cycle, action, forward plan and overdue-review reminders now due;
     returns how many were new. A fixed number of queries, however many meetings, actions and
@@ -288,5 +405,6 @@ def sweep_reminders():
             *_meeting_cycle_reminders(today),
             *_action_reminders(today),
             *_forward_plan_reminders(today),
+            *_register_reminders(today),
         ]
     )

@@ -5,20 +5,22 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from committees import access, alerts, key_decisions, validity
+from committees import access, alerts, interests, key_decisions, validity
 from committees.choices import (
     CYCLE_MONTHS,
     ActionStatus,
+    AmendmentStatus,
     AttendanceStatus,
     BindingOutcome,
     CallInOutcome,
     CommitteeStatus,
+    InterestReview,
     MeetingStatus,
     ReportStatus,
 )
@@ -32,7 +34,9 @@ from committees.models import (
     DecisionBinding,
     Meeting,
     Minute,
+    MinuteAmendment,
     PlannedDecision,
+    RegisteredInterest,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -40,6 +44,7 @@ from committees.models import (
 )
 from committees.validity import quorum_status
 from partnership import dates, permissions
+from partnership.services import queue_reminders
 
 DEFAULT_MEETING_TIME = datetime.time(14, 0)
 #: Meetings are generated on this weekday (Thursday) ...
@@ -52,6 +57,11 @@ def _locked_meeting(meeting):
     """``meeting`` as it is now, locked until the transaction ends: agenda, minutes,
     attendance and status changes to one meeting happen one at a time."""
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _name(user):
+    """How a message names the person who did something."""
+    return (user.get_full_name() or user.username) if user else "someone"
 
 
 def _stamp(obj, user, reason, organisation=None):
@@ -198,6 +208,7 @@ def publish_agenda(*, meeting, user):
             body=f"The agenda of {meeting} is published.",
             link=reverse("public:meeting", args=[meeting.pk]),
         )
+        queue_reminders(interests.declaration_prompts(meeting))
     return late
 
 
@@ -247,13 +258,7 @@ def move_meeting(*, meeting, status, user, approved_on=None, reason=""):
                 "the meeting as held: the public may inspect an item from when it is added."
             )
         if status == MeetingStatus.MINUTES_APPROVED:
-            if approved_on is None:
-                raise ValidationError("Date the minutes were approved: enter the date.")
-            if approved_on < meeting.date or approved_on > timezone.localdate():
-                raise ValidationError(
-                    "Date the minutes were approved: it must be between the meeting and today."
-                )
-            meeting.minutes_approved_on = approved_on
+            meeting.minutes_approved_on = _minutes_approval_date(meeting, approved_on)
         if status == MeetingStatus.CANCELLED and not reason.strip():
             raise ValidationError("Reason: say why the meeting is cancelled.")
         meeting.status = status
@@ -267,6 +272,30 @@ def move_meeting(*, meeting, status, user, approved_on=None, reason=""):
                 link=reverse("public:meeting", args=[meeting.pk]),
             )
     return meeting
+
+
+def _minutes_approval_date(meeting, approved_on):
+    """The day the committee approved ``meeting``'s (locked) minutes: that of the later meeting
+    whose item approved them, with no amendment still undecided."""
+    item = approving_item(meeting)
+    if item is None:
+        raise ValidationError(
+            "The committee approves its minutes at a later meeting: put an item that approves the minutes "
+            "of this one on that meeting's agenda, and record that meeting as held, first."
+        )
+    undecided = MinuteAmendment.objects.filter(
+        minute__agenda_item__meeting=meeting, status=AmendmentStatus.PROPOSED
+    ).count()
+    if undecided:
+        raise ValidationError(
+            f"Accept or reject the {undecided} proposed amendment{'s' if undecided > 1 else ''} to the draft "
+            "minutes first."
+        )
+    if approved_on is not None and approved_on != item.meeting.date:
+        raise ValidationError(
+            f"Date the minutes were approved: the meeting of {item.meeting.date:%-d %B %Y} approved them."
+        )
+    return item.meeting.date
 
 
 # --- The agenda ----------------------------------------------------------------------
@@ -310,6 +339,7 @@ def add_agenda_item(*, item, user, reason=""):
     with transaction.atomic():
         meeting = _locked_meeting(item.meeting)
         check_public_interest(item)
+        check_minutes_item(item)
         if not item.pk:
             check_late_item(meeting=meeting, item=item)
             last = item.meeting.items.order_by("-order").values_list("order", flat=True).first()
@@ -430,6 +460,7 @@ def publish_supplementary_agenda(*, meeting, user):
             item.supplementary_agenda = supplement
             _stamp(item, user, f"Published on supplementary agenda {supplement.number}")
             item.save()
+        queue_reminders(interests.declaration_prompts(meeting))
     return supplement
 
 
@@ -467,6 +498,158 @@ def save_minute(*, item, text, user, reason="", loaded_version=None):
         _stamp(minute, user, reason)
         minute.save()
     return minute
+
+
+# --- Draft minutes: circulated, amended, approved at the next meeting ----------------------------
+
+
+def circulate_minutes(*, meeting, user):
+    """Send the draft minutes to those who attended (with an account), for their amendments.
+    Circulated again after changes, they go again. The e-mail names the meeting only."""
+    permissions.require(
+        access.can_run(user, meeting.committee), "Only committee secretaries circulate minutes."
+    )
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        if meeting.status != MeetingStatus.HELD:
+            raise ValidationError(
+                "Draft minutes are circulated once the meeting is recorded as held, until they are approved."
+            )
+        if not Minute.objects.filter(agenda_item__meeting=meeting).exists():
+            raise ValidationError("Write the minutes before circulating them.")
+        today = timezone.localdate()
+        meeting.minutes_circulated_on = today
+        _stamp(meeting, user, "Draft minutes circulated")
+        meeting.save()
+        attendees = {
+            a.member.user
+            for a in meeting.attendances.filter(
+                status__in=(AttendanceStatus.PRESENT, AttendanceStatus.SUBSTITUTE),
+                member__user__isnull=False,
+                member__user__is_active=True,
+            ).select_related("member__user")
+        }
+        queue_reminders(
+            {
+                "key": f"committees:minutes-circulated:{meeting.pk}:{today.isoformat()}:{attendee.pk}",
+                "recipient": attendee,
+                "subject": f"Draft minutes for your comments: {meeting}",
+                "body": f"The draft minutes of {meeting} are ready. If a minute is not a true record, "
+                "propose an amendment from the meeting's page before they go to the committee's next "
+                "meeting for approval.",
+                "link": meeting.minutes_url,
+                "partnership": meeting.committee.partnership,
+            }
+            for attendee in sorted(attendees, key=lambda person: person.pk)
+        )
+    return meeting
+
+
+def propose_amendment(*, amendment, user):
+    """Someone who attended proposes that a draft minute read differently."""
+    meeting = amendment.minute.agenda_item.meeting
+    permissions.require(
+        access.may_propose_amendment(user, meeting), "Only those who attended the meeting propose amendments."
+    )
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        if meeting.status != MeetingStatus.HELD or meeting.minutes_circulated_on is None:
+            raise ValidationError(
+                "Amendments are proposed to draft minutes once they are circulated, until they are approved."
+            )
+        minute = Minute.objects.get(pk=amendment.minute_id)
+        if amendment.text.strip() == minute.text.strip():
+            raise ValidationError({"text": "Change the wording: this is the minute as it stands."})
+        if minute.amendments.filter(proposed_by=user, status=AmendmentStatus.PROPOSED).exists():
+            raise ValidationError(
+                "You have already proposed an amendment to this minute: it awaits the secretary."
+            )
+        amendment.proposed_by = user
+        amendment.status = AmendmentStatus.PROPOSED
+        _stamp(amendment, user, "Amendment proposed")
+        amendment.save()
+    return amendment
+
+
+def decide_amendment(*, amendment, user, accept, reason=""):
+    """The secretary accepts a proposed amendment (the minute then reads as proposed) or rejects
+    it with the reason; whoever proposed it is told."""
+    meeting = amendment.minute.agenda_item.meeting
+    permissions.require(
+        access.can_run(user, meeting.committee), "Only committee secretaries decide amendments."
+    )
+    if not accept and not reason.strip():
+        raise ValidationError({"reason": "Give the reason for rejecting it: whoever proposed it is told."})
+    with transaction.atomic():
+        meeting = _locked_meeting(meeting)
+        _check_minutes_open(meeting, "minutes")
+        locked = MinuteAmendment.objects.select_for_update().get(pk=amendment.pk)
+        if locked.status != AmendmentStatus.PROPOSED:
+            done = locked.get_status_display().lower()
+            raise ValidationError(f"This amendment was already {done} by {_name(locked.decided_by)}.")
+        proposer = locked.proposed_by
+        if accept:
+            minute = Minute.objects.select_for_update().get(pk=locked.minute_id)
+            minute.text = locked.text
+            _stamp(
+                minute,
+                user,
+                f"Amendment proposed by {_name(proposer)} accepted",
+            )
+            minute.save()
+        locked.status = AmendmentStatus.ACCEPTED if accept else AmendmentStatus.REJECTED
+        locked.decided_by, locked.decided_on = user, timezone.localdate()
+        locked.decision_reason = reason.strip()
+        _stamp(locked, user, f"Amendment {locked.get_status_display().lower()}")
+        locked.save()
+        number = locked.minute.agenda_item.number
+        queue_reminders(
+            [
+                {
+                    "key": f"committees:amendment:{locked.pk}:{locked.status}",
+                    "recipient": proposer,
+                    "subject": f"Your amendment was {locked.get_status_display().lower()}: {meeting}",
+                    "body": f"Your amendment to the minute of item {number} of {meeting} was "
+                    f"{locked.get_status_display().lower()}"
+                    + (f". The reason given: {locked.decision_reason}" if not accept else ".")
+                    + " Read it on the meeting's page.",
+                    "link": meeting.minutes_url,
+                    "partnership": meeting.committee.partnership,
+                }
+            ]
+        )
+    return locked
+
+
+def check_minutes_item(item):
+    """An item that approves minutes names an earlier meeting of the same committee, held and
+    not yet approved."""
+    earlier = item.minutes_of
+    if earlier is None:
+        return
+    if earlier.committee_id != item.meeting.committee_id or earlier.starts_at >= item.meeting.starts_at:
+        raise ValidationError({"minutes_of": "Choose an earlier meeting of this committee."})
+    if earlier.status not in (MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED) or (
+        earlier.status == MeetingStatus.MINUTES_APPROVED and item.pk is None
+    ):
+        raise ValidationError(
+            {"minutes_of": f"The meeting of {earlier.date:%-d %B %Y} has no draft minutes to approve."}
+        )
+
+
+def approving_item(meeting):
+    """The item of a later meeting of the committee, recorded as held, at which the committee
+    approved ``meeting``'s minutes; None if there is none yet."""
+    return (
+        meeting.approving_items.filter(
+            meeting__committee_id=meeting.committee_id,
+            meeting__starts_at__gt=meeting.starts_at,
+            meeting__status__in=(MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED),
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+        .first()
+    )
 
 
 # --- Attendance and quorum -------------------------------------------------------------
@@ -1051,6 +1234,11 @@ def _meeting_for_record(record, user, what):
 def _check_declaration(declaration, meeting):
     if declaration.member.committee_id != meeting.committee_id:
         raise ValidationError(f"{declaration.member} is not a member of {meeting.committee}.")
+    entry = declaration.registered_interest
+    if entry is not None and not declaration.member.register().filter(pk=entry.pk).exists():
+        raise ValidationError(
+            {"registered_interest": f"Choose an entry on {declaration.member.person_name}'s own register."}
+        )
     if declaration.agenda_item_id and declaration.agenda_item.meeting_id != meeting.pk:
         raise ValidationError("That agenda item belongs to another meeting.")
     if not declarations_open(meeting):
@@ -1175,3 +1363,122 @@ def move_action(*, action, status, user, reason=""):
         _stamp(action, user, reason or f"Action {status.label.lower()}")
         action.save()
     return action
+
+
+# --- The register of interests --------------------------------------------------------------------
+
+INTEREST_REFUSAL = (
+    "Only the member, or the committee secretaries of the body whose code it is registered under, "
+    "may change this register entry."
+)
+
+
+def _locked_interest(interest):
+    return RegisteredInterest.objects.select_for_update().get(pk=interest.pk)
+
+
+def _check_interest(interest, today):
+    member = interest.member
+    if member.committee.partnership_id != interest.partnership_id:
+        raise ValidationError({"member": "Choose a member of one of this partnership's committees."})
+    if member.organisation_id is not None and interest.organisation_id != member.organisation_id:
+        raise ValidationError(
+            {
+                "organisation": f"{member.person_name} was nominated by {member.organisation}: the entry is "
+                "registered under its code."
+            }
+        )
+    if interest.organisation_id not in permissions.partner_organisation_ids(interest.partnership):
+        raise ValidationError({"organisation": "Choose one of the partnership's bodies."})
+    refusal = interests.category_refusal(interest.organisation, interest.category)
+    if refusal:
+        raise ValidationError({"category": refusal})
+    if interest.withhold_requested and not interest.withhold_reason.strip():
+        raise ValidationError({"withhold_reason": "Say why the details should be withheld."})
+
+
+def save_interest(*, interest, user, reason=""):
+    """Put an entry on a member's register, or change one: the member writes their own, and the
+    keepers of the register may key one in for them. Either way the entry is confirmed as of today
+    and awaits review again; details already agreed to be withheld stay withheld while withholding
+    is still asked for."""
+    today = timezone.localdate()
+    _check_interest(interest, today)
+    permissions.require(
+        access.may_register_for(user, interest.member, interest.organisation), INTEREST_REFUSAL
+    )
+    with transaction.atomic():
+        if interest.pk:
+            locked = _locked_interest(interest)
+            permissions.require(access.may_change_interest(user, locked), INTEREST_REFUSAL)
+            if locked.member_id != interest.member_id:
+                raise ValidationError({"member": "An entry stays on the register it was made on."})
+            interest.withheld = locked.withheld and interest.withhold_requested
+            interest.reviewed_by_id, interest.reviewed_on = locked.reviewed_by_id, locked.reviewed_on
+            interest.review_comment = locked.review_comment
+        else:
+            seat = interest.member
+            if seat.to_date is not None and seat.to_date < today:
+                raise ValidationError(
+                    {"member": f"{seat.person_name}'s seat ended on {seat.to_date:%-d %B %Y}."}
+                )
+            interest.withheld = False
+        interest.review_status = InterestReview.AWAITING
+        interest.confirmed_on = today
+        _stamp(interest, user, reason, interest.organisation)
+        interest.save()
+    return interest
+
+
+def confirm_interest(*, interest, user, reason=""):
+    """The member says the entry is still accurate: its next update is due from today."""
+    permissions.require(
+        access.keeps_own_register(user, interest.member), "Only the member confirms their own entries."
+    )
+    today = timezone.localdate()
+    with transaction.atomic():
+        locked = _locked_interest(interest)
+        if locked.to_date is not None and locked.to_date < today:
+            raise ValidationError(
+                f"This interest ended on {locked.to_date:%-d %B %Y}: there is nothing to confirm."
+            )
+        if locked.review_status == InterestReview.RETURNED:
+            raise ValidationError("The reviewer returned this entry: change it as they asked, then save it.")
+        if locked.confirmed_on == today:
+            raise ValidationError("You have already confirmed this entry today.")
+        locked.confirmed_on = today
+        _stamp(locked, user, reason or "Confirmed as accurate", locked.organisation)
+        locked.save()
+    return locked
+
+
+def review_interest(*, interest, user, accept, comment="", withhold=False, loaded_version=None):
+    """The keeper of the register accepts an entry (and decides whether its details are withheld
+    from the public) or returns it to the member with a comment. Refused if the entry changed after
+    the reviewer opened it, so what was reviewed is what was accepted."""
+    permissions.require(
+        access.may_review_interest(user, interest),
+        "Only the committee secretaries of the body whose code it is registered under review it.",
+    )
+    if interest.member.user_id == user.pk:
+        raise PermissionDenied("Someone else must review your own register entry.")
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": "Say what the member should change."})
+    with transaction.atomic():
+        locked = _locked_interest(interest)
+        if loaded_version and locked.updated_at.isoformat() != loaded_version:
+            raise ValidationError("The entry changed after you opened it: read it again, then review it.")
+        if locked.review_status != InterestReview.AWAITING:
+            raise ValidationError(
+                f"This entry was already {locked.get_review_status_display().lower()} "
+                f"by {_name(locked.reviewed_by)}"
+                + (f" on {locked.reviewed_on:%-d %B %Y}" if locked.reviewed_on else "")
+                + "."
+            )
+        locked.review_status = InterestReview.ACCEPTED if accept else InterestReview.RETURNED
+        locked.withheld = bool(accept and withhold and locked.withhold_requested)
+        locked.reviewed_by, locked.reviewed_on = user, timezone.localdate()
+        locked.review_comment = comment.strip()
+        _stamp(locked, user, "Reviewed" if accept else "Returned to the member", locked.organisation)
+        locked.save()
+    return locked

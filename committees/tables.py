@@ -1,7 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
-from committees.models import Action, Committee, Delegation, PlannedDecision, Report
+from committees.models import Action, Committee, Delegation, PlannedDecision, RegisteredInterest, Report
 
 
 class CommitteeTable(tables.Table):
@@ -108,3 +108,34 @@ class PlannedDecisionTable(tables.Table):
         ]
         template_name = "includes/table.html"
         empty_text = "Nothing on the forward plan yet."
+
+
+class RegisteredInterestTable(tables.Table):
+    """The register without the interests' details: those are on each entry's page, where a
+    withheld entry's are shown only to those entitled (``committees.access``)."""
+
+    reference = tables.Column(verbose_name="Ref.", orderable=False, linkify=True)
+    member = tables.Column(
+        verbose_name="Member", accessor="member__person_name", order_by=("member__person_name",)
+    )
+    organisation = tables.Column(verbose_name="Registered with")
+    category = tables.Column(verbose_name="Category")
+    from_date = tables.DateColumn(verbose_name="Held from", format="j M Y")
+    to_date = tables.DateColumn(verbose_name="Ended", format="j M Y", default="—")
+    review_status = tables.Column(verbose_name="Review")
+    update_due = tables.DateColumn(verbose_name="Update due", format="j M Y", orderable=False)
+
+    class Meta:
+        model = RegisteredInterest
+        fields = [
+            "reference",
+            "member",
+            "organisation",
+            "category",
+            "from_date",
+            "to_date",
+            "review_status",
+            "update_due",
+        ]
+        template_name = "includes/table.html"
+        empty_text = "No entries on the register match."

@@ -1,6 +1,15 @@
 from django.urls import include, path, re_path
 
-from committees.views import business, constitution, delegations, forward_plan, meetings, reports
+from committees.views import (
+    business,
+    constitution,
+    delegations,
+    forward_plan,
+    interests,
+    meetings,
+    minutes,
+    reports,
+)
 
 app_name = "committees"
 
@@ -57,6 +66,13 @@ urlpatterns = [
     path("items/<int:pk>/delete/", business.AgendaItemDeleteView.as_view(), name="item_delete"),
     path("items/<int:pk>/minute/", business.MinuteEditView.as_view(), name="minute_edit"),
     path(
+        "meetings/<int:meeting>/circulate-minutes/",
+        minutes.MinutesCirculateView.as_view(),
+        name="minutes_circulate",
+    ),
+    path("minutes/<int:pk>/amend/", minutes.AmendmentProposeView.as_view(), name="amendment_propose"),
+    path("amendments/<int:pk>/decide/", minutes.AmendmentDecideView.as_view(), name="amendment_decide"),
+    path(
         "meetings/<int:meeting>/attendance/",
         business.AttendanceView.as_view(),
         name="attendance",
@@ -104,6 +120,13 @@ urlpatterns = [
         forward_plan.PlannedDecisionPublishView.as_view(),
         name="planned_decision_publish",
     ),
+    path("interests/", interests.InterestListView.as_view(), name="interest_list"),
+    path("interests/add/", interests.InterestEditView.as_view(), name="interest_add"),
+    path("interests/<int:pk>/", interests.InterestDetailView.as_view(), name="interest_detail"),
+    path("interests/<int:pk>/edit/", interests.InterestEditView.as_view(), name="interest_edit"),
+    path("interests/<int:pk>/history/", interests.InterestHistoryView.as_view(), name="interest_history"),
+    path("interests/<int:pk>/confirm/", interests.InterestConfirmView.as_view(), name="interest_confirm"),
+    path("interests/<int:pk>/review/", interests.InterestReviewView.as_view(), name="interest_review"),
     path("meetings/<int:meeting>/actions/add/", business.ActionEditView.as_view(), name="action_add"),
     path("actions/", business.ActionListView.as_view(), name="action_list"),
     path("actions/<int:pk>/edit/", business.ActionEditView.as_view(), name="action_edit"),

@@ -230,6 +230,13 @@ NAMED_PEOPLE = {
             ("nhs-walsall", Role.SIGNATORY, "Joint Commissioning Unit Manager"),
         ],
     ),
+    # Members of the B&NES Integrated Health and Care Board, who keep their own register of interests.
+    "banes-cabinet-member": (
+        "Cabinet Member",
+        "(Adult Care)",
+        [("banes-council", Role.OFFICER, "Cabinet Member for Adult Care, Health and Wellbeing")],
+    ),
+    "banes-ccg-chair": ("CCG", "Chair", [("banes-ccg", Role.OFFICER, "Clinical Chair")]),
 }
 
 

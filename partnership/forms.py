@@ -491,6 +491,7 @@ class OrganisationForm(TrackedModelForm):
             "active_to",
             "successor",
             "website",
+            "register_update_months",
         ]
 
     def __init__(self, *args, user=None, **kwargs):

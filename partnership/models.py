@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -134,6 +135,13 @@ class Organisation(TrackedModel):
         help_text="The body that took over its functions when it was abolished.",
     )
     website = models.URLField(blank=True)
+    register_update_months = models.PositiveSmallIntegerField(
+        "register of interests: months between updates",
+        default=12,
+        validators=[MinValueValidator(1)],
+        help_text="How often the members it nominates must confirm or update each entry on their "
+        "register of interests. They are reminded 28 days before.",
+    )
 
     objects = OrganisationQuerySet.as_manager()
     partnership_path = None

@@ -71,9 +71,11 @@ from tests.committees.factories import (
     DeclarationFactory,
     DelegationFactory,
     MeetingFactory,
+    MinuteAmendmentFactory,
     MinuteFactory,
     PlannedDecisionFactory,
     QuorumRuleFactory,
+    RegisteredInterestFactory,
     ReportAppendixFactory,
     ReportCostLineFactory,
     ReportFactory,
@@ -178,6 +180,7 @@ def build_records():
     r.report = ReportFactory(partnership=r.partnership, organisation=r.council, meeting=r.meeting)
     r.item = AgendaItemFactory(meeting=r.meeting, report=r.report)
     r.minute = MinuteFactory(agenda_item=r.item)
+    r.amendment = MinuteAmendmentFactory(minute=r.minute, proposed_by=r.body_user)
     r.cost_line = ReportCostLineFactory(report=r.report)
     r.appendix = ReportAppendixFactory(report=r.report, file=None)
     r.appendix.file.save("catalogue.pdf", ContentFile(blank_pdf()), save=True)
@@ -189,6 +192,9 @@ def build_records():
     )
     r.binding = DecisionBindingFactory(decision=r.decision, organisation=r.council)
     r.planned_decision = PlannedDecisionFactory(committee=r.committee, organisation=r.council)
+    r.registered_interest = RegisteredInterestFactory(
+        member=r.committee_member, named_organisations="Catalogue Ltd"
+    )
     from committees.models import Subscription
 
     r.subscription = Subscription.objects.create(email="alerts@example.org", committee=r.committee)
@@ -320,6 +326,7 @@ def plant_exempt_business(records, *, action_owner):
         DecisionBinding,
         Declaration,
         Minute,
+        MinuteAmendment,
         Report,
         ReportAppendix,
         ReportCostLine,
@@ -351,6 +358,8 @@ def plant_exempt_business(records, *, action_owner):
         item.save()
         minute = _mark(Minute(agenda_item=item), variant, "minute")
         minute.save()
+        amendment = _mark(MinuteAmendment(minute=minute, proposed_by=records.body_user), variant, "amendment")
+        amendment.save()
         declaration = _mark(
             Declaration(
                 meeting=meeting, agenda_item=item, member=records.committee_member, nature="other_registrable"
@@ -397,6 +406,7 @@ def plant_exempt_business(records, *, action_owner):
                 "report": report,
                 "item": item,
                 "minute": minute,
+                "amendment": amendment,
                 "declaration": declaration,
                 "decision": decision,
                 "binding": binding,
@@ -566,12 +576,22 @@ FILLERS = {
     "committees:item_move": _p(pk=_pk("item")),
     "committees:item_delete": _p(pk=_pk("item")),
     "committees:minute_edit": _p(pk=_pk("item")),
+    "committees:minutes_circulate": _p(meeting=_pk("meeting")),
+    "committees:amendment_propose": _p(pk=_pk("minute")),
+    "committees:amendment_decide": _p(pk=_pk("amendment")),
     "committees:attendance": _p(meeting=_pk("meeting")),
     "committees:declaration_add": _p(meeting=_pk("meeting")),
     "committees:declaration_delete": _p(pk=_pk("declaration")),
     "committees:decision_add": _p(meeting=_pk("meeting")),
     "committees:binding_ratify": _p(pk=_pk("binding")),
     "committees:decision_call_in": _p(pk=_pk("decision"), step=lambda r: "publish"),
+    "committees:interest_list": _p(),
+    "committees:interest_add": _p(),
+    "committees:interest_detail": _p(pk=_pk("registered_interest")),
+    "committees:interest_edit": _p(pk=_pk("registered_interest")),
+    "committees:interest_history": _p(pk=_pk("registered_interest")),
+    "committees:interest_confirm": _p(pk=_pk("registered_interest")),
+    "committees:interest_review": _p(pk=_pk("registered_interest")),
     "committees:planned_decision_list": _p(),
     "committees:planned_decision_add": _p(),
     "committees:planned_decision_detail": _p(pk=_pk("planned_decision")),
@@ -613,6 +633,7 @@ FILLERS = {
     "public:minutes": lambda r: {"pk": r.meeting.pk},
     "public:decision_notice": lambda r: {"pk": r.decision.pk},
     "public:forward_plan": lambda r: {"partnership": r.partnership.slug},
+    "public:interests": lambda r: {"partnership": r.partnership.slug},
     "public:forward_plan_csv": lambda r: {"partnership": r.partnership.slug},
     "public:forward_plan_pdf": lambda r: {"partnership": r.partnership.slug},
     "public:forward_plan_alerts": lambda r: {"partnership": r.partnership.slug},

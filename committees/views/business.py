@@ -257,6 +257,9 @@ class DeclarationEditView(MeetingRecordEditView):
     model = Declaration
     form_class = DeclarationForm
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def save_object(self, form, obj):
         services.save_declaration(declaration=obj, user=self.request.user, reason=obj._change_reason)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from committees import access, key_decisions, services, validity
+from committees import access, interests, key_decisions, services, validity
 from committees.choices import PUBLIC_INTEREST_TEST, SCHEDULE_12A, MeetingStatus
 from committees.forms import (
     GenerateMeetingsForm,
@@ -25,6 +25,7 @@ from committees.models import (
     DecisionBinding,
     Declaration,
     Meeting,
+    MinuteAmendment,
 )
 from committees.views.common import ParentMixin, PostActionView, url
 from partnership import generic, permissions
@@ -133,7 +134,9 @@ class MeetingDetailView(generic.ObjectDetailView):
 
     def items(self, *, declarations=False, minutes=False):
         """The meeting's agenda items, each marked ``hidden`` if the person may not read it."""
-        related = ["report__partnership", "supplementary_agenda"] + (["minute"] if minutes else [])
+        related = ["report__partnership", "supplementary_agenda", "minutes_of"] + (
+            ["minute"] if minutes else []
+        )
         items = self.object.items.select_related(*related)
         if declarations:
             items = items.prefetch_related(
@@ -191,6 +194,7 @@ class MeetingDetailView(generic.ObjectDetailView):
         meeting = self.object
         items = self.items(declarations=True)
         context.update(
+            your_interests=self.your_interests(items),
             items=items,
             late_to_publish=sum(item.awaiting_supplement for item in items),
             public_interest_test=PUBLIC_INTEREST_TEST,
@@ -200,6 +204,23 @@ class MeetingDetailView(generic.ObjectDetailView):
                 if permissions.can_read(self.request.user, d)
             ],
         )
+
+    def your_interests(self, items):
+        """For a member of the committee: [(match, declared)] for the items that may touch their
+        register (None for anyone else)."""
+        meeting, user = self.object, self.request.user
+        seat = next(
+            (m for m in meeting.committee.members.filter(user_id=user.pk) if m.is_current_on(meeting.date)),
+            None,
+        )
+        if seat is None:
+            return None
+        readable = [item for item in items if not item.hidden and not item.awaiting_supplement]
+        found = interests.matches(readable, interests.registers_of([seat])[seat.pk], meeting.date)
+        declared = {
+            (d.agenda_item_id, d.registered_interest_id) for item in readable for d in item.declarations.all()
+        }
+        return [(match, (match.item.pk, match.interest.pk) in declared) for match in found]
 
     def attendance_context(self, context):
         meeting = self.object
@@ -244,8 +265,21 @@ class MeetingDetailView(generic.ObjectDetailView):
             )
             if permissions.is_partner_on(p, meeting.date) and p.organisation.is_active_on(meeting.date)
         ]
+        items = self.items(minutes=True)
+        amendments = {}
+        for amendment in MinuteAmendment.objects.filter(minute__agenda_item__meeting=meeting).select_related(
+            "proposed_by", "decided_by"
+        ):
+            amendments.setdefault(amendment.minute_id, []).append(amendment)
+        for item in items:
+            minute = getattr(item, "minute", None)
+            item.amendments = [] if item.hidden or minute is None else amendments.get(minute.pk, [])
         context.update(
-            items=self.items(minutes=True),
+            items=items,
+            may_amend=meeting.status == MeetingStatus.HELD
+            and meeting.minutes_circulated_on is not None
+            and access.may_propose_amendment(user, meeting),
+            approving_item=services.approving_item(meeting),
             decisions=decisions,
             could_bind=validity.could_bind(
                 meeting,
@@ -388,7 +422,13 @@ class MinutesApproveView(
         return str(self.meeting)
 
     def get_warning(self):
-        return (
+        item = services.approving_item(self.meeting)
+        approved_at = (
+            f"Approved at item {item.number} of the meeting of {item.meeting.date:%-d %B %Y}. "
+            if item is not None
+            else "No later meeting recorded as held has an item approving these minutes yet. "
+        )
+        return approved_at + (
             "Once approved, the minutes, attendance, decisions and declarations of this meeting can no "
             "longer change, and the public minutes are published."
         )
@@ -397,16 +437,12 @@ class MinutesApproveView(
         return self.meeting.get_absolute_url()
 
     def perform(self, form):
-        try:
-            services.move_meeting(
-                meeting=self.meeting,
-                status=MeetingStatus.MINUTES_APPROVED,
-                user=self.request.user,
-                approved_on=form.cleaned_data["approved_on"],
-                reason=form.cleaned_data["change_reason"],
-            )
-        except ValidationError as error:
-            raise ValidationError({"approved_on": error.messages}) from error
+        services.move_meeting(
+            meeting=self.meeting,
+            status=MeetingStatus.MINUTES_APPROVED,
+            user=self.request.user,
+            reason=form.cleaned_data["change_reason"],
+        )
         return "The minutes are recorded as approved."
 
 

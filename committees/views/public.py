@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from committees import alerts, feeds
+from committees import alerts, feeds, interests
 from committees.choices import CommitteeStatus
 from committees.forms import AlertsForm
 from committees.models import Committee, Decision, Meeting, PlannedDecision
@@ -329,3 +329,23 @@ class AlertsUnsubscribeView(View):
     def post(self, request, token):
         alerts.unsubscribe(token)
         return TemplateResponse(request, "committees/public/alerts_done.html", {"stopped": True})
+
+
+class RegisterOfInterestsView(TemplateView):
+    """The public part of the register: the members of the committees that meet in public, with
+    their reviewed entries as each body's rules publish them (``committees.interests``)."""
+
+    template_name = "committees/public/interests.html"
+
+    def get_context_data(self, **kwargs):
+        slug = kwargs.pop("partnership")
+        committees = public_committees().filter(partnership__slug=slug)
+        partnership = getattr(committees.first(), "partnership", None)
+        if partnership is None:
+            raise Http404("No committee of that partnership meets in public.")
+        today = timezone.localdate()
+        people = interests.public_register(partnership, today)
+        for person in people:
+            for entry in person.interests:
+                entry.public_words = interests.withheld_words(entry) if entry.withheld else entry.description
+        return super().get_context_data(partnership=partnership, people=people, today=today, **kwargs)

@@ -10,7 +10,9 @@ from committees.choices import (
     AttendanceStatus,
     BindingOutcome,
     CommitteeKind,
+    InterestCategory,
     InterestNature,
+    InterestReview,
     Matter,
     MeetingCycle,
 )
@@ -27,7 +29,9 @@ from committees.models import (
     Delegation,
     Meeting,
     Minute,
+    MinuteAmendment,
     PlannedDecision,
+    RegisteredInterest,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -209,3 +213,30 @@ class DecisionBindingFactory(factory.django.DjangoModelFactory):
     decision = factory.SubFactory(DecisionFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     outcome = BindingOutcome.AWAITING_RATIFICATION
+
+
+class RegisteredInterestFactory(factory.django.DjangoModelFactory):
+    """A reviewed entry on a council member's register (pass ``member``)."""
+
+    class Meta:
+        model = RegisteredInterest
+
+    member = factory.SubFactory(CommitteeMemberFactory)
+    partnership = factory.SelfAttribute("member.committee.partnership")
+    organisation = factory.SelfAttribute("member.organisation")
+    category = InterestCategory.OTHER_REGISTRABLE
+    description = factory.Sequence(lambda n: f"Trustee of charity {n}")
+    named_organisations = ""
+    topics = ""
+    from_date = datetime.date(2015, 5, 7)
+    review_status = InterestReview.ACCEPTED
+    confirmed_on = factory.LazyFunction(timezone.localdate)
+
+
+class MinuteAmendmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MinuteAmendment
+
+    minute = factory.SubFactory(MinuteFactory)
+    proposed_by = factory.SubFactory("tests.factories.UserFactory")
+    text = factory.Sequence(lambda n: f"The Board agreed the plan, with amendment {n}.")

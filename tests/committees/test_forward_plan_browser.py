@@ -12,17 +12,9 @@ from committees.models import Attendance, PlannedDecision
 from committees.services import record_decision
 from partnership.choices import Role
 from partnership.dates import add_working_days
+from tests.committees.tabs import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(context, live_server, user):
-    tab = context.new_page()
-    tab.goto(f"{live_server.url}/accounts/login/")
-    tab.fill("#id_username", user.username)
-    tab.fill("#id_password", "password")
-    tab.click("button:has-text('Sign in')")
-    return tab
 
 
 def fill_date(tab, name, day):

@@ -27,28 +27,31 @@ def test_status_is_not_a_field_of_the_meeting_form():
     assert "minutes_approved_on" not in MeetingForm.base_fields
 
 
-def test_a_meeting_is_held_then_its_minutes_approved(world, board):
+def test_a_meeting_is_held_then_its_minutes_approved_at_the_next(world, board):
     meeting = MeetingFactory(
         committee=board.committee,
         status=MeetingStatus.AGENDA_PUBLISHED,
         starts_at=timezone.now() - datetime.timedelta(days=7),
     )
     services.move_meeting(meeting=meeting, status="held", user=secretary(world))
-    with pytest.raises(ValidationError, match="between the meeting and today"):
+    with pytest.raises(ValidationError, match="approves its minutes at a later meeting"):
+        services.move_meeting(meeting=meeting, status="minutes_approved", user=secretary(world))
+    following = MeetingFactory(
+        committee=board.committee,
+        status=MeetingStatus.HELD,
+        starts_at=timezone.now() - datetime.timedelta(hours=2),
+    )
+    AgendaItemFactory(meeting=following, title="Minutes of the previous meeting", minutes_of=meeting)
+    with pytest.raises(ValidationError, match="the meeting of .* approved them"):
         services.move_meeting(
             meeting=meeting,
             status="minutes_approved",
             user=secretary(world),
-            approved_on=timezone.localdate() + datetime.timedelta(days=1),
+            approved_on=following.date - datetime.timedelta(days=1),
         )
-    services.move_meeting(
-        meeting=meeting, status="minutes_approved", user=secretary(world), approved_on=timezone.localdate()
-    )
+    services.move_meeting(meeting=meeting, status="minutes_approved", user=secretary(world))
     meeting.refresh_from_db()
-    assert (meeting.status, meeting.minutes_approved_on) == (
-        MeetingStatus.MINUTES_APPROVED,
-        timezone.localdate(),
-    )
+    assert (meeting.status, meeting.minutes_approved_on) == (MeetingStatus.MINUTES_APPROVED, following.date)
     assert meeting.history.first().history_user == secretary(world)
 
 

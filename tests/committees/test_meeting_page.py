@@ -162,32 +162,29 @@ def test_an_agenda_item_offers_this_meeting_s_reports_and_unplaced_ones(world, b
     assert placed not in offered and on_an_agenda not in offered
 
 
-def test_approving_the_minutes_asks_the_date_with_the_govuk_date_input(client, world, board):
+def test_approving_the_minutes_names_the_later_meeting_that_approved_them(client, world, board):
     meeting = board.meeting
     meeting.starts_at = timezone.now() - datetime.timedelta(days=30)
     meeting.status = MeetingStatus.HELD
     meeting.save()
     client.force_login(secretary(world))
     url = reverse("committees:meeting_approve_minutes", kwargs={"partnership": "ours", "meeting": meeting.pk})
-    assert 'name="approved_on-day"' in text(client, url)
-    too_early = meeting.date - datetime.timedelta(days=1)
-    response = client.post(
-        url,
-        {
-            "approved_on-day": too_early.day,
-            "approved_on-month": too_early.month,
-            "approved_on-year": too_early.year,
-        },
+    page = text(client, url)
+    assert "No later meeting recorded as held has an item approving these minutes yet" in page
+    refused = client.post(url, {})
+    assert refused.status_code == 200
+    assert "approves its minutes at a later meeting" in refused.content.decode()
+
+    following = MeetingFactory(
+        committee=board.committee,
+        status=MeetingStatus.HELD,
+        starts_at=timezone.now() - datetime.timedelta(days=2),
     )
-    assert response.status_code == 200
-    assert "between the meeting and today" in response.content.decode()
-    assert 'id="id_approved_on-error"' in response.content.decode()
-    today = timezone.localdate()
-    client.post(
-        url, {"approved_on-day": today.day, "approved_on-month": today.month, "approved_on-year": today.year}
-    )
+    AgendaItemFactory(meeting=following, order=2, title="Minutes of the last meeting", minutes_of=meeting)
+    assert f"Approved at item 2 of the meeting of {following.date:%-d %B %Y}" in text(client, url)
+    client.post(url, {})
     meeting.refresh_from_db()
-    assert meeting.status == MeetingStatus.MINUTES_APPROVED and meeting.minutes_approved_on == today
+    assert meeting.status == MeetingStatus.MINUTES_APPROVED and meeting.minutes_approved_on == following.date
 
 
 def test_an_earlier_meeting_is_found_by_a_search_on_the_report_form(client, world, board):

@@ -29,12 +29,22 @@ from committees.choices import (
     ActionStatus,
     AttendanceStatus,
     CallInOutcome,
+    InterestCategory,
     InterestNature,
+    InterestReview,
     Matter,
     MeetingStatus,
     ReportStatus,
 )
-from committees.models import Action, AgendaItem, Declaration, PlannedDecision, Report
+from committees.models import (
+    Action,
+    AgendaItem,
+    Declaration,
+    MinuteAmendment,
+    PlannedDecision,
+    RegisteredInterest,
+    Report,
+)
 from finance import services as finance
 from finance.choices import TransferStatus
 from finance.models import BudgetLine, Transfer
@@ -52,13 +62,17 @@ from tests.agreements.factories import (
 from tests.committees.factories import (
     ActionFactory,
     AgendaItemFactory,
+    AttendanceFactory,
     CommitteeFactory,
     CommitteeMemberFactory,
     DecisionBindingFactory,
     DecisionFactory,
     DeclarationFactory,
     MeetingFactory,
+    MinuteAmendmentFactory,
+    MinuteFactory,
     PlannedDecisionFactory,
+    RegisteredInterestFactory,
     ReportAppendixFactory,
     ReportCostLineFactory,
     ReportFactory,
@@ -473,6 +487,38 @@ def move_meeting(world):
     )
 
 
+def held_with_minute(world, attendee=None):
+    """A held meeting with a minute, its draft circulated; ``attendee`` was present."""
+    held = meeting(world, status=MeetingStatus.HELD, minutes_circulated_on=timezone.localdate())
+    minute = MinuteFactory(agenda_item=AgendaItemFactory(meeting=held), text="The Board agreed the plan.")
+    if attendee is not None:
+        seat = CommitteeMemberFactory(
+            committee=held.committee, organisation=world.bodies["council"], user=attendee
+        )
+        AttendanceFactory(meeting=held, member=seat, status=AttendanceStatus.PRESENT)
+    return minute
+
+
+@recipe("committees.services.circulate_minutes", may=("council", Role.COMMITTEE_SECRETARY))
+def circulate_minutes(world):
+    minute = held_with_minute(world)
+    return lambda user: committees.circulate_minutes(meeting=minute.agenda_item.meeting, user=user)
+
+
+@recipe("committees.services.propose_amendment", may=("council", Role.OFFICER))
+def propose_amendment(world):
+    """Only someone who attended proposes an amendment."""
+    minute = held_with_minute(world, attendee=world.user("council", Role.OFFICER))
+    amendment = MinuteAmendment(minute=minute, text="The Board agreed the plan unanimously.")
+    return lambda user: committees.propose_amendment(amendment=amendment, user=user)
+
+
+@recipe("committees.services.decide_amendment", may=("council", Role.COMMITTEE_SECRETARY))
+def decide_amendment(world):
+    amendment = MinuteAmendmentFactory(minute=held_with_minute(world))
+    return lambda user: committees.decide_amendment(amendment=amendment, user=user, accept=True)
+
+
 @recipe("committees.services.add_agenda_item", may=("council", Role.COMMITTEE_SECRETARY))
 def add_agenda_item(world):
     item = AgendaItem(meeting=meeting(world), title="Better Care Fund plan")
@@ -589,6 +635,46 @@ def publish_planned_decision(world):
     return lambda user: committees.publish_planned_decision(
         planned=planned, user=user, on=timezone.localdate()
     )
+
+
+def council_seat(world, user=None):
+    return CommitteeMemberFactory(
+        committee=meeting(world).committee, organisation=world.bodies["council"], user=user
+    )
+
+
+@recipe("committees.services.save_interest", may=("council", Role.COMMITTEE_SECRETARY))
+def save_interest(world):
+    """The keeper of the council's register keys an entry in for one of its members."""
+    interest = RegisteredInterest(
+        partnership=world.ours,
+        member=council_seat(world),
+        organisation=world.bodies["council"],
+        category=InterestCategory.EMPLOYMENT,
+        description="Solicitor, Bath Law LLP",
+        from_date=datetime.date(2015, 5, 7),
+    )
+    return lambda user: committees.save_interest(interest=interest, user=user)
+
+
+@recipe("committees.services.confirm_interest", may=("council", Role.OFFICER))
+def confirm_interest(world):
+    """Only the member confirms their own entry."""
+    seat = council_seat(world, user=world.user("council", Role.OFFICER))
+    interest = RegisteredInterestFactory(
+        member=seat, confirmed_on=timezone.localdate() - datetime.timedelta(days=300)
+    )
+    return lambda user: committees.confirm_interest(interest=interest, user=user)
+
+
+@recipe(
+    "committees.services.review_interest",
+    outsider=Role.COMMITTEE_SECRETARY,
+    may=("council", Role.COMMITTEE_SECRETARY),
+)
+def review_interest(world):
+    interest = RegisteredInterestFactory(member=council_seat(world), review_status=InterestReview.AWAITING)
+    return lambda user: committees.review_interest(interest=interest, user=user, accept=True)
 
 
 @recipe(

@@ -61,4 +61,6 @@ class Command(BaseCommand):
             f"    roles:  {', '.join(demo.ROLE_SLUGS.values())}\n"
             "  jcu-manager                    Walsall JCU manager (S113: acts for both bodies, signs only for the NHS body)\n"
             "  external-auditor               external auditor of the B&NES partnership only\n"
+            "  banes-cabinet-member           councillor on the B&NES board: keeps their register of interests\n"
+            "  banes-ccg-chair                CCG Chair on the B&NES board: keeps their register of interests\n"
         )
