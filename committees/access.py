@@ -10,7 +10,7 @@
   exempt when its box is ticked or it goes to an exempt item. Everything
   hanging off them shares their exemption: minutes and amendments proposed to
   them, decisions and their bindings, actions arising from the decisions, declarations about the item,
-  appendices and cost lines, and the history of each (:data:`EXEMPT_VIA`).
+  appendices, cost lines and clearance reviews, and the history of each (:data:`EXEMPT_VIA`).
   Its content is read only by those entitled: auditors and site
   administrators (``can_see_everything``), the committee secretaries,
   signatories and administrators of the partner bodies, the committee's own
@@ -181,6 +181,7 @@ def rules():
         m.Report: ExemptRule(REPORT, ""),
         m.ReportAppendix: ExemptRule(REPORT, "report", "report__meeting__committee"),
         m.ReportCostLine: ExemptRule(REPORT, "report", "report__meeting__committee"),
+        m.ReportClearance: ExemptRule(REPORT, "report", "report__meeting__committee"),
     }
 
 
@@ -392,3 +393,36 @@ def attended(user, meeting):
 def may_propose_amendment(user, meeting):
     """Those who attended propose amendments to the draft minutes (not auditors)."""
     return not permissions.is_read_only(user) and attended(user, meeting)
+
+
+# --- Report clearance ---------------------------------------------------------------------------------
+
+#: Roles of a partner body whose holders clear a joint report as its lead.
+PARTNER_LEAD_ROLES = (Role.OFFICER, Role.COMMITTEE_SECRETARY, Role.ADMINISTRATOR)
+
+
+def may_clear(user, report, kind, organisation):
+    """May ``user`` give ``report`` the review ``kind`` for ``organisation``: a reviewer the
+    writing body names for that kind, or, for a joint report, an officer of the partner body?"""
+    from committees.choices import ClearanceKind
+    from committees.models import ClearanceReviewer
+
+    if permissions.is_read_only(user) or not user.is_authenticated:
+        return False
+    if kind == ClearanceKind.PARTNER_LEAD:
+        return organisation in permissions.bodies_acting_for(user, report.partnership, *PARTNER_LEAD_ROLES)
+    return (
+        organisation.pk == report.organisation_id
+        and ClearanceReviewer.objects.filter(
+            partnership_id=report.partnership_id, organisation_id=organisation.pk, kind=kind, user=user
+        ).exists()
+    )
+
+
+def keeps_clearance_of(user, organisation, partnership):
+    """May ``user`` name who clears ``organisation``'s reports: its administrators."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    if permissions.is_read_only(user):
+        return False
+    return organisation in permissions.bodies_acting_for(user, partnership, Role.ADMINISTRATOR)

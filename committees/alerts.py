@@ -18,6 +18,8 @@ from django.utils import timezone
 from committees.models import Subscription
 
 ASK_AGAIN_AFTER = datetime.timedelta(hours=1)
+#: An address never confirmed is forgotten this long after it was last asked.
+UNCONFIRMED_KEPT_FOR = datetime.timedelta(days=7)
 
 
 def _address(name, token):
@@ -85,3 +87,11 @@ def announce(*, subject, body, link, committee=None, partnership=None):
 
 def unsubscribe_line(subscription):
     return f"To stop these e-mails: {_address('public:alerts_unsubscribe', subscription.token)}"
+
+
+def forget_unconfirmed(now=None):
+    """Delete the requests never confirmed within :data:`UNCONFIRMED_KEPT_FOR` of the last
+    confirmation e-mail: an address someone else typed is not kept. Returns how many."""
+    cutoff = (now or timezone.now()) - UNCONFIRMED_KEPT_FOR
+    deleted, _ = Subscription.objects.filter(confirmed_at__isnull=True, last_asked_at__lt=cutoff).delete()
+    return deleted

@@ -25,6 +25,11 @@ class CommitteesConfig(AppConfig):
                 "description": "Papers to meetings, with the cover sheet and cost table.",
             },
             {
+                "title": "Report clearance",
+                "url": link("clearance_settings"),
+                "description": "The reviews each body requires of its reports before publication.",
+            },
+            {
                 "title": "Forward plan",
                 "url": link("planned_decision_list"),
                 "description": "Decisions to come, key decisions among them, and when each is due.",

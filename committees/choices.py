@@ -153,6 +153,20 @@ class InterestReview(models.TextChoices):
     RETURNED = "returned", "Returned to the member"
 
 
+class ClearanceKind(models.TextChoices):
+    """A review a report goes through before it is approved for publication."""
+
+    FINANCE = "finance", "Finance"
+    LEGAL = "legal", "Legal"
+    MONITORING_OFFICER = "monitoring_officer", "Monitoring officer or governance lead"
+    PARTNER_LEAD = "partner_lead", "Lead of a partner body"
+
+
+class ClearanceOutcome(models.TextChoices):
+    CLEARED = "cleared", "Cleared"
+    CHANGES = "changes", "Changes asked for"
+
+
 class AmendmentStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     ACCEPTED = "accepted", "Accepted"

@@ -13,12 +13,14 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.html import escape
 
-from committees import services
+from committees import clearance, services
 from committees.choices import (
     ActionStatus,
     AmendmentStatus,
     AttendanceStatus,
     BindingOutcome,
+    ClearanceKind,
+    ClearanceOutcome,
     CommitteeKind,
     CommitteeStatus,
     InterestCategory,
@@ -36,6 +38,7 @@ from committees.models import (
     Action,
     AgendaItem,
     Attendance,
+    ClearanceReviewer,
     Committee,
     CommitteeMember,
     CommitteeQuorumRule,
@@ -43,12 +46,15 @@ from committees.models import (
     Declaration,
     Delegation,
     Meeting,
+    MeetingTemplate,
+    MeetingTemplateItem,
     Minute,
     MinuteAmendment,
     PlannedDecision,
     RegisteredInterest,
     Report,
     ReportAppendix,
+    ReportClearance,
     ReportCostLine,
     SupplementaryAgenda,
 )
@@ -307,6 +313,7 @@ def load_banes(partnership, organisations):
             )
             services.generate_meetings(committee=board, year=today.year + 1, user=secretary)
     forward_plan(partnership, ihcb, council, ccg)
+    report_clearance(partnership, council, ccg)
     return {
         "banes-jclt": jclt,
         "banes-oversight": oversight,
@@ -457,6 +464,47 @@ def appendix(report, order, title, boxes):
     found.file.save(f"cabinet-2017-appendix-{order}.pdf", ContentFile(pdf), save=False)
     found.save()
     return found
+
+
+def report_clearance(partnership, council, ccg):
+    """The Council requires a finance review and its monitoring officer's (given by its committee
+    secretary) before a report is approved; a joint draft with the CCG has its finance review."""
+    reviewers = {
+        ClearanceKind.FINANCE: user("banes-council-finance"),
+        ClearanceKind.MONITORING_OFFICER: user("banes-council-secretary"),
+    }
+    if None in reviewers.values():
+        return
+    for kind, person in reviewers.items():
+        upsert(
+            ClearanceReviewer,
+            {"partnership": partnership, "organisation": council, "kind": kind, "user": person},
+        )
+    report = upsert(
+        Report,
+        {"partnership": partnership, "title": "Joint carers' strategy 2027 to 2030"},
+        organisation=council,
+        meeting_name="Integrated Health and Care Board",
+        issue="The Board is asked to agree a joint strategy for unpaid carers.",
+        recommendations="The Board agrees the strategy and its action plan.",
+        resource_implications="Within the Better Care Fund carers' allocation.",
+        contact_person="Jane Shayler",
+        status=ReportStatus.DRAFT,
+    )
+    if not report.joint_with.exists():
+        report.joint_with.set([ccg])
+    if not report.clearances.exists():
+        review = ReportClearance(
+            report=report,
+            kind=ClearanceKind.FINANCE,
+            organisation=council,
+            outcome=ClearanceOutcome.CLEARED,
+            comment="Costs agree with the Better Care Fund plan.",
+            reviewed_by=reviewers[ClearanceKind.FINANCE],
+            fingerprint=clearance.fingerprint(report),
+        )
+        review._change_reason = REASON
+        review.save()
 
 
 def register_of_interests(partnership, people):
@@ -873,6 +921,28 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
             decision=decision,
         )
     minutes_sign_off(ihcb, meeting, items, people)
+    template = upsert(
+        MeetingTemplate,
+        {"committee": ihcb, "name": "Board meeting in the Guildhall"},
+        start_time=datetime.time(14, 0),
+        place="Banqueting Room, Guildhall, Bath",
+    )
+    for order, (title, purpose, minutes_allowed) in enumerate(
+        (
+            ("Welcome, apologies and declarations of interest", ItemPurpose.INFORMATION, 5),
+            ("Minutes of the previous meeting", ItemPurpose.DECISION, 5),
+            ("Better Care Fund: quarterly performance", ItemPurpose.INFORMATION, 20),
+            ("Any other business", ItemPurpose.INFORMATION, 10),
+        ),
+        start=1,
+    ):
+        upsert(
+            MeetingTemplateItem,
+            {"template": template, "order": order},
+            title=title,
+            purpose=purpose,
+            allotted_minutes=minutes_allowed,
+        )
     return upsert(
         Meeting,
         lookup,

@@ -15,6 +15,8 @@ from committees.choices import (
     ActionStatus,
     AttendanceStatus,
     CallInOutcome,
+    ClearanceKind,
+    ClearanceOutcome,
     Matter,
     MeetingStatus,
     ReportStatus,
@@ -437,10 +439,16 @@ class ReportForm(TrackedModelForm):
             "contact_person",
             "contact_phone",
             "background_papers",
+            "joint_with",
         ]
+        widgets = {"joint_with": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, partnership, bodies, found_meetings=(), **kwargs):
         super().__init__(*args, **kwargs)
+        kept = self.instance.joint_with.values_list("pk", flat=True) if self.instance.pk else ()
+        self.fields["joint_with"].queryset = Organisation.objects.offered_in(partnership, *kept).exclude(
+            pk=self.instance.organisation_id
+        )
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=[body.pk for body in bodies]
         )
@@ -685,6 +693,12 @@ class PlanLikeForm(Form):
     day = forms.DateField(label="Day of the new meeting")
 
 
+class TemplateNameForm(Form):
+    name = forms.CharField(
+        label="Name of the template", max_length=100, help_text="For example, “Quarterly board meeting”."
+    )
+
+
 class AlertsForm(Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
 
@@ -763,7 +777,23 @@ class RegisteredInterestForm(TrackedModelForm):
         return cleaned
 
 
-class InterestReviewForm(Form):
+class OutcomeForm(Form):
+    """A review's outcome, chosen from radios, and the text one outcome needs: ``needs`` is
+    (outcome field, outcome, text field, message)."""
+
+    needs = None
+
+    def clean(self):
+        cleaned = super().clean()
+        choice, outcome, text, message = self.needs
+        if cleaned.get(choice) == outcome and not (cleaned.get(text) or "").strip():
+            self.add_error(text, message)
+        return cleaned
+
+
+class InterestReviewForm(OutcomeForm):
+    needs = ("outcome", "return", "comment", "Say what the member should change.")
+
     outcome = forms.ChoiceField(
         choices=[("accept", "Accept the entry"), ("return", "Return it to the member")],
         widget=forms.RadioSelect,
@@ -789,12 +819,6 @@ class InterestReviewForm(Form):
         if not withhold_asked:
             del self.fields["withhold"]
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("outcome") == "return" and not (cleaned.get("comment") or "").strip():
-            self.add_error("comment", "Say what the member should change.")
-        return cleaned
-
 
 class AmendmentForm(TrackedModelForm):
     class Meta:
@@ -803,7 +827,9 @@ class AmendmentForm(TrackedModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 6}), "note": forms.Textarea(attrs={"rows": 2})}
 
 
-class AmendmentDecisionForm(Form):
+class AmendmentDecisionForm(OutcomeForm):
+    needs = ("decision", "reject", "reason", "Give the reason for rejecting it: whoever proposed it is told.")
+
     decision = forms.ChoiceField(
         choices=[("accept", "Accept: the minute will read as proposed"), ("reject", "Reject")],
         widget=forms.RadioSelect,
@@ -817,8 +843,47 @@ class AmendmentDecisionForm(Form):
         help_text="Needed to reject it: whoever proposed it is told.",
     )
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "reject" and not (cleaned.get("reason") or "").strip():
-            self.add_error("reason", "Give the reason for rejecting it: whoever proposed it is told.")
-        return cleaned
+
+class ClearanceForm(OutcomeForm):
+    """One review of a report: which review (kind and body), the outcome and a comment."""
+
+    needs = ("outcome", ClearanceOutcome.CHANGES, "comment", "Say what should change.")
+
+    kind = forms.ChoiceField(choices=ClearanceKind.choices, widget=forms.HiddenInput)
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), widget=forms.HiddenInput)
+    seen = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    outcome = forms.ChoiceField(
+        choices=[
+            (ClearanceOutcome.CLEARED, "Clear the report"),
+            (ClearanceOutcome.CHANGES, "Ask for changes"),
+        ],
+        widget=forms.RadioSelect,
+        label="Your review",
+    )
+    comment = forms.CharField(
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment",
+        help_text="Needed to ask for changes: say what should change.",
+    )
+
+
+class ClearanceReviewersForm(Form):
+    users = forms.ModelMultipleChoiceField(
+        queryset=get_user_model().objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Who clears it",
+        help_text="No one: the body does not require this review.",
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["users"].queryset = (
+            get_user_model()
+            .objects.filter(memberships__organisation=organisation, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["users"].label_from_instance = lambda person: person.get_full_name() or person.username

@@ -20,6 +20,8 @@ from committees.choices import (
     AttendanceStatus,
     BindingOutcome,
     CallInOutcome,
+    ClearanceKind,
+    ClearanceOutcome,
     CommitteeKind,
     CommitteeStatus,
     ExemptParagraph,
@@ -520,6 +522,13 @@ class Report(TrackedModel):
     background_papers = models.TextField(blank=True)
     author = models.ForeignKey(Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField(max_length=8, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    joint_with = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="joint_reports",
+        verbose_name="joint report with",
+        help_text="The partner bodies the report is written with: the lead of each clears it.",
+    )
 
     owner_permissions = {
         Role.OFFICER: ["change", "delete"],
@@ -573,6 +582,59 @@ class Report(TrackedModel):
             ReportCostLine.history.filter(report_id=self.pk),
             ReportAppendix.history.filter(report_id=self.pk),
         ]
+
+
+class ClearanceReviewer(TrackedModel):
+    """Someone who clears a body's reports in a partnership for one kind of review. A body
+    requires each kind of review it names a reviewer for (``committees.clearance``)."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="clearance_reviewers")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="clearance_reviewers"
+    )
+    kind = models.CharField(max_length=24, choices=ClearanceKind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["organisation__name", "kind", "user__last_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation", "kind", "user"],
+                name="clearance_reviewer_once",
+                violation_error_message="This person already clears this kind of review.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="partner_lead"),
+                name="clearance_reviewer_not_partner_lead",
+                violation_error_message="A partner body's lead is any of its officers.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_kind_display()} for {self.organisation}"
+
+
+class ReportClearance(TrackedModel):
+    """One review of a report: cleared, or changes asked for, with the comment, on the report as
+    it then stood (``fingerprint``: a change since leaves it to be cleared again)."""
+
+    report = models.ForeignKey("Report", on_delete=models.CASCADE, related_name="clearances")
+    kind = models.CharField(max_length=24, choices=ClearanceKind.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", help_text="The body whose review it is."
+    )
+    outcome = models.CharField(max_length=16, choices=ClearanceOutcome.choices)
+    comment = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    fingerprint = models.CharField(max_length=64, editable=False)
+
+    partnership_path = "report__partnership"
+
+    class Meta:
+        ordering = ["report", "-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.organisation}): {self.get_outcome_display()}"
 
 
 class ReportCostLine(TrackedModel):
@@ -843,6 +905,49 @@ class MinuteAmendment(TrackedModel):
 
     def __str__(self):
         return f"Amendment to the minute of item {self.minute.agenda_item.number}"
+
+
+class MeetingTemplate(TrackedModel):
+    """A committee's standard meeting: its time, place and open standing items in their running
+    order, from which a meeting is planned (``services.plan_meeting_from_template``)."""
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="meeting_templates")
+    name = models.CharField(max_length=100)
+    start_time = models.TimeField()
+    place = models.CharField(max_length=300, blank=True)
+
+    partnership_path = "committee__partnership"
+
+    class Meta:
+        ordering = ["committee", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["committee", "name"],
+                name="meeting_template_name_unique",
+                violation_error_message="The committee already has a template of that name.",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MeetingTemplateItem(TrackedModel):
+    template = models.ForeignKey(MeetingTemplate, on_delete=models.CASCADE, related_name="items")
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=300)
+    purpose = models.CharField(max_length=16, choices=ItemPurpose.choices, default=ItemPurpose.INFORMATION)
+    presenter = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    allotted_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    partnership_path = "template__committee__partnership"
+
+    class Meta:
+        ordering = ["template", "order", "pk"]
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
 
 
 class PlannedDecision(TrackedModel):

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from committees import access, alerts, interests, key_decisions, validity
+from committees import access, alerts, clearance, interests, key_decisions, validity
 from committees.choices import (
     CYCLE_MONTHS,
     ActionStatus,
@@ -19,6 +19,8 @@ from committees.choices import (
     AttendanceStatus,
     BindingOutcome,
     CallInOutcome,
+    ClearanceKind,
+    ClearanceOutcome,
     CommitteeStatus,
     InterestReview,
     MeetingStatus,
@@ -28,17 +30,21 @@ from committees.models import (
     Action,
     AgendaItem,
     Attendance,
+    ClearanceReviewer,
     Committee,
     CommitteeMember,
     Decision,
     DecisionBinding,
     Meeting,
+    MeetingTemplate,
+    MeetingTemplateItem,
     Minute,
     MinuteAmendment,
     PlannedDecision,
     RegisteredInterest,
     Report,
     ReportAppendix,
+    ReportClearance,
     ReportCostLine,
     SupplementaryAgenda,
 )
@@ -74,12 +80,13 @@ def _stamp(obj, user, reason, organisation=None):
 # --- The meeting cycle ------------------------------------------------------------------
 
 
-def plan_meeting_like(*, source, day, user, reason=""):
-    """A new planned meeting of ``source``'s committee on ``day``, at its time and place, with
-    its standing business in its running order (with each item's time allowed): the items that
-    take no report and were not late. Reports, minutes, attendance and decisions are the new
-    meeting's own to gather."""
-    committee = source.committee
+#: What a standing item carries into a new meeting.
+STANDING_ITEM_FIELDS = ("title", "purpose", "presenter", "description", "allotted_minutes")
+
+
+def _plan_meeting(*, committee, day, at, place, items, user, reason, title=""):
+    """A new planned meeting of ``committee`` on ``day`` at ``at``, with ``items`` (dicts of an
+    agenda item's fields) in their order; one meeting a day, under the committee's row lock."""
     permissions.require(access.can_run(user, committee), "Only committee secretaries may plan meetings.")
     if day < timezone.localdate():
         raise ValidationError({"day": "Choose a day from today on: a meeting is planned ahead."})
@@ -89,34 +96,100 @@ def plan_meeting_like(*, source, day, user, reason=""):
         committee.status_to and day > committee.status_to
     ):
         raise ValidationError({"day": f"{committee} does not exist on {day:%-d %B %Y}."})
-    starts_at = timezone.make_aware(
-        datetime.datetime.combine(day, timezone.localtime(source.starts_at).time())
-    )
+    starts_at = timezone.make_aware(datetime.datetime.combine(day, at))
     with transaction.atomic():
         # Lock the committee: two secretaries planning the same day make one meeting.
         Committee.objects.select_for_update().filter(pk=committee.pk).values_list("pk", flat=True).get()
         if committee.meetings.filter(starts_at__date=day).exclude(status=MeetingStatus.CANCELLED).exists():
             raise ValidationError({"day": f"{committee} already has a meeting on {day:%-d %B %Y}."})
-        meeting = Meeting(committee=committee, starts_at=starts_at, place=source.place, title=source.title)
-        _stamp(meeting, user, reason or f"Planned like the meeting of {source.date:%-d %B %Y}")
+        meeting = Meeting(committee=committee, starts_at=starts_at, place=place, title=title)
+        _stamp(meeting, user, reason)
         meeting.save()
-        standing = source.items.filter(report__isnull=True, late=False).order_by("order", "pk")
-        for order, item in enumerate(standing, start=1):
-            copy = AgendaItem(
-                meeting=meeting,
-                order=order,
-                title=item.title,
-                purpose=item.purpose,
-                presenter=item.presenter,
-                description=item.description,
-                allotted_minutes=item.allotted_minutes,
-                exempt=item.exempt,
-                exempt_paragraph=item.exempt_paragraph,
-                public_interest_reasons=item.public_interest_reasons,
-            )
-            _stamp(copy, user, reason or f"Standing item from the meeting of {source.date:%-d %B %Y}")
-            copy.save()
+        for order, fields in enumerate(items, start=1):
+            item = AgendaItem(meeting=meeting, order=order, **fields)
+            _stamp(item, user, reason)
+            item.save()
     return meeting
+
+
+def plan_meeting_like(*, source, day, user, reason=""):
+    """A new planned meeting of ``source``'s committee on ``day``, at its time and place, with
+    its standing business in its running order (with each item's time allowed): the items that
+    take no report and were not late. Reports, minutes, attendance and decisions are the new
+    meeting's own to gather."""
+    standing = source.items.filter(report__isnull=True, late=False).order_by("order", "pk")
+    fields = (*STANDING_ITEM_FIELDS, "exempt", "exempt_paragraph", "public_interest_reasons")
+    return _plan_meeting(
+        committee=source.committee,
+        day=day,
+        at=timezone.localtime(source.starts_at).time(),
+        place=source.place,
+        title=source.title,
+        items=[{name: getattr(item, name) for name in fields} for item in standing],
+        user=user,
+        reason=reason or f"Planned like the meeting of {source.date:%-d %B %Y}",
+    )
+
+
+def save_meeting_template(*, meeting, name, user, reason=""):
+    """Keep ``meeting``'s time, place and open standing items (no report, not late, not exempt)
+    as a template of its committee named ``name``."""
+    committee = meeting.committee
+    permissions.require(access.can_run(user, committee), "Only committee secretaries keep meeting templates.")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": "Name the template, for example “Quarterly board meeting”."})
+    standing = meeting.items.filter(report__isnull=True, late=False, exempt=False).order_by("order", "pk")
+    with transaction.atomic():
+        Committee.objects.select_for_update().filter(pk=committee.pk).values_list("pk", flat=True).get()
+        if committee.meeting_templates.filter(name__iexact=name).exists():
+            raise ValidationError({"name": f"{committee} already has a template called “{name}”."})
+        template = MeetingTemplate(
+            committee=committee,
+            name=name,
+            start_time=timezone.localtime(meeting.starts_at).time(),
+            place=meeting.place,
+        )
+        _stamp(template, user, reason or f"Kept from the meeting of {meeting.date:%-d %B %Y}")
+        template.save()
+        for order, item in enumerate(standing, start=1):
+            kept = MeetingTemplateItem(
+                template=template, order=order, **{name: getattr(item, name) for name in STANDING_ITEM_FIELDS}
+            )
+            _stamp(kept, user, reason or "Standing item")
+            kept.save()
+    return template
+
+
+def plan_meeting_from_template(*, template, day, user, reason=""):
+    """A new planned meeting of the template's committee on ``day``, at its time and place, with
+    its items in their running order."""
+    return _plan_meeting(
+        committee=template.committee,
+        day=day,
+        at=template.start_time,
+        place=template.place,
+        items=[{name: getattr(item, name) for name in STANDING_ITEM_FIELDS} for item in template.items.all()],
+        user=user,
+        reason=reason or f"Planned from the template “{template.name}”",
+    )
+
+
+def delete_meeting_template(*, template, user, reason=""):
+    """Remove a template; the meetings planned from it keep their items. False if already gone."""
+    permissions.require(
+        access.can_run(user, template.committee), "Only committee secretaries keep meeting templates."
+    )
+    with transaction.atomic():
+        current = MeetingTemplate.objects.select_for_update().filter(pk=template.pk).first()
+        if current is None:
+            return False
+        for item in current.items.all():
+            _stamp(item, user, reason or "Template removed")
+            item.delete()
+        _stamp(current, user, reason or "Template removed")
+        current.delete()
+    return True
 
 
 def cycle_day(year, month):
@@ -196,6 +269,7 @@ def publish_agenda(*, meeting, user):
             )
         if not meeting.items.exists():
             raise ValidationError("Add at least one agenda item before publishing the agenda.")
+        _check_reports_approved(meeting.items.all())
         now = timezone.now()
         late = timezone.localdate(now) > meeting.agenda_publication_due
         meeting.status = MeetingStatus.AGENDA_PUBLISHED
@@ -340,6 +414,13 @@ def add_agenda_item(*, item, user, reason=""):
         meeting = _locked_meeting(item.meeting)
         check_public_interest(item)
         check_minutes_item(item)
+        published = (
+            meeting.status == MeetingStatus.AGENDA_PUBLISHED and item.pk and not item.awaiting_supplement
+        )
+        if published and item.report_id and item.report.status != ReportStatus.FINAL:
+            raise ValidationError(
+                {"report": "The agenda is published: only a report approved for publication can go on it."}
+            )
         if not item.pk:
             check_late_item(meeting=meeting, item=item)
             last = item.meeting.items.order_by("-order").values_list("order", flat=True).first()
@@ -348,6 +429,19 @@ def add_agenda_item(*, item, user, reason=""):
         item.save()
         renumber_items(item.meeting, user)
     return item
+
+
+def _check_reports_approved(items):
+    """Only a report approved for publication (cleared and final) goes on a published agenda."""
+    drafts = Report.objects.filter(agenda_items__in=items).exclude(status=ReportStatus.FINAL).distinct()
+    titles = [f"“{report.title}”" for report in drafts.order_by("title")]
+    if titles:
+        raise ValidationError(
+            "Only reports approved for publication go on a published agenda: "
+            + ", ".join(titles)
+            + (" is" if len(titles) == 1 else " are")
+            + " still a draft. Have it cleared and approved, or take it off the agenda."
+        )
 
 
 def check_public_interest(item):
@@ -450,6 +544,7 @@ def publish_supplementary_agenda(*, meeting, user):
             raise ValidationError(
                 "There are no late items waiting for a supplementary agenda: nothing was published."
             )
+        _check_reports_approved(items)
         last = meeting.supplements.order_by("-number").values_list("number", flat=True).first()
         supplement = SupplementaryAgenda(
             meeting=meeting, number=(last or 0) + 1, published_at=timezone.now(), published_by=user
@@ -1082,7 +1177,7 @@ def _draft_report(report, user):
     return locked
 
 
-def save_report(*, report, user, reason=""):
+def save_report(*, report, user, reason="", joint_with=None):
     """Write a new report (as a draft, by the person drafting it) or a draft's cover sheet
     and text. Its status is never taken from the form: it moves by :func:`finalise_report`
     and :func:`reopen_report`."""
@@ -1105,6 +1200,11 @@ def save_report(*, report, user, reason=""):
             )
         _stamp(report, user, reason, report.organisation)
         report.save()
+        if joint_with is not None:
+            partners = permissions.partner_organisation_ids(report.partnership)
+            if any(body.pk not in partners or body.pk == report.organisation_id for body in joint_with):
+                raise ValidationError({"joint_with": "Choose other bodies of the partnership."})
+            report.joint_with.set(joint_with)
     return report
 
 
@@ -1115,6 +1215,13 @@ def finalise_report(*, report, user, reason=""):
         report = _locked_report(report)
         if report.status == ReportStatus.FINAL:
             raise ValidationError("This report is already final: someone finalised it before you.")
+        waiting = clearance.outstanding(report)
+        if waiting:
+            raise ValidationError(
+                "The report can be approved for publication once it is cleared by "
+                + ", ".join(clearance.describe(requirement) for requirement in waiting)
+                + "."
+            )
         report.status = ReportStatus.FINAL
         _stamp(report, user, reason or "Report finalised", report.organisation)
         report.save()
@@ -1482,3 +1589,79 @@ def review_interest(*, interest, user, accept, comment="", withhold=False, loade
         _stamp(locked, user, "Reviewed" if accept else "Returned to the member", locked.organisation)
         locked.save()
     return locked
+
+
+# --- Report clearance ---------------------------------------------------------------------------------
+
+
+def record_clearance(*, report, kind, organisation, outcome, user, comment="", seen=None):
+    """A reviewer clears a draft report, or asks for changes with a comment, on the report as it
+    stands. ``seen`` is the fingerprint of the report the reviewer read: if it changed since, the
+    review is refused (checked under the report's row lock)."""
+    permissions.require(
+        access.may_clear(user, report, kind, organisation),
+        "Only the reviewers the writing body names, or a partner body's officers for a joint report, "
+        "clear a report.",
+    )
+    if outcome == ClearanceOutcome.CHANGES and not comment.strip():
+        raise ValidationError({"comment": "Say what should change."})
+    with transaction.atomic():
+        locked = _locked_report(report)
+        if locked.status == ReportStatus.FINAL:
+            raise ValidationError(
+                "This report is already approved for publication: reopen it to review it again."
+            )
+        needed = {(r.kind, r.organisation.pk) for r in clearance.requirements(locked)}
+        if (kind, organisation.pk) not in needed:
+            raise ValidationError("This report does not need that review.")
+        now = clearance.fingerprint(locked)
+        if seen is not None and seen != now:
+            raise ValidationError(
+                "The report changed after you opened it: read it again, then give your review."
+            )
+        review = ReportClearance(
+            report=locked,
+            kind=kind,
+            organisation=organisation,
+            outcome=outcome,
+            comment=comment.strip(),
+            reviewed_by=user,
+            fingerprint=now,
+        )
+        _stamp(review, user, ClearanceOutcome(outcome).label, organisation)
+        review.save()
+    return review
+
+
+def save_clearance_reviewers(*, partnership, organisation, kind, users, user):
+    """Name who clears ``organisation``'s reports for ``kind`` (none: it no longer requires that
+    review). Only its administrators; each reviewer acts for the body."""
+    permissions.require(
+        access.keeps_clearance_of(user, organisation, partnership),
+        "Only the body's administrators name who clears its reports.",
+    )
+    if kind == ClearanceKind.PARTNER_LEAD:
+        raise ValidationError("A partner body's lead is any of its officers: there is no one to name.")
+    people = {m.user_id for m in organisation.memberships.filter(user__is_active=True)}
+    strangers = [person for person in users if person.pk not in people]
+    if strangers:
+        raise ValidationError({"users": f"{strangers[0]} does not act for {organisation}."})
+    with transaction.atomic():
+        Organisation = type(organisation)
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True).get()
+        current = ClearanceReviewer.objects.filter(
+            partnership=partnership, organisation=organisation, kind=kind
+        )
+        wanted = {person.pk: person for person in users}
+        for reviewer in current:
+            if reviewer.user_id not in wanted:
+                _stamp(reviewer, user, "No longer clears reports", organisation)
+                reviewer.delete()
+        kept = set(current.values_list("user_id", flat=True))
+        for pk, person in wanted.items():
+            if pk not in kept:
+                reviewer = ClearanceReviewer(
+                    partnership=partnership, organisation=organisation, kind=kind, user=person
+                )
+                _stamp(reviewer, user, "Clears reports", organisation)
+                reviewer.save()

@@ -75,3 +75,11 @@ def send_alerts(subscription_ids, subject, body, confirmed=True):
         send_mail(
             subject[:255], f"{body}\n\n{alerts.unsubscribe_line(subscription)}", None, [subscription.email]
         )
+
+
+@shared_task
+def forget_unconfirmed_alerts():
+    """Nightly: forget e-mail alert requests never confirmed (``alerts.forget_unconfirmed``)."""
+    from committees import alerts
+
+    return alerts.forget_unconfirmed()

@@ -71,6 +71,13 @@ urlpatterns = [
         name="minutes_circulate",
     ),
     path("minutes/<int:pk>/amend/", minutes.AmendmentProposeView.as_view(), name="amendment_propose"),
+    path(
+        "meetings/<int:meeting>/keep-as-template/",
+        meetings.MeetingSaveTemplateView.as_view(),
+        name="meeting_save_template",
+    ),
+    path("templates/<int:pk>/plan/", meetings.TemplatePlanView.as_view(), name="template_plan"),
+    path("templates/<int:pk>/remove/", meetings.TemplateDeleteView.as_view(), name="template_delete"),
     path("amendments/<int:pk>/decide/", minutes.AmendmentDecideView.as_view(), name="amendment_decide"),
     path(
         "meetings/<int:meeting>/attendance/",
@@ -119,6 +126,13 @@ urlpatterns = [
         "forward-plan/<int:pk>/publish/",
         forward_plan.PlannedDecisionPublishView.as_view(),
         name="planned_decision_publish",
+    ),
+    path("reports/<int:pk>/clear/", reports.ReportClearView.as_view(), name="report_clear"),
+    path("clearance/", reports.ClearanceSettingsView.as_view(), name="clearance_settings"),
+    path(
+        "clearance/<int:organisation>/<slug:kind>/",
+        reports.ClearanceReviewersView.as_view(),
+        name="clearance_reviewers",
     ),
     path("interests/", interests.InterestListView.as_view(), name="interest_list"),
     path("interests/add/", interests.InterestEditView.as_view(), name="interest_add"),

@@ -242,6 +242,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agreements.tasks.apply_due_endings",
         "schedule": crontab(minute=5, hour=0),
     },
+    "unconfirmed-alerts": {
+        "task": "committees.tasks.forget_unconfirmed_alerts",
+        "schedule": crontab(minute=45, hour=2),
+    },
 }
 # The reminder outbox: a failed send is tried again after 5 minutes, then 10, 20...,
 # until the limit, when it is shown to site administrators as undeliverable.

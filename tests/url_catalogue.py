@@ -64,6 +64,7 @@ from tests.committees.factories import (
     ActionFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    ClearanceReviewerFactory,
     CommitteeFactory,
     CommitteeMemberFactory,
     DecisionBindingFactory,
@@ -71,12 +72,15 @@ from tests.committees.factories import (
     DeclarationFactory,
     DelegationFactory,
     MeetingFactory,
+    MeetingTemplateFactory,
+    MeetingTemplateItemFactory,
     MinuteAmendmentFactory,
     MinuteFactory,
     PlannedDecisionFactory,
     QuorumRuleFactory,
     RegisteredInterestFactory,
     ReportAppendixFactory,
+    ReportClearanceFactory,
     ReportCostLineFactory,
     ReportFactory,
 )
@@ -181,6 +185,12 @@ def build_records():
     r.item = AgendaItemFactory(meeting=r.meeting, report=r.report)
     r.minute = MinuteFactory(agenda_item=r.item)
     r.amendment = MinuteAmendmentFactory(minute=r.minute, proposed_by=r.body_user)
+    r.clearance_reviewer = ClearanceReviewerFactory(
+        partnership=r.partnership, organisation=r.council, user=r.body_user
+    )
+    r.report_clearance = ReportClearanceFactory(report=r.report, reviewed_by=r.body_user)
+    r.meeting_template = MeetingTemplateFactory(committee=r.committee)
+    r.meeting_template_item = MeetingTemplateItemFactory(template=r.meeting_template)
     r.cost_line = ReportCostLineFactory(report=r.report)
     r.appendix = ReportAppendixFactory(report=r.report, file=None)
     r.appendix.file.save("catalogue.pdf", ContentFile(blank_pdf()), save=True)
@@ -329,6 +339,7 @@ def plant_exempt_business(records, *, action_owner):
         MinuteAmendment,
         Report,
         ReportAppendix,
+        ReportClearance,
         ReportCostLine,
     )
     from partnership.pdf import html_to_pdf
@@ -395,6 +406,18 @@ def plant_exempt_business(records, *, action_owner):
         action.save()
         cost_line = _mark(ReportCostLine(report=report, amount=Decimal("1000.00")), variant, "costline")
         cost_line.save()
+        review = _mark(
+            ReportClearance(
+                report=report,
+                organisation=author,
+                kind="finance",
+                outcome="changes",
+                reviewed_by=records.body_user,
+            ),
+            variant,
+            "clearance",
+        )
+        review.save()
         appendix = _mark(ReportAppendix(report=report), variant, "appendix")
         pdf = html_to_pdf(
             f"<html lang='en-GB'><body><p>{marker(variant, 'appendix', 'pdf')}</p></body></html>"
@@ -412,6 +435,7 @@ def plant_exempt_business(records, *, action_owner):
                 "binding": binding,
                 "action": action,
                 "cost_line": cost_line,
+                "report_clearance": review,
                 "appendix": appendix,
             }
         )
@@ -579,6 +603,12 @@ FILLERS = {
     "committees:minutes_circulate": _p(meeting=_pk("meeting")),
     "committees:amendment_propose": _p(pk=_pk("minute")),
     "committees:amendment_decide": _p(pk=_pk("amendment")),
+    "committees:meeting_save_template": _p(meeting=_pk("meeting")),
+    "committees:report_clear": _p(pk=_pk("report")),
+    "committees:clearance_settings": _p(),
+    "committees:clearance_reviewers": _p(organisation=_pk("council"), kind=lambda r: "finance"),
+    "committees:template_plan": _p(pk=_pk("meeting_template")),
+    "committees:template_delete": _p(pk=_pk("meeting_template")),
     "committees:attendance": _p(meeting=_pk("meeting")),
     "committees:declaration_add": _p(meeting=_pk("meeting")),
     "committees:declaration_delete": _p(pk=_pk("declaration")),

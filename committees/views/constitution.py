@@ -19,6 +19,7 @@ from committees.forms import (
     CommitteeForm,
     CommitteeMemberForm,
     GenerateMeetingsForm,
+    PlanLikeForm,
     QuorumRuleForm,
 )
 from committees.models import (
@@ -90,6 +91,10 @@ class CommitteeDetailView(generic.ObjectDetailView):
             can_manage=access.can_manage(user, committee),
             can_run=access.can_run(user, committee),
             generate_form=GenerateMeetingsForm(initial={"year": today.year + 1}),
+            templates=[
+                (template, PlanLikeForm(prefix=f"template-{template.pk}"))
+                for template in committee.meeting_templates.prefetch_related("items")
+            ],
             history_url=url("committee_history", self.partnership, pk=committee.pk),
         )
         return context

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -19,12 +20,14 @@ from committees.forms import (
     MeetingMoveForm,
     MinutesApprovalForm,
     PlanLikeForm,
+    TemplateNameForm,
 )
 from committees.models import (
     Committee,
     DecisionBinding,
     Declaration,
     Meeting,
+    MeetingTemplate,
     MinuteAmendment,
 )
 from committees.views.common import ParentMixin, PostActionView, url
@@ -181,6 +184,7 @@ class MeetingDetailView(generic.ObjectDetailView):
             moves=services.meeting_moves(meeting) if context["can_run"] else [],
             supplements=list(meeting.supplements.select_related("published_by")),
             plan_like_form=PlanLikeForm(),
+            template_form=TemplateNameForm(),
             item_count=len(items),
             late_to_publish=sum(item.awaiting_supplement for item in items),
             quorum=self.quorum(context),
@@ -492,3 +496,73 @@ class MeetingMoveView(MeetingChildMixin, PostActionView):
             status = meeting.get_status_display().lower()
             messages.success(request, f"The meeting is now recorded as {status}.")
         return HttpResponseRedirect(self.meeting.get_absolute_url())
+
+
+class MeetingSaveTemplateView(MeetingChildMixin, PostActionView):
+    """Keep this meeting's time, place and open standing items as a template of its committee."""
+
+    def post(self, request, *args, **kwargs):
+        self.check_run()
+        form = TemplateNameForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, errors_as_text(form))
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        try:
+            template = services.save_meeting_template(
+                meeting=self.meeting, name=form.cleaned_data["name"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(self.meeting.get_absolute_url())
+        count = template.items.count()
+        messages.success(
+            request, f"Template “{template.name}” kept, with {count} standing item{pluralize(count)}."
+        )
+        return HttpResponseRedirect(self.meeting.committee.get_absolute_url() + "#templates")
+
+
+class TemplateActionMixin:
+    def template_or_404(self):
+        queryset = permissions.restrict(MeetingTemplate.objects.all(), self.request.user).filter(
+            committee__partnership=self.partnership
+        )
+        template = get_object_or_404(queryset.select_related("committee__partnership"), pk=self.kwargs["pk"])
+        permissions.require(
+            access.can_run(self.request.user, template.committee),
+            "Only the committee secretaries of the partner bodies keep its meeting templates.",
+        )
+        return template
+
+
+class TemplatePlanView(TemplateActionMixin, PostActionView):
+    """Plan a meeting from a template, on the day given."""
+
+    def post(self, request, *args, **kwargs):
+        template = self.template_or_404()
+        back = template.committee.get_absolute_url() + "#templates"
+        form = PlanLikeForm(request.POST, prefix=f"template-{template.pk}")
+        if not form.is_valid():
+            messages.error(request, errors_as_text(form))
+            return HttpResponseRedirect(back)
+        try:
+            meeting = services.plan_meeting_from_template(
+                template=template, day=form.cleaned_data["day"], user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(back)
+        count = meeting.items.count()
+        messages.success(
+            request,
+            f"Meeting planned for {meeting.date:%-d %B %Y} from “{template.name}”, with {count} "
+            f"item{pluralize(count)}.",
+        )
+        return HttpResponseRedirect(meeting.get_absolute_url())
+
+
+class TemplateDeleteView(TemplateActionMixin, PostActionView):
+    def post(self, request, *args, **kwargs):
+        template = self.template_or_404()
+        removed = services.delete_meeting_template(template=template, user=request.user)
+        messages.success(request, "Template removed." if removed else "That template was already removed.")
+        return HttpResponseRedirect(template.committee.get_absolute_url() + "#templates")

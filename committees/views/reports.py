@@ -10,19 +10,22 @@ from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
-from committees import access, services
-from committees.choices import ReportStatus
+from committees import access, clearance, services
+from committees.choices import ClearanceKind, ReportStatus
 from committees.filtersets import (
     ReportFilterSet,
 )
 from committees.forms import (
     AppendixForm,
+    ClearanceForm,
+    ClearanceReviewersForm,
     CostLineForm,
     MeetingSearchForm,
     ReportForm,
     ReportMoveForm,
 )
 from committees.models import (
+    ClearanceReviewer,
     Report,
     ReportAppendix,
     ReportCostLine,
@@ -31,6 +34,7 @@ from committees.tables import ReportTable
 from committees.views.common import PostActionView, url
 from partnership import generic, permissions
 from partnership.forms import errors_as_text, limit_input
+from partnership.models import Organisation
 
 
 def visible_report_or_404(request, partnership, pk):
@@ -88,8 +92,67 @@ class ReportDetailView(generic.ObjectDetailView):
             history_url=url("report_history", self.partnership, pk=report.pk),
             cost_form=CostLineForm(),
             appendix_form=AppendixForm(),
+            clearance=self.clearance_rows(report),
+            clearances=list(report.clearances.select_related("reviewed_by", "organisation")),
         )
         return context
+
+    def clearance_rows(self, report):
+        """[(requirement, form or None)]: each review the report needs, with a form for the
+        reviews this person may give while it is a draft."""
+        user = self.request.user
+        rows = []
+        now = clearance.fingerprint(report)
+        for requirement in clearance.requirements(report, now):
+            may = report.status == ReportStatus.DRAFT and access.may_clear(
+                user, report, requirement.kind, requirement.organisation
+            )
+            form = (
+                ClearanceForm(
+                    initial={
+                        "kind": requirement.kind,
+                        "organisation": requirement.organisation.pk,
+                        "seen": now,
+                    },
+                    prefix=f"clear-{requirement.kind}-{requirement.organisation.pk}",
+                )
+                if may
+                else None
+            )
+            rows.append((requirement, form))
+        return rows
+
+
+class ReportClearView(PostActionView):
+    """A reviewer clears the report, or asks for changes."""
+
+    def post(self, request, *args, **kwargs):
+        report = visible_report_or_404(request, self.partnership, kwargs["pk"])
+        permissions.require(permissions.can_read(request.user, report))
+        permissions.require(
+            not permissions.is_read_only(request.user), "Auditors read reports; they do not clear them."
+        )
+        # Each review's form on the page has its own prefix (ids stay unique); it says which.
+        prefix = request.POST.get("form_prefix", "")
+        form = ClearanceForm(request.POST, prefix=prefix if prefix.startswith("clear-") else None)
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        data = form.cleaned_data
+        try:
+            review = services.record_clearance(
+                report=report,
+                kind=data["kind"],
+                organisation=data["organisation"],
+                outcome=data["outcome"],
+                comment=data["comment"],
+                seen=data["seen"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Review recorded: {review.get_outcome_display().lower()}.")
+        return HttpResponseRedirect(report.get_absolute_url() + "#clearance")
 
 
 class ReportHistoryView(generic.ObjectHistoryView):
@@ -146,7 +209,12 @@ class ReportEditView(generic.ObjectEditView):
         return context
 
     def save_object(self, form, obj):
-        services.save_report(report=obj, user=self.request.user, reason=obj._change_reason)
+        services.save_report(
+            report=obj,
+            user=self.request.user,
+            reason=obj._change_reason,
+            joint_with=list(form.cleaned_data.get("joint_with") or []),
+        )
 
     def get_cancel_url(self):
         if self.object.pk:
@@ -298,3 +366,71 @@ class AppendixDownloadView(generic.PartnershipMixin, TemplateView):
         response["Content-Type"] = mimetypes.types_map[".pdf"]
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+#: The reviews a body may require of its reports (a joint report's partner leads are any officers).
+BODY_CLEARANCE_KINDS = (ClearanceKind.FINANCE, ClearanceKind.LEGAL, ClearanceKind.MONITORING_OFFICER)
+
+
+class ClearanceSettingsView(generic.PartnershipMixin, TemplateView):
+    """Each partner body's report clearance: the reviews it requires and who gives them."""
+
+    template_name = "committees/clearance_settings.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        reviewers = {}
+        for reviewer in ClearanceReviewer.objects.filter(partnership=self.partnership).select_related("user"):
+            reviewers.setdefault((reviewer.organisation_id, reviewer.kind), []).append(reviewer.user)
+        bodies = []
+        for body in Organisation.objects.offered_in(self.partnership):
+            keeps = access.keeps_clearance_of(user, body, self.partnership)
+            rows = []
+            for kind in BODY_CLEARANCE_KINDS:
+                people = reviewers.get((body.pk, kind), [])
+                form = (
+                    ClearanceReviewersForm(
+                        organisation=body, initial={"users": people}, prefix=f"reviewers-{body.pk}-{kind}"
+                    )
+                    if keeps
+                    else None
+                )
+                rows.append((kind, ClearanceKind(kind).label, people, form))
+            bodies.append((body, rows))
+        context["bodies"] = bodies
+        return context
+
+
+class ClearanceReviewersView(PostActionView):
+    def post(self, request, *args, **kwargs):
+        permissions.require(
+            not permissions.is_read_only(request.user),
+            "Only the body's administrators name who clears its reports.",
+        )
+        body = get_object_or_404(Organisation.objects.offered_in(self.partnership), pk=kwargs["organisation"])
+        kind = kwargs["kind"]
+        if kind not in BODY_CLEARANCE_KINDS:
+            raise Http404("No such review.")
+        permissions.require(
+            access.keeps_clearance_of(request.user, body, self.partnership),
+            "Only the body's administrators name who clears its reports.",
+        )
+        form = ClearanceReviewersForm(request.POST, organisation=body, prefix=f"reviewers-{body.pk}-{kind}")
+        if not form.is_valid():
+            return generic.bad_request(request, errors_as_text(form))
+        try:
+            services.save_clearance_reviewers(
+                partnership=self.partnership,
+                organisation=body,
+                kind=kind,
+                users=list(form.cleaned_data["users"]),
+                user=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request, f"{body.display_name}: {ClearanceKind(kind).label.lower()} review saved."
+            )
+        return HttpResponseRedirect(url("clearance_settings", self.partnership) + f"#body-{body.pk}")

@@ -117,7 +117,7 @@ def _model_named(name, app_label):
 
 #: URL arguments that are values, not records: a financial year, a kind of meeting paper, a
 #: step of a decision's call-in.
-VALUES = {"year": 2018, "kind": "members-pack", "step": "publish"}
+VALUES = {"year": 2018, "kind": "members-pack", "step": "publish", "organisation": 1}
 
 
 def _ancestors(obj):

@@ -9,6 +9,8 @@ from django.utils import timezone
 from committees.choices import (
     AttendanceStatus,
     BindingOutcome,
+    ClearanceKind,
+    ClearanceOutcome,
     CommitteeKind,
     InterestCategory,
     InterestNature,
@@ -20,6 +22,7 @@ from committees.models import (
     Action,
     AgendaItem,
     Attendance,
+    ClearanceReviewer,
     Committee,
     CommitteeMember,
     CommitteeQuorumRule,
@@ -28,12 +31,15 @@ from committees.models import (
     Declaration,
     Delegation,
     Meeting,
+    MeetingTemplate,
+    MeetingTemplateItem,
     Minute,
     MinuteAmendment,
     PlannedDecision,
     RegisteredInterest,
     Report,
     ReportAppendix,
+    ReportClearance,
     ReportCostLine,
     SupplementaryAgenda,
 )
@@ -240,3 +246,46 @@ class MinuteAmendmentFactory(factory.django.DjangoModelFactory):
     minute = factory.SubFactory(MinuteFactory)
     proposed_by = factory.SubFactory("tests.factories.UserFactory")
     text = factory.Sequence(lambda n: f"The Board agreed the plan, with amendment {n}.")
+
+
+class MeetingTemplateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingTemplate
+
+    committee = factory.SubFactory(CommitteeFactory)
+    name = factory.Sequence(lambda n: f"Quarterly meeting {n}")
+    start_time = datetime.time(14, 0)
+    place = "Guildhall, Bath"
+
+
+class MeetingTemplateItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingTemplateItem
+
+    template = factory.SubFactory(MeetingTemplateFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = "Welcome, apologies and declarations of interest"
+    allotted_minutes = 5
+
+
+class ClearanceReviewerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClearanceReviewer
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = ClearanceKind.FINANCE
+    user = factory.SubFactory("tests.factories.UserFactory")
+
+
+class ReportClearanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportClearance
+
+    report = factory.SubFactory(ReportFactory)
+    kind = ClearanceKind.FINANCE
+    organisation = factory.SelfAttribute("report.organisation")
+    outcome = ClearanceOutcome.CLEARED
+    comment = "The costs agree with the budget."
+    reviewed_by = factory.SubFactory("tests.factories.UserFactory")
+    fingerprint = "0" * 64

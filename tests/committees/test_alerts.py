@@ -1,13 +1,16 @@
 """E-mail alerts for the public: asked for, confirmed from the e-mail, sent when a committee
 that meets in public publishes, and stopped from the link in every alert."""
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from committees import services
+from committees import alerts, services
 from committees.models import Subscription
+from committees.tasks import forget_unconfirmed_alerts
 from partnership.choices import Role
 from tests.committees.factories import (
     AgendaItemFactory,
@@ -121,3 +124,25 @@ def test_the_forward_plan_announces_a_published_entry(
     (alert,) = mailoutbox
     assert alert.subject == f"Forward plan: {planned.title}"
     assert f"#{planned.reference}" in alert.body
+
+
+def test_an_address_never_confirmed_is_forgotten_a_week_after_it_was_last_asked(public_board, settings):
+    now = timezone.now()
+    committee = public_board.committee
+
+    def asked(email, days_ago, confirmed=False):
+        subscription = Subscription.objects.create(email=email, committee=committee)
+        Subscription.objects.filter(pk=subscription.pk).update(
+            last_asked_at=now - datetime.timedelta(days=days_ago),
+            confirmed_at=now - datetime.timedelta(days=days_ago) if confirmed else None,
+        )
+        return subscription
+
+    stale = asked("typed-by-someone-else@example.org", 8)
+    recent = asked("still-deciding@example.org", 6)
+    confirmed = asked("resident@example.org", 400, confirmed=True)
+    assert alerts.forget_unconfirmed(now) == 1
+    assert set(Subscription.objects.all()) == {recent, confirmed}
+    assert not Subscription.objects.filter(pk=stale.pk).exists()
+    assert "unconfirmed-alerts" in settings.CELERY_BEAT_SCHEDULE
+    assert forget_unconfirmed_alerts.name == settings.CELERY_BEAT_SCHEDULE["unconfirmed-alerts"]["task"]

@@ -38,7 +38,7 @@ from tests.url_catalogue import MARKER, build_records, catalogue, marker, plant_
 
 FOUND = re.compile(rf"{MARKER}-[ab]-[a-z]+", re.IGNORECASE)
 #: A report and its parts are read by the officers of the body that wrote it.
-REPORT_PARTS = ("report", "appendix", "costline")
+REPORT_PARTS = ("report", "appendix", "costline", "clearance")
 
 
 def text_of(response):

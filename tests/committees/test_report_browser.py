@@ -35,7 +35,7 @@ def test_officer_writes_finalises_and_reopens_a_report_without_javascript(
     tab.click("button:has-text('Add cost')")
     assert "Cost “Programme Director” (2019/20) added." in tab.locator("main").inner_text()
 
-    tab.click("button:has-text('Finalise report')")
+    tab.click("button:has-text('Approve for publication')")
     main = tab.locator("main").inner_text()
     assert "The report is final" in main
     assert tab.locator("button:has-text('Add cost')").count() == 0

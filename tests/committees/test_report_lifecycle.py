@@ -49,7 +49,7 @@ def test_new_report_is_a_draft_whatever_the_form_sends(client, world, board):
 def test_officer_finalises_a_draft_with_the_button_and_history_records_who(client, world, board):
     client.force_login(officer(world))
     page = client.get(board.report.get_absolute_url()).content.decode()
-    assert f'action="{move_url(board.report)}"' in page and "Finalise report" in page
+    assert f'action="{move_url(board.report)}"' in page and "Approve for publication" in page
     response = client.post(move_url(board.report), {"status": "final"}, follow=True)
     assert "The report is final" in response.content.decode()
     board.report.refresh_from_db()

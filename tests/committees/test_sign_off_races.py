@@ -1,5 +1,5 @@
-"""Two people at once on one register entry, or one proposed amendment to draft minutes, on two
-real PostgreSQL connections."""
+"""Two people at once on one register entry, one proposed amendment to draft minutes, or one
+report under review, on two real PostgreSQL connections."""
 
 import datetime
 
@@ -7,18 +7,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from committees import services
-from committees.choices import AmendmentStatus, InterestReview, MeetingStatus
-from committees.models import Minute, MinuteAmendment, RegisteredInterest
+from committees import clearance, services
+from committees.choices import AmendmentStatus, ClearanceKind, ClearanceOutcome, InterestReview, MeetingStatus
+from committees.models import Minute, MinuteAmendment, RegisteredInterest, Report
 from partnership.choices import Role
 from tests.committees.factories import (
     AgendaItemFactory,
+    ClearanceReviewerFactory,
     CommitteeFactory,
     CommitteeMemberFactory,
     MeetingFactory,
     MinuteAmendmentFactory,
     MinuteFactory,
     RegisteredInterestFactory,
+    ReportFactory,
 )
 from tests.races import race, two_bodies
 
@@ -113,3 +115,38 @@ def test_two_secretaries_deciding_one_amendment_at_once_one_decision_stands(pair
     assert isinstance(rejected.error, ValidationError) and "already accepted" in rejected.message
     assert MinuteAmendment.objects.get(pk=amendment.pk).status == AmendmentStatus.ACCEPTED
     assert Minute.objects.get(pk=minute.pk).text == "As amended."
+
+
+def test_a_review_and_an_edit_at_once_never_clear_text_the_reviewer_did_not_read(pair):
+    """The finance reviewer clears the report as they read it while its author changes it: the
+    edit stands and the review is refused, so the report still needs clearing."""
+    council = pair.bodies["council"]
+    reviewer = pair.user("council", Role.FINANCE_OFFICER)
+    ClearanceReviewerFactory(
+        partnership=pair.partnership, organisation=council, kind=ClearanceKind.FINANCE, user=reviewer
+    )
+    report = ReportFactory(
+        partnership=pair.partnership, organisation=council, body="As the reviewer read it."
+    )
+    read = clearance.fingerprint(report)
+    editing = Report.objects.get(pk=report.pk)
+    editing.body = "Changed by the author."
+    reviewing = Report.objects.get(pk=report.pk)
+
+    edited, reviewed = race(
+        lambda: services.save_report(report=editing, user=pair.user("council", Role.OFFICER)),
+        lambda: services.record_clearance(
+            report=reviewing,
+            kind=ClearanceKind.FINANCE,
+            organisation=council,
+            outcome=ClearanceOutcome.CLEARED,
+            user=reviewer,
+            seen=read,
+        ),
+    )
+
+    assert not edited.refused
+    assert isinstance(reviewed.error, ValidationError) and "changed after you opened it" in reviewed.message
+    assert [r.kind for r in clearance.outstanding(Report.objects.get(pk=report.pk))] == [
+        ClearanceKind.FINANCE
+    ]

@@ -17,8 +17,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from committees import services
-from committees.choices import MeetingStatus
-from committees.models import AgendaItem, Meeting, SupplementaryAgenda
+from committees.choices import MeetingStatus, ReportStatus
+from committees.models import AgendaItem, Meeting, Report, SupplementaryAgenda
 from committees.papers import content, kinds
 from partnership.choices import Role
 
@@ -32,6 +32,8 @@ def secretary(world):
 
 
 def publish(meeting, world):
+    # Only reports approved for publication go on a published agenda (test_report_clearance.py).
+    Report.objects.filter(agenda_items__meeting=meeting).update(status=ReportStatus.FINAL)
     services.publish_agenda(meeting=meeting, user=secretary(world))
     meeting.refresh_from_db()
     return meeting
@@ -297,6 +299,7 @@ def test_secretary_adds_a_late_item_and_publishes_the_supplement_in_a_browser(
 ):
     board.committee.meets_in_public = True
     board.committee.save()
+    Report.objects.filter(agenda_items__meeting=board.meeting).update(status=ReportStatus.FINAL)
     login(secretary(world).username)
     page.goto(f"{live_server.url}{board.meeting.get_absolute_url()}")
     page.click("button:has-text('Publish agenda')")

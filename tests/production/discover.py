@@ -13,7 +13,7 @@ def addresses():
     from django.utils import timezone
 
     from agreements.models import Agreement
-    from committees.models import Committee, Decision, Delegation, Meeting, Report
+    from committees.models import Committee, Decision, Delegation, Meeting, RegisteredInterest, Report
     from committees.papers.kinds import MEMBERS_PACK
     from finance.models import Budget
     from partnership.models import AuditEntry, Partnership, Reorganisation
@@ -69,6 +69,16 @@ def addresses():
             "forward plan": reverse("committees:planned_decision_list", kwargs=slug),
             "reports": reverse("committees:report_list", kwargs=slug),
             "report": reverse("committees:report_detail", kwargs={**slug, "pk": report.pk}),
+            "report clearance": reverse("committees:clearance_settings", kwargs=slug),
+            "minutes and amendments": reverse(
+                "committees:meeting_section",
+                kwargs={**slug, "pk": meeting.pk, "section": "minutes-and-decisions"},
+            ),
+            "register of interests": reverse("committees:interest_list", kwargs=slug),
+            "register entry": reverse(
+                "committees:interest_detail",
+                kwargs={**slug, "pk": first(RegisteredInterest, partnership=partnership).pk},
+            ),
             "actions": reverse("committees:action_list", kwargs=slug),
             "delegations": reverse("committees:delegation_list", kwargs=slug),
             "delegation": reverse("committees:delegation_detail", kwargs={**slug, "pk": delegation.pk}),
@@ -98,6 +108,7 @@ def addresses():
             "public committee": reverse("public:committee", args=[committee.pk]),
             "public meeting": reverse("public:meeting", args=[meeting.pk]),
             "public forward plan": reverse("public:forward_plan", args=[partnership.slug]),
+            "public register of interests": reverse("public:interests", args=[partnership.slug]),
             "e-mail alerts": reverse("public:committee_alerts", args=[committee.pk]),
         },
         "pdfs": {

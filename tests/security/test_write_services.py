@@ -29,6 +29,8 @@ from committees.choices import (
     ActionStatus,
     AttendanceStatus,
     CallInOutcome,
+    ClearanceKind,
+    ClearanceOutcome,
     InterestCategory,
     InterestNature,
     InterestReview,
@@ -63,12 +65,14 @@ from tests.committees.factories import (
     ActionFactory,
     AgendaItemFactory,
     AttendanceFactory,
+    ClearanceReviewerFactory,
     CommitteeFactory,
     CommitteeMemberFactory,
     DecisionBindingFactory,
     DecisionFactory,
     DeclarationFactory,
     MeetingFactory,
+    MeetingTemplateItemFactory,
     MinuteAmendmentFactory,
     MinuteFactory,
     PlannedDecisionFactory,
@@ -517,6 +521,56 @@ def propose_amendment(world):
 def decide_amendment(world):
     amendment = MinuteAmendmentFactory(minute=held_with_minute(world))
     return lambda user: committees.decide_amendment(amendment=amendment, user=user, accept=True)
+
+
+@recipe("committees.services.save_meeting_template", may=("council", Role.COMMITTEE_SECRETARY))
+def save_meeting_template(world):
+    source = meeting(world)
+    AgendaItemFactory(meeting=source, title="Welcome and apologies")
+    return lambda user: committees.save_meeting_template(meeting=source, name="Quarterly board", user=user)
+
+
+@recipe("committees.services.plan_meeting_from_template", may=("council", Role.COMMITTEE_SECRETARY))
+def plan_meeting_from_template(world):
+    template = MeetingTemplateItemFactory(template__committee=meeting(world).committee).template
+    day = timezone.localdate() + datetime.timedelta(days=40)
+    return lambda user: committees.plan_meeting_from_template(template=template, day=day, user=user)
+
+
+@recipe("committees.services.delete_meeting_template", may=("council", Role.COMMITTEE_SECRETARY))
+def delete_meeting_template(world):
+    template = MeetingTemplateItemFactory(template__committee=meeting(world).committee).template
+    return lambda user: committees.delete_meeting_template(template=template, user=user)
+
+
+@recipe("committees.services.record_clearance", may=("council", Role.FINANCE_OFFICER))
+def record_clearance(world):
+    """The council names its finance officer to clear its reports."""
+    report = ReportFactory(partnership=world.ours, organisation=world.bodies["council"])
+    ClearanceReviewerFactory(
+        partnership=world.ours,
+        organisation=world.bodies["council"],
+        kind=ClearanceKind.FINANCE,
+        user=world.user("council", Role.FINANCE_OFFICER),
+    )
+    return lambda user: committees.record_clearance(
+        report=report,
+        kind=ClearanceKind.FINANCE,
+        organisation=world.bodies["council"],
+        outcome=ClearanceOutcome.CLEARED,
+        user=user,
+    )
+
+
+@recipe("committees.services.save_clearance_reviewers", may=("council", Role.ADMINISTRATOR))
+def save_clearance_reviewers(world):
+    return lambda user: committees.save_clearance_reviewers(
+        partnership=world.ours,
+        organisation=world.bodies["council"],
+        kind=ClearanceKind.LEGAL,
+        users=[world.user("council", Role.OFFICER)],
+        user=user,
+    )
 
 
 @recipe("committees.services.add_agenda_item", may=("council", Role.COMMITTEE_SECRETARY))
