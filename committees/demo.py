@@ -313,7 +313,7 @@ def load_banes(partnership, organisations):
             )
             services.generate_meetings(committee=board, year=today.year + 1, user=secretary)
     forward_plan(partnership, ihcb, council, ccg)
-    report_clearance(partnership, council, ccg)
+    report_clearance(partnership, council, organisations["bsw-icb"])
     return {
         "banes-jclt": jclt,
         "banes-oversight": oversight,
@@ -466,9 +466,9 @@ def appendix(report, order, title, boxes):
     return found
 
 
-def report_clearance(partnership, council, ccg):
+def report_clearance(partnership, council, icb):
     """The Council requires a finance review and its monitoring officer's (given by its committee
-    secretary) before a report is approved; a joint draft with the CCG has its finance review."""
+    secretary) before a report is approved; a joint draft with the ICB has its finance review."""
     reviewers = {
         ClearanceKind.FINANCE: user("banes-council-finance"),
         ClearanceKind.MONITORING_OFFICER: user("banes-council-secretary"),
@@ -492,7 +492,7 @@ def report_clearance(partnership, council, ccg):
         status=ReportStatus.DRAFT,
     )
     if not report.joint_with.exists():
-        report.joint_with.set([ccg])
+        report.joint_with.set([icb])
     if not report.clearances.exists():
         review = ReportClearance(
             report=report,

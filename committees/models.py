@@ -148,6 +148,10 @@ class Committee(TrackedModel):
         return [
             CommitteeMember.history.filter(committee_id=self.pk),
             CommitteeQuorumRule.history.filter(committee_id=self.pk),
+            MeetingTemplate.history.filter(committee_id=self.pk),
+            MeetingTemplateItem.history.filter(
+                template_id__in=MeetingTemplate.history.filter(committee_id=self.pk).values("id")
+            ),
         ]
 
 
@@ -330,6 +334,9 @@ class Meeting(TrackedModel):
             Attendance.history.filter(meeting_id=self.pk),
             Declaration.history.filter(meeting_id=self.pk),
             Minute.history.filter(agenda_item__meeting_id=self.pk),
+            MinuteAmendment.history.filter(
+                minute_id__in=Minute.history.filter(agenda_item__meeting_id=self.pk).values("id")
+            ),
             Decision.history.filter(meeting_id=self.pk),
             DecisionBinding.history.filter(
                 decision_id__in=Decision.history.filter(meeting_id=self.pk).values("id")
@@ -581,6 +588,7 @@ class Report(TrackedModel):
         return [
             ReportCostLine.history.filter(report_id=self.pk),
             ReportAppendix.history.filter(report_id=self.pk),
+            ReportClearance.history.filter(report_id=self.pk),
         ]
 
 

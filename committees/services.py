@@ -1201,9 +1201,14 @@ def save_report(*, report, user, reason="", joint_with=None):
         _stamp(report, user, reason, report.organisation)
         report.save()
         if joint_with is not None:
-            partners = permissions.partner_organisation_ids(report.partnership)
-            if any(body.pk not in partners or body.pk == report.organisation_id for body in joint_with):
-                raise ValidationError({"joint_with": "Choose other bodies of the partnership."})
+            named = report.joint_with.values_list("pk", flat=True)
+            offered = set(
+                type(report.organisation)
+                .objects.offered_in(report.partnership, *named)
+                .values_list("pk", flat=True)
+            )
+            if any(body.pk not in offered or body.pk == report.organisation_id for body in joint_with):
+                raise ValidationError({"joint_with": "Choose other bodies that are partners today."})
             report.joint_with.set(joint_with)
     return report
 

@@ -210,3 +210,15 @@ def test_the_minutes_page_shows_the_amendments_and_offers_each_person_their_part
         ).status_code
         == 403
     )
+
+
+def test_the_meetings_history_shows_each_amendment_and_its_decision(client, world, held):
+    services.circulate_minutes(meeting=held["meeting"], user=secretary(world))
+    amendment = propose(held["minute"], held["present"])
+    services.decide_amendment(
+        amendment=amendment, user=secretary(world), accept=False, reason="Not what was said."
+    )
+    client.force_login(world.user("council", Role.OFFICER))
+    history = reverse("committees:meeting_history", kwargs={"partnership": "ours", "pk": held["meeting"].pk})
+    page = client.get(history).content.decode()
+    assert "the CCG Chair abstaining" in page and "Not what was said." in page

@@ -237,3 +237,13 @@ def test_the_report_page_shows_each_review_and_offers_the_reviewer_theirs(client
     assert clearance.requirements(report)[0].cleared
     client.force_login(officer(world))
     assert 'name="form_prefix"' not in client.get(url).content.decode()
+
+
+def test_the_reports_history_shows_each_review(client, world, report, reviewers):
+    clear(
+        report, LEGAL, reviewers[LEGAL], outcome=ClearanceOutcome.CHANGES, comment="Cite the Care Act duty."
+    )
+    client.force_login(officer(world))
+    history = reverse("committees:report_history", kwargs={"partnership": "ours", "pk": report.pk})
+    page = client.get(history).content.decode()
+    assert "Cite the Care Act duty." in page and "Changes asked for" in page
