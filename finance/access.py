@@ -76,3 +76,11 @@ def may_close_year(user, budget):
         permissions.has_role(user, body, Role.FINANCE_OFFICER, partnership=budget.partnership)
         for body in bodies
     )
+
+
+def may_agree_contribution(user, organisation, partnership, on=None):
+    """Only a finance officer acting for the contributing body (on ``on``, today) records that
+    its chief finance officer agreed its contribution: never another body's officer."""
+    if permissions.is_read_only(user):
+        return False
+    return organisation in permissions.bodies_acting_for(user, partnership, Role.FINANCE_OFFICER, on=on)

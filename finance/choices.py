@@ -23,6 +23,11 @@ class TransferStatus(models.TextChoices):
     PAID = "paid", "Paid"
 
 
+class ContributionBasis(models.TextChoices):
+    STATED = "stated", "A stated figure"
+    ROLLED_FORWARD = "rolled_forward", "Last year's contribution, with an uplift"
+
+
 #: Months of the financial year: 1 is April, 12 is March.
 FINANCIAL_MONTHS = [
     (1, "April"),

@@ -120,14 +120,20 @@ def load(context):
                 note="Illustrative figures",
                 reason=REASON,
             )
-    services.set_contribution(
+    council_bcf = services.set_contribution(
         budget=bcf,
         organisation=council,
         year=2018,
         amount=D("4600000"),
+        agree_by=datetime.date(2018, 3, 1),
         user=users["banes-council"],
         reason=REASON,
     )
+    if council_bcf.agreed_on is None:
+        # The Council's section 151 officer agreed its 2018/19 contribution before the year began.
+        services.agree_contribution(
+            contribution=council_bcf, user=users["banes-council"], on=datetime.date(2018, 2, 20), reason=REASON
+        )
     services.set_contribution(
         budget=bcf, organisation=ccg, year=2018, amount=D("9700000"), user=users["banes-ccg"], reason=REASON
     )

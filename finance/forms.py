@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from finance.choices import FINANCIAL_MONTHS, RiskShareRule
+from finance.choices import FINANCIAL_MONTHS, ContributionBasis, RiskShareRule
 from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitoring, Transfer
 from finance.money import MoneyError, parse_money
 from partnership import permissions
@@ -199,15 +199,29 @@ class BudgetLineForm(TrackedModelForm):
 class ContributionForm(TrackedModelForm):
     year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
     amount = MoneyField(
-        label="Contribution amount", help_text="In pounds and pence, for example £1,234,567.89."
+        label="Contribution amount",
+        required=False,
+        help_text="In pounds and pence, for example £1,234,567.89. Rolled forward, it is worked out.",
     )
 
     class Meta:
         model = Contribution
-        fields = ["organisation", "year", "amount", "note"]
+        fields = ["organisation", "year", "basis", "amount", "uplift_percent", "agree_by", "note"]
+        widgets = {"basis": forms.RadioSelect}
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["basis"] = cleaned.get("basis") or ContributionBasis.STATED  # not sent: a stated figure
+        stated = cleaned.get("basis") == ContributionBasis.STATED
+        if stated and cleaned.get("amount") is None and "amount" not in self.errors:
+            self.add_error("amount", "Enter the contribution amount.")
+        if cleaned.get("basis") == ContributionBasis.ROLLED_FORWARD and cleaned.get("uplift_percent") is None:
+            self.add_error("uplift_percent", "Enter the uplift on last year's contribution, or 0.")
+        return cleaned
 
     def __init__(self, *args, partnership, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["basis"].required = False
         if self.instance.pk:
             for name in ("organisation", "year"):
                 self.fields[name].disabled = True

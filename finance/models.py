@@ -21,7 +21,14 @@ from django.db.models import Q
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase
 
-from finance.choices import FINANCIAL_MONTHS, MONTH_NAMES, BudgetKind, RiskShareRule, TransferStatus
+from finance.choices import (
+    FINANCIAL_MONTHS,
+    MONTH_NAMES,
+    BudgetKind,
+    ContributionBasis,
+    RiskShareRule,
+    TransferStatus,
+)
 from finance.money import MAX_AMOUNT
 from partnership.choices import OrganisationKind, Role
 from partnership.dates import financial_year_label
@@ -203,6 +210,35 @@ class Contribution(TrackedModel):
     year = year_field()
     amount = money_field("amount")
     note = models.CharField(max_length=255, blank=True)
+    basis = models.CharField(
+        max_length=16, choices=ContributionBasis.choices, default=ContributionBasis.STATED
+    )
+    uplift_percent = models.DecimalField(
+        "uplift (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-100")), MaxValueValidator(Decimal("100"))],
+        help_text="On last year's contribution, for example 1.9; negative for a reduction.",
+    )
+    agree_by = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The date by which the body's chief finance officer (section 151 officer) must agree it.",
+    )
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    agreed_on = models.DateField(null=True, blank=True, editable=False)
+    agreed_as = models.CharField(
+        max_length=200, blank=True, editable=False, help_text="The office in which it was agreed."
+    )
 
     partnership_path = "budget__partnership"
     create_roles = (Role.FINANCE_OFFICER,)

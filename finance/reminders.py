@@ -47,6 +47,41 @@ def _unclosed(seen, previous):
     )
 
 
+#: How far ahead a contribution to be agreed by its chief finance officer is asked for.
+AGREE_NOTICE_DAYS = 14
+
+
+def _unagreed(bodies, seen, today):
+    """Contributions of ``bodies`` in partnerships ``seen`` not yet agreed by the body's chief
+    finance officer, to be agreed within :data:`AGREE_NOTICE_DAYS` (or overdue)."""
+    return (
+        Contribution.objects.filter(
+            organisation_id__in=bodies,
+            budget__partnership_id__in=seen,
+            agreed_on__isnull=True,
+            agree_by__lte=today + datetime.timedelta(days=AGREE_NOTICE_DAYS),
+        )
+        .select_related("budget__partnership", "organisation")
+        .order_by("agree_by", "pk")
+    )
+
+
+def _agree_item(contribution, today):
+    budget = contribution.budget
+    return {
+        "text": (
+            f"{budget.name}: {contribution.organisation.display_name}'s contribution for "
+            f"{financial_year_label(contribution.year)} to be agreed by its chief finance officer by "
+            f"{contribution.agree_by:%-d %B %Y}"
+        ),
+        "url": budget.get_absolute_url() + f"?year={contribution.year}#contributions",
+        "partnership": budget.partnership,
+        "due": contribution.agree_by,
+        "overdue": contribution.agree_by < today,
+        "key": f"finance:agree:{contribution.pk}:{contribution.agree_by.isoformat()}",
+    }
+
+
 def _monitoring_item(budget, count, year, month):
     return {
         "text": (
@@ -75,7 +110,8 @@ def _year_end_item(budget, previous):
 def due_items(officers, today):
     """{user id: [attention item]} for ``officers``, {user id: (ids of the bodies they are
     finance officer for, ids of the partnerships they see)}: last month's monitoring not
-    entered on lines their bodies run, and last year not closed on budgets they may close."""
+    entered on lines their bodies run, last year not closed on budgets they may close, and
+    their bodies' contributions still to be agreed by their chief finance officers."""
     answer = {user_id: [] for user_id in officers}
     all_bodies = set().union(*(bodies for bodies, _seen in officers.values())) if officers else set()
     all_seen = set().union(*(seen for _bodies, seen in officers.values())) if officers else set()
@@ -88,6 +124,7 @@ def due_items(officers, today):
         .order_by("budget__name", "budget_id", "pk")
     )
     unclosed = list(_unclosed(all_seen, previous))
+    unagreed = list(_unagreed(all_bodies, all_seen, today))
     for user_id, (bodies, seen) in officers.items():
         missing = {}
         for line in lines:
@@ -100,6 +137,9 @@ def due_items(officers, today):
             if budget.partnership_id not in seen or (budget.host_id and budget.host_id not in bodies):
                 continue
             answer[user_id].append(_year_end_item(budget, previous))
+        for contribution in unagreed:
+            if contribution.organisation_id in bodies and contribution.budget.partnership_id in seen:
+                answer[user_id].append(_agree_item(contribution, today))
     return answer
 
 
@@ -121,7 +161,10 @@ def first_items(bodies, seen, today, limit):
     items = [_monitoring_item(budgets[row["budget_id"]], row["count"], year, month) for row in shown]
     if len(items) < limit:
         items += [_year_end_item(budget, previous) for budget in unclosed[: limit - len(items)]]
-    return AttentionList(items, len(per_budget) + unclosed.count())
+    unagreed = _unagreed(bodies, seen, today)
+    if len(items) < limit:
+        items += [_agree_item(contribution, today) for contribution in unagreed[: limit - len(items)]]
+    return AttentionList(items, len(per_budget) + unclosed.count() + unagreed.count())
 
 
 def _finance_bodies(memberships):

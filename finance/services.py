@@ -8,7 +8,7 @@ Views, admin actions and the demo loader all call these functions.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from math import floor
 
@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from agreements.models import Agreement
 from finance import access
-from finance.choices import MONTH_NAMES, RiskShareRule
+from finance.choices import MONTH_NAMES, ContributionBasis, RiskShareRule
 from finance.models import (
     Budget,
     BudgetLine,
@@ -221,7 +221,7 @@ class BudgetFigures:
         self.partners = [p.organisation for p in self.partner_places]
         self.contributions = list(
             Contribution.objects.filter(budget=budget)
-            .select_related("organisation")
+            .select_related("organisation", "agreed_by")
             .order_by("organisation__name", "year")
         )
         self.lines = list(
@@ -410,8 +410,29 @@ def _require_budget(user, budget):
     )
 
 
-def set_contribution(*, budget, organisation, year, amount, user, reason="", note=None, adding=False):
-    """Set ``organisation``'s contribution to ``budget`` for ``year`` (creating it if need be).
+def rolled_forward(previous, uplift_percent):
+    """Last year's contribution ``previous`` with ``uplift_percent`` added, to the penny (half a
+    penny rounds up)."""
+    return (previous * (1 + uplift_percent / Decimal(100))).quantize(PENNY, rounding=ROUND_HALF_UP)
+
+
+def set_contribution(
+    *,
+    budget,
+    organisation,
+    year,
+    amount,
+    user,
+    reason="",
+    note=None,
+    adding=False,
+    basis=ContributionBasis.STATED,
+    uplift_percent=None,
+    agree_by=None,
+):
+    """Set ``organisation``'s contribution to ``budget`` for ``year`` (creating it if need be):
+    a stated ``amount``, or (``basis`` rolled forward) last year's with ``uplift_percent``.
+    A change to the amount undoes its chief finance officer's agreement: it is agreed again.
 
     ``adding`` is for a form that offered a new contribution: if one has been entered
     meanwhile, it is refused rather than overwritten unseen."""
@@ -419,6 +440,22 @@ def set_contribution(*, budget, organisation, year, amount, user, reason="", not
         access.may_enter_figures(user, budget.partnership, organisation),
         f"You may not change {organisation.name}'s contribution: only its finance officers may.",
     )
+    if basis == ContributionBasis.ROLLED_FORWARD:
+        if uplift_percent is None:
+            raise ValidationError({"uplift_percent": "Enter the uplift on last year's contribution, or 0."})
+        previous = (
+            Contribution.objects.filter(budget=budget, organisation=organisation, year=year - 1)
+            .values_list("amount", flat=True)
+            .first()
+        )
+        if previous is None:
+            last_year = financial_year_label(year - 1)
+            raise ValidationError(
+                {"basis": f"{organisation.name} has no contribution for {last_year} to roll forward."}
+            )
+        amount = rolled_forward(previous, uplift_percent)
+    else:
+        uplift_percent = None
     amount = _amount(amount, "Contribution amount")
     _check_partner(budget, organisation)
     organisation.check_exists(financial_year=year, doing="contribute for it")
@@ -434,17 +471,64 @@ def set_contribution(*, budget, organisation, year, amount, user, reason="", not
                 f"{organisation.name} already has a contribution of £{contribution.amount:,} for "
                 f"{financial_year_label(year)}, entered just now or before: change that one instead."
             )
+        terms = {"basis": basis, "uplift_percent": uplift_percent, "agree_by": agree_by}
         if contribution is None:
             contribution = Contribution(budget=budget, organisation=organisation, year=year, amount=amount)
-        elif contribution.amount == amount and (note is None or note == contribution.note):
+        elif (
+            contribution.amount == amount
+            and (note is None or note == contribution.note)
+            and all(getattr(contribution, name) == value for name, value in terms.items())
+        ):
             return contribution
         _refuse_if_closed(budget, year)
+        if contribution.amount != amount:
+            contribution.agreed_by, contribution.agreed_on, contribution.agreed_as = None, None, ""
         contribution.amount = amount
+        for name, value in terms.items():
+            setattr(contribution, name, value)
         if note is not None:
             contribution.note = note
         _stamp(contribution, user=user, reason=reason, organisation=organisation)
         contribution.save()
     return contribution
+
+
+def agree_contribution(
+    *, contribution, user, on, agreed_as="Chief finance officer (section 151 officer)", reason=""
+):
+    """Record that the body's chief finance officer agreed its contribution on ``on``: only a
+    finance officer acting for that body (never another body's), on a day it is a partner."""
+    budget = contribution.budget
+    organisation = contribution.organisation
+    permissions.require(
+        access.may_agree_contribution(user, organisation, budget.partnership, on=on),
+        f"Only a finance officer of {organisation.name} agrees its contribution.",
+    )
+    if on > timezone.localdate():
+        raise ValidationError({"on": "The date it was agreed cannot be in the future."})
+    with transaction.atomic():
+        _lock_budget(budget)
+        locked = Contribution.objects.select_for_update().filter(pk=contribution.pk).first()
+        if locked is None:
+            raise ValidationError("This contribution has been removed.")
+        if locked.agreed_on is not None:
+            raise ValidationError(
+                f"{organisation.name}'s contribution was already agreed on {locked.agreed_on:%-d %B %Y}."
+            )
+        if contribution.amount != locked.amount:
+            raise ValidationError(
+                f"The contribution changed to £{locked.amount:,} after you opened it: read it again, "
+                "then agree it."
+            )
+        locked.agreed_by, locked.agreed_on, locked.agreed_as = user, on, agreed_as.strip()[:200]
+        _stamp(
+            locked,
+            user=user,
+            reason=reason or "Agreed by the chief finance officer",
+            organisation=organisation,
+        )
+        locked.save()
+    return locked
 
 
 def set_line_plan(*, line, year, amount, user, reason="", adding=False):

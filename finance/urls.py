@@ -17,6 +17,7 @@ urlpatterns = [
         name="contribution_add",
     ),
     path("contributions/<int:pk>/edit/", views.ContributionEditView.as_view(), name="contribution_edit"),
+    path("contributions/<int:pk>/agree/", views.ContributionAgreeView.as_view(), name="contribution_agree"),
     path("budgets/<int:budget>/lines/add/", views.LineEditView.as_view(), name="line_add"),
     path("lines/<int:pk>/edit/", views.LineEditView.as_view(), name="line_edit"),
     path("lines/<int:line>/plans/add/", views.LinePlanEditView.as_view(), name="plan_add"),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
 from finance import access, charts, monitoring_upload, services
 from finance.choices import MONTH_NAMES
@@ -132,6 +132,9 @@ class BudgetDetailView(generic.ObjectDetailView):
         year_contributions = [c for c in figures.contributions if c.year == year]
         for c in year_contributions:
             c.may_change = permissions.can_change(user, c, contribution_checker)
+            c.may_agree = c.agreed_on is None and access.may_agree_contribution(
+                user, c.organisation, self.partnership
+            )
         for row in year_figures.lines:
             row.may_change = permissions.can_change(user, row.line, line_checker)
             row.may_monitor = access.may_enter_figures(user, self.partnership, row.line.organisation)
@@ -146,6 +149,7 @@ class BudgetDetailView(generic.ObjectDetailView):
             ]
         context.update(
             share_rows=share_rows,
+            today=timezone.localdate(),
             share_total=sum((row[2] for row in share_rows), services.ZERO),
             figures=figures,
             years=years if year in years else sorted({*years, year}),
@@ -234,6 +238,9 @@ class ContributionEditView(BudgetMixin, generic.ObjectEditView):
             year=obj.year,
             amount=obj.amount,
             note=obj.note,
+            basis=obj.basis,
+            uplift_percent=obj.uplift_percent,
+            agree_by=obj.agree_by,
             user=self.request.user,
             reason=obj._change_reason,
             adding=self.object.pk is None,
@@ -737,3 +744,28 @@ class TransferEditView(generic.ObjectEditView):
 
     def get_cancel_url(self):
         return self.get_success_url()
+
+
+class ContributionAgreeView(generic.PartnershipMixin, View):
+    """A body's finance officer records that its chief finance officer agreed its contribution
+    today (a button on the budget's page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        queryset = permissions.restrict(
+            Contribution.objects.select_related("budget__partnership", "organisation"), request.user
+        )
+        contribution = get_object_or_404(queryset, pk=kwargs["pk"], budget__partnership=self.partnership)
+        try:
+            agreed = services.agree_contribution(
+                contribution=contribution, user=request.user, on=timezone.localdate()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{agreed.organisation.name}'s contribution of £{agreed.amount:,} is recorded as agreed.",
+            )
+        return HttpResponseRedirect(budget_url(contribution.budget, contribution.year) + "#contributions")

@@ -545,6 +545,7 @@ FILLERS = {
     "finance:budget_xlsx": _p(budget=_pk("budget")),
     "finance:contribution_add": _p(budget=_pk("budget")),
     "finance:contribution_edit": _p(pk=_pk("contribution")),
+    "finance:contribution_agree": _p(pk=_pk("contribution")),
     "finance:line_add": _p(budget=_pk("budget")),
     "finance:line_edit": _p(pk=_pk("line")),
     "finance:plan_add": _p(line=_pk("line")),

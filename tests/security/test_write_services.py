@@ -350,6 +350,18 @@ def save_line(world):
 
 
 @recipe(
+    "finance.services.agree_contribution",
+    may=("council", Role.FINANCE_OFFICER),
+    outsider=Role.FINANCE_OFFICER,
+)
+def agree_contribution(world):
+    contribution = ContributionFactory(budget=budget(world), organisation=world.bodies["council"], year=2026)
+    return lambda user: finance.agree_contribution(
+        contribution=contribution, user=user, on=timezone.localdate()
+    )
+
+
+@recipe(
     "finance.services.set_contribution",
     body="nhs",
     outsider=Role.FINANCE_OFFICER,
