@@ -319,6 +319,29 @@ def may_register_for(user, member, organisation):
     )
 
 
+def register_seats(user, partnership):
+    """The seats of ``partnership``'s committees whose registers ``user`` may add entries to: their
+    own, and those nominated by the bodies whose registers they keep (co-opted members' too), as a
+    queryset (the same answer as :func:`may_register_for`, for a form's choices)."""
+    from committees.models import CommitteeMember
+
+    seats = CommitteeMember.objects.filter(committee__partnership=partnership)
+    if user.is_authenticated and user.is_superuser:
+        allowed = Q()
+    else:
+        allowed = (
+            Q(user=user) if user.is_authenticated and not permissions.is_read_only(user) else Q(pk__in=[])
+        )
+        bodies = register_bodies(user, partnership)
+        if bodies:
+            allowed |= Q(organisation__isnull=True) | Q(organisation__in=bodies)
+    return (
+        seats.filter(allowed)
+        .select_related("committee", "organisation")
+        .order_by("person_name", "committee__name")
+    )
+
+
 def may_change_interest(user, interest):
     return may_register_for(user, interest.member, interest.organisation)
 

@@ -17,6 +17,10 @@ from dataclasses import dataclass
 from committees.choices import ClearanceKind, ClearanceOutcome
 from committees.models import ClearanceReviewer, Report
 
+#: The reviews a body may require of its reports (a joint report's partner leads are any of the
+#: partner body's officers, named by no one).
+BODY_KINDS = (ClearanceKind.FINANCE, ClearanceKind.LEGAL, ClearanceKind.MONITORING_OFFICER)
+
 
 def fingerprint(report):
     """A digest of what a reviewer reads: the report's title, cover sheet and sections, its cost
@@ -57,7 +61,7 @@ def requirements(report, fingerprint_now=None):
             partnership_id=report.partnership_id, organisation_id=report.organisation_id
         ).values_list("kind", flat=True)
     )
-    needed = [(kind, report.organisation) for kind in ClearanceKind.values if kind in kinds]
+    needed = [(kind, report.organisation) for kind in BODY_KINDS if kind in kinds]
     needed += [(ClearanceKind.PARTNER_LEAD, body) for body in report.joint_with.order_by("name")]
     latest = {}
     for clearance in report.clearances.select_related("reviewed_by").order_by("created_at", "pk"):

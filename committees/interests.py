@@ -184,7 +184,7 @@ def registers_of(members):
 
 def agenda_items(meeting):
     """The items of ``meeting``'s agenda as published (late items once on a supplement)."""
-    return [item for item in meeting.items.all() if not item.awaiting_supplement]
+    return [item for item in meeting.items.select_related("report") if not item.awaiting_supplement]
 
 
 def meeting_matches(meeting, member):

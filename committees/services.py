@@ -19,7 +19,6 @@ from committees.choices import (
     AttendanceStatus,
     BindingOutcome,
     CallInOutcome,
-    ClearanceKind,
     ClearanceOutcome,
     CommitteeStatus,
     InterestReview,
@@ -50,6 +49,7 @@ from committees.models import (
 )
 from committees.validity import quorum_status
 from partnership import dates, permissions
+from partnership.models import Organisation
 from partnership.services import queue_reminders
 
 DEFAULT_MEETING_TIME = datetime.time(14, 0)
@@ -1145,8 +1145,6 @@ def _writing_bodies(user, partnership, model):
     if permissions.is_read_only(user):
         return []
     if user.is_superuser:
-        from partnership.models import Organisation
-
         return list(Organisation.objects.filter(partner_places__partnership=partnership))
     return permissions.bodies_acting_for(user, partnership, *model.create_roles)
 
@@ -1616,10 +1614,10 @@ def record_clearance(*, report, kind, organisation, outcome, user, comment="", s
             raise ValidationError(
                 "This report is already approved for publication: reopen it to review it again."
             )
-        needed = {(r.kind, r.organisation.pk) for r in clearance.requirements(locked)}
+        now = clearance.fingerprint(locked)
+        needed = {(r.kind, r.organisation.pk) for r in clearance.requirements(locked, now)}
         if (kind, organisation.pk) not in needed:
             raise ValidationError("This report does not need that review.")
-        now = clearance.fingerprint(locked)
         if seen is not None and seen != now:
             raise ValidationError(
                 "The report changed after you opened it: read it again, then give your review."
@@ -1645,14 +1643,14 @@ def save_clearance_reviewers(*, partnership, organisation, kind, users, user):
         access.keeps_clearance_of(user, organisation, partnership),
         "Only the body's administrators name who clears its reports.",
     )
-    if kind == ClearanceKind.PARTNER_LEAD:
+    if kind not in clearance.BODY_KINDS:
         raise ValidationError("A partner body's lead is any of its officers: there is no one to name.")
     people = {m.user_id for m in organisation.memberships.filter(user__is_active=True)}
     strangers = [person for person in users if person.pk not in people]
     if strangers:
         raise ValidationError({"users": f"{strangers[0]} does not act for {organisation}."})
     with transaction.atomic():
-        Organisation = type(organisation)
+        # One change to a body's reviewers at a time.
         Organisation.objects.select_for_update().filter(pk=organisation.pk).values_list("pk", flat=True).get()
         current = ClearanceReviewer.objects.filter(
             partnership=partnership, organisation=organisation, kind=kind

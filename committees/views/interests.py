@@ -3,7 +3,6 @@ review them, and the public read what each body's rules publish (``committees.vi
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
@@ -26,24 +25,6 @@ def interest_or_404(request, partnership, pk):
     return get_object_or_404(queryset.select_related(*related), pk=pk)
 
 
-def writable_seats(user, partnership):
-    """The seats ``user`` may put entries on the register for: their own, and those nominated by
-    the bodies whose registers they keep (co-opted members' too)."""
-    seats = CommitteeMember.objects.filter(committee__partnership=partnership)
-    if user.is_superuser:
-        allowed = Q()
-    else:
-        allowed = Q(user=user) if not permissions.is_read_only(user) else Q(pk__in=[])
-        bodies = access.register_bodies(user, partnership)
-        if bodies:
-            allowed |= Q(organisation__isnull=True) | Q(organisation__in=bodies)
-    return (
-        seats.filter(allowed)
-        .select_related("committee", "organisation")
-        .order_by("person_name", "committee__name")
-    )
-
-
 class InterestListView(generic.ObjectListView):
     model = RegisteredInterest
     table_class = RegisteredInterestTable
@@ -54,7 +35,7 @@ class InterestListView(generic.ObjectListView):
         return super().get_queryset().select_related("member", "organisation")
 
     def get_create_url(self):
-        if writable_seats(self.request.user, self.partnership).exists():
+        if access.register_seats(self.request.user, self.partnership).exists():
             return url("interest_add", self.partnership)
         return None
 
@@ -115,13 +96,15 @@ class InterestEditView(generic.ObjectEditView):
         interest = super().new_object()
         seat = self.request.GET.get("member", "")
         if seat.isdigit():
-            interest.member = writable_seats(self.request.user, self.partnership).filter(pk=seat).first()
+            interest.member = (
+                access.register_seats(self.request.user, self.partnership).filter(pk=seat).first()
+            )
         return interest
 
     def has_permission(self, obj):
         if obj.pk:
             return access.may_change_interest(self.request.user, obj)
-        return writable_seats(self.request.user, self.partnership).exists()
+        return access.register_seats(self.request.user, self.partnership).exists()
 
     def refusal_message(self):
         if self.object.pk:
@@ -134,7 +117,7 @@ class InterestEditView(generic.ObjectEditView):
             kwargs["initial"] = {"member": self.object.member_id}
         return {
             **kwargs,
-            "seats": writable_seats(self.request.user, self.partnership)
+            "seats": access.register_seats(self.request.user, self.partnership)
             if not self.object.pk
             else CommitteeMember.objects.filter(pk=self.object.member_id).select_related(
                 "committee", "organisation"

@@ -368,10 +368,6 @@ class AppendixDownloadView(generic.PartnershipMixin, TemplateView):
         return response
 
 
-#: The reviews a body may require of its reports (a joint report's partner leads are any officers).
-BODY_CLEARANCE_KINDS = (ClearanceKind.FINANCE, ClearanceKind.LEGAL, ClearanceKind.MONITORING_OFFICER)
-
-
 class ClearanceSettingsView(generic.PartnershipMixin, TemplateView):
     """Each partner body's report clearance: the reviews it requires and who gives them."""
 
@@ -387,7 +383,7 @@ class ClearanceSettingsView(generic.PartnershipMixin, TemplateView):
         for body in Organisation.objects.offered_in(self.partnership):
             keeps = access.keeps_clearance_of(user, body, self.partnership)
             rows = []
-            for kind in BODY_CLEARANCE_KINDS:
+            for kind in clearance.BODY_KINDS:
                 people = reviewers.get((body.pk, kind), [])
                 form = (
                     ClearanceReviewersForm(
@@ -410,7 +406,7 @@ class ClearanceReviewersView(PostActionView):
         )
         body = get_object_or_404(Organisation.objects.offered_in(self.partnership), pk=kwargs["organisation"])
         kind = kwargs["kind"]
-        if kind not in BODY_CLEARANCE_KINDS:
+        if kind not in clearance.BODY_KINDS:
             raise Http404("No such review.")
         permissions.require(
             access.keeps_clearance_of(request.user, body, self.partnership),

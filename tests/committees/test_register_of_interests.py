@@ -62,6 +62,18 @@ def entry(seat, **values):
     return RegisteredInterestFactory(member=seat, **values)
 
 
+def withheld_entry(seat, **values):
+    """A reviewed land entry whose details the body agreed to withhold from the public."""
+    return entry(
+        seat,
+        category=InterestCategory.LAND,
+        withhold_requested=True,
+        withhold_reason="Risk",
+        withheld=True,
+        **values,
+    )
+
+
 def new_entry(seat, **values):
     return RegisteredInterest(
         partnership=seat.committee.partnership,
@@ -290,14 +302,7 @@ def test_a_member_confirms_an_entry_and_its_next_update_runs_from_today(world, s
 
 
 def test_withheld_details_are_read_only_by_the_member_the_bodys_keepers_and_auditors(world, seats):
-    withheld = entry(
-        seats["cllr"],
-        category=InterestCategory.LAND,
-        withhold_requested=True,
-        withhold_reason="Risk",
-        withheld=True,
-        description="WITHHELDADDRESS",
-    )
+    withheld = withheld_entry(seats["cllr"], description="WITHHELDADDRESS")
     entry(seats["dr"], organisation=seats["dr"].organisation, category=InterestCategory.FINANCIAL)
     entitled = [
         seats["councillor"],
@@ -319,14 +324,7 @@ def test_withheld_details_are_read_only_by_the_member_the_bodys_keepers_and_audi
 
 
 def test_the_entry_page_and_its_history_show_withheld_details_only_to_those_entitled(client, world, seats):
-    interest = entry(
-        seats["cllr"],
-        category=InterestCategory.LAND,
-        withhold_requested=True,
-        withhold_reason="Risk",
-        withheld=True,
-        description="WITHHELDADDRESS",
-    )
+    interest = withheld_entry(seats["cllr"], description="WITHHELDADDRESS")
     page = reverse("committees:interest_detail", kwargs={"partnership": "ours", "pk": interest.pk})
     history = reverse("committees:interest_history", kwargs={"partnership": "ours", "pk": interest.pk})
     client.force_login(world.user("nhs", Role.COMMITTEE_SECRETARY))
@@ -346,14 +344,7 @@ def test_the_public_register_shows_reviewed_entries_of_members_of_committees_tha
 ):
     entry(seats["cllr"], description="PUBLICTRUSTEE")
     entry(seats["cllr"], description="AWAITINGREVIEW", review_status=InterestReview.AWAITING)
-    entry(
-        seats["cllr"],
-        category=InterestCategory.LAND,
-        description="PRIVATEHOME",
-        withhold_requested=True,
-        withhold_reason="Risk",
-        withheld=True,
-    )
+    withheld_entry(seats["cllr"], description="PRIVATEHOME")
     private_committee_seat = CommitteeMemberFactory(
         committee=seats["cllr_jcc"].committee,
         organisation=seats["cllr"].organisation,
