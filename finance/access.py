@@ -8,7 +8,12 @@
 * An S256 transfer is the paying NHS body's: its officers and finance
   officers record it.
 * A year is closed or reopened by finance officers of the host body (or,
-  with no host, of any partner body).
+  with no host, of any partner body); they also keep the fund's own figures
+  for a year (its contingency, income and the ledger totals).
+* A contribution's instalments are scheduled and marked paid by the
+  contributing body's finance officers.
+* The statutory reports are issued by the host body's finance officers;
+  each body's finance officers name the officer who receives them.
 
 Read-only roles (auditors) change nothing. Every write service in
 ``finance.services`` asks these itself, so the views, admin actions, tasks
@@ -76,6 +81,30 @@ def may_close_year(user, budget):
         permissions.has_role(user, body, Role.FINANCE_OFFICER, partnership=budget.partnership)
         for body in bodies
     )
+
+
+def may_keep_fund_accounts(user, budget):
+    """The host's figures for a year (contingency, income, ledger totals): whoever closes its years."""
+    return may_close_year(user, budget)
+
+
+def may_schedule_instalments(user, contribution):
+    """A contribution's instalments are its body's: its finance officers only."""
+    return may_enter_figures(user, contribution.budget.partnership, contribution.organisation)
+
+
+def may_issue_reports(user, budget):
+    """The statutory reports are the host (lead) body's: whoever closes the fund's years."""
+    return may_close_year(user, budget)
+
+
+def may_name_report_recipient(user, budget, organisation):
+    """Each body names its own officer to receive the reports: its finance officers only."""
+    if permissions.is_read_only(user):
+        return False
+    if user.is_superuser:
+        return True
+    return organisation in permissions.bodies_acting_for(user, budget.partnership, Role.FINANCE_OFFICER)
 
 
 def may_agree_contribution(user, organisation, partnership, on=None):

@@ -17,6 +17,43 @@ class RiskShareRule(models.TextChoices):
     OWN_LINES = "own_lines", "Each body bears the variance on the lines it runs"
 
 
+class CoverStep(models.TextChoices):
+    """The pool's own ways of meeting an overspend, before the bodies' shares, in the order
+    the agreement sets."""
+
+    LINES = "lines", "Underspends on other lines within the pool"
+    CONTINGENCY = "contingency", "The pool's contingency"
+    UNCOMMITTED = "uncommitted", "Schemes not yet committed"
+
+
+class UnderspendRule(models.TextChoices):
+    RISK_SHARE = "risk_share", "Returned to the bodies under the risk-share rule"
+    RETURN_PRO_RATA = "return_pro_rata", "Returned to the bodies in proportion to contributions"
+    CARRY_FORWARD = "carry_forward", "Carried forward within the pool"
+    CONTINGENCY = "contingency", "Kept as the pool's contingency for next year"
+
+
+class ReportKind(models.TextChoices):
+    """The reports SI 2000/617 requires of a partnership arrangement's money."""
+
+    POOLED_FUND = "pooled_fund", "Pooled fund manager's report (regulation 7(4))"
+    LEAD_COMMISSIONING = "lead_commissioning", "Lead commissioner's report (regulation 8)"
+    INTEGRATED_PROVISION = "integrated_provision", "Integrated provider's report (regulation 9)"
+
+
+class ReportPeriod(models.IntegerChoices):
+    Q1 = 1, "Quarter 1 (April to June)"
+    Q2 = 2, "Quarter 2 (July to September)"
+    Q3 = 3, "Quarter 3 (October to December)"
+    Q4 = 4, "Quarter 4 (January to March)"
+    ANNUAL = 5, "Annual return"
+
+
+class ReturnKind(models.TextChoices):
+    STAFF = "staff", "Staff"
+    ASSET = "asset", "Asset"
+
+
 class TransferStatus(models.TextChoices):
     PROPOSED = "proposed", "Proposed"
     AGREED = "agreed", "Agreed"

@@ -22,9 +22,28 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 
 from finance import services
-from finance.choices import BudgetKind, RiskShareRule, TransferStatus
-from finance.models import Budget, BudgetLine, Transfer, YearEnd
+from finance.choices import (
+    BudgetKind,
+    ReportKind,
+    ReportPeriod,
+    ReturnKind,
+    RiskShareRule,
+    TransferStatus,
+    UnderspendRule,
+)
+from finance.models import (
+    Budget,
+    BudgetLine,
+    ExitReturn,
+    FundExit,
+    Instalment,
+    ResidualLiability,
+    StatutoryReport,
+    Transfer,
+    YearEnd,
+)
 from partnership.choices import Role
+from partnership.dates import financial_year_start
 from partnership.models import Membership
 
 D = Decimal
@@ -93,6 +112,8 @@ def load(context):
         host=council,
         pooled_fund_manager="Director of Adult Care, Health and Housing Strategy and Commissioning (B&NES Council)",
         risk_share_rule=RiskShareRule.PROPORTIONAL,
+        underspend_rule=UnderspendRule.CARRY_FORWARD,
+        underspend_cap=D("250000"),
         description=(
             "The Section 75 pooled fund the Council hosts and manages for the Council and the CCG "
             "(Joint Working Framework: pooled funds for specific purposes, hosted by the Council). "
@@ -100,6 +121,8 @@ def load(context):
         ),
     )
     budgets["banes-bcf"] = bcf
+    services.set_cover_caps(budget=bcf, caps={ccg: D("500000")}, user=users["banes-council"], reason=REASON)
+    _bcf_2017(bcf, council, ccg, users)
     for name, body, plan, actual in [
         ("Community health and care services (Sirona)", council, D("9500000"), D("4812000")),
         ("Reablement and hospital discharge", council, D("2400000"), D("1275500")),
@@ -132,11 +155,34 @@ def load(context):
     if council_bcf.agreed_on is None:
         # The Council's section 151 officer agreed its 2018/19 contribution before the year began.
         services.agree_contribution(
-            contribution=council_bcf, user=users["banes-council"], on=datetime.date(2018, 2, 20), reason=REASON
+            contribution=council_bcf,
+            user=users["banes-council"],
+            on=datetime.date(2018, 2, 20),
+            reason=REASON,
         )
-    services.set_contribution(
+    ccg_bcf = services.set_contribution(
         budget=bcf, organisation=ccg, year=2018, amount=D("9700000"), user=users["banes-ccg"], reason=REASON
     )
+    _quarterly_instalments(council_bcf, users["banes-council"], paid=2)
+    _quarterly_instalments(ccg_bcf, users["banes-ccg"], paid=2)
+    for body, key in ((council, "banes-council"), (ccg, "banes-ccg")):
+        services.name_report_recipient(
+            budget=bcf, organisation=body, named=users[key], user=users[key], reason=REASON
+        )
+    services.save_fund_year(
+        budget=bcf,
+        year=2018,
+        user=users["banes-council"],
+        reason=REASON,
+        contingency=D("150000"),
+        income=D("0"),
+        ledger_contributions=D("7150000"),
+        ledger_spend=D("7228900"),
+        ledger_income=D("0"),
+        ledger_as_at=datetime.date(2018, 9, 30),
+    )
+    _issue(bcf, 2017, ReportPeriod.ANNUAL, users["banes-council"], datetime.date(2018, 6, 12))
+    _issue(bcf, 2018, ReportPeriod.Q1, users["banes-council"], datetime.date(2018, 7, 20))
 
     programme = _budget(
         banes,
@@ -335,8 +381,122 @@ def load(context):
                 "illustrative."
             ),
         )
+    _ices_exit(budgets["Integrated Community Equipment Store (ICES) pooled budget"], users["walsall-council"])
     context.setdefault("budgets", {}).update(budgets)
     return budgets
+
+
+def _ices_exit(ices, user):
+    """The equipment store's agreement is being terminated: its exit is planned, not yet closed."""
+    agreement = ices.agreement
+    if FundExit.objects.filter(budget=ices).exists() or not services.may_plan_exit(
+        agreement, datetime.date.today()
+    ):
+        return
+    ending = agreement.ends_on or agreement.end_date
+    fund_exit = services.save_fund_exit(
+        fund_exit=FundExit(
+            budget=ices,
+            final_year=financial_year_start(ending) if ending else 2009,
+            plan=(
+                "The store returns to the Council on the agreement's ending: equipment on loan stays with "
+                "the people using it and is recalled as they finish with it (illustrative)."
+            ),
+        ),
+        user=user,
+        reason=REASON,
+    )
+    services.save_residual_liability(
+        liability=ResidualLiability(
+            exit=fund_exit,
+            description="Equipment on loan to residents, to be recalled or written off",
+            held_by=ices.host,
+        ),
+        user=user,
+        reason=REASON,
+    )
+    services.save_exit_return(
+        item=ExitReturn(
+            exit=fund_exit, kind=ReturnKind.ASSET, description="Equipment store stock", returned_to=ices.host
+        ),
+        user=user,
+        reason=REASON,
+    )
+
+
+#: The Better Care Fund's 2017/18 (illustrative): line -> (planned, outturn).
+BCF_2017 = {
+    "Community health and care services (Sirona)": (D("9300000"), D("9210000")),
+    "Reablement and hospital discharge": (D("2300000"), D("2290000")),
+    "Drugs and alcohol services (Responsible Authorities Group)": (D("1080000"), D("1000000")),
+    "Disabled facilities grant": (D("1250000"), D("1250000")),
+}
+
+
+def _bcf_2017(bcf, council, ccg, users):
+    """2017/18 of the Better Care Fund, closed with an underspend carried forward into 2018/19."""
+    if _is_closed(bcf, 2017):
+        return
+    for name, (plan, outturn) in BCF_2017.items():
+        line = _line(bcf, name, council)
+        services.set_line_plan(line=line, year=2017, amount=plan, user=users["banes-council"], reason=REASON)
+        services.record_monitoring(
+            line=line,
+            year=2017,
+            month=12,
+            actual_to_date=outturn,
+            forecast_outturn=outturn,
+            user=users["banes-council"],
+            note="Year-end outturn (illustrative)",
+            reason=REASON,
+        )
+    for body, amount, key in ((council, D("4480000"), "banes-council"), (ccg, D("9450000"), "banes-ccg")):
+        contribution = services.set_contribution(
+            budget=bcf, organisation=body, year=2017, amount=amount, user=users[key], reason=REASON
+        )
+        _quarterly_instalments(contribution, users[key], paid=4)
+    services.save_fund_year(
+        budget=bcf,
+        year=2017,
+        user=users["banes-council"],
+        reason=REASON,
+        contingency=D("0"),
+        income=D("0"),
+        ledger_contributions=D("13930000"),
+        ledger_spend=D("13750000"),
+        ledger_income=D("0"),
+        ledger_as_at=datetime.date(2018, 4, 30),
+    )
+    services.close_financial_year(
+        budget=bcf,
+        year=2017,
+        user=users["banes-council"],
+        note="Outturn agreed by the Health and Wellbeing Board (demo); underspend carried forward",
+    )
+
+
+def _issue(budget, year, period, user, on):
+    """The pooled fund manager's report for ``period``, issued on ``on`` (once)."""
+    if not StatutoryReport.objects.filter(budget=budget, year=year, period=period).exists():
+        services.issue_statutory_report(
+            budget=budget, kind=ReportKind.POOLED_FUND, year=year, period=period, user=user, on=on
+        )
+
+
+def _quarterly_instalments(contribution, user, *, paid):
+    """Four equal instalments due on the first day of each quarter; the first ``paid`` paid on the day."""
+    if Instalment.objects.filter(contribution=contribution).exists():
+        return
+    year = contribution.year
+    quarter = (contribution.amount / 4).quantize(D("0.01"))
+    dues = [datetime.date(year, 4, 1), datetime.date(year, 7, 1), datetime.date(year, 10, 1)]
+    dues.append(datetime.date(year + 1, 1, 1))
+    for n, due in enumerate(dues):
+        amount = quarter if n < 3 else contribution.amount - 3 * quarter
+        instalment = Instalment(
+            contribution=contribution, due_on=due, amount=amount, paid_on=due if n < paid else None
+        )
+        services.save_instalment(instalment=instalment, user=user, reason=REASON)
 
 
 def _agreement(context, key):

@@ -8,8 +8,21 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from finance.choices import FINANCIAL_MONTHS, ContributionBasis, RiskShareRule
-from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitoring, Transfer
+from finance.choices import FINANCIAL_MONTHS, ContributionBasis, CoverStep, RiskShareRule, UnderspendRule
+from finance.models import (
+    Budget,
+    BudgetLine,
+    Contribution,
+    ExitPayment,
+    ExitReturn,
+    FundExit,
+    FundYear,
+    Instalment,
+    LinePlan,
+    Monitoring,
+    ResidualLiability,
+    Transfer,
+)
 from finance.money import MoneyError, parse_money
 from partnership import permissions
 from partnership.choices import Role
@@ -24,6 +37,8 @@ from partnership.forms import (
 )
 from partnership.models import Organisation
 
+ORDINALS = {1: "First", 2: "Second", 3: "Third", 4: "Fourth"}
+
 
 class MoneyField(forms.Field):
     """Pounds and pence as people type them: "1,234.56" or "£1,234.56".
@@ -37,9 +52,8 @@ class MoneyField(forms.Field):
     def __init__(self, *, allow_negative=False, **kwargs):
         self.allow_negative = allow_negative
         super().__init__(**kwargs)
-        # GovukFormMixin adds "govuk-input" to this.
         self.widget.attrs.update(
-            {"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-10"}
+            {"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input govuk-input--width-10"}
         )
 
     def to_python(self, value):
@@ -63,7 +77,7 @@ class FinancialYearField(forms.Field):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
-        self.widget.attrs.update({"class": "govuk-input--width-5", "spellcheck": "false"})
+        self.widget.attrs.update({"class": "govuk-input govuk-input--width-5", "spellcheck": "false"})
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -129,8 +143,21 @@ class BudgetForm(TrackedModelForm):
             "host",
             "pooled_fund_manager",
             "risk_share_rule",
+            "underspend_rule",
+            "underspend_cap",
         ]
-        widgets = {"kind": forms.RadioSelect, "risk_share_rule": forms.RadioSelect}
+        widgets = {
+            "kind": forms.RadioSelect,
+            "risk_share_rule": forms.RadioSelect,
+            "underspend_rule": forms.RadioSelect,
+        }
+
+    underspend_cap = MoneyField(
+        label="Most the pool keeps",
+        required=False,
+        help_text="For carry forward or contingency: the most the pool keeps each year; the rest is "
+        "returned in proportion to contributions. Leave empty for no cap.",
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +165,7 @@ class BudgetForm(TrackedModelForm):
         self.partnership = partnership
         offer_agreements(self.fields["agreement"], partnership)
         self.fields["host"].queryset = Organisation.objects.offered_in(partnership, self.instance.host_id)
+        self.fields["underspend_rule"].required = False
         self.bodies = list(partner_bodies(partnership))
         current = {}
         if self.instance.pk:
@@ -154,10 +182,51 @@ class BudgetForm(TrackedModelForm):
                 help_text="Only for the fixed-shares rule. The shares must add up to 100%.",
                 widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-4", "step": "0.01"}),
             )
+        order = list(self.instance.cover_steps) if self.instance.pk else list(CoverStep.values)
+        positions = [("0", "Not used")] + [(str(n), ORDINALS[n]) for n in range(1, len(CoverStep) + 1)]
+        for step in CoverStep:
+            self.fields[f"cover_{step.value}"] = forms.ChoiceField(
+                label=f"{step.label}: step",
+                choices=positions,
+                required=False,
+                initial=str(order.index(step.value) + 1) if step.value in order else "0",
+                widget=forms.Select(attrs={"class": "govuk-select"}),
+                help_text="Where it comes in the order of cover; the bodies' shares always come last.",
+            )
+        caps = {c.organisation_id: c.cap for c in self.instance.cover_caps.all()} if self.instance.pk else {}
+        for body in self.bodies:
+            self.fields[f"cap_{body.pk}"] = MoneyField(
+                label=f"Cap for {body.name}",
+                required=False,
+                initial=caps.get(body.pk),
+                help_text="The most it pays towards an overspend in a year; above it, the overspend goes "
+                "back to the bodies whose services overspent. Leave empty for no cap.",
+            )
         self.fields["change_reason"] = self.fields.pop("change_reason")
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("underspend_rule"):
+            cleaned["underspend_rule"] = self.instance.underspend_rule or UnderspendRule.RISK_SHARE
+            self.instance.underspend_rule = cleaned["underspend_rule"]
+        if not any(f"cover_{step.value}" in self.data for step in CoverStep):
+            return self._clean_shares(cleaned)  # a form without the order of cover keeps it
+        taken = {}
+        for step in CoverStep:
+            position = cleaned.get(f"cover_{step.value}")
+            if position in (None, "", "0"):
+                continue
+            if position in taken:
+                self.add_error(
+                    f"cover_{step.value}",
+                    f"{step.label}: step {position} is already “{taken[position].label}”; give each "
+                    "step its own place.",
+                )
+            taken[position] = step
+        self.instance.cover_order = ",".join(step.value for _, step in sorted(taken.items()))
+        return self._clean_shares(cleaned)
+
+    def _clean_shares(self, cleaned):
         if cleaned.get("risk_share_rule") == RiskShareRule.FIXED_SHARES:
             shares = self.risk_shares()
             total = sum(shares.values(), Decimal(0))
@@ -167,6 +236,14 @@ class BudgetForm(TrackedModelForm):
                     f"but the shares add up to {total}%, not 100%."
                 )
         return cleaned
+
+    def cover_caps(self):
+        """``{Organisation: cap}`` for each body with a cap."""
+        return {
+            body: self.cleaned_data[f"cap_{body.pk}"]
+            for body in self.bodies
+            if self.cleaned_data.get(f"cap_{body.pk}") is not None
+        }
 
     def risk_shares(self):
         """``{Organisation: percentage}`` for the fixed-shares rule, else ``{}``."""
@@ -240,7 +317,8 @@ class LinePlanForm(TrackedModelForm):
 
     class Meta:
         model = LinePlan
-        fields = ["year", "amount"]
+        fields = ["year", "amount", "committed"]
+        labels = {"committed": "The scheme is committed"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -319,6 +397,95 @@ class TransferForm(TrackedModelForm):
         if amount is not None and amount <= 0:
             raise ValidationError("Amount must be more than £0.")
         return amount
+
+
+class FundYearForm(TrackedModelForm):
+    contingency = MoneyField(label="Contingency", help_text=FundYear._meta.get_field("contingency").help_text)
+    income = MoneyField(label="Income", help_text=FundYear._meta.get_field("income").help_text)
+    ledger_contributions = MoneyField(
+        label="Contributions received in the ledger", required=False, help_text="Leave empty until known."
+    )
+    ledger_spend = MoneyField(
+        label="Spend in the ledger", required=False, help_text="Leave empty until known."
+    )
+    ledger_income = MoneyField(
+        label="Income in the ledger", required=False, help_text="Leave empty until known."
+    )
+
+    class Meta:
+        model = FundYear
+        fields = [
+            "contingency",
+            "income",
+            "ledger_contributions",
+            "ledger_spend",
+            "ledger_income",
+            "ledger_as_at",
+        ]
+
+
+class InstalmentForm(TrackedModelForm):
+    amount = MoneyField(label="Amount", help_text="In pounds and pence.")
+
+    class Meta:
+        model = Instalment
+        fields = ["due_on", "amount", "paid_on"]
+        help_texts = {"paid_on": "Leave empty until it is paid."}
+
+    def clean_amount(self):
+        amount = self.cleaned_data.get("amount")
+        if amount is not None and amount <= 0:
+            raise ValidationError("Amount must be more than £0.")
+        return amount
+
+
+class FundExitForm(TrackedModelForm):
+    final_year = FinancialYearField(
+        label="Final financial year", help_text="The year of the fund's final accounts, for example 2019/20."
+    )
+
+    class Meta:
+        model = FundExit
+        fields = ["final_year", "plan"]
+
+
+class ExitPaymentForm(TrackedModelForm):
+    amount = MoneyField(
+        label="Amount",
+        allow_negative=True,
+        help_text="Paid by the body into the fund; negative for a payment from the fund to the body.",
+    )
+
+    class Meta:
+        model = ExitPayment
+        fields = ["organisation", "amount", "paid_on"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = partner_bodies(partnership)
+
+
+class ResidualLiabilityForm(TrackedModelForm):
+    amount = MoneyField(label="Estimated amount", required=False, help_text="Leave empty if not known.")
+
+    class Meta:
+        model = ResidualLiability
+        fields = ["description", "amount", "held_by"]
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_by"].queryset = partner_bodies(partnership)
+
+
+class ExitReturnForm(TrackedModelForm):
+    class Meta:
+        model = ExitReturn
+        fields = ["kind", "description", "returned_to", "returned_on"]
+        widgets = {"kind": forms.RadioSelect}
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["returned_to"].queryset = partner_bodies(partnership)
 
 
 class CloseYearForm(Form):

@@ -11,6 +11,7 @@ plans and monitoring of a budget line, belong to one body, and only that
 body's finance officers hold the guardian permissions to change them.
 """
 
+import os
 from decimal import Decimal
 
 from django.conf import settings
@@ -26,8 +27,13 @@ from finance.choices import (
     MONTH_NAMES,
     BudgetKind,
     ContributionBasis,
+    CoverStep,
+    ReportKind,
+    ReportPeriod,
+    ReturnKind,
     RiskShareRule,
     TransferStatus,
+    UnderspendRule,
 )
 from finance.money import MAX_AMOUNT
 from partnership.choices import OrganisationKind, Role
@@ -94,6 +100,24 @@ class Budget(TrackedModel):
         default=RiskShareRule.PROPORTIONAL,
         help_text="How an over- or underspend at year end is shared between the bodies.",
     )
+    cover_order = models.CharField(
+        "order of cover",
+        max_length=60,
+        blank=True,
+        default=",".join(CoverStep.values),
+        help_text="The pool's own ways of meeting an overspend, in the agreement's order, before the "
+        "bodies' shares under the risk-share rule.",
+    )
+    underspend_rule = models.CharField(
+        max_length=20, choices=UnderspendRule.choices, default=UnderspendRule.RISK_SHARE
+    )
+    underspend_cap = money_field(
+        "most the pool keeps",
+        null=True,
+        blank=True,
+        help_text="For carry forward or contingency: the most the pool keeps; the rest is returned "
+        "in proportion to contributions. Leave empty for no cap.",
+    )
 
     objects = BudgetQuerySet.as_manager()
     partnership_path = "partnership"
@@ -147,6 +171,17 @@ class Budget(TrackedModel):
             errors["host"] = "Host body: a pooled budget needs a host body."
         if self.risk_share_rule == RiskShareRule.HOST_BEARS_ALL and not self.host_id:
             errors["host"] = "Host body: “the host body bears all of it” needs a host body."
+        steps = [step for step in self.cover_order.split(",") if step]
+        if any(step not in CoverStep.values for step in steps) or len(set(steps)) != len(steps):
+            errors["cover_order"] = "Order of cover: use each of the pool's steps at most once."
+        if self.underspend_cap is not None and self.underspend_rule not in (
+            UnderspendRule.CARRY_FORWARD,
+            UnderspendRule.CONTINGENCY,
+        ):
+            errors["underspend_cap"] = (
+                "Most the pool keeps: a cap applies only when an underspend is carried forward or "
+                "kept as contingency."
+            )
         if (
             self.host_id
             and self.partnership_id
@@ -156,20 +191,37 @@ class Budget(TrackedModel):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def cover_steps(self):
+        return tuple(step for step in self.cover_order.split(",") if step)
+
+    def get_cover_steps_display(self):
+        return [CoverStep(step).label for step in self.cover_steps]
+
     def owner_organisations(self):
         return [p.organisation for p in self.partnership.partners.select_related("organisation")]
 
     def history_children(self):
         line_ids = BudgetLine.history.filter(budget_id=self.pk).values("id")
         year_end_ids = YearEnd.history.filter(budget_id=self.pk).values("id")
+        contribution_ids = Contribution.history.filter(budget_id=self.pk).values("id")
         return [
             RiskShare.history.filter(budget_id=self.pk),
+            CoverCap.history.filter(budget_id=self.pk),
+            FundYear.history.filter(budget_id=self.pk),
             Contribution.history.filter(budget_id=self.pk),
+            Instalment.history.filter(contribution_id__in=contribution_ids),
             BudgetLine.history.filter(budget_id=self.pk),
             LinePlan.history.filter(line_id__in=line_ids),
             Monitoring.history.filter(line_id__in=line_ids),
             YearEnd.history.filter(budget_id=self.pk),
             YearEndShare.history.filter(year_end_id__in=year_end_ids),
+            ReportRecipient.history.filter(budget_id=self.pk),
+            StatutoryReport.history.filter(budget_id=self.pk),
+            FundExit.history.filter(budget_id=self.pk),
+            ExitPayment.history.filter(exit__budget_id=self.pk),
+            ResidualLiability.history.filter(exit__budget_id=self.pk),
+            ExitReturn.history.filter(exit__budget_id=self.pk),
         ]
 
 
@@ -198,6 +250,82 @@ class RiskShare(TrackedModel):
 
     def __str__(self):
         return f"{self.organisation.display_name}: {self.percentage}%"
+
+
+class CoverCap(TrackedModel):
+    """The most one body pays towards an overspend in a year; above it, the overspend goes back
+    to the bodies whose services overspent."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="cover_caps")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    cap = money_field("cap")
+
+    partnership_path = "budget__partnership"
+
+    class Meta:
+        ordering = ["budget", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "organisation"],
+                name="cover_cap_once_per_body",
+                violation_error_message="This body already has a cap on this budget.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.display_name}: at most £{self.cap:,}"
+
+
+class FundYear(TrackedModel):
+    """The host's figures for one year of a pooled fund: the contingency it holds, its income,
+    and the totals in the host's ledger that the memorandum accounts reconcile to."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="fund_years")
+    year = year_field()
+    contingency = money_field(
+        "contingency",
+        default=Decimal("0"),
+        help_text="Money held in the pool as contingency, kept out of the lines' plans.",
+    )
+    income = money_field(
+        "income",
+        default=Decimal("0"),
+        help_text="The fund's income other than the bodies' contributions, for example charges.",
+    )
+    ledger_contributions = money_field("contributions received in the ledger", null=True, blank=True)
+    ledger_spend = money_field("spend in the ledger", null=True, blank=True)
+    ledger_income = money_field("income in the ledger", null=True, blank=True)
+    ledger_as_at = models.DateField(
+        "ledger as at", null=True, blank=True, help_text="The date the ledger totals were taken."
+    )
+
+    partnership_path = "budget__partnership"
+
+    class Meta:
+        ordering = ["budget", "year"]
+        verbose_name = "fund year"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "year"],
+                name="fund_year_once_per_year",
+                violation_error_message="This budget already has the host's figures for this year.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.budget.name}: host's figures {financial_year_label(self.year)}"
+
+    @property
+    def has_ledger(self):
+        return any(
+            value is not None for value in (self.ledger_contributions, self.ledger_spend, self.ledger_income)
+        )
+
+    def get_absolute_url(self):
+        return reverse(
+            "finance:fund_accounts",
+            kwargs={"partnership": self.budget.partnership.slug, "budget": self.budget_id, "year": self.year},
+        )
 
 
 class Contribution(TrackedModel):
@@ -274,6 +402,39 @@ class Contribution(TrackedModel):
         return self.budget.get_absolute_url() + f"?year={self.year}"
 
 
+class Instalment(TrackedModel):
+    """One instalment of a body's contribution: when it is due and when it was paid."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="instalments")
+    due_on = models.DateField("due on")
+    amount = money_field("amount")
+    paid_on = models.DateField("paid on", null=True, blank=True)
+
+    partnership_path = "contribution__budget__partnership"
+
+    class Meta:
+        ordering = ["contribution", "due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="instalment_amount_positive",
+                violation_error_message="An instalment must be more than £0.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contribution}: £{self.amount:,} due {self.due_on:%-d %B %Y}"
+
+    def owner_organisations(self):
+        return [self.contribution.organisation]
+
+    def get_absolute_url(self):
+        return reverse(
+            "finance:instalments",
+            kwargs={"partnership": self.contribution.budget.partnership.slug, "pk": self.contribution_id},
+        )
+
+
 class BudgetLine(TrackedModel):
     """A service or scheme funded from the budget, run (and monitored) by one body."""
 
@@ -318,6 +479,11 @@ class LinePlan(TrackedModel):
     line = models.ForeignKey(BudgetLine, on_delete=models.CASCADE, related_name="plans")
     year = year_field()
     amount = money_field("planned amount")
+    committed = models.BooleanField(
+        default=True,
+        help_text="Untick for a scheme not yet committed: its unspent plan may be withheld to meet an "
+        "overspend, if the agreement's order of cover says so.",
+    )
 
     partnership_path = "line__budget__partnership"
     create_roles = (Role.FINANCE_OFFICER,)
@@ -419,6 +585,11 @@ class YearEnd(TrackedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reopen_reason = models.TextField(blank=True)
+    working = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The order of cover and the underspend as worked out at the close.",
+    )
 
     partnership_path = "budget__partnership"
 
@@ -454,7 +625,14 @@ class YearEndShare(TrackedModel):
     year_end = models.ForeignKey(YearEnd, on_delete=models.CASCADE, related_name="shares")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     contribution = models.DecimalField(max_digits=14, decimal_places=2)
-    share = models.DecimalField(max_digits=14, decimal_places=2)
+    share = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="The body's settlement: paid in to meet an overspend (positive) or paid back (negative).",
+    )
+    opening_balance = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    income = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    carried_forward = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
 
     partnership_path = "year_end__budget__partnership"
 
@@ -470,6 +648,188 @@ class YearEndShare(TrackedModel):
 
     def __str__(self):
         return f"{self.organisation.display_name}: {self.share}"
+
+
+class ReportRecipient(TrackedModel):
+    """The officer a partner body names to receive a fund's statutory reports; that body's own."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="report_recipients")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="named officer"
+    )
+
+    partnership_path = "budget__partnership"
+
+    class Meta:
+        ordering = ["budget", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "organisation"],
+                name="report_recipient_once_per_body",
+                violation_error_message="This body has already named its officer for this budget's reports.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.display_name}: {self.user.get_full_name() or self.user.username}"
+
+
+def statutory_report_upload_to(instance, filename):
+    return f"finance/statutory-reports/{instance.budget_id}/{os.path.basename(filename)}"
+
+
+class StatutoryReport(TrackedModel):
+    """A statutory report as issued: the PDF and workbook sent to each partner's named officer,
+    kept as they were on the day, whatever the figures do after."""
+
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="statutory_reports")
+    kind = models.CharField(max_length=24, choices=ReportKind.choices)
+    year = year_field()
+    period = models.PositiveSmallIntegerField(choices=ReportPeriod.choices)
+    issued_on = models.DateField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    pdf = models.FileField(upload_to=statutory_report_upload_to, max_length=300)
+    workbook = models.FileField(upload_to=statutory_report_upload_to, max_length=300)
+    sent_to = models.TextField(blank=True, help_text="The named officers it was sent to when issued.")
+
+    partnership_path = "budget__partnership"
+
+    class Meta:
+        ordering = ["budget", "year", "kind", "period"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["budget", "kind", "year", "period"],
+                name="statutory_report_once_per_period",
+                violation_error_message="This report has already been issued.",
+            ),
+        ]
+
+    def __str__(self):
+        period = self.get_period_display()
+        return f"{self.budget.name}: {self.get_kind_display()}, {period} {financial_year_label(self.year)}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "finance:statutory_reports",
+            kwargs={"partnership": self.budget.partnership.slug, "budget": self.budget_id, "year": self.year},
+        )
+
+
+class FundExit(TrackedModel):
+    """The plan for ending a pooled fund: its final accounts, the settlement between the bodies,
+    residual liabilities and who holds them, and the return of staff and assets. Closing it
+    closes the fund: nothing of it changes after."""
+
+    budget = models.OneToOneField(Budget, on_delete=models.CASCADE, related_name="exit")
+    final_year = year_field("final financial year")
+    plan = models.TextField(
+        "exit plan",
+        blank=True,
+        help_text="How the fund is wound down under the agreement: for example, commitments "
+        "novated, services returned, the timetable.",
+    )
+    closed_on = models.DateField("fund closed on", null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+
+    partnership_path = "budget__partnership"
+
+    class Meta:
+        verbose_name = "fund exit"
+
+    def __str__(self):
+        return f"{self.budget.name}: exit"
+
+    @property
+    def final_year_label(self):
+        return financial_year_label(self.final_year)
+
+    def get_absolute_url(self):
+        return reverse(
+            "finance:fund_exit",
+            kwargs={"partnership": self.budget.partnership.slug, "budget": self.budget_id},
+        )
+
+
+class ExitPayment(TrackedModel):
+    """A settlement payment at exit: paid by the body into the fund, or (negative) to the body."""
+
+    exit = models.ForeignKey(FundExit, on_delete=models.CASCADE, related_name="payments")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="body"
+    )
+    amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        help_text="Paid by the body into the fund; negative for a payment from the fund to the body.",
+    )
+    paid_on = models.DateField()
+
+    partnership_path = "exit__budget__partnership"
+
+    class Meta:
+        ordering = ["exit", "paid_on", "pk"]
+        verbose_name = "settlement payment"
+
+    def __str__(self):
+        return f"{self.organisation.display_name}: £{self.amount:,} on {self.paid_on:%-d %B %Y}"
+
+    def get_absolute_url(self):
+        return self.exit.get_absolute_url()
+
+
+class ResidualLiability(TrackedModel):
+    """A liability left when the fund ends, and the body that holds it after."""
+
+    exit = models.ForeignKey(FundExit, on_delete=models.CASCADE, related_name="liabilities")
+    description = models.CharField(max_length=300)
+    amount = money_field("estimated amount", null=True, blank=True)
+    held_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="held by"
+    )
+
+    partnership_path = "exit__budget__partnership"
+
+    class Meta:
+        ordering = ["exit", "pk"]
+        verbose_name_plural = "residual liabilities"
+
+    def __str__(self):
+        return self.description
+
+    def get_absolute_url(self):
+        return self.exit.get_absolute_url()
+
+
+class ExitReturn(TrackedModel):
+    """Staff or an asset going back to a body when the fund ends."""
+
+    exit = models.ForeignKey(FundExit, on_delete=models.CASCADE, related_name="returns")
+    kind = models.CharField(max_length=8, choices=ReturnKind.choices)
+    description = models.CharField(max_length=300)
+    returned_to = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name="return to"
+    )
+    returned_on = models.DateField(null=True, blank=True, help_text="Leave empty until it has gone back.")
+
+    partnership_path = "exit__budget__partnership"
+
+    class Meta:
+        ordering = ["exit", "kind", "pk"]
+        verbose_name = "return of staff or an asset"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.description}"
+
+    def get_absolute_url(self):
+        return self.exit.get_absolute_url()
 
 
 class TransferQuerySet(models.QuerySet):

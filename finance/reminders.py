@@ -8,10 +8,12 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils import timezone
 
-from finance.choices import MONTH_NAMES
-from finance.models import Budget, BudgetLine, Contribution, Monitoring, YearEnd
+from finance import statutory
+from finance.choices import MONTH_NAMES, ReportPeriod
+from finance.models import Budget, BudgetLine, Contribution, Monitoring, StatutoryReport, YearEnd
 from partnership import permissions
 from partnership.choices import Role
 from partnership.dates import financial_year_label, financial_year_start
@@ -66,6 +68,71 @@ def _unagreed(bodies, seen, today):
     )
 
 
+#: How far ahead a statutory report is asked for.
+REPORT_NOTICE_DAYS = 7
+
+
+def _reports_due(bodies, seen, today):
+    """(budget, kind, year, period, due) of each statutory report not issued by a budget hosted by
+    one of ``bodies`` in ``seen``, due within :data:`REPORT_NOTICE_DAYS` or overdue by no more
+    than ``statutory.ATTENTION_DAYS``, for a year the budget has contributions in. Three queries."""
+    this_year = financial_year_start(today)
+    periods = [
+        (year, period, statutory.due_on(year, period))
+        for year in (this_year - 1, this_year)
+        for period in ReportPeriod
+        if statutory.period_end(year, period) < today
+    ]
+    periods = [
+        (year, period, due)
+        for year, period, due in periods
+        if today - datetime.timedelta(days=statutory.ATTENTION_DAYS)
+        <= due
+        <= today + datetime.timedelta(days=REPORT_NOTICE_DAYS)
+    ]
+    if not periods:
+        return []
+    years = {year for year, _period, _due in periods}
+    budgets = list(
+        Budget.objects.filter(
+            partnership_id__in=seen,
+            host_id__in=bodies,
+            pk__in=Contribution.objects.filter(year__in=years).values("budget_id"),
+        )
+        .select_related("partnership", "agreement")
+        .order_by("name", "pk")
+    )
+    contributed = set(
+        Contribution.objects.filter(budget__in=budgets, year__in=years).values_list("budget_id", "year")
+    )
+    issued = set(
+        StatutoryReport.objects.filter(budget__in=budgets, year__in=years).values_list(
+            "budget_id", "kind", "year", "period"
+        )
+    )
+    return [
+        (budget, kind, year, period, due)
+        for budget in budgets
+        for kind in statutory.report_kinds(budget)
+        for year, period, due in periods
+        if (budget.pk, year) in contributed and (budget.pk, kind, year, period) not in issued
+    ]
+
+
+def _report_item(budget, kind, year, period, due, today):
+    return {
+        "text": f"{budget.name}: {statutory.title(kind, year, period)} to be issued by {due:%-d %B %Y}",
+        "url": reverse(
+            "finance:statutory_reports",
+            kwargs={"partnership": budget.partnership.slug, "budget": budget.pk, "year": year},
+        ),
+        "partnership": budget.partnership,
+        "due": due,
+        "overdue": due < today,
+        "key": f"finance:statutory:{budget.pk}:{kind}:{year}:{period}",
+    }
+
+
 def _agree_item(contribution, today):
     budget = contribution.budget
     return {
@@ -110,8 +177,9 @@ def _year_end_item(budget, previous):
 def due_items(officers, today):
     """{user id: [attention item]} for ``officers``, {user id: (ids of the bodies they are
     finance officer for, ids of the partnerships they see)}: last month's monitoring not
-    entered on lines their bodies run, last year not closed on budgets they may close, and
-    their bodies' contributions still to be agreed by their chief finance officers."""
+    entered on lines their bodies run, last year not closed on budgets they may close, their
+    bodies' contributions still to be agreed by their chief finance officers, and the
+    statutory reports of funds their bodies host still to be issued."""
     answer = {user_id: [] for user_id in officers}
     all_bodies = set().union(*(bodies for bodies, _seen in officers.values())) if officers else set()
     all_seen = set().union(*(seen for _bodies, seen in officers.values())) if officers else set()
@@ -125,6 +193,7 @@ def due_items(officers, today):
     )
     unclosed = list(_unclosed(all_seen, previous))
     unagreed = list(_unagreed(all_bodies, all_seen, today))
+    reports = _reports_due(all_bodies, all_seen, today)
     for user_id, (bodies, seen) in officers.items():
         missing = {}
         for line in lines:
@@ -140,6 +209,9 @@ def due_items(officers, today):
         for contribution in unagreed:
             if contribution.organisation_id in bodies and contribution.budget.partnership_id in seen:
                 answer[user_id].append(_agree_item(contribution, today))
+        for budget, *report in reports:
+            if budget.host_id in bodies and budget.partnership_id in seen:
+                answer[user_id].append(_report_item(budget, *report, today))
     return answer
 
 
@@ -164,7 +236,10 @@ def first_items(bodies, seen, today, limit):
     unagreed = _unagreed(bodies, seen, today)
     if len(items) < limit:
         items += [_agree_item(contribution, today) for contribution in unagreed[: limit - len(items)]]
-    return AttentionList(items, len(per_budget) + unclosed.count() + unagreed.count())
+    reports = _reports_due(bodies, seen, today)
+    if len(items) < limit:
+        items += [_report_item(*report, today) for report in reports[: limit - len(items)]]
+    return AttentionList(items, len(per_budget) + unclosed.count() + unagreed.count() + len(reports))
 
 
 def _finance_bodies(memberships):

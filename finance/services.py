@@ -9,122 +9,37 @@ Views, admin actions and the demo loader all call these functions.
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from math import floor
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from agreements.models import Agreement
-from finance import access
-from finance.choices import MONTH_NAMES, ContributionBasis, RiskShareRule
+from finance import access, cover
+from finance.choices import MONTH_NAMES, ContributionBasis
+from finance.cover import ZERO
 from finance.models import (
     Budget,
     BudgetLine,
     Contribution,
+    CoverCap,
+    FundExit,
+    FundYear,
+    Instalment,
     LinePlan,
     Monitoring,
+    ReportRecipient,
     RiskShare,
+    StatutoryReport,
     YearEnd,
     YearEndShare,
 )
 from finance.money import PENNY, MoneyError, parse_money
 from partnership import permissions
 from partnership.dates import financial_year_bounds, financial_year_label
+from partnership.services import queue_reminders
 
-ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
-
-
-# --- Sharing a variance -------------------------------------------------------
-
-
-def allocate(total, weights):
-    """Split ``total`` (pounds) between the keys of ``weights`` in proportion, to the penny.
-
-    Largest-remainder method: each key first gets the whole pennies of its
-    exact share, then the pennies left over go one each to the keys with the
-    largest fractions (ties: larger weight first, then the order given). The
-    parts always add up to ``total`` exactly.
-    """
-    keys = list(weights)
-    if not keys:
-        raise ValueError("Nothing to share between.")
-    if any(Decimal(weights[k]) < 0 for k in keys):
-        raise ValueError("Weights must not be negative.")
-    weight_total = sum((Fraction(Decimal(weights[k])) for k in keys), Fraction(0))
-    if weight_total == 0:
-        raise ValueError("The weights add up to nothing, so there is no proportion to share by.")
-    pennies = int((Decimal(total) / PENNY).to_integral_value())
-    if Decimal(total).quantize(PENNY) != Decimal(total):
-        raise ValueError("The amount to share must be in whole pennies.")
-    sign = -1 if pennies < 0 else 1
-    pennies = abs(pennies)
-    exact = {k: Fraction(pennies) * Fraction(Decimal(weights[k])) / weight_total for k in keys}
-    parts = {k: floor(exact[k]) for k in keys}
-    left_over = pennies - sum(parts.values())
-    order = sorted(
-        range(len(keys)),
-        key=lambda i: (-(exact[keys[i]] - parts[keys[i]]), -Fraction(Decimal(weights[keys[i]])), i),
-    )
-    for i in order[:left_over]:
-        parts[keys[i]] += 1
-    return {k: (Decimal(sign * parts[k]) * PENNY).quantize(PENNY) for k in keys}
-
-
-def share_variance(rule, variance, *, contributions, fixed_shares=None, host=None, line_variances=None):
-    """Each body's share of ``variance`` (positive: overspend) under ``rule``.
-
-    ``contributions`` maps each body to its contribution for the year (its
-    keys are the bodies sharing); ``fixed_shares`` maps bodies to percentages
-    (fixed-shares rule); ``host`` is the host body (host-bears-all rule);
-    ``line_variances`` maps bodies to the variance on the lines they run
-    (own-lines rule). The shares always add up to ``variance`` to the penny.
-    """
-    variance = Decimal(variance).quantize(PENNY)
-    bodies = list(contributions)
-    if rule == RiskShareRule.PROPORTIONAL:
-        try:
-            return allocate(variance, contributions)
-        except ValueError as exc:
-            raise ValidationError(
-                "The variance cannot be shared in proportion to contributions: "
-                "no body has contributed this year."
-            ) from exc
-    if rule == RiskShareRule.FIXED_SHARES:
-        shares = dict(fixed_shares or {})
-        total = sum(shares.values(), Decimal(0))
-        if not shares or total != HUNDRED:
-            raise ValidationError(
-                f"The fixed risk shares add up to {total}%, not 100%: "
-                "set each body's share on the budget first."
-            )
-        result = {body: ZERO for body in bodies}
-        result.update(allocate(variance, shares))
-        return result
-    if rule == RiskShareRule.HOST_BEARS_ALL:
-        if host is None:
-            raise ValidationError("The budget has no host body to bear the variance.")
-        result = {body: ZERO for body in bodies}
-        result[host] = variance
-        return result
-    if rule == RiskShareRule.OWN_LINES:
-        own = {body: Decimal(v).quantize(PENNY) for body, v in (line_variances or {}).items()}
-        result = {body: ZERO for body in bodies}
-        for body, amount in own.items():
-            result[body] = result.get(body, ZERO) + amount
-        # What the lines do not explain (contributions not planned on any line, or
-        # plans beyond the contributions) is shared in proportion to contributions.
-        residual = variance - sum(own.values(), ZERO)
-        if residual:
-            weights = {b: c for b, c in contributions.items() if c}
-            if not weights:
-                weights = {b: 1 for b in result}
-            for body, amount in allocate(residual, weights).items():
-                result[body] = result.get(body, ZERO) + amount
-        return result
-    raise ValidationError(f"Unknown risk-share rule “{rule}”.")
 
 
 # --- Reading a budget's figures (a fixed number of queries) -------------------
@@ -159,6 +74,10 @@ class YearFigures:
     year_end: object = None
     shares: dict = field(default_factory=dict)
     share_error: str = ""
+    working: object = None  # cover.YearEndWorking, worked out (or, once closed, as decided)
+    fund_year: object = None
+    #: Money in the pool besides the year's contributions: balances carried in, and income.
+    other_resources: Decimal = ZERO
 
     @property
     def label(self):
@@ -189,9 +108,14 @@ class YearFigures:
         return self.total_forecast
 
     @property
+    def resources(self):
+        return self.total_contributions + self.other_resources
+
+    @property
     def variance(self):
-        """Forecast (or, once the year is over, actual) outturn less total contributions."""
-        return self.outturn - self.total_contributions
+        """Forecast (or, once the year is over, actual) outturn less the pool's resources: the
+        contributions, balances carried in and income."""
+        return self.outturn - self.resources
 
     @property
     def is_closed(self):
@@ -236,6 +160,9 @@ class BudgetFigures:
             .prefetch_related("shares__organisation")
         }
         self.risk_shares = list(RiskShare.objects.filter(budget=budget).select_related("organisation"))
+        self.caps = list(CoverCap.objects.filter(budget=budget).select_related("organisation"))
+        self.fund_years = {fy.year: fy for fy in FundYear.objects.filter(budget=budget)}
+        self.instalments = list(Instalment.objects.filter(contribution__budget=budget))
 
     @property
     def years(self):
@@ -243,6 +170,7 @@ class BudgetFigures:
             {c.year for c in self.contributions}
             | {p.year for p in self.plans}
             | {m.year for m in self.monitoring}
+            | set(self.fund_years)
         )
         return sorted(years)
 
@@ -253,6 +181,13 @@ class BudgetFigures:
         for c in self.contributions:
             seen.setdefault(c.organisation_id, c.organisation)
         return sorted(seen.values(), key=lambda b: b.name)
+
+    def to_month(self, year, month):
+        """``year``'s figures as they stood at the end of ``month`` (for a quarterly report)."""
+        cut = BudgetFigures.__new__(BudgetFigures)
+        cut.__dict__.update(self.__dict__)
+        cut.monitoring = [m for m in self.monitoring if m.year != year or m.month <= month]
+        return cut.year(year)
 
     def bodies_for(self, year):
         """The bodies taking part in ``year``: partners during it, and any body contributing to it."""
@@ -333,24 +268,132 @@ class BudgetFigures:
             monthly_actual=monthly,
             year_end=self.year_ends.get(year),
         )
+        figures.fund_year = self.fund_years.get(year)
         if contributions or rows:
             try:
-                figures.shares = self.shares_for(figures)
+                figures.working = self.working(figures)
             except ValidationError as error:
                 figures.share_error = " ".join(error.messages)
+            else:
+                figures.shares = {a.body: a.settlement for a in figures.working.accounts}
+                if not figures.is_closed:
+                    figures.other_resources = figures.working.resources - figures.total_contributions
         return figures
 
-    def shares_for(self, figures):
-        contributions = {
-            body: figures.contributions.get(body, ZERO) for body in self.bodies_for(figures.year)
-        }
-        return share_variance(
-            self.budget.risk_share_rule,
-            figures.variance,
-            contributions=contributions,
+    def terms(self):
+        budget = self.budget
+        return cover.Terms(
+            rule=budget.risk_share_rule,
+            order=budget.cover_steps,
+            caps={c.organisation: c.cap for c in self.caps},
             fixed_shares={rs.organisation: rs.percentage for rs in self.risk_shares},
-            host=self.budget.host,
-            line_variances=figures.line_variances_by_body(),
+            host=budget.host,
+            underspend_rule=budget.underspend_rule,
+            underspend_cap=budget.underspend_cap,
+        )
+
+    def received(self, year):
+        """Each body's instalments paid for ``year``'s contribution."""
+        by_contribution = {c.pk: c.organisation_id for c in self.contributions if c.year == year}
+        result = {}
+        for instalment in self.instalments:
+            body_id = by_contribution.get(instalment.contribution_id)
+            if body_id is not None and instalment.paid_on is not None:
+                result[body_id] = result.get(body_id, ZERO) + instalment.amount
+        return result
+
+    def carried_into(self, year):
+        """What ``year`` opens with from the year before: ``({body_id: balance}, as_contingency)``."""
+        previous = year - 1
+        closed = self.year_ends.get(previous)
+        if closed is not None and closed.is_closed:
+            balances = {s.organisation_id: s.carried_forward for s in closed.shares.all()}
+            return balances, closed.working.get("kept_as") == "contingency"
+        if previous not in self.years:
+            return {}, False
+        working = self.year(previous).working
+        if working is None:
+            return {}, False
+        balances = {a.body.pk: a.carried_forward for a in working.accounts}
+        return balances, working.kept_as == "contingency"
+
+    def working(self, figures):
+        """The year end of ``figures.year``: as decided if the year is closed, else worked out now."""
+        year = figures.year
+        received = self.received(year)
+        opening, as_contingency = self.carried_into(year)
+        if figures.is_closed:
+            return self._decided(figures, received)
+        accounts = [
+            cover.Account(
+                body=body,
+                opening=opening.get(body.pk, ZERO),
+                contribution=figures.contributions.get(body, ZERO),
+                received=received.get(body.pk, ZERO),
+            )
+            for body in self.bodies_for(year)
+        ]
+        committed = {p.line_id: p.committed for p in self.plans if p.year == year}
+        lines = [
+            cover.LineFigures(
+                body=row.line.organisation,
+                planned=row.planned,
+                forecast=row.forecast,
+                actual=row.actual,
+                committed=committed.get(row.line.pk, True),
+            )
+            for row in figures.lines
+        ]
+        fund_year = self.fund_years.get(year)
+        contingency = fund_year.contingency if fund_year else ZERO
+        if as_contingency:
+            contingency += sum(opening.values(), ZERO)
+        income = fund_year.income if fund_year else ZERO
+        return cover.year_end(
+            self.terms(), accounts=accounts, lines=lines, contingency=contingency, income=income
+        )
+
+    def _decided(self, figures, received):
+        year_end = figures.year_end
+        record = year_end.working or {}
+        accounts = [
+            cover.Account(
+                body=share.organisation,
+                opening=share.opening_balance,
+                contribution=share.contribution,
+                received=received.get(share.organisation_id, ZERO),
+                income=share.income,
+                cover=max(share.share, ZERO),
+                returned=max(-share.share, ZERO),
+                carried_forward=share.carried_forward,
+            )
+            for share in year_end.shares.all()
+        ]
+
+        def amount(name):
+            return Decimal(record.get(name, "0"))
+
+        return cover.YearEndWorking(
+            resources=amount("resources") if record else year_end.total_contributions,
+            outturn=year_end.outturn,
+            gross_overspend=amount("gross_overspend"),
+            steps=[
+                cover.Step(
+                    s["step"],
+                    s["label"],
+                    Decimal(s["available"]),
+                    Decimal(s["used"]),
+                    Decimal(s["left_to_cover"]),
+                )
+                for s in record.get("steps", [])
+            ],
+            to_bodies=amount("to_bodies"),
+            capped={name: Decimal(value) for name, value in record.get("capped", {}).items()},
+            surplus=amount("surplus"),
+            kept=amount("kept"),
+            kept_as=record.get("kept_as", ""),
+            withheld=amount("withheld"),
+            accounts=accounts,
         )
 
 
@@ -365,8 +408,12 @@ def _stamp(obj, *, user, reason="", organisation=None):
 
 def _lock_budget(budget):
     """Take ``budget``'s row lock. Every change to its figures and every year close takes
-    it first, so a close sees every change committed before it and none after."""
+    it first, so a close sees every change committed before it and none after. A fund closed
+    at its exit changes no more."""
     Budget.objects.select_for_update().filter(pk=budget.pk).values_list("pk", flat=True).get()
+    closed_on = FundExit.objects.filter(budget=budget).values_list("closed_on", flat=True).first()
+    if closed_on is not None:
+        raise ValidationError(f"{budget.name} closed on {closed_on:%-d %B %Y}: nothing of it changes now.")
 
 
 def is_year_closed(budget, year):
@@ -531,8 +578,9 @@ def agree_contribution(
     return locked
 
 
-def set_line_plan(*, line, year, amount, user, reason="", adding=False):
-    """Set the amount planned for ``line`` in ``year``; ``adding`` as for contributions."""
+def set_line_plan(*, line, year, amount, user, reason="", adding=False, committed=True):
+    """Set the amount planned for ``line`` in ``year``, and whether the scheme is committed;
+    ``adding`` as for contributions."""
     _require_line_figures(user, line)
     amount = _amount(amount, "Planned amount")
     with transaction.atomic():
@@ -545,10 +593,11 @@ def set_line_plan(*, line, year, amount, user, reason="", adding=False):
             )
         if plan is None:
             plan = LinePlan(line=line, year=year, amount=amount)
-        elif plan.amount == amount:
+        elif plan.amount == amount and plan.committed == committed:
             return plan
         _refuse_if_closed(line.budget, year)
         plan.amount = amount
+        plan.committed = committed
         _stamp(plan, user=user, reason=reason, organisation=line.organisation)
         plan.save()
     return plan
@@ -611,8 +660,32 @@ def set_risk_shares(*, budget, shares, user, reason=""):
             row.delete()
 
 
-def save_budget(*, budget, user, reason="", risk_shares=None):
-    """Create or update a budget (and, for the fixed-shares rule, its shares)."""
+def set_cover_caps(*, budget, caps, user, reason=""):
+    """Set the most each body pays towards an overspend in a year (``{Organisation: Decimal}``;
+    a body left out has no cap)."""
+    _require_budget(user, budget)
+    caps = {org: _amount(cap, f"Cap for {org.name}") for org, cap in caps.items() if cap is not None}
+    for org in caps:
+        _check_partner(budget, org)
+    with transaction.atomic():
+        _lock_budget(budget)
+        existing = {c.organisation_id: c for c in CoverCap.objects.select_for_update().filter(budget=budget)}
+        for org, cap in caps.items():
+            row = existing.pop(org.pk, None)
+            if row is None:
+                row = CoverCap(budget=budget, organisation=org, cap=cap)
+            elif row.cap == cap:
+                continue
+            row.cap = cap
+            _stamp(row, user=user, reason=reason)
+            row.save()
+        for row in existing.values():
+            _stamp(row, user=user, reason=reason)
+            row.delete()
+
+
+def save_budget(*, budget, user, reason="", risk_shares=None, cover_caps=None):
+    """Create or update a budget (and, for the fixed-shares rule, its shares; and its caps)."""
     _require_budget(user, budget)
     budget.full_clean()
     with transaction.atomic():
@@ -622,7 +695,111 @@ def save_budget(*, budget, user, reason="", risk_shares=None):
         budget.save()
         if risk_shares is not None:
             set_risk_shares(budget=budget, shares=risk_shares, user=user, reason=reason)
+        if cover_caps is not None:
+            set_cover_caps(budget=budget, caps=cover_caps, user=user, reason=reason)
     return budget
+
+
+def save_fund_year(*, budget, year, user, reason="", **values):
+    """Set the host's figures for ``year`` of ``budget``: contingency and income (which the year
+    end rests on, so not once it is closed) and the ledger totals (which may be entered after)."""
+    permissions.require(
+        access.may_keep_fund_accounts(user, budget),
+        "Only finance officers of the host body keep the fund's own figures.",
+    )
+    allowed = {
+        "contingency",
+        "income",
+        "ledger_contributions",
+        "ledger_spend",
+        "ledger_income",
+        "ledger_as_at",
+    }
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"Not a figure of the fund's year: {', '.join(sorted(unknown))}")
+    for name in ("contingency", "income"):
+        if name in values:
+            values[name] = _amount(values[name] if values[name] is not None else ZERO, name.capitalize())
+    for name in ("ledger_contributions", "ledger_spend", "ledger_income"):
+        if values.get(name) is not None:
+            values[name] = _amount(values[name], name.replace("_", " ").capitalize())
+    with transaction.atomic():
+        _lock_budget(budget)
+        fund_year = FundYear.objects.select_for_update().filter(budget=budget, year=year).first()
+        if fund_year is None:
+            fund_year = FundYear(budget=budget, year=year)
+        changed = {name for name, value in values.items() if getattr(fund_year, name) != value}
+        if fund_year.pk and not changed:
+            return fund_year
+        if changed & {"contingency", "income"}:
+            _refuse_if_closed(budget, year)
+        for name, value in values.items():
+            setattr(fund_year, name, value)
+        fund_year.full_clean()
+        _stamp(fund_year, user=user, reason=reason, organisation=budget.host)
+        fund_year.save()
+    return fund_year
+
+
+def save_instalment(*, instalment, user, reason=""):
+    """Schedule (or change, or mark paid) an instalment of a contribution. The instalments of a
+    contribution never add up to more than it, checked under the budget's lock."""
+    contribution = instalment.contribution
+    budget = contribution.budget
+    permissions.require(
+        access.may_schedule_instalments(user, contribution),
+        f"Only finance officers of {contribution.organisation.name} schedule its instalments.",
+    )
+    instalment.amount = _amount(instalment.amount, "Amount")
+    if instalment.amount <= 0:
+        raise ValidationError({"amount": "Amount must be more than £0."})
+    if instalment.paid_on and instalment.paid_on > timezone.localdate():
+        raise ValidationError({"paid_on": "Paid on: the date it was paid cannot be in the future."})
+    instalment.full_clean()
+    with transaction.atomic():
+        _lock_budget(budget)
+        current = Contribution.objects.filter(pk=contribution.pk).values_list("amount", flat=True).first()
+        if current is None:
+            raise ValidationError("This contribution has been removed.")
+        others = (
+            Instalment.objects.filter(contribution=contribution)
+            .exclude(pk=instalment.pk)
+            .values_list("amount", flat=True)
+        )
+        scheduled = sum(others, ZERO) + instalment.amount
+        if scheduled > current:
+            raise ValidationError(
+                {
+                    "amount": f"Amount: the instalments would come to £{scheduled:,}, more than the "
+                    f"contribution of £{current:,}."
+                }
+            )
+        if instalment.pk:
+            Instalment.objects.select_for_update().filter(pk=instalment.pk).values_list("pk").first()
+        _stamp(instalment, user=user, reason=reason, organisation=contribution.organisation)
+        instalment.save()
+    return instalment
+
+
+def remove_instalment(*, instalment, user, reason=""):
+    """Take out an instalment not yet paid (one paid stays: it is in the ledger)."""
+    contribution = instalment.contribution
+    permissions.require(
+        access.may_schedule_instalments(user, contribution),
+        f"Only finance officers of {contribution.organisation.name} schedule its instalments.",
+    )
+    with transaction.atomic():
+        _lock_budget(contribution.budget)
+        locked = Instalment.objects.select_for_update().filter(pk=instalment.pk).first()
+        if locked is None:
+            raise ValidationError("This instalment has already been taken out.")
+        if locked.paid_on is not None:
+            raise ValidationError(
+                f"This instalment was paid on {locked.paid_on:%-d %B %Y}: a paid instalment is not taken out."
+            )
+        _stamp(locked, user=user, reason=reason, organisation=contribution.organisation)
+        locked.delete()
 
 
 def save_line(*, line, user, reason=""):
@@ -693,7 +870,6 @@ def close_financial_year(*, budget, year, user, note=""):
             )
         if figures.share_error:
             raise ValidationError(figures.share_error)
-        shares = figures.shares
         reason = note or f"Year {figures.label} closed"
         year_end = YearEnd.objects.select_for_update().filter(budget=budget, year=year).first() or YearEnd(
             budget=budget, year=year
@@ -702,6 +878,7 @@ def close_financial_year(*, budget, year, user, note=""):
         year_end.total_contributions = figures.total_contributions
         year_end.outturn = figures.outturn
         year_end.variance = figures.variance
+        year_end.working = figures.working.as_record()
         year_end.closed_on = timezone.now()
         year_end.closed_by = user
         year_end.reopened_on = None
@@ -710,15 +887,21 @@ def close_financial_year(*, budget, year, user, note=""):
         _stamp(year_end, user=user, reason=reason, organisation=budget.host)
         year_end.save()
         existing = {s.organisation_id: s for s in year_end.shares.select_for_update()}
-        for body, share in shares.items():
-            contribution = figures.contributions.get(body, ZERO)
-            row = existing.pop(body.pk, None)
+        for account in figures.working.accounts:
+            decided = {
+                "contribution": account.contribution,
+                "share": account.settlement,
+                "opening_balance": account.opening,
+                "income": account.income,
+                "carried_forward": account.carried_forward,
+            }
+            row = existing.pop(account.body.pk, None)
             if row is None:
-                row = YearEndShare(year_end=year_end, organisation=body)
-            elif row.share == share and row.contribution == contribution:
+                row = YearEndShare(year_end=year_end, organisation=account.body)
+            elif all(getattr(row, name) == value for name, value in decided.items()):
                 continue
-            row.contribution = contribution
-            row.share = share
+            for name, value in decided.items():
+                setattr(row, name, value)
             _stamp(row, user=user, reason=reason, organisation=budget.host)
             row.save()
         for row in existing.values():
@@ -744,3 +927,210 @@ def reopen_financial_year(*, budget, year, user, reason):
         _stamp(year_end, user=user, reason=reason, organisation=budget.host)
         year_end.save()
     return year_end
+
+
+# --- Statutory reports ----------------------------------------------------------
+
+
+def name_report_recipient(*, budget, organisation, named, user, reason=""):
+    """``organisation`` names ``named`` (one of its own people) to receive ``budget``'s reports."""
+    from partnership.models import Membership
+
+    permissions.require(
+        access.may_name_report_recipient(user, budget, organisation),
+        f"Only finance officers of {organisation.name} name its officer for the reports.",
+    )
+    _check_partner(budget, organisation)
+    if not Membership.objects.filter(user=named, organisation=organisation).exists():
+        raise ValidationError({"user": f"Named officer: choose someone who acts for {organisation.name}."})
+    with transaction.atomic():
+        _lock_budget(budget)
+        row = (
+            ReportRecipient.objects.select_for_update()
+            .filter(budget=budget, organisation=organisation)
+            .first()
+        )
+        if row is None:
+            row = ReportRecipient(budget=budget, organisation=organisation, user=named)
+        elif row.user_id == named.pk:
+            return row
+        row.user = named
+        _stamp(row, user=user, reason=reason, organisation=organisation)
+        row.save()
+    return row
+
+
+def issue_statutory_report(*, budget, kind, year, period, user, on=None):
+    """Issue one statutory report: drawn from the monitoring to the end of its period, kept as
+    PDF and XLSX as they are today, and sent to each partner's named officer. Once only, and
+    only once its period has ended."""
+    from django.core.files.base import ContentFile
+    from django.template.defaultfilters import slugify
+
+    from finance import statutory
+    from partnership.pdf import render_pdf
+
+    permissions.require(
+        access.may_issue_reports(user, budget),
+        "Only finance officers of the host body issue this fund's statutory reports.",
+    )
+    on = on or timezone.localdate()
+    if kind not in statutory.report_kinds(budget):
+        raise ValidationError(f"{budget.name} does not need this report.")
+    ended = statutory.period_end(year, period)
+    if ended >= on:
+        raise ValidationError(
+            f"{statutory.title(kind, year, period)} cannot be issued before its period ends "
+            f"on {ended:%-d %B %Y}."
+        )
+    with transaction.atomic():
+        _lock_budget(budget)
+        if StatutoryReport.objects.filter(budget=budget, kind=kind, year=year, period=period).exists():
+            raise ValidationError(f"{statutory.title(kind, year, period)} has already been issued.")
+        figures = BudgetFigures(budget).to_month(year, statutory.last_month(period))
+        recipients = list(
+            ReportRecipient.objects.filter(budget=budget).select_related("organisation", "user")
+        )
+        context = statutory.pdf_context(budget, kind, year, period, figures, recipients)
+        name = f"{slugify(budget.name)}-{year}-{kind}-{'annual' if period == 5 else f'q{period}'}"
+        report = StatutoryReport(
+            budget=budget,
+            kind=kind,
+            year=year,
+            period=period,
+            issued_on=on,
+            issued_by=user,
+            sent_to="\n".join(
+                f"{r.user.get_full_name() or r.user.username}, {r.organisation.name}" for r in recipients
+            ),
+        )
+        report.pdf.save(
+            f"{name}.pdf", ContentFile(render_pdf("pdf/finance/statutory_report.html", context)), save=False
+        )
+        report.workbook.save(
+            f"{name}.xlsx",
+            ContentFile(statutory.workbook_bytes(budget, kind, year, period, figures)),
+            save=False,
+        )
+        _stamp(report, user=user, reason="Issued", organisation=budget.host)
+        report.save()
+        link = report.get_absolute_url()
+        queue_reminders(
+            {
+                "key": f"finance:statutory-report:{report.pk}:user:{r.user_id}",
+                "recipient": r.user,
+                "subject": f"{budget.name}: {statutory.title(kind, year, period)} issued",
+                "body": (
+                    f"{budget.host.name if budget.host else 'The lead body'} has issued "
+                    f"{statutory.title(kind, year, period)} for {budget.name}, to you as the named officer "
+                    f"of {r.organisation.name}.\n\nRead it (PDF and Excel): {link}"
+                ),
+                "link": link,
+                "partnership": budget.partnership,
+            }
+            for r in recipients
+        )
+    return report
+
+
+# --- Exit -----------------------------------------------------------------------------
+
+
+def _require_exit(user, budget):
+    permissions.require(
+        access.may_close_year(user, budget),
+        "Only finance officers of the host body plan and record the fund's exit.",
+    )
+
+
+def may_plan_exit(agreement, today):
+    """A fund's exit is planned once notice is served or an ending recorded, once its agreement
+    no longer has effect, or in the year before its end date."""
+    if agreement.ending_status or not agreement.has_effect:
+        return True
+    return agreement.end_date is not None and (agreement.end_date - today).days <= 365
+
+
+def save_fund_exit(*, fund_exit, user, reason=""):
+    """Start (or change) the plan for ending a pooled fund."""
+    budget = fund_exit.budget
+    _require_exit(user, budget)
+    if not fund_exit.pk and not may_plan_exit(budget.agreement, timezone.localdate()):
+        raise ValidationError(
+            f"{budget.agreement.reference} has no notice served, no ending recorded and does not end within "
+            "a year: an exit is planned once one of these is so."
+        )
+    fund_exit.full_clean()
+    with transaction.atomic():
+        _lock_budget(budget)
+        _stamp(fund_exit, user=user, reason=reason, organisation=budget.host)
+        fund_exit.save()
+    return fund_exit
+
+
+def _exit_write(user, fund_exit, row, reason, organisation):
+    _require_exit(user, fund_exit.budget)
+    row.full_clean()
+    with transaction.atomic():
+        _lock_budget(fund_exit.budget)
+        _stamp(row, user=user, reason=reason, organisation=organisation)
+        row.save()
+    return row
+
+
+def record_exit_payment(*, payment, user, reason=""):
+    """Record a settlement payment into the fund (or, negative, out of it to the body)."""
+    if not payment.amount:
+        raise ValidationError({"amount": "Amount: enter the amount paid (negative if paid to the body)."})
+    _check_partner(payment.exit.budget, payment.organisation)
+    return _exit_write(user, payment.exit, payment, reason, payment.exit.budget.host)
+
+
+def save_residual_liability(*, liability, user, reason=""):
+    _check_partner(liability.exit.budget, liability.held_by)
+    return _exit_write(user, liability.exit, liability, reason, liability.held_by)
+
+
+def save_exit_return(*, item, user, reason=""):
+    _check_partner(item.exit.budget, item.returned_to)
+    return _exit_write(user, item.exit, item, reason, item.returned_to)
+
+
+def exit_position(fund_exit):
+    """(final year's figures, settlement rows, unpaid instalments, returns, problems) of an exit."""
+    from finance import exit as fund_exits
+
+    figures = BudgetFigures(fund_exit.budget)
+    final = figures.year(fund_exit.final_year)
+    rows = fund_exits.settlement(final.working, fund_exit.payments.all())
+    unpaid = [
+        i
+        for i in Instalment.objects.filter(
+            contribution__budget=fund_exit.budget,
+            contribution__year=fund_exit.final_year,
+            paid_on__isnull=True,
+        ).select_related("contribution__organisation")
+    ]
+    returns = list(fund_exit.returns.select_related("returned_to"))
+    problems = fund_exits.close_problems(final, rows, unpaid, returns)
+    if final.share_error:
+        problems.insert(0, final.share_error)
+    return final, rows, unpaid, returns, problems
+
+
+def close_fund(*, fund_exit, user, on=None, reason=""):
+    """Close the fund at its exit: only with the final year closed, every settlement paid, every
+    instalment paid and all staff and assets returned, checked under the budget's lock."""
+    budget = fund_exit.budget
+    _require_exit(user, budget)
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        _lock_budget(budget)
+        locked = FundExit.objects.select_for_update().get(pk=fund_exit.pk)
+        problems = exit_position(locked)[-1]
+        if problems:
+            raise ValidationError(problems)
+        locked.closed_on, locked.closed_by = on, user
+        _stamp(locked, user=user, reason=reason or "Fund closed", organisation=budget.host)
+        locked.save()
+    return locked

@@ -1,11 +1,13 @@
 """Finance pages: thin views over the generic ones and finance.services."""
 
 import io
+import os
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -14,25 +16,47 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
-from finance import access, charts, monitoring_upload, services
-from finance.choices import MONTH_NAMES
+from finance import access, charts, cover, monitoring_upload, services, statutory
+from finance.choices import MONTH_NAMES, ReportKind, ReportPeriod
 from finance.filtersets import BudgetFilterSet, TransferFilterSet
 from finance.forms import (
     BudgetForm,
     BudgetLineForm,
     CloseYearForm,
     ContributionForm,
+    ExitPaymentForm,
+    ExitReturnForm,
+    FundExitForm,
+    FundYearForm,
+    InstalmentForm,
     LinePlanForm,
     MonitoringForm,
     MonitoringUploadForm,
     ReopenYearForm,
+    ResidualLiabilityForm,
     TransferForm,
 )
-from finance.models import Budget, BudgetLine, Contribution, LinePlan, Monitoring, Transfer
+from finance.models import (
+    Budget,
+    BudgetLine,
+    Contribution,
+    ExitPayment,
+    ExitReturn,
+    FundExit,
+    FundYear,
+    Instalment,
+    LinePlan,
+    Monitoring,
+    ReportRecipient,
+    ResidualLiability,
+    StatutoryReport,
+    Transfer,
+)
 from finance.tables import BudgetTable, TransferTable
 from partnership import generic, permissions
 from partnership.dates import financial_year_label, financial_year_start, parse_financial_year
 from partnership.forms import check_year, year_from_query
+from partnership.models import Membership, Organisation
 from partnership.pdf import render_pdf_cached
 
 
@@ -103,7 +127,11 @@ class BudgetEditView(generic.ObjectEditView):
 
     def save_object(self, form, obj):
         services.save_budget(
-            budget=obj, user=self.request.user, reason=obj._change_reason, risk_shares=form.risk_shares()
+            budget=obj,
+            user=self.request.user,
+            reason=obj._change_reason,
+            risk_shares=form.risk_shares(),
+            cover_caps=form.cover_caps(),
         )
 
     def get_cancel_url(self):
@@ -339,6 +367,7 @@ class LinePlanEditView(LineFigureMixin, generic.ObjectEditView):
             line=self.line,
             year=obj.year,
             amount=obj.amount,
+            committed=obj.committed,
             user=self.request.user,
             reason=obj._change_reason,
             adding=self.object.pk is None,
@@ -642,7 +671,7 @@ class BudgetReportView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin
             raise Http404("A quarter is 1 to 4.")
         year_figures = figures.year(year)
         if quarter is not None:
-            year_figures = _figures_to_month(figures, year, quarter * 3)
+            year_figures = figures.to_month(year, quarter * 3)
         shares = year_figures.shares
         year_end = year_figures.year_end if year_figures.is_closed else None
         if year_end is not None and self.annual:
@@ -674,14 +703,6 @@ class BudgetReportView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{filename}"'
         return response
-
-
-def _figures_to_month(figures, year, month):
-    """A year's figures as they stood at the end of ``month`` (for a quarterly report)."""
-    cut = services.BudgetFigures.__new__(services.BudgetFigures)
-    cut.__dict__.update(figures.__dict__)
-    cut.monitoring = [m for m in figures.monitoring if m.year != year or m.month <= month]
-    return cut.year(year)
 
 
 class BudgetExportView(BudgetMixin, generic.PartnershipMixin, TemplateView):
@@ -769,3 +790,490 @@ class ContributionAgreeView(generic.PartnershipMixin, View):
                 f"{agreed.organisation.name}'s contribution of £{agreed.amount:,} is recorded as agreed.",
             )
         return HttpResponseRedirect(budget_url(contribution.budget, contribution.year) + "#contributions")
+
+
+# --- Memorandum accounts, the host's figures and instalments --------------------------
+
+
+class FundAccountsView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin, TemplateView):
+    """One year of a pooled fund: each partner's memorandum account, the order of cover and the
+    underspend as worked out (or as decided at the close), and the reconciliation to the ledger."""
+
+    template_name = "finance/fund_accounts.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        year = self.kwargs["year"]
+        figures = services.BudgetFigures(self.budget)
+        year_figures = figures.year(year)
+        working = year_figures.working
+        contributions = [c for c in figures.contributions if c.year == year]
+        for c in contributions:
+            c.scheduled = [i for i in figures.instalments if i.contribution_id == c.pk]
+        context.update(
+            budget=self.budget,
+            year=year,
+            year_label=financial_year_label(year),
+            year_figures=year_figures,
+            working=working,
+            totals=working.totals() if working else None,
+            reconciliation=cover.reconcile(
+                working,
+                year_figures.fund_year,
+                spent_to_date=None if year_figures.is_closed else year_figures.total_actual,
+            )
+            if working
+            else [],
+            fund_year=year_figures.fund_year,
+            caps=figures.caps,
+            contributions=contributions,
+            may_keep=access.may_keep_fund_accounts(self.request.user, self.budget),
+            may_schedule={
+                c.pk for c in contributions if access.may_schedule_instalments(self.request.user, c)
+            },
+            budget_url=budget_url(self.budget, year),
+        )
+        return context
+
+
+class FundYearEditView(YearInAddressMixin, BudgetMixin, generic.ObjectEditView):
+    """The host's figures for one year: contingency, income and the ledger totals."""
+
+    model = FundYear
+    form_class = FundYearForm
+    template_name = "finance/figure_edit.html"
+
+    def new_object(self):
+        year = self.kwargs["year"]
+        return FundYear.objects.filter(budget=self.budget, year=year).first() or FundYear(
+            budget=self.budget, year=year
+        )
+
+    def has_permission(self, obj):
+        return access.may_keep_fund_accounts(self.request.user, self.budget)
+
+    def refusal_message(self):
+        return "Only finance officers of the host body keep the fund's own figures."
+
+    def save_object(self, form, obj):
+        saved = services.save_fund_year(
+            budget=self.budget,
+            year=self.kwargs["year"],
+            user=self.request.user,
+            reason=obj._change_reason,
+            **{name: getattr(obj, name) for name in form.Meta.fields},
+        )
+        obj.pk = saved.pk
+
+    def get_success_url(self):
+        return accounts_url(self.budget, self.kwargs["year"])
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            budget=self.budget, verbose_name=f"host's figures for {financial_year_label(self.kwargs['year'])}"
+        )
+        return context
+
+
+def accounts_url(budget, year):
+    return reverse(
+        "finance:fund_accounts",
+        kwargs={"partnership": budget.partnership.slug, "budget": budget.pk, "year": year},
+    )
+
+
+class InstalmentEditView(generic.ObjectEditView):
+    """Schedule an instalment of a contribution (``contribution`` in the URL), or change one
+    (``pk``): its due date, amount and the date it was paid."""
+
+    model = Instalment
+    form_class = InstalmentForm
+    template_name = "finance/figure_edit.html"
+
+    @cached_property
+    def contribution(self):
+        if "pk" in self.kwargs:
+            return self.object.contribution
+        queryset = permissions.restrict(
+            Contribution.objects.select_related("budget__partnership", "organisation"), self.request.user
+        )
+        return get_object_or_404(
+            queryset, pk=self.kwargs["contribution"], budget__partnership=self.partnership
+        )
+
+    def get_object(self, queryset=None):
+        queryset = permissions.restrict(
+            Instalment.objects.select_related(
+                "contribution__budget__partnership", "contribution__organisation"
+            ),
+            self.request.user,
+        )
+        return get_object_or_404(
+            queryset, pk=self.kwargs["pk"], contribution__budget__partnership=self.partnership
+        )
+
+    def new_object(self):
+        return Instalment(contribution=self.contribution)
+
+    def has_permission(self, obj):
+        return access.may_schedule_instalments(self.request.user, self.contribution)
+
+    def refusal_message(self):
+        return f"Only finance officers of {self.contribution.organisation.name} schedule its instalments."
+
+    def save_object(self, form, obj):
+        services.save_instalment(instalment=obj, user=self.request.user, reason=obj._change_reason)
+
+    def get_success_url(self):
+        return accounts_url(self.contribution.budget, self.contribution.year) + "#instalments"
+
+    def get_cancel_url(self):
+        return self.get_success_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(budget=self.contribution.budget, contribution=self.contribution)
+        return context
+
+
+class InstalmentRemoveView(generic.PartnershipMixin, View):
+    """Take out an instalment not yet paid (a button on the year's accounts)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        queryset = permissions.restrict(
+            Instalment.objects.select_related(
+                "contribution__budget__partnership", "contribution__organisation"
+            ),
+            request.user,
+        )
+        instalment = get_object_or_404(
+            queryset, pk=kwargs["pk"], contribution__budget__partnership=self.partnership
+        )
+        contribution = instalment.contribution
+        try:
+            services.remove_instalment(instalment=instalment, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"The instalment of £{instalment.amount:,} is taken out.")
+        return HttpResponseRedirect(accounts_url(contribution.budget, contribution.year) + "#instalments")
+
+
+# --- Statutory reports ------------------------------------------------------------------
+
+
+def reports_url(budget, year):
+    return reverse(
+        "finance:statutory_reports",
+        kwargs={"partnership": budget.partnership.slug, "budget": budget.pk, "year": year},
+    )
+
+
+class StatutoryReportsView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin, TemplateView):
+    """One year's statutory reports for a fund: when each is due, which are issued (their PDF and
+    workbook as sent), and each partner's named officer."""
+
+    template_name = "finance/statutory_reports.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        budget = self.budget
+        year = self.kwargs["year"]
+        today = timezone.localdate()
+        issued = {
+            (r.kind, r.period): r
+            for r in StatutoryReport.objects.filter(budget=budget, year=year).select_related("issued_by")
+        }
+        may_issue = access.may_issue_reports(user, budget)
+        kinds = []
+        for kind in statutory.report_kinds(budget):
+            rows = []
+            for period in ReportPeriod:
+                due = statutory.due_on(year, period)
+                ended = statutory.period_end(year, period)
+                rows.append(
+                    {
+                        "period": period,
+                        "title": statutory.title(kind, year, period),
+                        "due": due,
+                        "report": issued.get((kind, period)),
+                        "overdue": due < today,
+                        "may_issue": may_issue and ended < today,
+                    }
+                )
+            kinds.append((ReportKind(kind), rows))
+        recipients = {
+            r.organisation_id: r for r in ReportRecipient.objects.filter(budget=budget).select_related("user")
+        }
+        bodies = services.BudgetFigures(budget).bodies_for(year)
+        people = {}
+        for membership in (
+            Membership.objects.filter(organisation__in=bodies)
+            .select_related("user")
+            .order_by("user__last_name", "user__username")
+        ):
+            people.setdefault(membership.organisation_id, {})[membership.user_id] = membership.user
+        context.update(
+            budget=budget,
+            year=year,
+            year_label=financial_year_label(year),
+            kinds=kinds,
+            named=[
+                {
+                    "body": body,
+                    "recipient": recipients.get(body.pk),
+                    "people": list(people.get(body.pk, {}).values()),
+                    "may_name": access.may_name_report_recipient(user, budget, body),
+                }
+                for body in bodies
+            ],
+            budget_url=budget_url(budget, year),
+        )
+        return context
+
+
+class StatutoryReportIssueView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin, View):
+    """Issue one report (a button on the reports page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        year = kwargs["year"]
+        kind, period = kwargs["kind"], kwargs["period"]
+        permissions.require(
+            access.may_issue_reports(request.user, self.budget),
+            "Only finance officers of the host body issue this fund's statutory reports.",
+        )
+        if kind not in ReportKind.values or period not in ReportPeriod.values:
+            raise Http404("No such report.")
+        try:
+            report = services.issue_statutory_report(
+                budget=self.budget, kind=kind, year=year, period=period, user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            sent = report.sent_to.count("\n") + 1 if report.sent_to else 0
+            messages.success(
+                request,
+                f"{statutory.title(kind, year, period)} issued and sent to {sent} named "
+                f"officer{pluralize(sent)}.",
+            )
+        return HttpResponseRedirect(reports_url(self.budget, year))
+
+
+class StatutoryReportFileView(generic.PartnershipMixin, View):
+    """An issued report's PDF or workbook, as it was sent."""
+
+    def get(self, request, *args, **kwargs):
+        queryset = permissions.restrict(StatutoryReport.objects.select_related("budget"), request.user)
+        report = get_object_or_404(queryset, pk=kwargs["pk"], budget__partnership=self.partnership)
+        stored = report.pdf if kwargs["format"] == "pdf" else report.workbook
+        try:
+            handle = stored.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404("The report's file is missing.") from exc
+        response = FileResponse(
+            handle, as_attachment=kwargs["format"] == "xlsx", filename=os.path.basename(stored.name)
+        )
+        response["Content-Type"] = (
+            "application/pdf"
+            if kwargs["format"] == "pdf"
+            else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ReportRecipientView(BudgetMixin, generic.PartnershipMixin, View):
+    """A body names its officer to receive the fund's reports (a form on the reports page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        permissions.require(
+            not permissions.is_read_only(request.user), "You may not name a body's officer for the reports."
+        )
+        budget = self.budget
+        organisation = get_object_or_404(
+            Organisation, pk=kwargs["organisation"], partner_places__partnership=self.partnership
+        )
+        year = asked_year(request) or financial_year_start(timezone.localdate())
+        permissions.require(
+            access.may_name_report_recipient(request.user, budget, organisation),
+            f"Only finance officers of {organisation.name} name its officer for the reports.",
+        )
+        chosen = request.POST.get("user") or ""
+        named = get_user_model().objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        if named is None:
+            messages.error(request, "Named officer: choose the officer who is to receive the reports.")
+            return HttpResponseRedirect(reports_url(budget, year) + "#named")
+        try:
+            services.name_report_recipient(
+                budget=budget, organisation=organisation, named=named, user=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                f"{named.get_full_name() or named.username} will receive the reports for "
+                f"{organisation.name}.",
+            )
+        return HttpResponseRedirect(reports_url(budget, year) + "#named")
+
+
+# --- Exit --------------------------------------------------------------------------------
+
+
+def exit_url(budget):
+    return reverse("finance:fund_exit", kwargs={"partnership": budget.partnership.slug, "budget": budget.pk})
+
+
+class FundExitView(BudgetMixin, generic.PartnershipMixin, TemplateView):
+    """Ending the fund: the agreement's ending, the final accounts and the settlement between the
+    bodies, residual liabilities, staff and assets going back, and what stops it closing."""
+
+    template_name = "finance/fund_exit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        budget = self.budget
+        fund_exit = FundExit.objects.filter(budget=budget).select_related("closed_by").first()
+        may_keep = access.may_close_year(self.request.user, budget)
+        context.update(
+            budget=budget,
+            agreement=budget.agreement,
+            fund_exit=fund_exit,
+            may_keep=may_keep and (fund_exit is None or fund_exit.closed_on is None),
+            may_plan=services.may_plan_exit(budget.agreement, timezone.localdate()),
+            budget_url=budget_url(budget),
+        )
+        if fund_exit is not None:
+            final, rows, unpaid, returns, problems = services.exit_position(fund_exit)
+            context.update(
+                final=final,
+                rows=rows,
+                unpaid=unpaid,
+                returns=returns,
+                liabilities=list(fund_exit.liabilities.select_related("held_by")),
+                payments=list(fund_exit.payments.select_related("organisation")),
+                problems=problems,
+            )
+        return context
+
+
+class FundClosingView(BudgetMixin, generic.PartnershipMixin, View):
+    """Close the fund (a button on the exit page)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        budget = self.budget
+        permissions.require(
+            access.may_close_year(request.user, budget),
+            "Only finance officers of the host body plan and record the fund's exit.",
+        )
+        fund_exit = get_object_or_404(FundExit, budget=budget)
+        try:
+            services.close_fund(fund_exit=fund_exit, user=request.user)
+        except ValidationError as error:
+            messages.error(request, "The fund cannot close yet: " + " ".join(error.messages))
+        else:
+            messages.success(request, f"{budget.name} is closed.")
+        return HttpResponseRedirect(exit_url(budget))
+
+
+class ExitEditMixin(BudgetMixin):
+    """Add or change part of a fund's exit: the host's finance officers, until the fund closes."""
+
+    template_name = "finance/figure_edit.html"
+
+    @cached_property
+    def fund_exit(self):
+        return get_object_or_404(FundExit, budget=self.budget)
+
+    def has_permission(self, obj):
+        return access.may_close_year(self.request.user, self.budget)
+
+    def refusal_message(self):
+        return "Only finance officers of the host body plan and record the fund's exit."
+
+    def get(self, request, *args, **kwargs):
+        permissions.require(self.has_permission(None), self.refusal_message())  # before any 404
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        permissions.require(self.has_permission(None), self.refusal_message())
+        return super().post(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(self.model.objects.filter(exit=self.fund_exit), pk=self.kwargs["pk"])
+
+    def new_object(self):
+        return self.model(exit=self.fund_exit)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "partnership": self.partnership}
+
+    def get_success_url(self):
+        return exit_url(self.budget)
+
+    def get_cancel_url(self):
+        return exit_url(self.budget)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["budget"] = self.budget
+        return context
+
+
+class FundExitEditView(ExitEditMixin, generic.ObjectEditView):
+    model = FundExit
+    form_class = FundExitForm
+
+    def get_object(self, queryset=None):
+        return self.fund_exit
+
+    @cached_property
+    def object(self):
+        return FundExit.objects.filter(budget=self.budget).first() or FundExit(
+            budget=self.budget, final_year=financial_year_start(timezone.localdate())
+        )
+
+    def get_form_kwargs(self):
+        return generic.ObjectEditView.get_form_kwargs(self)
+
+    def save_object(self, form, obj):
+        services.save_fund_exit(fund_exit=obj, user=self.request.user, reason=obj._change_reason)
+
+
+class ExitPaymentEditView(ExitEditMixin, generic.ObjectEditView):
+    model = ExitPayment
+    form_class = ExitPaymentForm
+
+    def save_object(self, form, obj):
+        services.record_exit_payment(payment=obj, user=self.request.user, reason=obj._change_reason)
+
+
+class ResidualLiabilityEditView(ExitEditMixin, generic.ObjectEditView):
+    model = ResidualLiability
+    form_class = ResidualLiabilityForm
+
+    def save_object(self, form, obj):
+        services.save_residual_liability(liability=obj, user=self.request.user, reason=obj._change_reason)
+
+
+class ExitReturnEditView(ExitEditMixin, generic.ObjectEditView):
+    model = ExitReturn
+    form_class = ExitReturnForm
+
+    def save_object(self, form, obj):
+        services.save_exit_return(item=obj, user=self.request.user, reason=obj._change_reason)

@@ -21,6 +21,7 @@ item, report, minute, decision... are the exempt ones (the exempt-leak test,
 tests/committees/test_exempt_leaks.py).
 """
 
+import datetime
 import importlib
 import io
 import re
@@ -95,9 +96,18 @@ from tests.finance.factories import (
     BudgetFactory,
     BudgetLineFactory,
     ContributionFactory,
+    CoverCapFactory,
+    ExitPaymentFactory,
+    ExitReturnFactory,
+    FundExitFactory,
+    FundYearFactory,
+    InstalmentFactory,
     LinePlanFactory,
     MonitoringFactory,
+    ReportRecipientFactory,
+    ResidualLiabilityFactory,
     RiskShareFactory,
+    StatutoryReportFactory,
     TransferFactory,
     YearEndFactory,
     YearEndShareFactory,
@@ -166,6 +176,15 @@ def build_records():
     r.monitoring = MonitoringFactory(line=r.line, year=year)
     r.closed_year = year - 2
     r.year_end = YearEndFactory(budget=r.budget, year=r.closed_year)
+    r.cover_cap = CoverCapFactory(budget=r.budget, organisation=r.council)
+    r.fund_year = FundYearFactory(budget=r.budget, year=year)
+    r.instalment = InstalmentFactory(contribution=r.contribution, due_on=datetime.date(year, 4, 1))
+    r.report_recipient = ReportRecipientFactory(budget=r.budget, organisation=r.council, user=r.body_user)
+    r.statutory_report = StatutoryReportFactory(budget=r.budget, year=year, issued_by=r.body_user)
+    r.fund_exit = FundExitFactory(budget=r.budget, final_year=year)
+    r.exit_payment = ExitPaymentFactory(exit=r.fund_exit, organisation=r.council)
+    r.liability = ResidualLiabilityFactory(exit=r.fund_exit, held_by=r.council)
+    r.exit_return = ExitReturnFactory(exit=r.fund_exit, returned_to=r.council)
     r.year_end_share = YearEndShareFactory(year_end=r.year_end, organisation=r.council)
     r.transfer = TransferFactory(
         agreement=AgreementFactory(partnership=r.partnership, kind=AgreementKind.S256),
@@ -560,6 +579,26 @@ FILLERS = {
         budget=_pk("budget"), year=_year, quarter=lambda r: 1, organisation=_pk("council")
     ),
     "finance:annual_statement": _p(budget=_pk("budget"), year=_year, organisation=_pk("council")),
+    "finance:fund_accounts": _p(budget=_pk("budget"), year=_year),
+    "finance:fund_year_edit": _p(budget=_pk("budget"), year=_year),
+    "finance:instalment_add": _p(contribution=_pk("contribution")),
+    "finance:instalment_edit": _p(pk=_pk("instalment")),
+    "finance:instalment_remove": _p(pk=_pk("instalment")),
+    "finance:statutory_reports": _p(budget=_pk("budget"), year=_year),
+    "finance:statutory_report_issue": _p(
+        budget=_pk("budget"), year=_year, kind=lambda r: "pooled_fund", period=lambda r: 2
+    ),
+    "finance:statutory_report_file": _p(pk=_pk("statutory_report"), format=lambda r: "pdf"),
+    "finance:report_recipient": _p(budget=_pk("budget"), organisation=_pk("council")),
+    "finance:fund_exit": _p(budget=_pk("budget")),
+    "finance:fund_exit_plan": _p(budget=_pk("budget")),
+    "finance:fund_close": _p(budget=_pk("budget")),
+    "finance:exit_payment_add": _p(budget=_pk("budget")),
+    "finance:exit_payment_edit": _p(budget=_pk("budget"), pk=_pk("exit_payment")),
+    "finance:liability_add": _p(budget=_pk("budget")),
+    "finance:liability_edit": _p(budget=_pk("budget"), pk=_pk("liability")),
+    "finance:exit_return_add": _p(budget=_pk("budget")),
+    "finance:exit_return_edit": _p(budget=_pk("budget"), pk=_pk("exit_return")),
     "finance:transfer_list": _p(),
     "finance:transfer_add": _p(),
     "finance:transfer_edit": _p(pk=_pk("transfer")),

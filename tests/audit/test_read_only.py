@@ -116,8 +116,8 @@ def _model_named(name, app_label):
 
 
 #: URL arguments that are values, not records: a financial year, a kind of meeting paper, a
-#: step of a decision's call-in.
-VALUES = {"year": 2018, "kind": "members-pack", "step": "publish", "organisation": 1}
+#: step of a decision's call-in, a report's period.
+VALUES = {"year": 2018, "kind": "members-pack", "step": "publish", "organisation": 1, "period": 1}
 
 
 def _ancestors(obj):

@@ -1,12 +1,14 @@
 """Two people change one budget's figures at once: no 500, no duplicate, and a closed
 year agrees with the contributions committed before it. Two real PostgreSQL connections."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
 
 from finance import services
-from finance.models import Contribution, YearEnd
+from finance.choices import ReportKind, ReportPeriod
+from finance.models import Contribution, Instalment, StatutoryReport, YearEnd
 from partnership.choices import Role
 from tests.finance.factories import BudgetFactory, BudgetLineFactory, ContributionFactory, LinePlanFactory
 from tests.races import race, two_bodies
@@ -134,3 +136,41 @@ def test_an_upload_while_the_year_closes_waits_and_is_refused_whole(pair, budget
     assert isinstance(uploaded.error, monitoring_upload.UploadRefused)
     assert "2018/19 is closed" in uploaded.message
     assert not Monitoring.objects.filter(line__budget=budget).exists()
+
+
+def test_two_instalments_at_once_never_come_to_more_than_the_contribution(pair, budget):
+    """The NHS body's £400 contribution: two finance officers schedule £300 each at once."""
+    contribution = Contribution.objects.get(budget=budget, organisation=pair.bodies["nhs"])
+    officer = pair.user("nhs", Role.FINANCE_OFFICER)
+
+    def schedule(month):
+        return lambda: services.save_instalment(
+            instalment=Instalment(
+                contribution=contribution, due_on=datetime.date(2018, month, 1), amount="300"
+            ),
+            user=officer,
+        )
+
+    first, second = race(schedule(4), schedule(7))
+    assert [first.refused, second.refused].count(True) == 1
+    refused = first if first.refused else second
+    assert "the instalments would come to £600.00, more than the contribution of £400.00" in refused.message
+    assert list(Instalment.objects.values_list("amount", flat=True)) == [D("300.00")]
+
+
+def test_a_report_issued_twice_at_once_is_issued_once_and_the_second_is_told(
+    pair, budget, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    officer = pair.user("council", Role.FINANCE_OFFICER)
+
+    def issue():
+        return services.issue_statutory_report(
+            budget=budget, kind=ReportKind.POOLED_FUND, year=2018, period=ReportPeriod.Q1, user=officer
+        )
+
+    first, second = race(issue, issue)
+    assert [first.refused, second.refused].count(True) == 1
+    refused = first if first.refused else second
+    assert "has already been issued" in refused.message
+    assert StatutoryReport.objects.filter(budget=budget).count() == 1

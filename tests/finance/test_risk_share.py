@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from finance.choices import RiskShareRule
-from finance.services import allocate, share_variance
+from finance.cover import allocate, share_variance
 
 D = Decimal
 

@@ -15,7 +15,7 @@ def addresses():
     from agreements.models import Agreement
     from committees.models import Committee, Decision, Delegation, Meeting, RegisteredInterest, Report
     from committees.papers.kinds import MEMBERS_PACK
-    from finance.models import Budget
+    from finance.models import Budget, StatutoryReport
     from partnership.models import AuditEntry, Partnership, Reorganisation
     from staffing.models import Post
 
@@ -56,6 +56,12 @@ def addresses():
             "budgets": reverse("finance:budget_list", kwargs=slug),
             "budget": reverse("finance:budget_detail", kwargs={**slug, "pk": budget.pk}),
             "transfers": reverse("finance:transfer_list", kwargs=slug),
+            "memorandum accounts": reverse(
+                "finance:fund_accounts", kwargs={**slug, "budget": budget.pk, "year": 2018}
+            ),
+            "statutory reports": reverse(
+                "finance:statutory_reports", kwargs={**slug, "budget": budget.pk, "year": 2018}
+            ),
             "posts": reverse("staffing:list", kwargs=slug),
             "post": reverse("staffing:detail", kwargs={**slug, "pk": post.pk}),
             "recharges": reverse("staffing:recharges", kwargs=slug),
@@ -120,6 +126,14 @@ def addresses():
         },
         "auditor_pdfs": {
             "as it stood on": f"{reverse('audit:as_of_pdf', kwargs=as_of)}?date={today:%Y-%m-%d}",
+            "statutory report as issued": reverse(
+                "finance:statutory_report_file",
+                kwargs={
+                    **slug,
+                    "pk": first(StatutoryReport, budget__partnership=partnership).pk,
+                    "format": "pdf",
+                },
+            ),
         },
         "members_pack": {
             "page": reverse("committees:meeting_detail", kwargs={**slug, "pk": meeting.pk}),

@@ -49,7 +49,15 @@ from committees.models import (
 )
 from finance import services as finance
 from finance.choices import TransferStatus
-from finance.models import BudgetLine, Transfer
+from finance.models import (
+    BudgetLine,
+    ExitPayment,
+    ExitReturn,
+    FundExit,
+    Instalment,
+    ResidualLiability,
+    Transfer,
+)
 from partnership import reorganisation
 from partnership import services as partnership
 from partnership.audit import history_model_for, tracked_models
@@ -83,7 +91,14 @@ from tests.committees.factories import (
 )
 from tests.factories import MembershipFactory, UserFactory
 from tests.finance.factories import AgreementFactory as PooledAgreementFactory
-from tests.finance.factories import BudgetFactory, BudgetLineFactory, ContributionFactory, YearEndFactory
+from tests.finance.factories import (
+    BudgetFactory,
+    BudgetLineFactory,
+    ContributionFactory,
+    FundExitFactory,
+    InstalmentFactory,
+    YearEndFactory,
+)
 from tests.partnership.factories import ReorganisationBodyFactory, ReorganisationFactory
 from tests.staffing.factories import PostFactory
 
@@ -446,6 +461,134 @@ def reopen_financial_year(world):
     return lambda user: finance.reopen_financial_year(
         budget=pooled, year=2018, user=user, reason="Late invoice"
     )
+
+
+@recipe("finance.services.set_cover_caps", may=("nhs", Role.OFFICER))
+def set_cover_caps(world):
+    pooled = budget(world)
+    return lambda user: finance.set_cover_caps(
+        budget=pooled, caps={world.bodies["nhs"]: D("5000")}, user=user
+    )
+
+
+@recipe(
+    "finance.services.save_fund_year",
+    outsider=Role.FINANCE_OFFICER,
+    may=("council", Role.FINANCE_OFFICER),
+)
+def save_fund_year(world):
+    pooled = budget(world)
+    return lambda user: finance.save_fund_year(budget=pooled, year=2026, user=user, contingency=D("1000"))
+
+
+@recipe(
+    "finance.services.save_instalment",
+    body="nhs",
+    outsider=Role.FINANCE_OFFICER,
+    may=("nhs", Role.FINANCE_OFFICER),
+)
+def save_instalment(world):
+    contribution = ContributionFactory(budget=budget(world), organisation=world.bodies["nhs"], year=2026)
+    instalment = Instalment(contribution=contribution, due_on=datetime.date(2026, 4, 1), amount=D("100"))
+    return lambda user: finance.save_instalment(instalment=instalment, user=user)
+
+
+@recipe(
+    "finance.services.remove_instalment",
+    body="nhs",
+    outsider=Role.FINANCE_OFFICER,
+    may=("nhs", Role.FINANCE_OFFICER),
+)
+def remove_instalment(world):
+    contribution = ContributionFactory(budget=budget(world), organisation=world.bodies["nhs"], year=2026)
+    instalment = InstalmentFactory(contribution=contribution)
+    return lambda user: finance.remove_instalment(instalment=instalment, user=user)
+
+
+@recipe(
+    "finance.services.name_report_recipient",
+    body="nhs",
+    outsider=Role.FINANCE_OFFICER,
+    may=("nhs", Role.FINANCE_OFFICER),
+)
+def name_report_recipient(world):
+    pooled = budget(world)
+    nhs = world.bodies["nhs"]
+    return lambda user: finance.name_report_recipient(
+        budget=pooled, organisation=nhs, named=world.user("nhs", Role.OFFICER), user=user
+    )
+
+
+@recipe(
+    "finance.services.issue_statutory_report",
+    outsider=Role.FINANCE_OFFICER,
+    may=("council", Role.FINANCE_OFFICER),
+)
+def issue_statutory_report(world):
+    pooled = budget(world)
+    return lambda user: finance.issue_statutory_report(
+        budget=pooled, kind="pooled_fund", year=2018, period=1, user=user
+    )
+
+
+def planned_exit(world):
+    pooled = budget(world)
+    pooled.agreement.ending_status = "terminated"
+    pooled.agreement.save()
+    return FundExitFactory(budget=pooled, final_year=2018)
+
+
+@recipe(
+    "finance.services.save_fund_exit", outsider=Role.FINANCE_OFFICER, may=("council", Role.FINANCE_OFFICER)
+)
+def save_fund_exit(world):
+    fund_exit = FundExit(budget=planned_exit(world).budget, final_year=2018)
+    FundExit.objects.filter(budget=fund_exit.budget).delete()
+    return lambda user: finance.save_fund_exit(fund_exit=fund_exit, user=user)
+
+
+@recipe(
+    "finance.services.record_exit_payment",
+    outsider=Role.FINANCE_OFFICER,
+    may=("council", Role.FINANCE_OFFICER),
+)
+def record_exit_payment(world):
+    payment = ExitPayment(
+        exit=planned_exit(world),
+        organisation=world.bodies["nhs"],
+        amount=D("10"),
+        paid_on=datetime.date(2019, 5, 1),
+    )
+    return lambda user: finance.record_exit_payment(payment=payment, user=user)
+
+
+@recipe(
+    "finance.services.save_residual_liability",
+    outsider=Role.FINANCE_OFFICER,
+    may=("council", Role.FINANCE_OFFICER),
+)
+def save_residual_liability(world):
+    liability = ResidualLiability(
+        exit=planned_exit(world), description="Pensions", held_by=world.bodies["nhs"]
+    )
+    return lambda user: finance.save_residual_liability(liability=liability, user=user)
+
+
+@recipe(
+    "finance.services.save_exit_return", outsider=Role.FINANCE_OFFICER, may=("council", Role.FINANCE_OFFICER)
+)
+def save_exit_return(world):
+    item = ExitReturn(
+        exit=planned_exit(world), kind="asset", description="Vans", returned_to=world.bodies["nhs"]
+    )
+    return lambda user: finance.save_exit_return(item=item, user=user)
+
+
+@recipe("finance.services.close_fund", outsider=Role.FINANCE_OFFICER, may=("council", Role.FINANCE_OFFICER))
+def close_fund(world):
+    fund_exit = planned_exit(world)
+    YearEndFactory(budget=fund_exit.budget, year=2018, closed_on=timezone.now())
+    return lambda user: finance.close_fund(fund_exit=fund_exit, user=user)
 
 
 # --- staffing.services ----------------------------------------------------------------------
