@@ -535,3 +535,28 @@ class MonitoringUploadForm(Form):
                 "Filled-in template: upload the template as a CSV (.csv) or Excel (.xlsx) file."
             )
         return upload
+
+
+class LedgerUploadForm(Form):
+    """The host's ledger totals, one row per year, from the filled-in template."""
+
+    file = forms.FileField(
+        label="Filled-in template",
+        help_text="The template as CSV (.csv) or Excel (.xlsx). If one row is wrong, nothing is saved "
+        "and each problem is listed.",
+    )
+    change_reason = forms.CharField(
+        label="Reason for change",
+        required=False,
+        max_length=LONGEST_REASON,
+        help_text="Optional. Kept in the history, for example “Ledger at month 12”.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        refuse_too_big(upload, "the filled-in template")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(
+                "Filled-in template: upload the template as a CSV (.csv) or Excel (.xlsx) file."
+            )
+        return upload

@@ -114,6 +114,10 @@ urlpatterns = [
         views.ExitReturnEditView.as_view(),
         name="exit_return_edit",
     ),
+    path("budgets/<int:budget>/ledger/upload/", views.LedgerUploadView.as_view(), name="ledger_upload"),
+    path(
+        "budgets/<int:budget>/ledger/template.csv", views.LedgerTemplateView.as_view(), name="ledger_template"
+    ),
     path("transfers/", views.TransferListView.as_view(), name="transfer_list"),
     path("transfers/add/", views.TransferEditView.as_view(), name="transfer_add"),
     path("transfers/<int:pk>/edit/", views.TransferEditView.as_view(), name="transfer_edit"),

@@ -16,7 +16,7 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.views.generic import TemplateView, View
 
-from finance import access, charts, cover, monitoring_upload, services, statutory
+from finance import access, charts, cover, ledger_upload, monitoring_upload, services, statutory
 from finance.choices import MONTH_NAMES, ReportKind, ReportPeriod
 from finance.filtersets import BudgetFilterSet, TransferFilterSet
 from finance.forms import (
@@ -29,6 +29,7 @@ from finance.forms import (
     FundExitForm,
     FundYearForm,
     InstalmentForm,
+    LedgerUploadForm,
     LinePlanForm,
     MonitoringForm,
     MonitoringUploadForm,
@@ -1277,3 +1278,72 @@ class ExitReturnEditView(ExitEditMixin, generic.ObjectEditView):
 
     def save_object(self, form, obj):
         services.save_exit_return(item=obj, user=self.request.user, reason=obj._change_reason)
+
+
+# --- The host's ledger totals from a spreadsheet -----------------------------------------
+
+
+class LedgerUploadMixin(BudgetMixin, generic.PartnershipMixin):
+    def check(self):
+        permissions.require(
+            access.may_keep_fund_accounts(self.request.user, self.budget),
+            "Only finance officers of the host body keep the fund's own figures.",
+        )
+
+
+class LedgerUploadView(LedgerUploadMixin, TemplateView):
+    template_name = "finance/ledger_upload.html"
+
+    def get(self, request, *args, **kwargs):
+        self.check()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", LedgerUploadForm())
+        context.update(
+            budget=self.budget,
+            budget_url=budget_url(self.budget),
+            template_csv=reverse(
+                "finance:ledger_template",
+                kwargs={"partnership": self.partnership.slug, "budget": self.budget.pk},
+            ),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.check()
+        form = LedgerUploadForm(data=request.POST, files=request.FILES)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        try:
+            years = ledger_upload.upload_ledger(
+                user=request.user,
+                budget=self.budget,
+                upload=form.cleaned_data["file"],
+                reason=form.cleaned_data["change_reason"],
+            )
+        except ledger_upload.UploadRefused as refused:
+            count = len(refused.problems)
+            form.add_error(
+                "file",
+                f"Filled-in template: nothing was saved. Put right the {count} problem{pluralize(count)} "
+                "listed below and upload the file again.",
+            )
+            return self.render_to_response(self.get_context_data(form=form, problems=refused.problems))
+        labels = ", ".join(financial_year_label(year) for year in years)
+        messages.success(request, f"The ledger totals for {labels} are imported.")
+        return HttpResponseRedirect(accounts_url(self.budget, years[-1]) + "#reconciliation")
+
+
+class LedgerTemplateView(LedgerUploadMixin, View):
+    def get(self, request, *args, **kwargs):
+        self.check()
+        response = HttpResponse(
+            ledger_upload.template_csv(services.BudgetFigures(self.budget)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{slugify(self.budget.name)}-ledger-totals.csv"'
+        )
+        return response

@@ -599,6 +599,8 @@ FILLERS = {
     "finance:liability_edit": _p(budget=_pk("budget"), pk=_pk("liability")),
     "finance:exit_return_add": _p(budget=_pk("budget")),
     "finance:exit_return_edit": _p(budget=_pk("budget"), pk=_pk("exit_return")),
+    "finance:ledger_upload": _p(budget=_pk("budget")),
+    "finance:ledger_template": _p(budget=_pk("budget")),
     "finance:transfer_list": _p(),
     "finance:transfer_add": _p(),
     "finance:transfer_edit": _p(pk=_pk("transfer")),

@@ -278,3 +278,57 @@ def test_the_budget_form_refuses_two_steps_in_one_place_and_a_cap_on_returning(c
     assert "Most the pool keeps: a cap applies only when an underspend is carried forward" in html
     pool.budget.refresh_from_db()
     assert pool.budget.underspend_rule == UnderspendRule.RISK_SHARE and not pool.budget.cover_caps.exists()
+
+
+def ledger_url(pool, name="finance:ledger_upload"):
+    return reverse(name, kwargs={"partnership": "ours", "budget": pool.budget.pk})
+
+
+def csv_file(text):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("ledger.csv", text.encode("utf-8"), content_type="text/csv")
+
+
+HEADINGS = "Financial year,Contributions received (£),Spend (£),Income (£),Ledger as at (dd/mm/yyyy)\n"
+
+
+def test_the_ledger_totals_are_imported_whole_from_the_template(client, world, pool):
+    FundYear.objects.create(budget=pool.budget, year=2018, ledger_income=D("12.00"))
+    client.force_login(world.user("council", Role.FINANCE_OFFICER))
+    template = client.get(ledger_url(pool, "finance:ledger_template")).content.decode()
+    assert template.splitlines() == [HEADINGS.strip(), "2018/19,,,12.00,"]
+    response = client.post(
+        ledger_url(pool),
+        {"file": csv_file(HEADINGS + '2018/19,"1,000,000.00",966666.66,,31/03/2019\n2019/20,5.00,,,\n')},
+    )
+    assert response.status_code == 302 and response["Location"].endswith(
+        "/years/2019/accounts/#reconciliation"
+    )
+    first = FundYear.objects.get(budget=pool.budget, year=2018)
+    assert (first.ledger_contributions, first.ledger_spend, first.ledger_income) == (
+        D("1000000"),
+        D("966666.66"),
+        None,
+    )
+    assert first.ledger_as_at == datetime.date(2019, 3, 31)
+    assert FundYear.objects.get(budget=pool.budget, year=2019).ledger_contributions == D("5.00")
+
+
+def test_a_ledger_file_with_a_wrong_row_is_refused_whole_naming_each_problem(client, world, pool):
+    client.force_login(world.user("council", Role.FINANCE_OFFICER))
+    html = client.post(
+        ledger_url(pool),
+        {"file": csv_file(HEADINGS + "2018/19,100,200,0,\n2019/20,ten,-5,0,31/02/2020\n2018/19,1,1,1,\n")},
+    ).content.decode()
+    assert "nothing was saved" in html
+    assert "Contributions received (£)" in html and "Ledger as at (dd/mm/yyyy)" in html
+    assert "2018/19 is on more than one row" in html
+    assert not FundYear.objects.exists()
+
+
+def test_only_the_hosts_finance_officers_import_the_ledger(client, world, pool):
+    client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
+    assert client.post(ledger_url(pool), {"file": csv_file(HEADINGS + "2018/19,1,1,1,\n")}).status_code == 403
+    assert client.get(ledger_url(pool, "finance:ledger_template")).status_code == 403
+    assert not FundYear.objects.exists()

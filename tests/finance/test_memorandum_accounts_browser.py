@@ -4,7 +4,7 @@ partner's memorandum account and the reconciliation: in Chromium with JavaScript
 
 import pytest
 
-from finance.models import Instalment, LinePlan
+from finance.models import FundYear, Instalment, LinePlan
 from partnership.choices import Role
 from tests.committees.tabs import sign_in
 from tests.finance.factories import MonitoringFactory
@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_year_end_working_from_the_budget_to_each_partners_account(
-    live_server, browser, page, login, axe, world, pool
+    live_server, browser, page, login, axe, world, pool, tmp_path
 ):
     # £50,000 of the £1,000,000 is kept out of the plans as contingency. The council's line
     # overspends by £150,000; the NHS body's underspends by £20,000.
@@ -52,6 +52,22 @@ def test_the_year_end_working_from_the_budget_to_each_partners_account(
     assert "£20,000.00" in steps and "£50,000.00" in steps and "£80,000.00" in steps
     accounts = host.locator("#accounts ~ div table").first.inner_text()
     assert "£48,000.00" in accounts and "£32,000.00" in accounts
+
+    # The totals for the next year come from the ledger's spreadsheet: a wrong row refuses it whole.
+    accounts_page = host.url
+    host.click("text=Import the ledger totals from a spreadsheet")
+    headings = "Financial year,Contributions received (£),Spend (£),Income (£),Ledger as at (dd/mm/yyyy)\n"
+    bad, good = tmp_path / "bad.csv", tmp_path / "good.csv"
+    bad.write_text(headings + "2019/20,abc,1,0,\n", encoding="utf-8")
+    good.write_text(headings + "2019/20,1,1,0,30/04/2019\n", encoding="utf-8")
+    host.set_input_files("#id_file", str(bad))
+    host.click("main button:has-text('Check and import the totals')")
+    assert "Contributions received (£)" in host.locator("#problems").inner_text()
+    assert FundYear.objects.filter(year=2019).count() == 0
+    host.set_input_files("#id_file", str(good))
+    host.click("main button:has-text('Check and import the totals')")
+    assert "The ledger totals for 2019/20 are imported." in host.content()
+    host.goto(accounts_page)
 
     nhs = sign_in(
         browser.new_context(java_script_enabled=False), live_server, world.user("nhs", Role.FINANCE_OFFICER)
