@@ -321,6 +321,17 @@ def _returns(terms, amount, accounts, lines):
     return allocate_or_refuse(amount, pro_rata_weights(accounts), "The underspend")
 
 
+def _account(accounts, body):
+    """``body``'s account, added (empty) if a share falls to a body not taking part this year (a
+    fixed share or a line of a body that has left, or the host): nothing is dropped."""
+    for account in accounts:
+        if account.body == body:
+            return account
+    account = Account(body=body)
+    accounts.append(account)
+    return account
+
+
 STEP_LABELS = {
     CoverStep.LINES: "Underspends on other lines, and money in the pool planned on no line",
     CoverStep.CONTINGENCY: "The pool's contingency",
@@ -338,7 +349,7 @@ def year_end(terms, *, accounts, lines, contingency=ZERO, income=ZERO):
     proportion to contributions. Fills in each account and returns the working."""
     if income:
         for body, part in allocate_or_refuse(income, pro_rata_weights(accounts), "Income").items():
-            next(a for a in accounts if a.body == body).income = part
+            _account(accounts, body).income = part
     resources = _sum(a.opening + a.contribution + a.income for a in accounts)
     planned = _sum(line.planned for line in lines)
     outturn = _sum(line.forecast for line in lines)
@@ -367,8 +378,8 @@ def year_end(terms, *, accounts, lines, contingency=ZERO, income=ZERO):
     capped = {}
     if to_bodies:
         shares, capped = _body_shares(terms, to_bodies, accounts, lines)
-        for account in accounts:
-            account.cover = shares.get(account.body, ZERO)
+        for body, share in shares.items():
+            _account(accounts, body).cover = share
     surplus = _sum(free.values())
     kept = ZERO
     kept_as = ""
@@ -377,12 +388,12 @@ def year_end(terms, *, accounts, lines, contingency=ZERO, income=ZERO):
             kept = surplus if terms.underspend_cap is None else min(surplus, terms.underspend_cap)
             kept_as = terms.underspend_rule
             for body, part in allocate_or_refuse(kept, pro_rata_weights(accounts), "The underspend").items():
-                next(a for a in accounts if a.body == body).carried_forward = part
+                _account(accounts, body).carried_forward = part
             returned = allocate_or_refuse(surplus - kept, pro_rata_weights(accounts), "The underspend")
         else:
             returned = _returns(terms, surplus, accounts, lines)
-        for account in accounts:
-            account.returned = returned.get(account.body, ZERO)
+        for body, part in returned.items():
+            _account(accounts, body).returned = part
     return YearEndWorking(
         resources=resources,
         outturn=outturn,

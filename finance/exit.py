@@ -4,8 +4,8 @@ At exit nothing is carried into a next year: each body's closing balance of the 
 goes back to it, on top of the year end's settlement under the agreement's rules. So a body
 owes the fund its overspend cover, less any underspend returned and its closing balance; a
 negative amount is what the fund owes the body. The fund closes only when every amount is
-paid, the final year is closed, every instalment of it is paid, and every member of staff and
-asset is back with its body.
+paid, the final year is closed (if it has any figures), every contribution to it is received (its
+instalments paid), and every member of staff and asset is back with its body.
 """
 
 from dataclasses import dataclass
@@ -47,21 +47,22 @@ def settlement(working, payments):
     ]
 
 
-def close_problems(final_year, rows, unpaid_instalments, returns):
+def close_problems(final_year, rows, returns):
     """Why the fund cannot close yet (an empty list when it can), each in words."""
     problems = []
-    if not final_year.is_closed:
+    if not final_year.is_closed and (final_year.contributions or final_year.lines):
         problems.append(f"Close the final year, {final_year.label}, first: its accounts are not final.")
     for row in rows:
         if row.outstanding > 0:
             problems.append(f"{row.body.name} still owes the fund £{row.outstanding:,}.")
         elif row.outstanding < 0:
             problems.append(f"The fund still owes {row.body.name} £{-row.outstanding:,}.")
-    for instalment in unpaid_instalments:
-        problems.append(
-            f"{instalment.contribution.organisation.name}'s instalment of £{instalment.amount:,} due "
-            f"{instalment.due_on:%-d %B %Y} is not paid."
-        )
+    for account in final_year.working.accounts if final_year.working else []:
+        if account.outstanding:
+            problems.append(
+                f"{account.body.name} has paid £{account.received:,} of its contribution of "
+                f"£{account.contribution:,} for {final_year.label}."
+            )
     for item in returns:
         if item.returned_on is None:
             problems.append(

@@ -630,6 +630,13 @@ class YearEndShare(TrackedModel):
         decimal_places=2,
         help_text="The body's settlement: paid in to meet an overspend (positive) or paid back (negative).",
     )
+    returned = models.DecimalField(
+        "underspend returned",
+        max_digits=14,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Of the settlement, what was paid back; what was paid in is the settlement plus this.",
+    )
     opening_balance = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     income = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     carried_forward = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))

@@ -7,6 +7,8 @@ records the acting user, body and reason on the history row, and raises
 Views, admin actions and the demo loader all call these functions.
 """
 
+import datetime
+from calendar import monthrange
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -183,10 +185,18 @@ class BudgetFigures:
         return sorted(seen.values(), key=lambda b: b.name)
 
     def to_month(self, year, month):
-        """``year``'s figures as they stood at the end of ``month`` (for a quarterly report)."""
+        """``year``'s figures as they stood at the end of ``month`` (for a quarterly report): its
+        monitoring and instalments paid to then, and (before March) not its year end."""
+        if month >= 12:
+            return self.year(year)
+        calendar_month = (month + 2) % 12 + 1
+        calendar_year = year + 1 if calendar_month < 4 else year
+        end = datetime.date(calendar_year, calendar_month, monthrange(calendar_year, calendar_month)[1])
         cut = BudgetFigures.__new__(BudgetFigures)
         cut.__dict__.update(self.__dict__)
         cut.monitoring = [m for m in self.monitoring if m.year != year or m.month <= month]
+        cut.instalments = [i for i in self.instalments if i.paid_on is None or i.paid_on <= end]
+        cut.year_ends = {y: ye for y, ye in self.year_ends.items() if y != year}
         return cut.year(year)
 
     def bodies_for(self, year):
@@ -276,8 +286,7 @@ class BudgetFigures:
                 figures.share_error = " ".join(error.messages)
             else:
                 figures.shares = {a.body: a.settlement for a in figures.working.accounts}
-                if not figures.is_closed:
-                    figures.other_resources = figures.working.resources - figures.total_contributions
+                figures.other_resources = figures.working.resources - figures.total_contributions
         return figures
 
     def terms(self):
@@ -363,8 +372,8 @@ class BudgetFigures:
                 contribution=share.contribution,
                 received=received.get(share.organisation_id, ZERO),
                 income=share.income,
-                cover=max(share.share, ZERO),
-                returned=max(-share.share, ZERO),
+                cover=share.share + share.returned,
+                returned=share.returned,
                 carried_forward=share.carried_forward,
             )
             for share in year_end.shares.all()
@@ -528,6 +537,15 @@ def set_contribution(
         ):
             return contribution
         _refuse_if_closed(budget, year)
+        if contribution.pk and amount < contribution.amount:
+            scheduled = sum(contribution.instalments.values_list("amount", flat=True), ZERO)
+            if scheduled > amount:
+                raise ValidationError(
+                    {
+                        "amount": f"Contribution amount: £{scheduled:,} is already scheduled in instalments, "
+                        f"more than £{amount:,}; change the instalments first."
+                    }
+                )
         if contribution.amount != amount:
             contribution.agreed_by, contribution.agreed_on, contribution.agreed_as = None, None, ""
         contribution.amount = amount
@@ -776,7 +794,16 @@ def save_instalment(*, instalment, user, reason=""):
                 }
             )
         if instalment.pk:
-            Instalment.objects.select_for_update().filter(pk=instalment.pk).values_list("pk").first()
+            stored = Instalment.objects.select_for_update().filter(pk=instalment.pk).first()
+            if stored is None:
+                raise ValidationError("This instalment has been taken out meanwhile.")
+            if stored.paid_on is not None and (
+                instalment.paid_on is None or instalment.amount != stored.amount
+            ):
+                raise ValidationError(
+                    f"This instalment was paid on {stored.paid_on:%-d %B %Y}: its amount stays, and it stays "
+                    "paid (its date may be corrected)."
+                )
         _stamp(instalment, user=user, reason=reason, organisation=contribution.organisation)
         instalment.save()
     return instalment
@@ -864,6 +891,11 @@ def close_financial_year(*, budget, year, user, note=""):
         figures = BudgetFigures(budget).year(year)
         if figures.is_closed:
             raise ValidationError(f"{figures.label} is already closed for {budget.name}.")
+        previous = YearEnd.objects.filter(budget=budget, year=year - 1).first()
+        if (year - 1) in BudgetFigures(budget).years and not (previous and previous.is_closed):
+            raise ValidationError(
+                f"Close {financial_year_label(year - 1)} first: its closing balances open {figures.label}."
+            )
         if not figures.contributions and not figures.lines:
             raise ValidationError(
                 f"{budget.name} has no contributions or lines for {figures.label}: nothing to close."
@@ -891,6 +923,7 @@ def close_financial_year(*, budget, year, user, note=""):
             decided = {
                 "contribution": account.contribution,
                 "share": account.settlement,
+                "returned": account.returned,
                 "opening_balance": account.opening,
                 "income": account.income,
                 "carried_forward": account.carried_forward,
@@ -921,6 +954,12 @@ def reopen_financial_year(*, budget, year, user, reason):
         year_end = YearEnd.objects.select_for_update().filter(budget=budget, year=year).first()
         if year_end is None or not year_end.is_closed:
             raise ValidationError(f"{financial_year_label(year)} is not closed for {budget.name}.")
+        later = YearEnd.objects.filter(budget=budget, year=year + 1).first()
+        if later is not None and later.is_closed:
+            raise ValidationError(
+                f"Reopen {financial_year_label(year + 1)} first: it opened with "
+                f"{financial_year_label(year)}'s closing balances."
+            )
         year_end.reopened_on = timezone.now()
         year_end.reopened_by = user
         year_end.reopen_reason = reason
@@ -1097,25 +1136,17 @@ def save_exit_return(*, item, user, reason=""):
 
 
 def exit_position(fund_exit):
-    """(final year's figures, settlement rows, unpaid instalments, returns, problems) of an exit."""
+    """(final year's figures, settlement rows, returns, problems) of an exit."""
     from finance import exit as fund_exits
 
     figures = BudgetFigures(fund_exit.budget)
     final = figures.year(fund_exit.final_year)
     rows = fund_exits.settlement(final.working, fund_exit.payments.all())
-    unpaid = [
-        i
-        for i in Instalment.objects.filter(
-            contribution__budget=fund_exit.budget,
-            contribution__year=fund_exit.final_year,
-            paid_on__isnull=True,
-        ).select_related("contribution__organisation")
-    ]
     returns = list(fund_exit.returns.select_related("returned_to"))
-    problems = fund_exits.close_problems(final, rows, unpaid, returns)
+    problems = fund_exits.close_problems(final, rows, returns)
     if final.share_error:
         problems.insert(0, final.share_error)
-    return final, rows, unpaid, returns, problems
+    return final, rows, returns, problems
 
 
 def close_fund(*, fund_exit, user, on=None, reason=""):

@@ -84,10 +84,14 @@ def workbook_bytes(budget, kind, year, period, figures):
     working = figures.working
     rows = [
         ("Total contributions", figures.total_contributions),
+        ("Money in the pool (opening balances, contributions and income)", figures.resources),
         ("Planned", figures.total_planned),
         ("Actual spend to date", figures.total_actual),
-        ("Forecast outturn", figures.outturn),
-        ("Variance (overspend positive)", figures.variance),
+        (
+            "Outturn" if figures.is_closed else "Forecast outturn",
+            working.outturn if working else figures.outturn,
+        ),
+        ("Variance (overspend positive)", working.variance if working else figures.variance),
     ]
     for label, amount in rows:
         sheet.append([label, amount])

@@ -830,7 +830,9 @@ class FundAccountsView(YearInAddressMixin, BudgetMixin, generic.PartnershipMixin
             contributions=contributions,
             may_keep=access.may_keep_fund_accounts(self.request.user, self.budget),
             may_schedule={
-                c.pk for c in contributions if access.may_schedule_instalments(self.request.user, c)
+                c.pk
+                for c in contributions
+                if access.may_enter_figures(self.request.user, self.partnership, c.organisation)
             },
             budget_url=budget_url(self.budget, year),
         )
@@ -1075,6 +1077,8 @@ class StatutoryReportFileView(generic.PartnershipMixin, View):
 
     def get(self, request, *args, **kwargs):
         queryset = permissions.restrict(StatutoryReport.objects.select_related("budget"), request.user)
+        if kwargs["format"] not in ("pdf", "xlsx"):
+            raise Http404("A report is issued as PDF or XLSX.")
         report = get_object_or_404(queryset, pk=kwargs["pk"], budget__partnership=self.partnership)
         stored = report.pdf if kwargs["format"] == "pdf" else report.workbook
         try:
@@ -1112,7 +1116,8 @@ class ReportRecipientView(BudgetMixin, generic.PartnershipMixin, View):
             f"Only finance officers of {organisation.name} name its officer for the reports.",
         )
         chosen = request.POST.get("user") or ""
-        named = get_user_model().objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        known = chosen.isascii() and chosen.isdigit() and len(chosen) < 12
+        named = get_user_model().objects.filter(pk=int(chosen)).first() if known else None
         if named is None:
             messages.error(request, "Named officer: choose the officer who is to receive the reports.")
             return HttpResponseRedirect(reports_url(budget, year) + "#named")
@@ -1158,11 +1163,10 @@ class FundExitView(BudgetMixin, generic.PartnershipMixin, TemplateView):
             budget_url=budget_url(budget),
         )
         if fund_exit is not None:
-            final, rows, unpaid, returns, problems = services.exit_position(fund_exit)
+            final, rows, returns, problems = services.exit_position(fund_exit)
             context.update(
                 final=final,
                 rows=rows,
-                unpaid=unpaid,
                 returns=returns,
                 liabilities=list(fund_exit.liabilities.select_related("held_by")),
                 payments=list(fund_exit.payments.select_related("organisation")),

@@ -68,12 +68,13 @@ def test_the_settlement_returns_each_closing_balance_and_the_fund_closes_only_wh
         ),
         user=host,
     )
-    _final, rows, _unpaid, _returns, problems = services.exit_position(ending)
+    _final, rows, _returns, problems = services.exit_position(ending)
     assert {row.body.pk: row.due for row in rows} == {council.pk: D("-24000.00"), nhs.pk: D("-16000.00")}
     assert problems == [
         f"The fund still owes {council.name} £24,000.00.",
         f"The fund still owes {nhs.name} £16,000.00.",
-        f"{nhs.name}'s instalment of £400,000.00 due 1 April 2018 is not paid.",
+        f"{council.name} has paid £0.00 of its contribution of £600,000.00 for 2018/19.",
+        f"{nhs.name} has paid £0.00 of its contribution of £400,000.00 for 2018/19.",
         f"Staff not yet returned to {council.name}: Reablement team.",
     ]
     with pytest.raises(ValidationError) as refusal:
@@ -88,6 +89,9 @@ def test_the_settlement_returns_each_closing_balance_and_the_fund_closes_only_wh
             user=host,
         )
     pool.nhs_contribution.instalments.update(paid_on=datetime.date(2018, 4, 2))
+    InstalmentFactory(
+        contribution=pool.council_contribution, amount=D("600000"), paid_on=datetime.date(2018, 4, 2)
+    )
     item = ending.returns.get()
     item.returned_on = datetime.date(2019, 4, 1)
     services.save_exit_return(item=item, user=host)
@@ -121,3 +125,25 @@ def test_only_the_hosts_finance_officers_record_the_exit(world, pool, ending):
             )
         with pytest.raises(PermissionDenied):
             services.close_fund(fund_exit=ending, user=user)
+
+
+def test_a_fund_with_no_figures_in_its_final_year_closes_once_everything_is_returned(world):
+    from tests.finance.factories import BudgetFactory
+
+    budget = BudgetFactory(partnership=world.ours, host=world.bodies["council"])
+    budget.agreement.ending_status = "terminated"
+    budget.agreement.save()
+    host = world.user("council", Role.FINANCE_OFFICER)
+    fund_exit = services.save_fund_exit(fund_exit=FundExit(budget=budget, final_year=2026), user=host)
+    services.save_exit_return(
+        item=ExitReturn(
+            exit=fund_exit,
+            kind=ReturnKind.ASSET,
+            description="Equipment store stock",
+            returned_to=world.bodies["council"],
+            returned_on=datetime.date(2026, 11, 1),
+        ),
+        user=host,
+    )
+    assert services.exit_position(fund_exit)[-1] == []
+    assert services.close_fund(fund_exit=fund_exit, user=host).closed_on is not None

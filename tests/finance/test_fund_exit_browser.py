@@ -12,7 +12,7 @@ from finance.choices import UnderspendRule
 from finance.models import FundExit
 from partnership.choices import Role
 from tests.committees.tabs import sign_in
-from tests.finance.factories import MonitoringFactory
+from tests.finance.factories import InstalmentFactory, MonitoringFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,6 +37,10 @@ def test_the_host_ends_a_fund_and_it_closes_only_once_settled(
         forecast_outturn=Decimal("570000"),
     )
     services.close_financial_year(budget=pool.budget, year=2018, user=host_user)
+    for contribution in (pool.council_contribution, pool.nhs_contribution):
+        InstalmentFactory(
+            contribution=contribution, amount=contribution.amount, paid_on=datetime.date(2018, 4, 2)
+        )
 
     context = browser.new_context(java_script_enabled=False)
     context.set_default_timeout(15000)

@@ -332,3 +332,45 @@ def test_only_the_hosts_finance_officers_import_the_ledger(client, world, pool):
     assert client.post(ledger_url(pool), {"file": csv_file(HEADINGS + "2018/19,1,1,1,\n")}).status_code == 403
     assert client.get(ledger_url(pool, "finance:ledger_template")).status_code == 403
     assert not FundYear.objects.exists()
+
+
+def test_years_close_in_order_and_reopen_in_reverse(world, two_years):
+    host = world.user("council", Role.FINANCE_OFFICER)
+    with pytest.raises(ValidationError, match="Close 2018/19 first: its closing balances open 2019/20"):
+        services.close_financial_year(budget=two_years.budget, year=2019, user=host)
+    services.close_financial_year(budget=two_years.budget, year=2018, user=host)
+    services.close_financial_year(budget=two_years.budget, year=2019, user=host)
+    with pytest.raises(ValidationError, match="Reopen 2019/20 first"):
+        services.reopen_financial_year(budget=two_years.budget, year=2018, user=host, reason="Late invoice")
+
+
+def test_a_contribution_is_not_cut_below_its_instalments_and_a_paid_one_stays_paid(world, pool):
+    officer = world.user("council", Role.FINANCE_OFFICER)
+    paid = InstalmentFactory(
+        contribution=pool.council_contribution, amount=D("500000"), paid_on=datetime.date(2018, 4, 2)
+    )
+    with pytest.raises(ValidationError) as refusal:
+        services.set_contribution(
+            budget=pool.budget, organisation=world.bodies["council"], year=2018, amount="400000", user=officer
+        )
+    assert "£500,000.00 is already scheduled in instalments" in refusal.value.message_dict["amount"][0]
+    paid.paid_on = None
+    with pytest.raises(ValidationError, match="it stays paid"):
+        services.save_instalment(instalment=paid, user=officer)
+    paid.paid_on = datetime.date(2018, 4, 3)  # a corrected date is fine
+    services.save_instalment(instalment=paid, user=officer)
+
+
+def test_a_quarterly_report_is_cut_at_its_quarter_even_once_the_year_is_closed(world, two_years):
+    budget = two_years.budget
+    InstalmentFactory(
+        contribution=two_years.council_contribution, amount=D("1"), paid_on=datetime.date(2018, 6, 30)
+    )
+    InstalmentFactory(
+        contribution=two_years.council_contribution, amount=D("2"), paid_on=datetime.date(2018, 7, 1)
+    )
+    services.close_financial_year(budget=budget, year=2018, user=world.user("council", Role.FINANCE_OFFICER))
+    quarter = services.BudgetFigures(budget).to_month(2018, 3)
+    assert not quarter.is_closed
+    assert quarter.working.totals()["received"] == D("1")
+    assert services.BudgetFigures(budget).year(2018).is_closed

@@ -153,3 +153,13 @@ def test_income_is_shared_by_contribution_and_adds_to_the_pool():
     assert by_body(working, "income") == {COUNCIL: D("6.01"), ICB: D("4.00")}
     assert working.surplus == D("10.01")
     check_accounts_add_up(working)
+
+
+def test_a_share_falling_to_a_body_not_taking_part_opens_an_account_for_it():
+    """The host bears all of it, but contributes nothing this year: its share is not lost."""
+    host = Body("Host")
+    terms = cover.Terms(rule=RiskShareRule.HOST_BEARS_ALL, host=host)
+    lines = [cover.LineFigures(COUNCIL, planned=D("1000"), forecast=D("1100"), actual=D("0"))]
+    working = cover.year_end(terms, accounts=accounts("600", "400"), lines=lines)
+    assert by_body(working, "cover") == {COUNCIL: 0, ICB: 0, host: D("100.00")}
+    check_accounts_add_up(working)
