@@ -374,3 +374,14 @@ def test_a_quarterly_report_is_cut_at_its_quarter_even_once_the_year_is_closed(w
     assert not quarter.is_closed
     assert quarter.working.totals()["received"] == D("1")
     assert services.BudgetFigures(budget).year(2018).is_closed
+
+
+def test_the_budget_page_shows_the_balances_a_year_opens_with_beside_its_variance(client, world, two_years):
+    services.close_financial_year(
+        budget=two_years.budget, year=2018, user=world.user("council", Role.FINANCE_OFFICER)
+    )
+    client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
+    html = client.get(two_years.budget.get_absolute_url() + "?year=2019").content.decode()
+    carried = html.index("Balances carried in and income")
+    assert "£33,333.34" in html[carried : carried + 300]
+    assert "£6,666.66" in html  # £1,040,000 outturn less £1,033,333.34 in the pool
