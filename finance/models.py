@@ -699,16 +699,20 @@ class StatutoryReport(TrackedModel):
     pdf = models.FileField(upload_to=statutory_report_upload_to, max_length=300)
     workbook = models.FileField(upload_to=statutory_report_upload_to, max_length=300)
     sent_to = models.TextField(blank=True, help_text="The named officers it was sent to when issued.")
+    version = models.PositiveSmallIntegerField(
+        default=1, help_text="1 as first issued; 2 for its first correction."
+    )
+    correction = models.TextField(blank=True, help_text="For a correction: what was wrong in the one before.")
 
     partnership_path = "budget__partnership"
 
     class Meta:
-        ordering = ["budget", "year", "kind", "period"]
+        ordering = ["budget", "year", "kind", "period", "version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["budget", "kind", "year", "period"],
-                name="statutory_report_once_per_period",
-                violation_error_message="This report has already been issued.",
+                fields=["budget", "kind", "year", "period", "version"],
+                name="statutory_report_version_once",
+                violation_error_message="This version of the report has already been issued.",
             ),
         ]
 

@@ -999,10 +999,11 @@ def name_report_recipient(*, budget, organisation, named, user, reason=""):
     return row
 
 
-def issue_statutory_report(*, budget, kind, year, period, user, on=None):
+def issue_statutory_report(*, budget, kind, year, period, user, on=None, correction=""):
     """Issue one statutory report: drawn from the monitoring to the end of its period, kept as
-    PDF and XLSX as they are today, and sent to each partner's named officer. Once only, and
-    only once its period has ended."""
+    PDF and XLSX as they are today, and sent to each partner's named officer; only once its
+    period has ended. Issued again only as a correction, saying what was wrong: the earlier
+    versions are kept."""
     from django.core.files.base import ContentFile
     from django.template.defaultfilters import slugify
 
@@ -1024,14 +1025,32 @@ def issue_statutory_report(*, budget, kind, year, period, user, on=None):
         )
     with transaction.atomic():
         _lock_budget(budget)
-        if StatutoryReport.objects.filter(budget=budget, kind=kind, year=year, period=period).exists():
-            raise ValidationError(f"{statutory.title(kind, year, period)} has already been issued.")
+        correction = (correction or "").strip()
+        issued = (
+            StatutoryReport.objects.filter(budget=budget, kind=kind, year=year, period=period)
+            .order_by("-version")
+            .values_list("version", flat=True)
+            .first()
+        )
+        if issued and not correction:
+            raise ValidationError(
+                f"{statutory.title(kind, year, period)} has already been issued: to issue it again, say what "
+                "was wrong in it (a correction)."
+            )
+        if correction and not issued:
+            raise ValidationError(
+                f"{statutory.title(kind, year, period)} has not been issued: there is nothing to correct."
+            )
         figures = BudgetFigures(budget).to_month(year, statutory.last_month(period))
         recipients = list(
             ReportRecipient.objects.filter(budget=budget).select_related("organisation", "user")
         )
-        context = statutory.pdf_context(budget, kind, year, period, figures, recipients)
+        context = statutory.pdf_context(
+            budget, kind, year, period, figures, recipients, version=(issued or 0) + 1, correction=correction
+        )
         name = f"{slugify(budget.name)}-{year}-{kind}-{'annual' if period == 5 else f'q{period}'}"
+        if issued:
+            name += f"-v{issued + 1}"
         report = StatutoryReport(
             budget=budget,
             kind=kind,
@@ -1039,6 +1058,8 @@ def issue_statutory_report(*, budget, kind, year, period, user, on=None):
             period=period,
             issued_on=on,
             issued_by=user,
+            version=(issued or 0) + 1,
+            correction=correction,
             sent_to="\n".join(
                 f"{r.user.get_full_name() or r.user.username}, {r.organisation.name}" for r in recipients
             ),
@@ -1051,18 +1072,21 @@ def issue_statutory_report(*, budget, kind, year, period, user, on=None):
             ContentFile(statutory.workbook_bytes(budget, kind, year, period, figures)),
             save=False,
         )
-        _stamp(report, user=user, reason="Issued", organisation=budget.host)
+        _stamp(report, user=user, reason=correction or "Issued", organisation=budget.host)
         report.save()
         link = report.get_absolute_url()
         queue_reminders(
             {
                 "key": f"finance:statutory-report:{report.pk}:user:{r.user_id}",
                 "recipient": r.user,
-                "subject": f"{budget.name}: {statutory.title(kind, year, period)} issued",
+                "subject": f"{budget.name}: {statutory.title(kind, year, period)} "
+                + ("corrected" if correction else "issued"),
                 "body": (
                     f"{budget.host.name if budget.host else 'The lead body'} has issued "
                     f"{statutory.title(kind, year, period)} for {budget.name}, to you as the named officer "
-                    f"of {r.organisation.name}.\n\nRead it (PDF and Excel): {link}"
+                    f"of {r.organisation.name}."
+                    + (f"\n\nIt corrects the version before: {correction}" if correction else "")
+                    + f"\n\nRead it (PDF and Excel): {link}"
                 ),
                 "link": link,
                 "partnership": budget.partnership,

@@ -142,9 +142,11 @@ def workbook_bytes(budget, kind, year, period, figures):
     return output.getvalue()
 
 
-def pdf_context(budget, kind, year, period, figures, recipients):
+def pdf_context(budget, kind, year, period, figures, recipients, *, version=1, correction=""):
     working = figures.working
     return {
+        "version": version,
+        "correction": correction,
         "title": f"{budget.name}: {title(kind, year, period)}",
         "heading": title(kind, year, period),
         "budget": budget,

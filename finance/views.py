@@ -990,10 +990,9 @@ class StatutoryReportsView(YearInAddressMixin, BudgetMixin, generic.PartnershipM
         budget = self.budget
         year = self.kwargs["year"]
         today = timezone.localdate()
-        issued = {
-            (r.kind, r.period): r
-            for r in StatutoryReport.objects.filter(budget=budget, year=year).select_related("issued_by")
-        }
+        versions = {}
+        for report in StatutoryReport.objects.filter(budget=budget, year=year).select_related("issued_by"):
+            versions.setdefault((report.kind, report.period), []).append(report)  # oldest first
         may_issue = access.may_issue_reports(user, budget)
         kinds = []
         for kind in statutory.report_kinds(budget):
@@ -1006,7 +1005,8 @@ class StatutoryReportsView(YearInAddressMixin, BudgetMixin, generic.PartnershipM
                         "period": period,
                         "title": statutory.title(kind, year, period),
                         "due": due,
-                        "report": issued.get((kind, period)),
+                        "report": (versions.get((kind, period)) or [None])[-1],
+                        "earlier": (versions.get((kind, period)) or [])[:-1],
                         "overdue": due < today,
                         "may_issue": may_issue and ended < today,
                     }
@@ -1058,15 +1058,21 @@ class StatutoryReportIssueView(YearInAddressMixin, BudgetMixin, generic.Partners
             raise Http404("No such report.")
         try:
             report = services.issue_statutory_report(
-                budget=self.budget, kind=kind, year=year, period=period, user=request.user
+                budget=self.budget,
+                kind=kind,
+                year=year,
+                period=period,
+                user=request.user,
+                correction=request.POST.get("correction", "")[:2000],
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             sent = report.sent_to.count("\n") + 1 if report.sent_to else 0
+            verb = "corrected" if report.correction else "issued"
             messages.success(
                 request,
-                f"{statutory.title(kind, year, period)} issued and sent to {sent} named "
+                f"{statutory.title(kind, year, period)} {verb} and sent to {sent} named "
                 f"officer{pluralize(sent)}.",
             )
         return HttpResponseRedirect(reports_url(self.budget, year))

@@ -183,3 +183,38 @@ def test_the_reports_page_offers_issuing_to_the_host_and_serves_the_files_to_par
         )
     )
     assert response.status_code == 404
+
+
+def test_a_report_is_issued_again_only_as_a_correction_and_the_earlier_one_is_kept(client, world, pool):
+    first = issue(world, pool)
+    host = world.user("council", Role.FINANCE_OFFICER)
+
+    def correct(text, period=Q1):
+        return services.issue_statutory_report(
+            budget=pool.budget,
+            kind=ReportKind.POOLED_FUND,
+            year=2018,
+            period=period,
+            user=host,
+            correction=text,
+        )
+
+    with pytest.raises(ValidationError, match="nothing to correct"):
+        correct("Wrong total", period=ReportPeriod.Q2)
+    second = correct("The NHS body's contribution was shown before its variation.")
+    assert (first.version, second.version) == (1, 2)
+    assert second.pdf.name.endswith("-q1-v2.pdf") and first.pdf.name.endswith("-q1.pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(second.pdf.open("rb")).pages)
+    assert "Correction (version 2)" in text
+    client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
+    url = reverse(
+        "finance:statutory_reports", kwargs={"partnership": "ours", "budget": pool.budget.pk, "year": 2018}
+    )
+    html = client.get(url).content.decode()
+    assert "Version 2: The NHS body&#x27;s contribution was shown before its variation." in html
+    assert (
+        reverse(
+            "finance:statutory_report_file", kwargs={"partnership": "ours", "pk": first.pk, "format": "pdf"}
+        )
+        in html
+    )
