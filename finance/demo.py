@@ -20,6 +20,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from finance import services
 from finance.choices import (
@@ -192,6 +193,7 @@ def load(context):
         host=council,
         pooled_fund_manager="Director of Integrated Health and Care Commissioning",
         risk_share_rule=RiskShareRule.FIXED_SHARES,
+        ends_on=datetime.date(2019, 3, 31),
         description=(
             "The two-year cost table of the Cabinet report of 2017 (paragraph 3.2), funded from the Better "
             "Care Fund's 'strategic support' allocation. The report's 2018/19 column gives a total of "
@@ -200,57 +202,63 @@ def load(context):
         ),
     )
     budgets["banes-integration"] = programme
-    services.set_risk_shares(
-        budget=programme, shares={council: D("50"), ccg: D("50")}, user=users["banes-council"], reason=REASON
-    )
-    for name, (first, second) in INTEGRATION_COSTS.items():
-        line = _line(programme, name, council)
-        if not _is_closed(programme, 2017):
-            services.set_line_plan(
-                line=line, year=2017, amount=first, user=users["banes-council"], reason=REASON
-            )
-        services.set_line_plan(
-            line=line, year=2018, amount=second, user=users["banes-council"], reason=REASON
-        )
-        if not _is_closed(programme, 2017):
-            outturn = first + (D("1250") if name == "Legal Advice" else D("0"))
-            services.record_monitoring(
-                line=line,
-                year=2017,
-                month=12,
-                actual_to_date=outturn,
-                forecast_outturn=outturn,
-                user=users["banes-council"],
-                note="Year-end outturn (illustrative)",
-                reason=REASON,
-            )
-    for year in (2017, 2018):
-        total = sum((costs[year - 2017] for costs in INTEGRATION_COSTS.values()), D("0"))
-        council_part = (total / 2).quantize(D("0.01"))
-        if not _is_closed(programme, year):
-            services.set_contribution(
-                budget=programme,
-                organisation=council,
-                year=year,
-                amount=council_part,
-                user=users["banes-council"],
-                reason=REASON,
-            )
-            services.set_contribution(
-                budget=programme,
-                organisation=ccg,
-                year=year,
-                amount=total - council_part,
-                user=users["banes-ccg"],
-                reason=REASON,
-            )
-    if not YearEnd.objects.filter(budget=programme, year=2017).exists():
-        services.close_financial_year(
+    if not _fund_closed(programme):  # a closed fund changes no more
+        services.set_risk_shares(
             budget=programme,
-            year=2017,
+            shares={council: D("50"), ccg: D("50")},
             user=users["banes-council"],
-            note="Outturn reported to the Joint Commissioning Committee (demo)",
+            reason=REASON,
         )
+        for name, (first, second) in INTEGRATION_COSTS.items():
+            line = _line(programme, name, council)
+            if not _is_closed(programme, 2017):
+                services.set_line_plan(
+                    line=line, year=2017, amount=first, user=users["banes-council"], reason=REASON
+                )
+            services.set_line_plan(
+                line=line, year=2018, amount=second, user=users["banes-council"], reason=REASON
+            )
+            if not _is_closed(programme, 2017):
+                outturn = first + (D("1250") if name == "Legal Advice" else D("0"))
+                services.record_monitoring(
+                    line=line,
+                    year=2017,
+                    month=12,
+                    actual_to_date=outturn,
+                    forecast_outturn=outturn,
+                    user=users["banes-council"],
+                    note="Year-end outturn (illustrative)",
+                    reason=REASON,
+                )
+        for year in (2017, 2018):
+            total = sum((costs[year - 2017] for costs in INTEGRATION_COSTS.values()), D("0"))
+            council_part = (total / 2).quantize(D("0.01"))
+            if not _is_closed(programme, year):
+                services.set_contribution(
+                    budget=programme,
+                    organisation=council,
+                    year=year,
+                    amount=council_part,
+                    user=users["banes-council"],
+                    reason=REASON,
+                )
+                services.set_contribution(
+                    budget=programme,
+                    organisation=ccg,
+                    year=year,
+                    amount=total - council_part,
+                    user=users["banes-ccg"],
+                    reason=REASON,
+                )
+        if not YearEnd.objects.filter(budget=programme, year=2017).exists():
+            services.close_financial_year(
+                budget=programme,
+                year=2017,
+                user=users["banes-council"],
+                note="Outturn reported to the Joint Commissioning Committee (demo)",
+            )
+
+        _programme_exit(programme, council, ccg, users)
 
     s256 = agreements["banes-s256"]
     for purpose, year, amount, status, paid in [
@@ -390,7 +398,7 @@ def _ices_exit(ices, user):
     """The equipment store's agreement is being terminated: its exit is planned, not yet closed."""
     agreement = ices.agreement
     if FundExit.objects.filter(budget=ices).exists() or not services.may_plan_exit(
-        agreement, datetime.date.today()
+        ices, timezone.localdate()
     ):
         return
     ending = agreement.ends_on or agreement.end_date
@@ -473,6 +481,44 @@ def _bcf_2017(bcf, council, ccg, users):
         user=users["banes-council"],
         note="Outturn agreed by the Health and Wellbeing Board (demo); underspend carried forward",
     )
+
+
+def _fund_closed(budget):
+    return FundExit.objects.filter(budget=budget, closed_on__isnull=False).exists()
+
+
+def _programme_exit(programme, council, ccg, users):
+    """The two-year programme ends on 31 March 2019 though the agreement goes on: its 2018/19
+    accounts are closed, each contribution paid, the post returned, and the fund closed."""
+    if not _is_closed(programme, 2018):
+        services.close_financial_year(
+            budget=programme, year=2018, user=users["banes-council"], note="Final accounts (demo)"
+        )
+    for body, key in ((council, "banes-council"), (ccg, "banes-ccg")):
+        contribution = programme.contributions.get(organisation=body, year=2018)
+        _quarterly_instalments(contribution, users[key], paid=4)
+    fund_exit = FundExit.objects.filter(budget=programme).first() or services.save_fund_exit(
+        fund_exit=FundExit(
+            budget=programme,
+            final_year=2018,
+            plan="The programme ends with its two years; the Programme Director's fixed-term post ends with it.",
+        ),
+        user=users["banes-council"],
+        reason=REASON,
+    )
+    if not fund_exit.returns.exists():
+        services.save_exit_return(
+            item=ExitReturn(
+                exit=fund_exit,
+                kind=ReturnKind.STAFF,
+                description="Programme Director (fixed-term post, hosted by the Council)",
+                returned_to=council,
+                returned_on=datetime.date(2019, 3, 31),
+            ),
+            user=users["banes-council"],
+            reason=REASON,
+        )
+    services.close_fund(fund_exit=fund_exit, user=users["banes-council"], on=datetime.date(2019, 5, 15))
 
 
 def _issue(budget, year, period, user, on):

@@ -145,6 +145,7 @@ class BudgetForm(TrackedModelForm):
             "risk_share_rule",
             "underspend_rule",
             "underspend_cap",
+            "ends_on",
         ]
         widgets = {
             "kind": forms.RadioSelect,

@@ -111,6 +111,12 @@ class Budget(TrackedModel):
     underspend_rule = models.CharField(
         max_length=20, choices=UnderspendRule.choices, default=UnderspendRule.RISK_SHARE
     )
+    ends_on = models.DateField(
+        "fund ends on",
+        null=True,
+        blank=True,
+        help_text="For a time-limited fund: the day it ends under its agreement, which goes on.",
+    )
     underspend_cap = money_field(
         "most the pool keeps",
         null=True,

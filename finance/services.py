@@ -1106,22 +1106,24 @@ def _require_exit(user, budget):
     )
 
 
-def may_plan_exit(agreement, today):
-    """A fund's exit is planned once notice is served or an ending recorded, once its agreement
-    no longer has effect, or in the year before its end date."""
+def may_plan_exit(budget, today):
+    """A fund's exit is planned once notice is served or an ending recorded on its agreement, once
+    the agreement no longer has effect, or in the year before the agreement's end date or (for a
+    time-limited fund) the fund's own."""
+    agreement = budget.agreement
     if agreement.ending_status or not agreement.has_effect:
         return True
-    return agreement.end_date is not None and (agreement.end_date - today).days <= 365
+    return any(end is not None and (end - today).days <= 365 for end in (agreement.end_date, budget.ends_on))
 
 
 def save_fund_exit(*, fund_exit, user, reason=""):
     """Start (or change) the plan for ending a pooled fund."""
     budget = fund_exit.budget
     _require_exit(user, budget)
-    if not fund_exit.pk and not may_plan_exit(budget.agreement, timezone.localdate()):
+    if not fund_exit.pk and not may_plan_exit(budget, timezone.localdate()):
         raise ValidationError(
             f"{budget.agreement.reference} has no notice served, no ending recorded and does not end within "
-            "a year: an exit is planned once one of these is so."
+            "a year, nor does the fund: an exit is planned once one of these is so."
         )
     fund_exit.full_clean()
     with transaction.atomic():

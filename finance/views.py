@@ -1165,7 +1165,7 @@ class FundExitView(BudgetMixin, generic.PartnershipMixin, TemplateView):
             agreement=budget.agreement,
             fund_exit=fund_exit,
             may_keep=may_keep and (fund_exit is None or fund_exit.closed_on is None),
-            may_plan=services.may_plan_exit(budget.agreement, timezone.localdate()),
+            may_plan=services.may_plan_exit(budget, timezone.localdate()),
             budget_url=budget_url(budget),
         )
         if fund_exit is not None:

@@ -1,4 +1,5 @@
 import contextlib
+import datetime
 
 import pytest
 
@@ -66,6 +67,7 @@ def test_demo_loads_the_papers_budgets_and_runs_twice_without_duplicates(setting
     assert figures.year(2017).total_planned == 68230
     assert figures.year(2018).total_planned == 102795  # the sum of the paper's lines
     assert figures.year(2017).is_closed
+    assert FundExit.objects.get(budget=programme).closed_on == datetime.date(2019, 5, 15)  # a fund that ended
     ld = Budget.objects.get(partnership__slug="cheshire-east", name="Learning disability pooled budget")
     assert BudgetFigures(ld).year(2009).total_contributions == 66_000_000
     aligned = Budget.objects.get(partnership__slug="walsall", kind="aligned")
