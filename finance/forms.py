@@ -509,17 +509,32 @@ class ReopenYearForm(Form):
     )
 
 
-class MonitoringUploadForm(Form):
-    """A month's monitoring for the lines of a budget, from the filled-in template."""
+class SpreadsheetUploadForm(Form):
+    """A filled-in template, as CSV or Excel: every row is checked, and one wrong row refuses it whole."""
 
-    year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
-    month = forms.TypedChoiceField(
-        label="Month", choices=FINANCIAL_MONTHS, coerce=int, help_text="The month the figures are for."
-    )
     file = forms.FileField(
         label="Filled-in template",
         help_text="The template as CSV (.csv) or Excel (.xlsx). Every row is checked: if one is wrong, "
         "nothing is saved and each problem is listed.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        refuse_too_big(upload, "the filled-in template")
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError(
+                "Filled-in template: upload the template as a CSV (.csv) or Excel (.xlsx) file."
+            )
+        return upload
+
+
+class MonitoringUploadForm(SpreadsheetUploadForm):
+    """A month's monitoring for the lines of a budget, from the filled-in template."""
+
+    field_order = ["year", "month", "file", "change_reason"]
+    year = FinancialYearField(label="Financial year", help_text="For example, 2018/19.")
+    month = forms.TypedChoiceField(
+        label="Month", choices=FINANCIAL_MONTHS, coerce=int, help_text="The month the figures are for."
     )
     change_reason = forms.CharField(
         label="Reason for change",
@@ -528,36 +543,13 @@ class MonitoringUploadForm(Form):
         help_text="Optional. Kept in the history of each line's figures, for example “Month 2 return”.",
     )
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        refuse_too_big(upload, "the filled-in template")
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError(
-                "Filled-in template: upload the template as a CSV (.csv) or Excel (.xlsx) file."
-            )
-        return upload
 
-
-class LedgerUploadForm(Form):
+class LedgerUploadForm(SpreadsheetUploadForm):
     """The host's ledger totals, one row per year, from the filled-in template."""
 
-    file = forms.FileField(
-        label="Filled-in template",
-        help_text="The template as CSV (.csv) or Excel (.xlsx). If one row is wrong, nothing is saved "
-        "and each problem is listed.",
-    )
     change_reason = forms.CharField(
         label="Reason for change",
         required=False,
         max_length=LONGEST_REASON,
         help_text="Optional. Kept in the history, for example “Ledger at month 12”.",
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        refuse_too_big(upload, "the filled-in template")
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError(
-                "Filled-in template: upload the template as a CSV (.csv) or Excel (.xlsx) file."
-            )
-        return upload

@@ -652,6 +652,28 @@ def record_monitoring(
     return record
 
 
+def _set_per_body(model, field, *, budget, values, user, reason):
+    """Make ``budget``'s ``model`` rows (one per body) say ``values`` (``{Organisation: value}``):
+    added, changed or taken out, each in the history, under the budget's lock."""
+    with transaction.atomic():
+        _lock_budget(budget)
+        existing = {
+            row.organisation_id: row for row in model.objects.select_for_update().filter(budget=budget)
+        }
+        for org, value in values.items():
+            row = existing.pop(org.pk, None)
+            if row is None:
+                row = model(budget=budget, organisation=org, **{field: value})
+            elif getattr(row, field) == value:
+                continue
+            setattr(row, field, value)
+            _stamp(row, user=user, reason=reason)
+            row.save()
+        for row in existing.values():
+            _stamp(row, user=user, reason=reason)
+            row.delete()
+
+
 def set_risk_shares(*, budget, shares, user, reason=""):
     """Set the fixed percentage of each body (``{Organisation: Decimal}``); they must add up to 100."""
     _require_budget(user, budget)
@@ -659,23 +681,7 @@ def set_risk_shares(*, budget, shares, user, reason=""):
     total = sum(shares.values(), Decimal(0))
     if shares and total != HUNDRED:
         raise ValidationError(f"Fixed risk shares: the shares add up to {total}%, not 100%.")
-    with transaction.atomic():
-        _lock_budget(budget)
-        existing = {
-            rs.organisation_id: rs for rs in RiskShare.objects.select_for_update().filter(budget=budget)
-        }
-        for org, pct in shares.items():
-            row = existing.pop(org.pk, None)
-            if row is None:
-                row = RiskShare(budget=budget, organisation=org, percentage=pct)
-            elif row.percentage == pct:
-                continue
-            row.percentage = pct
-            _stamp(row, user=user, reason=reason)
-            row.save()
-        for row in existing.values():
-            _stamp(row, user=user, reason=reason)
-            row.delete()
+    _set_per_body(RiskShare, "percentage", budget=budget, values=shares, user=user, reason=reason)
 
 
 def set_cover_caps(*, budget, caps, user, reason=""):
@@ -685,21 +691,7 @@ def set_cover_caps(*, budget, caps, user, reason=""):
     caps = {org: _amount(cap, f"Cap for {org.name}") for org, cap in caps.items() if cap is not None}
     for org in caps:
         _check_partner(budget, org)
-    with transaction.atomic():
-        _lock_budget(budget)
-        existing = {c.organisation_id: c for c in CoverCap.objects.select_for_update().filter(budget=budget)}
-        for org, cap in caps.items():
-            row = existing.pop(org.pk, None)
-            if row is None:
-                row = CoverCap(budget=budget, organisation=org, cap=cap)
-            elif row.cap == cap:
-                continue
-            row.cap = cap
-            _stamp(row, user=user, reason=reason)
-            row.save()
-        for row in existing.values():
-            _stamp(row, user=user, reason=reason)
-            row.delete()
+    _set_per_body(CoverCap, "cap", budget=budget, values=caps, user=user, reason=reason)
 
 
 def save_budget(*, budget, user, reason="", risk_shares=None, cover_caps=None):
@@ -888,11 +880,12 @@ def close_financial_year(*, budget, year, user, note=""):
     _require_year_end(user, budget)
     with transaction.atomic():
         _lock_budget(budget)
-        figures = BudgetFigures(budget).year(year)
+        budget_figures = BudgetFigures(budget)
+        figures = budget_figures.year(year)
         if figures.is_closed:
             raise ValidationError(f"{figures.label} is already closed for {budget.name}.")
-        previous = YearEnd.objects.filter(budget=budget, year=year - 1).first()
-        if (year - 1) in BudgetFigures(budget).years and not (previous and previous.is_closed):
+        previous = budget_figures.year_ends.get(year - 1)
+        if (year - 1) in budget_figures.years and not (previous and previous.is_closed):
             raise ValidationError(
                 f"Close {financial_year_label(year - 1)} first: its closing balances open {figures.label}."
             )
@@ -1099,11 +1092,11 @@ def issue_statutory_report(*, budget, kind, year, period, user, on=None, correct
 # --- Exit -----------------------------------------------------------------------------
 
 
+EXIT_REFUSAL = "Only finance officers of the host body plan and record the fund's exit."
+
+
 def _require_exit(user, budget):
-    permissions.require(
-        access.may_close_year(user, budget),
-        "Only finance officers of the host body plan and record the fund's exit.",
-    )
+    permissions.require(access.may_close_year(user, budget), EXIT_REFUSAL)
 
 
 def may_plan_exit(budget, today):

@@ -1188,10 +1188,7 @@ class FundClosingView(BudgetMixin, generic.PartnershipMixin, View):
 
     def post(self, request, *args, **kwargs):
         budget = self.budget
-        permissions.require(
-            access.may_close_year(request.user, budget),
-            "Only finance officers of the host body plan and record the fund's exit.",
-        )
+        permissions.require(access.may_close_year(request.user, budget), services.EXIT_REFUSAL)
         fund_exit = get_object_or_404(FundExit, budget=budget)
         try:
             services.close_fund(fund_exit=fund_exit, user=request.user)
@@ -1215,7 +1212,7 @@ class ExitEditMixin(BudgetMixin):
         return access.may_close_year(self.request.user, self.budget)
 
     def refusal_message(self):
-        return "Only finance officers of the host body plan and record the fund's exit."
+        return services.EXIT_REFUSAL
 
     def get(self, request, *args, **kwargs):
         permissions.require(self.has_permission(None), self.refusal_message())  # before any 404

@@ -15,7 +15,7 @@ def addresses():
     from agreements.models import Agreement
     from committees.models import Committee, Decision, Delegation, Meeting, RegisteredInterest, Report
     from committees.papers.kinds import MEMBERS_PACK
-    from finance.models import Budget, StatutoryReport
+    from finance.models import Budget, FundExit, StatutoryReport
     from partnership.models import AuditEntry, Partnership, Reorganisation
     from staffing.models import Post
 
@@ -58,6 +58,10 @@ def addresses():
             "transfers": reverse("finance:transfer_list", kwargs=slug),
             "memorandum accounts": reverse(
                 "finance:fund_accounts", kwargs={**slug, "budget": budget.pk, "year": 2018}
+            ),
+            "a fund's exit": reverse(
+                "finance:fund_exit",
+                kwargs={**slug, "budget": first(FundExit, budget__partnership=partnership).budget_id},
             ),
             "statutory reports": reverse(
                 "finance:statutory_reports", kwargs={**slug, "budget": budget.pk, "year": 2018}
