@@ -7,7 +7,7 @@ a fixed number of queries, so the sweep does not ask once per officer.
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -41,11 +41,13 @@ def _unclosed(seen, previous):
     """Budgets in ``seen`` with contributions in ``previous`` whose year is not closed."""
     closed = YearEnd.objects.filter(year=previous, closed_on__isnull=False, reopened_on__isnull=True)
     return (
-        Budget.objects.filter(partnership_id__in=seen, contributions__year=previous)
+        Budget.objects.filter(
+            Exists(Contribution.objects.filter(budget=OuterRef("pk"), year=previous)),
+            partnership_id__in=seen,
+        )
         .exclude(pk__in=closed.values("budget_id"))
         .select_related("partnership", "host")
         .order_by("name", "pk")
-        .distinct()
     )
 
 
@@ -73,9 +75,11 @@ REPORT_NOTICE_DAYS = 7
 
 
 def _reports_due(bodies, seen, today):
-    """(budget, kind, year, period, due) of each statutory report not issued by a budget hosted by
-    one of ``bodies`` in ``seen``, due within :data:`REPORT_NOTICE_DAYS` or overdue by no more
-    than ``statutory.ATTENTION_DAYS``, for a year the budget has contributions in. Three queries."""
+    """(budget id, kind, year, period, due) of each statutory report not issued by a budget hosted
+    by one of ``bodies`` in ``seen``, due within :data:`REPORT_NOTICE_DAYS` or overdue by no more
+    than ``statutory.ATTENTION_DAYS``, for a year the budget has contributions in; in the order of
+    the budgets' names. Three queries, reading ids and kinds only: the budgets are loaded only for
+    the items shown (:func:`_with_budgets`)."""
     this_year = financial_year_start(today)
     periods = [
         (year, period, statutory.due_on(year, period))
@@ -93,15 +97,12 @@ def _reports_due(bodies, seen, today):
     if not periods:
         return []
     years = {year for year, _period, _due in periods}
-    budgets = list(
-        Budget.objects.filter(
-            partnership_id__in=seen,
-            host_id__in=bodies,
-            pk__in=Contribution.objects.filter(year__in=years).values("budget_id"),
-        )
-        .select_related("partnership", "agreement")
-        .order_by("name", "pk")
+    budgets = Budget.objects.filter(
+        partnership_id__in=seen,
+        host_id__in=bodies,
+        pk__in=Contribution.objects.filter(year__in=years).values("budget_id"),
     )
+    kinds = budgets.order_by("name", "pk").values_list("pk", "kind", "agreement__kind")
     contributed = set(
         Contribution.objects.filter(budget__in=budgets, year__in=years).values_list("budget_id", "year")
     )
@@ -111,12 +112,18 @@ def _reports_due(bodies, seen, today):
         )
     )
     return [
-        (budget, kind, year, period, due)
-        for budget in budgets
-        for kind in statutory.report_kinds(budget)
+        (budget_id, kind, year, period, due)
+        for budget_id, budget_kind, agreement_kind in kinds
+        for kind in statutory.kinds_for(budget_kind, agreement_kind)
         for year, period, due in periods
-        if (budget.pk, year) in contributed and (budget.pk, kind, year, period) not in issued
+        if (budget_id, year) in contributed and (budget_id, kind, year, period) not in issued
     ]
+
+
+def _with_budgets(reports):
+    """``reports`` of :func:`_reports_due` with each budget in place of its id (one query)."""
+    budgets = Budget.objects.select_related("partnership").in_bulk({report[0] for report in reports})
+    return [(budgets[budget_id], *report) for budget_id, *report in reports]
 
 
 def _report_item(budget, kind, year, period, due, today):
@@ -193,7 +200,7 @@ def due_items(officers, today):
     )
     unclosed = list(_unclosed(all_seen, previous))
     unagreed = list(_unagreed(all_bodies, all_seen, today))
-    reports = _reports_due(all_bodies, all_seen, today)
+    reports = _with_budgets(_reports_due(all_bodies, all_seen, today))
     for user_id, (bodies, seen) in officers.items():
         missing = {}
         for line in lines:
@@ -238,7 +245,7 @@ def first_items(bodies, seen, today, limit):
         items += [_agree_item(contribution, today) for contribution in unagreed[: limit - len(items)]]
     reports = _reports_due(bodies, seen, today)
     if len(items) < limit:
-        items += [_report_item(*report, today) for report in reports[: limit - len(items)]]
+        items += [_report_item(*report, today) for report in _with_budgets(reports[: limit - len(items)])]
     return AttentionList(items, len(per_budget) + unclosed.count() + unagreed.count() + len(reports))
 
 

@@ -32,10 +32,13 @@ ATTENTION_DAYS = 90
 
 def report_kinds(budget):
     """The statutory reports ``budget`` needs, from its kind and its agreement's."""
+    return kinds_for(budget.kind, budget.agreement.kind)
+
+
+def kinds_for(budget_kind, agreement_kind):
     kinds = []
-    if budget.kind == BudgetKind.POOLED:
+    if budget_kind == BudgetKind.POOLED:
         kinds.append(ReportKind.POOLED_FUND)
-    agreement_kind = budget.agreement.kind
     if agreement_kind == AgreementKind.S75_LEAD_COMMISSIONING:
         kinds.append(ReportKind.LEAD_COMMISSIONING)
     elif agreement_kind == AgreementKind.S75_INTEGRATED_PROVISION:

@@ -41,13 +41,15 @@ read them as permission on every object.
 import functools
 
 from django.apps import apps
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.ctypes import get_content_type
+from guardian.shortcuts import remove_perm
+from guardian.utils import get_group_obj_perms_model
 
 from partnership.choices import Role
 
@@ -77,6 +79,17 @@ def body_of_group(group):
 def body_group(organisation, role):
     group, _ = Group.objects.get_or_create(name=body_group_name(organisation.pk, role))
     return group
+
+
+def body_groups(organisation_ids, roles):
+    """{(body id, role): group} for every pair, made where missing: two queries, or three."""
+    names = {body_group_name(pk, role): (pk, role) for pk in organisation_ids for role in roles}
+    groups = Group.objects.in_bulk(names, field_name="name")
+    if len(groups) < len(names):
+        missing = [Group(name=name) for name in names if name not in groups]
+        Group.objects.bulk_create(missing, ignore_conflicts=True)
+        groups = Group.objects.in_bulk(names, field_name="name")
+    return {names[name]: group for name, group in groups.items()}
 
 
 def user_memberships(user):
@@ -525,16 +538,36 @@ def grant_owner_permissions(obj):
     record: its rights are derived from the partner places, see :func:`has_object_permission`).
 
     ``obj.owner_permissions`` maps a role to codename prefixes, e.g.
-    ``{Role.FINANCE_OFFICER: ["change", "delete"]}``.
+    ``{Role.FINANCE_OFFICER: ["change", "delete"]}``. Every new record comes here, so the rows
+    are written at once (a few queries, not three for each body, role and permission); a
+    permission already held is left as it is.
     """
     spec = getattr(obj, "owner_permissions", None)
     if not spec or is_shared_with_partners(type(obj)):
         return
-    for organisation in obj.owner_organisations():
-        for role, actions in spec.items():
-            group = body_group(organisation, role)
-            for action in actions:
-                assign_perm(f"{action}_{obj._meta.model_name}", group, obj)
+    owners = [organisation.pk for organisation in obj.owner_organisations()]
+    if not owners:
+        return
+    content_type = get_content_type(obj)
+    codenames = {f"{action}_{obj._meta.model_name}" for actions in spec.values() for action in actions}
+    held = Permission.objects.filter(content_type=content_type, codename__in=codenames)
+    held = {permission.codename: permission for permission in held}
+    groups = body_groups(owners, spec)
+    model = get_group_obj_perms_model(obj)
+    target = (
+        {"content_type": content_type, "object_pk": str(obj.pk)}
+        if model.objects.is_generic()
+        else {"content_object": obj}
+    )
+    model.objects.bulk_create(
+        [
+            model(group=groups[(pk, role)], permission=held[f"{action}_{obj._meta.model_name}"], **target)
+            for pk in owners
+            for role, actions in spec.items()
+            for action in actions
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def revoke_owner_permissions(obj, organisation):

@@ -262,7 +262,12 @@ def pytest_runtest_setup(item):
         SharedRows.ensure("demo")
     elif use:
         SharedRows.remove()
-    if use == "flush":
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item):
+    """A test that commits (a flush test) leaves the database emptied when it ends."""
+    if database_use(item) == "flush":
         SharedRows.present = None
 
 

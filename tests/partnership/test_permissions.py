@@ -187,3 +187,23 @@ def test_a_posted_partnership_cannot_be_moved_by_a_forged_field(client, world):
     world.ours.refresh_from_db()
     assert world.ours.slug == "ours"
     assert world.ours.description == "Updated"
+
+
+@pytest.mark.django_db
+def test_an_owners_rights_are_granted_once_in_a_fixed_number_of_queries(world, django_assert_max_num_queries):
+    """Every new record's rights go to its owning bodies' role groups and no one else's; granting
+    again adds nothing; the queries do not grow with the owners, roles and permissions."""
+    from agreements.models import Agreement
+    from tests.agreements.factories import agreement_between
+
+    owners = [world.bodies["council"], world.bodies["nhs"]]
+    agreement = agreement_between(world.ours, *owners)
+    rows = Agreement.objects.get(pk=agreement.pk).agreementgroupobjectpermission_set
+    held = set(rows.values_list("group__name", "permission__codename"))
+    officers = {permissions.body_group_name(body.pk, Role.OFFICER) for body in owners}
+    assert held == {(group, "change_agreement") for group in officers}
+    with django_assert_max_num_queries(5):
+        permissions.grant_owner_permissions(agreement)
+    assert rows.count() == len(held)
+    assert world.user("council", Role.OFFICER).has_perm("agreements.change_agreement", agreement)
+    assert not world.user("other", Role.OFFICER).has_perm("agreements.change_agreement", agreement)
