@@ -167,6 +167,10 @@ class BudgetDetailView(generic.ObjectDetailView):
         for row in year_figures.lines:
             row.may_change = permissions.can_change(user, row.line, line_checker)
             row.may_monitor = access.may_enter_figures(user, self.partnership, row.line.organisation)
+        fund_closed_on = services.fund_closed_on(budget)
+        if fund_closed_on is not None:  # closed at its exit: nothing of it changes (services refuse)
+            for row in [*year_contributions, *year_figures.lines]:
+                row.may_change = row.may_agree = row.may_monitor = False
         if year_figures.is_closed:
             share_rows = [
                 (s.organisation, s.contribution, s.share) for s in year_figures.year_end.shares.all()
@@ -187,10 +191,13 @@ class BudgetDetailView(generic.ObjectDetailView):
             year_figures=year_figures,
             contribution_table=contribution_table,
             year_contributions=year_contributions,
-            can_add_contribution=access.may_enter_figures(user, self.partnership),
+            fund_closed_on=fund_closed_on,
+            can_change=context["can_change"] and not fund_closed_on,
+            can_delete=context["can_delete"] and not fund_closed_on,
+            can_add_contribution=not fund_closed_on and access.may_enter_figures(user, self.partnership),
             can_upload_monitoring=any(row.may_monitor for row in year_figures.lines),
-            can_add_line=access.may_add_line(user, self.partnership),
-            may_close=access.may_close_year(user, budget),
+            can_add_line=not fund_closed_on and access.may_add_line(user, self.partnership),
+            may_close=not fund_closed_on and access.may_close_year(user, budget),
             contributions_chart=charts.contributions_chart(year_figures),
             spend_chart=charts.spend_chart(year_figures),
             month_names=MONTH_NAMES,

@@ -147,3 +147,20 @@ def test_a_fund_with_no_figures_in_its_final_year_closes_once_everything_is_retu
     )
     assert services.exit_position(fund_exit)[-1] == []
     assert services.close_fund(fund_exit=fund_exit, user=host).closed_on is not None
+
+
+def test_a_closed_funds_page_says_so_and_offers_no_changes(client, world, pool, ending):
+    """The services refuse every change to a closed fund; its page offers none to refuse."""
+    page_url = pool.budget.get_absolute_url() + "?year=2018"
+    offers = ("Edit budget details", "Add a budget line", "Reopen 2018/19", ">Edit<span")
+    client.force_login(world.user("council", Role.FINANCE_OFFICER))
+    running = client.get(page_url).content.decode()
+    assert "This fund closed on" not in running
+    assert [offer for offer in offers if offer in running] == list(offers)
+
+    FundExit.objects.filter(pk=ending.pk).update(closed_on=datetime.date(2019, 5, 2))
+    for body in ("council", "nhs"):
+        client.force_login(world.user(body, Role.FINANCE_OFFICER))
+        closed = client.get(page_url).content.decode()
+        assert "This fund closed on 2 May 2019 at its exit" in closed
+        assert [offer for offer in offers if offer in closed] == []
