@@ -417,16 +417,20 @@ def _stamp(obj, *, user, reason="", organisation=None):
 
 def fund_closed_on(budget):
     """The day a pooled fund was closed at its exit (None while it runs): from then nothing of
-    it changes, so its pages offer no changes and its services refuse them."""
-    return FundExit.objects.filter(budget=budget).values_list("closed_on", flat=True).first()
+    it changes, so its pages offer no changes and its services refuse them. Reads the exit
+    loaded with the budget (``select_related("exit")``), else asks."""
+    try:
+        return budget.exit.closed_on
+    except FundExit.DoesNotExist:
+        return None
 
 
 def _lock_budget(budget):
     """Take ``budget``'s row lock. Every change to its figures and every year close takes
     it first, so a close sees every change committed before it and none after. A fund closed
     at its exit changes no more."""
-    Budget.objects.select_for_update().filter(pk=budget.pk).values_list("pk", flat=True).get()
-    closed_on = fund_closed_on(budget)
+    locked = Budget.objects.select_for_update(of=("self",)).select_related("exit").get(pk=budget.pk)
+    closed_on = fund_closed_on(locked)
     if closed_on is not None:
         raise ValidationError(f"{budget.name} closed on {closed_on:%-d %B %Y}: nothing of it changes now.")
 
