@@ -45,9 +45,9 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection, models, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Window
 from django.utils import timezone
 
 from partnership import history
@@ -921,6 +921,24 @@ def display_value(model_field, value, names):
 CASCADE_WINDOW = datetime.timedelta(minutes=1)
 
 
+def _page_of(query, per_page, number):
+    """Page ``number`` of ``query`` in one query: each row carries the total (a window count,
+    taken before the page is cut). Only a page past the end asks again, for the last page."""
+    try:
+        wanted = int(number or 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    paginator = Paginator(query, per_page)
+    if wanted >= 1:
+        start = (wanted - 1) * per_page
+        counted = query.annotate(total_in_kind=Window(Count("pk")))
+        rows = list(counted[start : start + per_page])
+        if rows or wanted == 1:
+            paginator.count = rows[0].total_in_kind if rows else 0
+            return Page(rows, wanted, paginator)
+    return paginator.get_page(number)
+
+
 def reconstruct(model, pk, day, user=None, per_page=None, pages=None):
     """``model`` record ``pk`` and its children as they stood at the end of ``day``.
 
@@ -966,7 +984,7 @@ def reconstruct(model, pk, day, user=None, per_page=None, pages=None):
         children = Children(title=str(child_model._meta.verbose_name_plural).capitalize(), states=[])
         if per_page:
             children.parameter = f"{child_model._meta.model_name}-{index + 1}-page"
-            children.page = Paginator(query, per_page).get_page((pages or {}).get(children.parameter))
+            children.page = _page_of(query, per_page, (pages or {}).get(children.parameter))
             children.total = children.page.paginator.count
             found = list(children.page.object_list)
         else:

@@ -547,26 +547,35 @@ def history_page(history_querysets, *, before=None, after=None, size=50):
     """
     older = after is None or before is not None
     edge = before if older else after
+    history_querysets = list(history_querysets)
+    order = ("-history_date", "-history_id") if older else ("history_date", "history_id")
+    # First the positions only (no rows built, no earlier row looked up), then whole rows for
+    # the page's own: a record with many kinds of child reads 50 rows, not 50 of each kind.
     candidates = []
     for source, queryset in enumerate(history_querysets):
         rows = queryset if edge is None else _beyond(queryset, edge, source, older)
-        order = ("-history_date", "-history_id") if older else ("history_date", "history_id")
-        for record in _with_previous(rows, whole=queryset).order_by(*order)[: size + 1]:
-            candidates.append((Position(record.history_date, source, record.history_id), record))
-    candidates.sort(key=lambda pair: pair[0].key, reverse=older)
+        keys = rows.order_by(*order).values_list("history_date", "history_id")[: size + 1]
+        candidates.extend(Position(moment, source, history_id) for moment, history_id in keys)
+    candidates.sort(key=lambda position: position.key, reverse=older)
     more = len(candidates) > size
     chosen = candidates[:size]
     if not older:
         chosen.reverse()
-    entries = _entries([record for _position, record in chosen])
+    records = {}
+    for source in sorted({position.source for position in chosen}):
+        queryset = history_querysets[source]
+        ids = [position.history_id for position in chosen if position.source == source]
+        for record in _with_previous(queryset.filter(history_id__in=ids), whole=queryset):
+            records[(source, record.history_id)] = record
+    entries = _entries([records[(position.source, position.history_id)] for position in chosen])
     if not chosen:
         return HistoryPage(entries=[], is_latest=edge is None or not older)
     has_newer = edge is not None if older else more
     has_older = more if older else True
     return HistoryPage(
         entries=entries,
-        newer=chosen[0][0] if has_newer else None,
-        older=chosen[-1][0] if has_older else None,
+        newer=chosen[0] if has_newer else None,
+        older=chosen[-1] if has_older else None,
         is_latest=not has_newer,
     )
 
