@@ -5,6 +5,7 @@ from django.utils.dateformat import format as format_date
 from django.utils.html import format_html
 
 from agreements.models import Agreement
+from partnership.tables import DateColumn
 from partnership.templatetags.concordat import status_tag
 
 
@@ -14,8 +15,8 @@ class AgreementTable(tables.Table):
     kind = tables.Column()
     status = tables.Column()
     parties = tables.Column(empty_values=(), orderable=False, verbose_name="Parties")
-    start_date = tables.DateColumn(format="j M Y", verbose_name="Start")
-    end_date = tables.DateColumn(format="j M Y", verbose_name="End")
+    start_date = DateColumn(format="j M Y", verbose_name="Start")
+    end_date = DateColumn(format="j M Y", verbose_name="End")
     next_review_date = tables.Column(verbose_name="Next review")
 
     class Meta:

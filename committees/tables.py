@@ -2,6 +2,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 
 from committees.models import Action, Committee, Delegation, PlannedDecision, RegisteredInterest, Report
+from partnership.tables import DateColumn
 
 
 class CommitteeTable(tables.Table):
@@ -28,7 +29,7 @@ class ActionTable(tables.Table):
     )
     owner_name = tables.Column(verbose_name="Owner")
     organisation = tables.Column(verbose_name="Body")
-    due = tables.DateColumn(format="j M Y")
+    due = DateColumn(format="j M Y")
     status = tables.Column()
 
     class Meta:
@@ -57,8 +58,8 @@ class DelegationTable(tables.Table):
     delegate = tables.Column(verbose_name="To", accessor="delegate", orderable=False)
     scope = tables.Column()
     financial_limit = tables.Column(verbose_name="Limit")
-    valid_from = tables.DateColumn(format="j M Y")
-    valid_to = tables.DateColumn(format="j M Y")
+    valid_from = DateColumn(format="j M Y")
+    valid_to = DateColumn(format="j M Y")
 
     class Meta:
         model = Delegation
@@ -90,10 +91,10 @@ class PlannedDecisionTable(tables.Table):
     reference = tables.Column(verbose_name="Ref.", orderable=False, linkify=True)
     title = tables.Column(verbose_name="Matter for decision", linkify=True)
     committee = tables.Column(verbose_name="Decision-maker")
-    decision_due = tables.DateColumn(verbose_name="Date of decision", format="j M Y")
+    decision_due = DateColumn(verbose_name="Date of decision", format="j M Y")
     key_decision = tables.BooleanColumn(verbose_name="Key")
     organisation = tables.Column(verbose_name="Body")
-    published_on = tables.DateColumn(verbose_name="Published", format="j M Y", default="Not yet")
+    published_on = DateColumn(verbose_name="Published", format="j M Y", default="Not yet")
 
     class Meta:
         model = PlannedDecision
@@ -120,10 +121,10 @@ class RegisteredInterestTable(tables.Table):
     )
     organisation = tables.Column(verbose_name="Registered with")
     category = tables.Column(verbose_name="Category")
-    from_date = tables.DateColumn(verbose_name="Held from", format="j M Y")
-    to_date = tables.DateColumn(verbose_name="Ended", format="j M Y", default="—")
+    from_date = DateColumn(verbose_name="Held from", format="j M Y")
+    to_date = DateColumn(verbose_name="Ended", format="j M Y", default="—")
     review_status = tables.Column(verbose_name="Review")
-    update_due = tables.DateColumn(verbose_name="Update due", format="j M Y", orderable=False)
+    update_due = DateColumn(verbose_name="Update due", format="j M Y", orderable=False)
 
     class Meta:
         model = RegisteredInterest

@@ -3,6 +3,7 @@
 import django_tables2 as tables
 
 from finance.models import Budget, Transfer
+from partnership.tables import DateColumn
 from partnership.templatetags.concordat import money
 
 
@@ -38,7 +39,7 @@ class TransferTable(tables.Table):
     year = tables.Column(verbose_name="Year")
     amount = MoneyColumn()
     status = tables.Column()
-    payment_date = tables.DateColumn(format="j M Y", default="—")
+    payment_date = DateColumn(format="j M Y", default="—")
 
     class Meta:
         model = Transfer
