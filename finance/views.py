@@ -143,7 +143,7 @@ class BudgetEditView(generic.ObjectEditView):
 
 class BudgetDetailView(generic.ObjectDetailView):
     model = Budget
-    queryset = Budget.objects.select_related("partnership", "agreement", "host", "exit")
+    queryset = Budget.objects.select_related("partnership", "agreement__partnership", "host", "exit")
     template_name = "finance/budget_detail.html"
 
     def get_context_data(self, **kwargs):
