@@ -21,6 +21,7 @@ from django.utils import timezone
 from agreements.models import Agreement, AgreementParty
 from committees.models import Committee
 from finance.models import Budget, Contribution
+from tests.browser.static import serve_static_from_memory
 from tests.committees.factories import MeetingFactory
 from tests.date_input import fill_date
 
@@ -41,6 +42,7 @@ class Person:
     def __init__(self, browser, base_url, username, *, viewport, javascript, axe):
         self.context = browser.new_context(viewport=viewport, java_script_enabled=javascript)
         self.context.set_default_timeout(10_000)
+        serve_static_from_memory(self.context)
         self.page = self.context.new_page()
         self.base_url = base_url
         self.width = viewport["width"]

@@ -6,6 +6,7 @@ its content: no header, menus, sub-navigation, filters or buttons."""
 import pytest
 
 from agreements.models import Agreement
+from tests.browser.static import serve_static_from_memory
 from tests.url_catalogue import build_records, catalogue
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,6 +117,7 @@ def test_no_page_is_wider_than_a_phone(live_server, browser, settings, tmp_path,
     phone.context.add_cookies(
         [{"name": session, "value": client.cookies[session].value, "url": live_server.url}]
     )
+    serve_static_from_memory(phone.context)
     wider = {}
     for url in pages:
         phone.open(url)
