@@ -415,14 +415,7 @@ class FundYearForm(TrackedModelForm):
 
     class Meta:
         model = FundYear
-        fields = [
-            "contingency",
-            "income",
-            "ledger_contributions",
-            "ledger_spend",
-            "ledger_income",
-            "ledger_as_at",
-        ]
+        fields = list(FundYear.HOST_FIGURES)
 
 
 class InstalmentForm(TrackedModelForm):

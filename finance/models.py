@@ -305,6 +305,16 @@ class FundYear(TrackedModel):
         "ledger as at", null=True, blank=True, help_text="The date the ledger totals were taken."
     )
 
+    #: What the host's finance officers set: the form's fields and what the service accepts.
+    HOST_FIGURES = (
+        "contingency",
+        "income",
+        "ledger_contributions",
+        "ledger_spend",
+        "ledger_income",
+        "ledger_as_at",
+    )
+
     partnership_path = "budget__partnership"
 
     class Meta:

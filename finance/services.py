@@ -727,15 +727,7 @@ def save_fund_year(*, budget, year, user, reason="", **values):
         access.may_keep_fund_accounts(user, budget),
         "Only finance officers of the host body keep the fund's own figures.",
     )
-    allowed = {
-        "contingency",
-        "income",
-        "ledger_contributions",
-        "ledger_spend",
-        "ledger_income",
-        "ledger_as_at",
-    }
-    unknown = set(values) - allowed
+    unknown = set(values) - set(FundYear.HOST_FIGURES)
     if unknown:
         raise ValueError(f"Not a figure of the fund's year: {', '.join(sorted(unknown))}")
     for name in ("contingency", "income"):

@@ -169,8 +169,10 @@ class BudgetDetailView(generic.ObjectDetailView):
             row.may_monitor = access.may_enter_figures(user, self.partnership, row.line.organisation)
         fund_closed_on = services.fund_closed_on(budget)
         if fund_closed_on is not None:  # closed at its exit: nothing of it changes (services refuse)
-            for row in [*year_contributions, *year_figures.lines]:
-                row.may_change = row.may_agree = row.may_monitor = False
+            for c in year_contributions:
+                c.may_change = c.may_agree = False
+            for row in year_figures.lines:
+                row.may_change = row.may_monitor = False
         if year_figures.is_closed:
             share_rows = [
                 (s.organisation, s.contribution, s.share) for s in year_figures.year_end.shares.all()
