@@ -63,6 +63,13 @@ def addresses():
                 "finance:fund_exit",
                 kwargs={**slug, "budget": first(FundExit, budget__partnership=partnership).budget_id},
             ),
+            "a closed fund": reverse(
+                "finance:budget_detail",
+                kwargs={
+                    **slug,
+                    "pk": first(FundExit, budget__partnership=partnership, closed_on__isnull=False).budget_id,
+                },
+            ),
             "statutory reports": reverse(
                 "finance:statutory_reports", kwargs={**slug, "budget": budget.pk, "year": 2018}
             ),
