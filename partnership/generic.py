@@ -120,6 +120,11 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
     def get_table_pagination(self, table):
         return {"per_page": self.paginate_by}
 
+    def get_paginate_by(self, queryset):
+        """The table pages the rows; the list view does not page them again (that would
+        count them twice)."""
+        return None
+
     def get_create_url(self):
         return None
 

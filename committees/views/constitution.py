@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -28,7 +27,7 @@ from committees.models import (
     CommitteeQuorumRule,
 )
 from committees.tables import CommitteeTable
-from committees.views.common import ParentMixin, PostActionView, url
+from committees.views.common import ParentMixin, PostActionView, meetings_in_time, url
 from partnership import generic, permissions
 from partnership.dates import (
     financial_year_bounds,
@@ -64,10 +63,6 @@ class CommitteeListView(generic.ObjectListView):
 class CommitteeDetailView(generic.ObjectDetailView):
     model = Committee
     template_name = "committees/committee_detail.html"
-    #: Meetings listed as coming up; a committee plans a year or so ahead.
-    upcoming_shown = 12
-    #: Past meetings a page: they grow with the years.
-    past_per_page = 10
 
     def get_queryset(self):
         return super().get_queryset().select_related("parent", "chair", "partnership")
@@ -85,7 +80,7 @@ class CommitteeDetailView(generic.ObjectDetailView):
             former_members=[m for m in members if not m.is_current_on(today)],
             rules=rules,
             nominations=services.nomination_check(committee, members=members, rules=rules),
-            **self.meetings_context(committee),
+            **meetings_in_time(committee.meetings.all(), self.request.GET.get("past")),
             children=list(committee.children.all()),
             delegations=list(committee.delegations.select_related("from_organisation")),
             can_manage=access.can_manage(user, committee),
@@ -98,17 +93,6 @@ class CommitteeDetailView(generic.ObjectDetailView):
             history_url=url("committee_history", self.partnership, pk=committee.pk),
         )
         return context
-
-    def meetings_context(self, committee):
-        """The next meetings, and past ones a page at a time, newest first."""
-        now = timezone.now()
-        coming = committee.meetings.filter(starts_at__gte=now).order_by("starts_at")
-        past = committee.meetings.filter(starts_at__lt=now).order_by("-starts_at")
-        return {
-            "upcoming": list(coming[: self.upcoming_shown]),
-            "upcoming_count": coming.count(),
-            "past_meetings": Paginator(past, self.past_per_page).get_page(self.request.GET.get("past")),
-        }
 
 
 class CommitteeHistoryView(generic.ObjectHistoryView):

@@ -24,6 +24,7 @@ from committees.choices import CommitteeStatus
 from committees.forms import AlertsForm
 from committees.models import Committee, Decision, Meeting, PlannedDecision
 from committees.papers import content, kinds, store
+from committees.views.common import meetings_in_time
 from committees.views.papers import REFRESH_SECONDS, calendar_response, committee_slug, pdf_attachment
 from partnership.exports import csv_response, safe_row
 from partnership.pdf import render_pdf_cached
@@ -51,8 +52,8 @@ class CommitteeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         committee = get_object_or_404(public_committees(), pk=self.kwargs["pk"])
-        meetings = committee.meetings.order_by("-starts_at")
-        return super().get_context_data(committee=committee, meetings=meetings, **kwargs)
+        meetings = meetings_in_time(committee.meetings.all(), self.request.GET.get("past"))
+        return super().get_context_data(committee=committee, **meetings, **kwargs)
 
 
 class MeetingView(TemplateView):

@@ -97,13 +97,22 @@ def meetings_over_years(committee, count):
 
 
 @pytest.mark.django_db
-def test_committee_page_is_the_same_at_4_and_200_meetings(client, world):
-    client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
+@pytest.mark.parametrize("public", [False, True], ids=["committee page", "public committee page"])
+def test_committee_page_is_the_same_at_4_and_200_meetings(client, world, public):
+    """A committee that has met for years: the next twelve meetings and the past ones ten a
+    page, newest first, in the same queries whatever the years (on its public page too)."""
+    if not public:
+        client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
     pages = []
     for count in (4, 100, 200):
-        committee = CommitteeFactory(partnership=world.ours, name=f"Board with {count} meetings")
+        committee = CommitteeFactory(
+            partnership=world.ours, name=f"Board with {count} meetings", meets_in_public=public
+        )
         meetings_over_years(committee, count)
-        url = reverse("committees:committee_detail", kwargs={"partnership": "ours", "pk": committee.pk})
+        if public:
+            url = reverse("public:committee", kwargs={"pk": committee.pk})
+        else:
+            url = reverse("committees:committee_detail", kwargs={"partnership": "ours", "pk": committee.pk})
         client.get(url)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -112,6 +121,7 @@ def test_committee_page_is_the_same_at_4_and_200_meetings(client, world):
     assert large_queries == middle_queries == small_queries
     assert abs(len(large) - len(middle)) < 100  # 12 to come and 10 past, whatever the years
     assert "(the next 12 of 100)" in large and "Past meetings" in large and "(100, newest first)" in large
-    assert large.count('href="/p/ours/committees/meetings/') == 22
+    meeting_link = 'href="/public/meetings/' if public else 'href="/p/ours/committees/meetings/'
+    assert large.count(meeting_link) == 22
     older = client.get(url, {"past": 10}).content.decode()
-    assert "Page 10 of 10" in older
+    assert "Page 10 of 10" in older and older.count(meeting_link) == 22

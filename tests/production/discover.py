@@ -120,6 +120,10 @@ def addresses():
                 kwargs={**slug, "pk": AuditEntry.objects.for_partnership(partnership).order_by("-pk")[0].pk},
             ),
         },
+        "admin_pages": {
+            "site administration": reverse("admin:index"),
+            "a register in the admin": reverse("admin:partnership_organisation_changelist"),
+        },
         "public_pages": {
             "public committees": reverse("public:index"),
             "public committee": reverse("public:committee", args=[committee.pk]),

@@ -173,3 +173,27 @@ def test_the_warning_appears_and_stay_signed_in_keeps_the_person_signed_in(
         page.reload()
         assert page.get_by_role("button", name=re.compile("^Sign out")).first.is_visible()
         assert page.locator("h1").inner_text().startswith("Welcome")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_site_administrator_is_warned_in_the_django_admin_too(live_server, page, login, axe, settings):
+    settings.SESSION_IDLE_TIMEOUT = 37
+    settings.SESSION_TIMEOUT_WARNING = 35
+    UserFactory(username="siteadmin", is_staff=True, is_superuser=True)
+    with time_machine.travel(timezone.now(), tick=True) as server_clock:
+        login("siteadmin")
+        page.goto(f"{live_server.url}/admin/partnership/organisation/")
+        warning = page.get_by_role("alertdialog", name="You’re about to be signed out")
+        warning.wait_for(timeout=15_000)
+        assert "we will sign you out in" in warning.inner_text()
+        # In the admin's own look: its stylesheet is served and applied (no bare browser dialog).
+        assert warning.evaluate("node => getComputedStyle(node).maxWidth") == "512px"
+        assert axe(page) == []
+
+        page.get_by_role("button", name="Stay signed in").click()
+        warning.wait_for(state="hidden")
+        server_clock.shift(35)
+        page.reload()
+        assert page.url.endswith("/admin/partnership/organisation/")
+        assert page.locator("h1").inner_text().startswith("Select")
