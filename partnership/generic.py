@@ -8,6 +8,7 @@ queryset to what the user may see, permission checks through
 edit, success messages and redirects.
 """
 
+import functools
 import re
 
 from django.contrib import messages
@@ -30,6 +31,7 @@ from partnership.exports import SafeTableExport
 from partnership.filtersets import PartnershipFilterSet
 from partnership.forms import ReasonForm, style_form, with_article
 from partnership.models import FormSubmission
+from partnership.tables import RegisterPaginator
 
 
 def bad_request(request, error):
@@ -118,7 +120,8 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
         )
 
     def get_table_pagination(self, table):
-        return {"per_page": self.paginate_by}
+        """Pages of ``paginate_by`` rows; a page number past either end shows the last page."""
+        return {"paginator_class": functools.partial(RegisterPaginator, size=self.paginate_by)}
 
     def get_paginate_by(self, queryset):
         """The table pages the rows; the list view does not page them again (that would

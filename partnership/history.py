@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import models
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connections, models
+from django.db.models import IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import strip_tags
@@ -374,7 +374,7 @@ def _related_objects(records, fields):
     objects = {}
     for model, ids in wanted.items():
         links = [f.name for f in model._meta.concrete_fields if isinstance(f, models.ForeignKey)]
-        for obj in model._base_manager.filter(pk__in=ids).select_related(*links):
+        for obj in model._base_manager.filter(pk__in=ids).select_related(*links).order_by():
             objects[(model, obj.pk)] = obj
     return objects
 
@@ -528,6 +528,23 @@ def _beyond(queryset, position, source, older):
     return queryset.filter(**{f"history_date__{op}{'e' if inclusive else ''}": position.date})
 
 
+def _positions(querysets, order, limit):
+    """The first ``limit`` positions of each queryset (source number: its place in the list), in
+    one query where the database can order and cut each part of a UNION (PostgreSQL), else
+    one query each."""
+    parts = [
+        queryset.order_by(*order)
+        .annotate(source=Value(source, output_field=IntegerField()))
+        .values_list("history_date", "history_id", "source")[:limit]
+        for source, queryset in enumerate(querysets)
+    ]
+    if len(parts) > 1 and connections[parts[0].db].features.supports_slicing_ordering_in_compound:
+        found = parts[0].union(*parts[1:], all=True)
+    else:
+        found = [row for part in parts for row in part]
+    return [Position(moment, source, history_id) for moment, history_id, source in found]
+
+
 @dataclass
 class HistoryPage:
     """A page of a record's history, newest first, with the edges for the links either side."""
@@ -551,11 +568,14 @@ def history_page(history_querysets, *, before=None, after=None, size=50):
     order = ("-history_date", "-history_id") if older else ("history_date", "history_id")
     # First the positions only (no rows built, no earlier row looked up), then whole rows for
     # the page's own: a record with many kinds of child reads 50 rows, not 50 of each kind.
-    candidates = []
-    for source, queryset in enumerate(history_querysets):
-        rows = queryset if edge is None else _beyond(queryset, edge, source, older)
-        keys = rows.order_by(*order).values_list("history_date", "history_id")[: size + 1]
-        candidates.extend(Position(moment, source, history_id) for moment, history_id in keys)
+    candidates = _positions(
+        [
+            queryset if edge is None else _beyond(queryset, edge, source, older)
+            for source, queryset in enumerate(history_querysets)
+        ],
+        order,
+        size + 1,
+    )
     candidates.sort(key=lambda position: position.key, reverse=older)
     more = len(candidates) > size
     chosen = candidates[:size]

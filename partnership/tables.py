@@ -1,8 +1,9 @@
-"""Columns shared by the apps' tables."""
+"""Columns and paging shared by the apps' tables."""
 
 import datetime
 
 import django_tables2 as tables
+from django.core.paginator import Paginator
 from django.db import models
 from django.utils.dateformat import format as format_date
 from django_tables2.columns import library
@@ -31,3 +32,11 @@ class DateColumn(tables.Column):
 
     def value(self, value):
         return value.isoformat() if isinstance(value, datetime.date) else value
+
+
+class RegisterPaginator(Paginator):
+    """A register's pages are ``size`` rows, whatever size the address asks for: django-tables2
+    reads ``?per_page=`` from it, and 100000 would list every row, -1 none."""
+
+    def __init__(self, object_list, per_page, *args, size, **kwargs):
+        super().__init__(object_list, size, *args, **kwargs)

@@ -295,6 +295,22 @@ def test_register_query_count_does_not_grow(client, world, django_assert_max_num
     assert len(references(response)) == min(count, 25)
 
 
+def test_the_address_names_the_registers_page_never_its_size(client, world):
+    """?per_page= cannot list every row or none; a page past either end shows the last."""
+    _bulk_agreements(world, 30)
+    client.force_login(world.user("council", Role.OFFICER))
+    for query, rows, page in [
+        ("per_page=100000", 25, "Page 1 of 2"),
+        ("per_page=-1&page=-1", 5, "Page 2 of 2"),
+        ("page=99999", 5, "Page 2 of 2"),
+        ("page=sideways", 25, "Page 1 of 2"),
+    ]:
+        response = client.get(f"{REGISTER}?sort=reference&{query}")
+        assert response.status_code == 200, query
+        assert len(references(response)) == rows, query
+        assert page in response.content.decode(), query
+
+
 # --- PDF ------------------------------------------------------------------------------------
 
 
