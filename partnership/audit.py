@@ -47,7 +47,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connection, models, transaction
-from django.db.models import Count, OuterRef, Q, Subquery, Window
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Window
 from django.utils import timezone
 
 from partnership import history
@@ -939,6 +939,20 @@ def _page_of(query, per_page, number):
     return paginator.get_page(number)
 
 
+def _kinds_present(root_row, queries):
+    """Which of ``queries`` (by place) have any row, asked in one query: a record with many
+    kinds of child, most of them empty, then pages only through those it has."""
+    if not queries:
+        return set()
+    flags = (
+        type(root_row)
+        .objects.filter(history_id=root_row.history_id)
+        .values_list(*(Exists(query) for query in queries))
+        .get()
+    )
+    return {index for index, flag in enumerate(flags) if flag}
+
+
 def reconstruct(model, pk, day, user=None, per_page=None, pages=None):
     """``model`` record ``pk`` and its children as they stood at the end of ``day``.
 
@@ -978,13 +992,20 @@ def reconstruct(model, pk, day, user=None, per_page=None, pages=None):
     if deletion is not None:
         # Children deleted with the record are shown with it.
         deleted &= Q(history_date__lt=deletion.history_date - CASCADE_WINDOW)
-    for index, queryset in enumerate(history.history_sources(instance, user)[1:]):
-        child_model = queryset.model.instance_type
-        query = latest_rows_query(queryset, cutoff).exclude(deleted)
+    queries = [
+        latest_rows_query(queryset, cutoff).exclude(deleted)
+        for queryset in history.history_sources(instance, user)[1:]
+    ]
+    present = _kinds_present(root_row, queries) if per_page else range(len(queries))
+    for index, query in enumerate(queries):
+        child_model = query.model.instance_type
         children = Children(title=str(child_model._meta.verbose_name_plural).capitalize(), states=[])
         if per_page:
             children.parameter = f"{child_model._meta.model_name}-{index + 1}-page"
-            children.page = _page_of(query, per_page, (pages or {}).get(children.parameter))
+            if index in present:
+                children.page = _page_of(query, per_page, (pages or {}).get(children.parameter))
+            else:
+                children.page = Paginator([], per_page).get_page(1)
             children.total = children.page.paginator.count
             found = list(children.page.object_list)
         else:
