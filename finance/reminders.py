@@ -103,13 +103,17 @@ def _reports_due(bodies, seen, today):
         pk__in=Contribution.objects.filter(year__in=years).values("budget_id"),
     )
     kinds = budgets.order_by("name", "pk").values_list("pk", "kind", "agreement__kind")
+    # Unordered (the models' own orderings join and sort every row) and each pair once.
     contributed = set(
-        Contribution.objects.filter(budget__in=budgets, year__in=years).values_list("budget_id", "year")
+        Contribution.objects.filter(budget__in=budgets, year__in=years)
+        .order_by()
+        .values_list("budget_id", "year")
+        .distinct()
     )
     issued = set(
-        StatutoryReport.objects.filter(budget__in=budgets, year__in=years).values_list(
-            "budget_id", "kind", "year", "period"
-        )
+        StatutoryReport.objects.filter(budget__in=budgets, year__in=years)
+        .order_by()
+        .values_list("budget_id", "kind", "year", "period")
     )
     return [
         (budget_id, kind, year, period, due)
