@@ -34,6 +34,19 @@ from partnership.models import FormSubmission
 from partnership.tables import RegisterPaginator
 
 
+def record_page_again(view_class, request, partnership, record, view_attributes=None, **forms):
+    """``record``'s page (a :class:`ObjectDetailView`) again with a 400, showing ``forms`` sent
+    back with their errors beside their fields: for a form on the page posted to a view of its
+    own."""
+    view = view_class(**(view_attributes or {}))
+    view.setup(request, partnership=partnership.slug, pk=record.pk)
+    view.partnership = partnership
+    view.object = record
+    context = view.get_context_data(object=record, **forms)
+    context.update(forms)
+    return TemplateResponse(request, view.get_template_names(), context, status=400)
+
+
 def bad_request(request, error):
     """A 400 page saying what was wrong with the address or the data sent."""
     message = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
 from committees import access, interests, services
+from committees.choices import InterestReview
 from committees.filtersets import RegisteredInterestFilterSet
 from committees.forms import InterestReviewForm, RegisteredInterestForm
 from committees.models import CommitteeMember, RegisteredInterest
@@ -159,8 +160,13 @@ class InterestReviewView(PostActionView):
             access.may_review_interest(request.user, interest),
             "Only the committee secretaries of the body whose code it is registered under review it.",
         )
-        form = InterestReviewForm(request.POST)
+        form = InterestReviewForm(request.POST, withhold_asked=interest.withhold_requested)
         if not form.is_valid():
+            page = generic.record_page_again(
+                InterestDetailView, request, self.partnership, interest, review_form=form
+            )
+            if page.context_data["may_review"] and interest.review_status == InterestReview.AWAITING:
+                return page  # the form, with its errors, where the page offers it
             return generic.bad_request(request, errors_as_text(form))
         data = form.cleaned_data
         try:

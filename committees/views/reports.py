@@ -73,6 +73,8 @@ class ReportListView(generic.ObjectListView):
 class ReportDetailView(generic.ObjectDetailView):
     model = Report
     template_name = "committees/report_detail.html"
+    #: A review sent back with its errors (:class:`ReportClearView`), shown in its own row.
+    clearance_form = None
 
     def get_object(self, queryset=None):
         return visible_report_or_404(self.request, self.partnership, self.kwargs["pk"])
@@ -107,18 +109,13 @@ class ReportDetailView(generic.ObjectDetailView):
             may = report.status == ReportStatus.DRAFT and access.may_clear(
                 user, report, requirement.kind, requirement.organisation
             )
-            form = (
-                ClearanceForm(
-                    initial={
-                        "kind": requirement.kind,
-                        "organisation": requirement.organisation.pk,
-                        "seen": now,
-                    },
-                    prefix=f"clear-{requirement.kind}-{requirement.organisation.pk}",
-                )
-                if may
-                else None
-            )
+            prefix = f"clear-{requirement.kind}-{requirement.organisation.pk}"
+            form = None
+            if may and self.clearance_form is not None and self.clearance_form.prefix == prefix:
+                form = self.clearance_form
+            elif may:
+                initial = {"kind": requirement.kind, "organisation": requirement.organisation.pk, "seen": now}
+                form = ClearanceForm(initial=initial, prefix=prefix)
             rows.append((requirement, form))
         return rows
 
@@ -136,7 +133,11 @@ class ReportClearView(PostActionView):
         prefix = request.POST.get("form_prefix", "")
         form = ClearanceForm(request.POST, prefix=prefix if prefix.startswith("clear-") else None)
         if not form.is_valid():
-            return generic.bad_request(request, errors_as_text(form))
+            response = generic.record_page_again(
+                ReportDetailView, request, self.partnership, report, {"clearance_form": form}
+            )
+            shown = any(row_form is form for _requirement, row_form in response.context_data["clearance"])
+            return response if shown else generic.bad_request(request, errors_as_text(form))
         data = form.cleaned_data
         try:
             review = services.record_clearance(
@@ -233,15 +234,7 @@ class ReportPartMixin(PostActionView):
         return report
 
     def render_report(self, report, **forms):
-        view = ReportDetailView()
-        view.setup(self.request, partnership=self.partnership.slug, pk=report.pk)
-        view.partnership = self.partnership
-        view.object = report
-        context = view.get_context_data(object=report, **forms)
-        context.update(forms)
-        from django.template.response import TemplateResponse
-
-        return TemplateResponse(self.request, ReportDetailView.template_name, context, status=400)
+        return generic.record_page_again(ReportDetailView, self.request, self.partnership, report, **forms)
 
     def act(self, report, anchor, call):
         """Run ``call`` (a service, returning what to tell the user); a refusal becomes an

@@ -233,6 +233,29 @@ def test_a_member_registers_their_own_interest_and_it_awaits_the_nominating_body
         )
 
 
+def test_returning_an_entry_without_saying_why_shows_the_entry_again_with_the_error_beside_it(
+    client, world, seats
+):
+    interest = services.save_interest(interest=new_entry(seats["cllr"]), user=seats["councillor"])
+    review = reverse("committees:interest_review", kwargs={"partnership": "ours", "pk": interest.pk})
+    client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
+    response = client.post(
+        review, {"outcome": "return", "comment": "", "loaded_version": interest.updated_at.isoformat()}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Solicitor, Bath Law LLP" in page and "There is a problem" in page
+    assert 'href="#id_comment">Say what the member should change.</a>' in page
+    assert 'class="govuk-error-message"' in page
+    interest.refresh_from_db()
+    assert interest.review_status == InterestReview.AWAITING
+    # The member may not review their own entry: no form on their page, so a plain 400.
+    client.force_login(seats["councillor"])
+    response = client.post(review, {"outcome": "sideways"})
+    assert response.status_code in (400, 403)
+    assert "Record the review" not in response.content.decode()
+
+
 def test_no_one_else_writes_a_members_register_and_no_one_reviews_their_own(world, seats):
     with pytest.raises(PermissionDenied):  # another member
         services.save_interest(interest=new_entry(seats["cllr"]), user=seats["clinician"])

@@ -4,6 +4,7 @@ with its comment; a change after a review leaves it to be given again; only an a
 goes on a published agenda."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -237,6 +238,32 @@ def test_the_report_page_shows_each_review_and_offers_the_reviewer_theirs(client
     assert clearance.requirements(report)[0].cleared
     client.force_login(officer(world))
     assert 'name="form_prefix"' not in client.get(url).content.decode()
+
+
+def test_asking_for_changes_without_saying_what_shows_the_report_again_with_the_error_beside_it(
+    client, world, report, reviewers
+):
+    client.force_login(reviewers[FINANCE])
+    form = client.get(report.get_absolute_url()).context["clearance"][0][1]
+    clear_url = reverse("committees:report_clear", kwargs={"partnership": "ours", "pk": report.pk})
+    sent = {
+        "form_prefix": form.prefix,
+        f"{form.prefix}-kind": FINANCE,
+        f"{form.prefix}-organisation": report.organisation.pk,
+        f"{form.prefix}-seen": clearance.fingerprint(report),
+        f"{form.prefix}-outcome": ClearanceOutcome.CHANGES,
+    }
+    response = client.post(clear_url, sent)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Carers strategy" in page and "There is a problem" in page
+    assert f'href="#id_{form.prefix}-comment">Say what should change.</a>' in page  # the summary
+    assert 'class="govuk-error-message"' in page  # and beside the field
+    assert re.search(r"value=\"changes\"[^>]*checked", page)  # the choice made is kept
+    assert not report.clearances.exists()
+    # A review form no row of the page offers (tampered with) still gets a plain 400.
+    response = client.post(clear_url, {**sent, "form_prefix": "clear-legal-999999"})
+    assert response.status_code == 400 and "There is a problem with the request" in response.content.decode()
 
 
 def test_the_reports_history_shows_each_review(client, world, report, reviewers):
