@@ -418,8 +418,14 @@ class RecordByKeyField(forms.CharField):
     def set_search_url(self, url):
         self.widget.attrs["data-app-autocomplete"] = url
 
+    @staticmethod
+    def is_id(text):
+        """Could ``text`` be a record's id? Digits 0 to 9 only (``int()`` takes "١٢", the
+        database does not), within a database integer."""
+        return text.isascii() and text.isdigit() and len(text) <= 18
+
     def prepare_value(self, value):
-        if isinstance(value, int | str) and str(value).isdigit():
+        if isinstance(value, int | str) and self.is_id(str(value)):
             value = self.queryset.filter(pk=value).first() or value
         return str(value) if isinstance(value, models.Model) else value
 
@@ -432,7 +438,7 @@ class RecordByKeyField(forms.CharField):
         if not text:
             return None
         found = self.queryset.filter(**{f"{self.key}__iexact": text}).first()
-        if found is None and text.isdigit():
+        if found is None and self.is_id(text):
             found = self.queryset.filter(pk=int(text)).first()  # an id, as scripts and old links send
         if found is None:
             raise ValidationError(

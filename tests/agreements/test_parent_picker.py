@@ -79,13 +79,19 @@ def test_the_parent_is_saved_from_a_typed_reference_or_a_picked_suggestion(clien
     # The form shows the parent as it was picked.
     assert 'value="OURS-BCF — Better Care Fund"' in client.get(edit_url(agreement)).content.decode()
 
-    response = client.post(edit_url(agreement), {**data, "parent": "NO-SUCH-REF"})
-    assert response.status_code == 200
-    errors = response.context["form"].errors["parent"]
-    assert errors == [
-        "No agreement here has the reference “NO-SUCH-REF”: type a reference as it is shown on the "
-        "agreement, or pick one from the suggestions"
-    ]
+    for typed in (
+        "NO-SUCH-REF",
+        "9" * 20,
+        "²",
+        "١٢٣٤٥٦٧٨٩",
+    ):  # no id past a database integer, no digit int() refuses
+        response = client.post(edit_url(agreement), {**data, "parent": typed})
+        assert response.status_code == 200, typed
+        errors = response.context["form"].errors["parent"]
+        assert errors == [
+            f"No agreement here has the reference “{typed}”: type a reference as it is shown on the "
+            "agreement, or pick one from the suggestions"
+        ]
 
 
 @pytest.mark.browser
