@@ -40,6 +40,7 @@ from committees.models import (
 from committees.services import TAKES_ITEMS
 from partnership.forms import LONGEST_REASON, Form, TrackedModelForm, refuse_too_big
 from partnership.models import Organisation
+from partnership.numbers import whole_number
 from staffing.models import Post
 
 
@@ -415,7 +416,7 @@ class MeetingSearchForm(Form):
         meetings = Meeting.objects.filter(committee__partnership=partnership)
         for word in words:
             match = Q(committee__name__icontains=word) | Q(title__icontains=word) | Q(place__icontains=word)
-            if word.isdigit() and len(word) == 4:
+            if len(word) == 4 and whole_number(word, 4) is not None:
                 match |= Q(starts_at__year=int(word))
             meetings = meetings.filter(match)
         return meetings.order_by("-starts_at")[:50]

@@ -58,6 +58,7 @@ from partnership import generic, permissions
 from partnership.dates import financial_year_label, financial_year_start, parse_financial_year
 from partnership.forms import check_year, year_from_query
 from partnership.models import Membership, Organisation
+from partnership.numbers import whole_number
 from partnership.pdf import render_pdf_cached
 
 
@@ -472,8 +473,8 @@ class MonitoringUploadMixin(BudgetMixin, generic.PartnershipMixin):
         except ValidationError:
             year = None
         year = year or financial_year_start(timezone.localdate())
-        month = self.request.GET.get("month", "")
-        month = int(month) if month.isdigit() and int(month) in MONTH_NAMES else None
+        month = whole_number(self.request.GET.get("month", ""), 2)
+        month = month if month in MONTH_NAMES else None
         return year, month or _this_month(timezone.localdate(), year)
 
 
@@ -550,13 +551,12 @@ class MonitoringTemplateView(MonitoringUploadMixin, TemplateView):
             year = self.asked_financial_year() or financial_year_start(timezone.localdate())
         except ValidationError as error:
             return generic.bad_request(request, error)
-        month = request.GET.get("month", "")
-        if not (month.isdigit() and int(month) in MONTH_NAMES):
+        month = whole_number(request.GET.get("month", ""), 2)
+        if month not in MONTH_NAMES:
             return generic.bad_request(request, ValidationError("Month: choose 1 (April) to 12 (March)."))
         kind = request.GET.get("format", "csv")
         if kind not in ("csv", "xlsx"):
             return generic.bad_request(request, ValidationError("Format: choose csv or xlsx."))
-        month = int(month)
         rows = monitoring_upload.template_rows(request.user, self.budget, year, month)
         name = f"{slugify(self.budget.name)}-monitoring-{year}-{month:02d}.{kind}"
         if kind == "csv":
@@ -1131,8 +1131,8 @@ class ReportRecipientView(BudgetMixin, generic.PartnershipMixin, View):
             f"Only finance officers of {organisation.name} name its officer for the reports.",
         )
         chosen = request.POST.get("user") or ""
-        known = chosen.isascii() and chosen.isdigit() and len(chosen) < 12
-        named = get_user_model().objects.filter(pk=int(chosen)).first() if known else None
+        known = whole_number(chosen)
+        named = get_user_model().objects.filter(pk=known).first() if known is not None else None
         if named is None:
             messages.error(request, "Named officer: choose the officer who is to receive the reports.")
             return HttpResponseRedirect(reports_url(budget, year) + "#named")

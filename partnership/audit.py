@@ -52,6 +52,7 @@ from django.utils import timezone
 
 from partnership import history
 from partnership.models import AuditAction, AuditChainHead, AuditCheckpoint, AuditEntry, Organisation
+from partnership.numbers import whole_number
 
 GENESIS_HASH = ""
 LONDON = ZoneInfo("Europe/London")
@@ -924,19 +925,14 @@ CASCADE_WINDOW = datetime.timedelta(minutes=1)
 def _page_of(query, per_page, number):
     """Page ``number`` of ``query`` in one query: each row carries the total (a window count,
     taken before the page is cut). Only a page past the end asks again, for the last page."""
-    try:
-        wanted = int(number or 1)
-    except (TypeError, ValueError):
-        wanted = 1
+    wanted = whole_number(str(number or 1), 9) or 1  # not a page number: the first page
     paginator = Paginator(query, per_page)
-    if wanted >= 1:
-        start = (wanted - 1) * per_page
-        counted = query.annotate(total_in_kind=Window(Count("pk")))
-        rows = list(counted[start : start + per_page])
-        if rows or wanted == 1:
-            paginator.count = rows[0].total_in_kind if rows else 0
-            return Page(rows, wanted, paginator)
-    return paginator.get_page(number)
+    start = (wanted - 1) * per_page
+    rows = list(query.annotate(total_in_kind=Window(Count("pk")))[start : start + per_page])
+    if rows or wanted == 1:
+        paginator.count = rows[0].total_in_kind if rows else 0
+        return Page(rows, wanted, paginator)
+    return paginator.get_page(wanted)
 
 
 def _kinds_present(root_row, queries):

@@ -18,6 +18,7 @@ from django.template.defaultfilters import filesizeformat
 from partnership import permissions
 from partnership.choices import Role
 from partnership.models import Membership, Organisation, Partnership
+from partnership.numbers import whole_number
 from partnership.widgets import PARTS, AutocompleteInput, GovukDateInput, govuk_date_field
 
 WIDGET_CLASSES = {
@@ -81,7 +82,7 @@ def year_from_query(request, name="year", label="Year"):
     raw = request.GET.get(name, "").strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
+    if whole_number(raw, 4) is None:
         raise ValidationError(f"{label}: “{raw[:20]}” is not a year such as 2018.", code="invalid")
     return check_year(int(raw), label)
 
@@ -418,14 +419,8 @@ class RecordByKeyField(forms.CharField):
     def set_search_url(self, url):
         self.widget.attrs["data-app-autocomplete"] = url
 
-    @staticmethod
-    def is_id(text):
-        """Could ``text`` be a record's id? Digits 0 to 9 only (``int()`` takes "١٢", the
-        database does not), within a database integer."""
-        return text.isascii() and text.isdigit() and len(text) <= 18
-
     def prepare_value(self, value):
-        if isinstance(value, int | str) and self.is_id(str(value)):
+        if isinstance(value, int) or whole_number(value) is not None:
             value = self.queryset.filter(pk=value).first() or value
         return str(value) if isinstance(value, models.Model) else value
 
@@ -438,8 +433,8 @@ class RecordByKeyField(forms.CharField):
         if not text:
             return None
         found = self.queryset.filter(**{f"{self.key}__iexact": text}).first()
-        if found is None and self.is_id(text):
-            found = self.queryset.filter(pk=int(text)).first()  # an id, as scripts and old links send
+        if found is None and whole_number(text) is not None:  # an id, as scripts and old links send
+            found = self.queryset.filter(pk=whole_number(text)).first()
         if found is None:
             raise ValidationError(
                 f"No {self.noun} here has the reference “{text}”: type a reference as it is shown "

@@ -31,6 +31,7 @@ from partnership.exports import SafeTableExport
 from partnership.filtersets import PartnershipFilterSet
 from partnership.forms import ReasonForm, style_form, with_article
 from partnership.models import FormSubmission
+from partnership.numbers import whole_number
 from partnership.tables import RegisterPaginator
 
 
@@ -191,9 +192,9 @@ class ChoicesView(ObjectMixin, View):
         for name in self.filter_fields:
             if request.GET.get(name):
                 records = records.filter(**{name: request.GET[name][:100]})
-        excluded = request.GET.get("exclude", "")
-        if excluded.isdigit():
-            records = records.exclude(pk=int(excluded))
+        excluded = whole_number(request.GET.get("exclude", ""))
+        if excluded is not None:
+            records = records.exclude(pk=excluded)
         found = records.order_by(*self.ordering)[: self.limit]
         return JsonResponse({"results": [str(record) for record in found]})
 

@@ -13,6 +13,8 @@ from typing import NamedTuple
 from django import forms
 from django.core.exceptions import ValidationError
 
+from partnership.numbers import whole_number
+
 PARTS = ("day", "month", "year")
 #: The hint every date input shows, as the GOV.UK Design System words it.
 DATE_HINT = "For example, 27 3 2007"
@@ -150,9 +152,9 @@ class GovukDateField(forms.DateField):
             raise ValidationError(
                 self.error_messages["incomplete"], code="incomplete", params={"parts": " and ".join(missing)}
             )
-        day = _number(typed.day, 2)
-        month = MONTH_NAMES.get(typed.month.lower().rstrip(".")) or _number(typed.month, 2)
-        year = _number(typed.year, 4) if len(typed.year) == 4 else None
+        day = whole_number(typed.day, 2)
+        month = MONTH_NAMES.get(typed.month.lower().rstrip(".")) or whole_number(typed.month, 2)
+        year = whole_number(typed.year, 4) if len(typed.year) == 4 else None
         wrong = [
             name
             for name, number, top in (("day", day, 31), ("month", month, 12), ("year", year, 9999))
@@ -165,13 +167,6 @@ class GovukDateField(forms.DateField):
                 wrong = ["day"]  # 31 April, 29 February in a year that is not a leap year
         self.widget.wrong_parts = tuple(wrong)
         raise ValidationError(self.error_messages["invalid"], code="invalid")
-
-
-def _number(text, longest):
-    """The whole number ``text`` spells in at most ``longest`` ASCII digits, else None."""
-    if text.isascii() and text.isdigit() and len(text) <= longest:
-        return int(text)
-    return None
 
 
 def govuk_date_field(form_field):

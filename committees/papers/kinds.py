@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from committees import access
 from committees.choices import MeetingStatus
+from partnership.numbers import whole_number
 
 PUBLIC_PACK = "public-pack"
 MEMBERS_PACK = "members-pack"
@@ -58,8 +59,10 @@ def paper_kind(code):
     """The :class:`PaperKind` for a URL's ``kind``, or None if there is none."""
     if code in FIXED_KINDS:
         return FIXED_KINDS[code]
-    if code.startswith(DECISION_PREFIX) and code[len(DECISION_PREFIX) :].isdigit():
-        decision_id = int(code[len(DECISION_PREFIX) :])
+    decision_id = (
+        whole_number(code.removeprefix(DECISION_PREFIX)) if code.startswith(DECISION_PREFIX) else None
+    )
+    if decision_id is not None:
         # A decision notice shows the decision's item, so it is as exempt as the item.
         return PaperKind(code, "Decision notice", includes_exempt=True, decision_id=decision_id)
     return None

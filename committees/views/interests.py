@@ -16,6 +16,7 @@ from committees.views.common import PostActionView, url
 from partnership import generic, permissions
 from partnership.forms import errors_as_text
 from partnership.models import Organisation
+from partnership.numbers import whole_number
 
 
 def interest_or_404(request, partnership, pk):
@@ -95,8 +96,8 @@ class InterestEditView(generic.ObjectEditView):
 
     def new_object(self):
         interest = super().new_object()
-        seat = self.request.GET.get("member", "")
-        if seat.isdigit():
+        seat = whole_number(self.request.GET.get("member", ""))
+        if seat is not None:
             interest.member = (
                 access.register_seats(self.request.user, self.partnership).filter(pk=seat).first()
             )

@@ -38,6 +38,8 @@ HOSTILE = [
     "0",
     "-1",
     "99999",
+    "9" * 20,  # past a database integer
+    "²",  # a digit to str.isdigit(), not to int()
     "0001-01-01",
     "9999-12-31",
     "sideways",
