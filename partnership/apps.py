@@ -10,7 +10,7 @@ class PartnershipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from partnership import sessions, signals  # noqa: F401
+        from partnership import checks, sessions, signals  # noqa: F401
 
     def partnership_sections(self, partnership, user):
         return audit_sections(partnership, user)
