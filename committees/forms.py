@@ -844,6 +844,11 @@ class AmendmentDecisionForm(OutcomeForm):
         help_text="Needed to reject it: whoever proposed it is told.",
     )
 
+    def __init__(self, *args, amendment, **kwargs):
+        # The ids the minutes page gives each amendment's fields (decision-5_0, reason-5).
+        super().__init__(*args, auto_id=f"%s-{amendment.pk}", **kwargs)
+        self.amendment = amendment
+
 
 class ClearanceForm(OutcomeForm):
     """One review of a report: which review (kind and body), the outcome and a comment."""

@@ -35,12 +35,14 @@ from partnership.numbers import whole_number
 from partnership.tables import RegisterPaginator
 
 
-def record_page_again(view_class, request, partnership, record, view_attributes=None, **forms):
+def record_page_again(
+    view_class, request, partnership, record, view_attributes=None, url_kwargs=None, **forms
+):
     """``record``'s page (a :class:`ObjectDetailView`) again with a 400, showing ``forms`` sent
     back with their errors beside their fields: for a form on the page posted to a view of its
-    own."""
+    own. ``url_kwargs``: the rest of the page's address (a meeting's ``section``)."""
     view = view_class(**(view_attributes or {}))
-    view.setup(request, partnership=partnership.slug, pk=record.pk)
+    view.setup(request, partnership=partnership.slug, pk=record.pk, **(url_kwargs or {}))
     view.partnership = partnership
     view.object = record
     context = view.get_context_data(object=record, **forms)

@@ -102,6 +102,8 @@ class MeetingDetailView(generic.ObjectDetailView):
     so a long meeting is not one long page and each section loads only what it shows."""
 
     model = Meeting
+    #: A decision on a proposed amendment sent back with its errors (``AmendmentDecideView``).
+    amendment_form = None
 
     @property
     def section(self):
@@ -278,6 +280,11 @@ class MeetingDetailView(generic.ObjectDetailView):
         for item in items:
             minute = getattr(item, "minute", None)
             item.amendments = [] if item.hidden or minute is None else amendments.get(minute.pk, [])
+            for amendment in item.amendments:
+                sent_back = self.amendment_form
+                amendment.decision_form = (
+                    sent_back if sent_back and sent_back.amendment == amendment else None
+                )
         context.update(
             items=items,
             may_amend=meeting.status == MeetingStatus.HELD

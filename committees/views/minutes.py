@@ -9,10 +9,11 @@ from django.utils.functional import cached_property
 from django.views.generic import TemplateView
 
 from committees import access, services
+from committees.choices import AmendmentStatus
 from committees.forms import AmendmentDecisionForm, AmendmentForm
 from committees.models import Minute, MinuteAmendment
 from committees.views.common import PostActionView
-from committees.views.meetings import MeetingChildMixin
+from committees.views.meetings import MeetingChildMixin, MeetingDetailView
 from partnership import generic, permissions
 from partnership.forms import errors_as_text
 
@@ -88,8 +89,23 @@ class AmendmentDecideView(PostActionView):
         permissions.require(
             access.can_run(request.user, meeting.committee), "Only committee secretaries decide."
         )
-        form = AmendmentDecisionForm(request.POST)
+        form = AmendmentDecisionForm(request.POST, amendment=amendment)
         if not form.is_valid():
+            page = generic.record_page_again(
+                MeetingDetailView,
+                request,
+                self.partnership,
+                meeting,
+                {"amendment_form": form},
+                {"section": "minutes-and-decisions"},
+            )
+            context = page.context_data
+            if (
+                context["can_run"]
+                and context["minutes_open"]
+                and amendment.status == AmendmentStatus.PROPOSED
+            ):
+                return page  # the minutes again, the decision's error beside it
             return generic.bad_request(request, errors_as_text(form))
         try:
             decided = services.decide_amendment(

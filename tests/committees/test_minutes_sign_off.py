@@ -186,6 +186,29 @@ def test_an_item_approves_only_an_earlier_meetings_draft_minutes(world, held, wh
     assert "minutes_of" in refused.value.message_dict and message in str(refused.value)
 
 
+def test_rejecting_an_amendment_without_a_reason_shows_the_minutes_again_with_the_error_beside_it(
+    client, world, held
+):
+    services.circulate_minutes(meeting=held["meeting"], user=secretary(world))
+    amendment = propose(held["minute"], held["present"])
+    decide = reverse("committees:amendment_decide", kwargs={"partnership": "ours", "pk": amendment.pk})
+    client.force_login(secretary(world))
+    response = client.post(decide, {"decision": "reject", "reason": "  "})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Minutes and decisions" in page and "the CCG Chair abstaining" in page
+    reason = "Give the reason for rejecting it: whoever proposed it is told."
+    assert f'<a href="#reason-{amendment.pk}">{reason}</a>' in page  # the summary, to the box
+    assert f'id="reason-{amendment.pk}-error"' in page  # and beside it
+    assert f'id="decision-{amendment.pk}_1" name="decision" type="radio" value="reject" checked' in page
+    amendment.refresh_from_db()
+    assert amendment.status == "proposed"
+    # Once decided, a second decision sent without a reason is not shown on the page: a plain 400.
+    client.post(decide, {"decision": "accept"})
+    response = client.post(decide, {"decision": "reject"})
+    assert response.status_code == 400 and "There is a problem with the request" in response.content.decode()
+
+
 def test_the_minutes_page_shows_the_amendments_and_offers_each_person_their_part(client, world, held):
     services.circulate_minutes(meeting=held["meeting"], user=secretary(world))
     propose(held["minute"], held["present"])

@@ -59,7 +59,10 @@ def test_draft_minutes_are_amended_and_approved_at_the_next_meeting(
     secretary.goto(f"{live_server.url}{meeting.minutes_url}")
     secretary.check("input[name=decision][value=reject]")
     secretary.click("button:has-text('Record the decision')")
-    assert "Give the reason for rejecting it" in secretary.locator("main").inner_text()
+    # The minutes again, the error beside the reason and the choice kept.
+    assert "Give the reason for rejecting it" in secretary.locator(".govuk-error-summary").inner_text()
+    assert secretary.locator("input[name=decision][value=reject]").is_checked()
+    assert secretary.locator("textarea[name=reason].govuk-textarea--error").is_visible()
     secretary.goto(f"{live_server.url}{meeting.minutes_url}")
     secretary.check("input[name=decision][value=accept]")
     secretary.click("button:has-text('Record the decision')")
