@@ -114,6 +114,10 @@ class PlannedDecisionPublishView(PostActionView):
         permissions.require(services.may_change_plan(request.user, planned), services.PLAN_REFUSAL)
         form = PublishOnForm(request.POST)
         if not form.is_valid():
+            if planned.published_on is None:  # the page offers the form: show it again
+                return generic.record_page_again(
+                    PlannedDecisionDetailView, request, self.partnership, planned, publish_form=form
+                )
             return generic.bad_request(request, errors_as_text(form))
         try:
             services.publish_planned_decision(planned=planned, user=request.user, on=form.cleaned_data["on"])

@@ -60,6 +60,17 @@ def test_an_officer_plans_and_publishes_a_decision_and_the_public_read_it(client
     # Not yet public.
     assert "Home care framework" not in client.get(public("forward_plan")).content.decode()
 
+    # A date that is not one: the entry's page again, the error beside the date, nothing published.
+    response = client.post(
+        url("planned_decision_publish", pk=planned.pk), {"on-day": "31", "on-month": "4", "on-year": "2027"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Home care framework: extension" in page and "There is a problem" in page
+    assert 'class="govuk-error-message"' in page and 'value="31"' in page
+    planned.refresh_from_db()
+    assert planned.published_on is None
+
     response = client.post(url("planned_decision_publish", pk=planned.pk), date_fields("on", today))
     assert response.status_code == 302
     planned.refresh_from_db()
