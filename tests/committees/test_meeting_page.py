@@ -195,6 +195,7 @@ def test_an_earlier_meeting_is_found_by_a_search_on_the_report_form(client, worl
     )
     client.force_login(world.user("council", Role.OFFICER))
     url = reverse("committees:report_edit", kwargs={"partnership": "ours", "pk": board.report.pk})
+
     def offered(address):
         return set(client.get(address).context["form"].fields["meeting"].queryset)
 

@@ -84,9 +84,7 @@ def test_build_pack_runs_on_a_real_worker_and_reports_progress(celery_worker_on_
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_part_that_fails_fails_the_pack_at_once(
-    celery_worker_on_redis, world, media, monkeypatch
-):
+def test_a_part_that_fails_fails_the_pack_at_once(celery_worker_on_redis, world, media, monkeypatch):
     """Not "building" for a quarter of an hour until the build is given up for dead: failed,
     with "Try again", as soon as the chord gives up."""
     papers = make_papers(world)

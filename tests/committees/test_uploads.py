@@ -79,9 +79,7 @@ def hostile_pdf():
 
 def upload(client, board, content, name="appendix.pdf"):
     url = reverse("committees:appendix_add", kwargs={"partnership": "ours", "report": board.report.pk})
-    return client.post(
-        url, {"title": "Scores", "file": SimpleUploadedFile(name, content, "application/pdf")}
-    )
+    return client.post(url, {"title": "Scores", "file": SimpleUploadedFile(name, content, "application/pdf")})
 
 
 def test_the_crafted_pdf_really_carries_active_content():

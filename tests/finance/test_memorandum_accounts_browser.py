@@ -36,7 +36,7 @@ def test_the_year_end_working_from_the_budget_to_each_partners_account(
     assert "Order of cover for an overspend" in host.content()
     assert "with caps" in host.content()
 
-    host.click("a:has-text(\"Each partner's memorandum account\")")
+    host.click('a:has-text("Each partner\'s memorandum account")')
     host.click("text=Enter the host's figures for 2018/19")
     host.fill("#id_contingency", "50,000")
     host.fill("#id_income", "0")

@@ -77,8 +77,7 @@ def test_an_object_permission_granted_to_a_body_group_is_audited_against_that_bo
     change = AccessChange.objects.get(group=group)
     assert change.organisation == body
     assert change.description == (
-        "Object permissions on organisation Audited Council:\n"
-        "object permissions: added change_organisation"
+        "Object permissions on organisation Audited Council:\nobject permissions: added change_organisation"
     )
     entry = entry_for(change)
     assert (entry.user, entry.subject_organisation_id) == (site_admin, body.pk)
