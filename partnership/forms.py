@@ -433,8 +433,9 @@ class RecordByKeyField(forms.CharField):
         if not text:
             return None
         found = self.queryset.filter(**{f"{self.key}__iexact": text}).first()
-        if found is None and whole_number(text) is not None:  # an id, as scripts and old links send
-            found = self.queryset.filter(pk=whole_number(text)).first()
+        record_id = whole_number(text)
+        if found is None and record_id is not None:  # an id, as scripts and old links send
+            found = self.queryset.filter(pk=record_id).first()
         if found is None:
             raise ValidationError(
                 f"No {self.noun} here has the reference “{text}”: type a reference as it is shown "

@@ -277,14 +277,12 @@ class MeetingDetailView(generic.ObjectDetailView):
             "proposed_by", "decided_by"
         ):
             amendments.setdefault(amendment.minute_id, []).append(amendment)
+        sent_back_for = getattr(self.amendment_form, "amendment", None)
         for item in items:
             minute = getattr(item, "minute", None)
             item.amendments = [] if item.hidden or minute is None else amendments.get(minute.pk, [])
             for amendment in item.amendments:
-                sent_back = self.amendment_form
-                amendment.decision_form = (
-                    sent_back if sent_back and sent_back.amendment == amendment else None
-                )
+                amendment.decision_form = self.amendment_form if amendment == sent_back_for else None
         context.update(
             items=items,
             may_amend=meeting.status == MeetingStatus.HELD
