@@ -6,6 +6,7 @@ permission matrices: ``world.user(body_key, role)``.
 """
 
 import datetime
+import functools
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -316,6 +317,30 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+def _then_wait_for_the_page(click, page_of):
+    @functools.wraps(click)
+    def click_and_wait(self, *args, **kwargs):
+        result = click(self, *args, **kwargs)
+        page_of(self).wait_for_load_state("load")
+        return result
+
+    return click_and_wait
+
+
+@pytest.fixture(scope="session", autouse=True)
+def clicks_wait_for_the_next_page():
+    """A click that follows a link or sends a form returns once the answer has begun to arrive:
+    the new page may still be empty, or the old one still shown. Every click here then waits for
+    the page to finish loading, as a person would, so what a test reads next is the new page."""
+    from playwright.sync_api import Locator, Page
+
+    clicks = Page.click, Locator.click
+    Page.click = _then_wait_for_the_page(Page.click, lambda page: page)
+    Locator.click = _then_wait_for_the_page(Locator.click, lambda locator: locator.page)
+    yield
+    Page.click, Locator.click = clicks
+
+
 @pytest.fixture
 def axe():
     """Run axe-core (from npm) on a Playwright page; returns the violations."""
@@ -323,7 +348,7 @@ def axe():
     require(script.exists(), "axe-core is not installed (npm install)")
 
     def run(page):
-        # A click that navigates returns once the new page has begun: check it with its styles.
+        # Checked once its stylesheet has loaded.
         page.wait_for_load_state("load")
         # Evaluated through the DevTools protocol: the page's CSP forbids an inline script tag.
         page.evaluate(script.read_text())

@@ -51,7 +51,6 @@ class Person:
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", "concordat-demo")
         self.page.click("main button[type=submit]")
-        self.page.wait_for_load_state("load")
 
     def open(self, path):
         response = self.page.goto(f"{self.base_url}{path}")
