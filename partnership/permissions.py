@@ -108,6 +108,27 @@ def user_memberships(user):
 def forget_memberships(user):
     for name in ("_concordat_memberships", "_concordat_partner_places", "_concordat_left_partnerships"):
         user.__dict__.pop(name, None)
+    permissions_changed()
+
+
+_permission_changes = 0
+
+
+def permissions_changed():
+    """Object permissions or body groups changed in this process: a checker kept on a user
+    before now is not used again (see :func:`_checker_of`)."""
+    global _permission_changes
+    _permission_changes += 1
+
+
+def _checker_of(user):
+    """One guardian checker per user object, so per request: each record's permissions are read
+    once however often the page asks. Django's own backend would make a new checker, and read
+    them again, on every ``user.has_perm``."""
+    kept = user.__dict__.get("_concordat_checker")
+    if kept is None or kept[0] != _permission_changes:
+        kept = user.__dict__["_concordat_checker"] = (_permission_changes, ObjectPermissionChecker(user))
+    return kept[1]
 
 
 # --- Partner places: who is a partner of a partnership on a day ------------------
@@ -422,11 +443,6 @@ def partner_organisation_ids(partnership):
     return cached
 
 
-def perm_name(obj_or_model, action):
-    meta = obj_or_model._meta
-    return f"{meta.app_label}.{action}_{meta.model_name}"
-
-
 def roles_allowed(model, action):
     """The roles whose holders may do ``action`` to a ``model`` record they own (``owner_permissions``)."""
     spec = getattr(model, "owner_permissions", None) or {}
@@ -475,10 +491,7 @@ def has_object_permission(user, obj, action="change", checker=None, on=None):
             return False
         if is_shared_with_partners(type(obj)):
             return True
-    codename = f"{action}_{obj._meta.model_name}"
-    if checker is not None:
-        return checker.has_perm(codename, obj)
-    return user.has_perm(perm_name(obj, action), obj)
+    return (checker or _checker_of(user)).has_perm(f"{action}_{obj._meta.model_name}", obj)
 
 
 def permission_checker(user, objects):
@@ -568,11 +581,13 @@ def grant_owner_permissions(obj):
         ],
         ignore_conflicts=True,
     )
+    permissions_changed()
 
 
 def revoke_owner_permissions(obj, organisation):
     """Take back every permission ``organisation``'s groups hold on ``obj``."""
     spec = getattr(obj, "owner_permissions", None) or {}
+    permissions_changed()
     for role, actions in spec.items():
         group = body_group(organisation, role)
         for action in actions:
