@@ -207,3 +207,23 @@ def test_an_owners_rights_are_granted_once_in_a_fixed_number_of_queries(world, d
     assert rows.count() == len(held)
     assert world.user("council", Role.OFFICER).has_perm("agreements.change_agreement", agreement)
     assert not world.user("other", Role.OFFICER).has_perm("agreements.change_agreement", agreement)
+
+
+def test_a_record_s_permissions_are_read_once_a_request_and_again_once_they_change(
+    world, django_assert_num_queries
+):
+    """A page asks several times whether its reader may change the record: the permissions are
+    read once. Once a body's rights are taken back, the same person (the same request) is
+    answered from the new rights, not the ones read before."""
+    from agreements.models import Agreement
+    from tests.agreements.factories import agreement_between
+
+    agreement = agreement_between(world.ours, world.bodies["council"], world.bodies["nhs"])
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    officer = world.user("council", Role.OFFICER)
+    assert permissions.can_change(officer, agreement)
+    with django_assert_num_queries(0):
+        for _ in range(3):
+            assert permissions.can_change(officer, agreement)
+    permissions.revoke_owner_permissions(agreement, world.bodies["council"])
+    assert not permissions.can_change(officer, agreement)
