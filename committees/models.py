@@ -1029,6 +1029,13 @@ class PlannedDecision(TrackedModel):
         )
 
     @property
+    def public_url(self):
+        """Its page on the public forward plan (there once published, if its committee meets in public)."""
+        return reverse(
+            "public:forward_plan_entry", kwargs={"partnership": self.partnership.slug, "pk": self.pk}
+        )
+
+    @property
     def report_list(self):
         return [line.strip() for line in self.reports.splitlines() if line.strip()]
 

@@ -19,6 +19,11 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes.pdf", public.MinutesView.as_view(), name="minutes"),
     path("decisions/<int:pk>/notice.pdf", public.DecisionNoticeView.as_view(), name="decision_notice"),
     path("forward-plan/<slug:partnership>/", public.ForwardPlanView.as_view(), name="forward_plan"),
+    path(
+        "forward-plan/<slug:partnership>/<int:pk>/",
+        public.ForwardPlanEntryView.as_view(),
+        name="forward_plan_entry",
+    ),
     path("interests/<slug:partnership>/", public.RegisterOfInterestsView.as_view(), name="interests"),
     path(
         "forward-plan/<slug:partnership>/plan.csv",

@@ -1072,7 +1072,7 @@ def publish_planned_decision(*, planned, user, on, reason=""):
                 subject=f"Forward plan: {locked.title}",
                 body=f"{locked.committee.name} expects to decide “{locked.title}” on "
                 f"{locked.decision_due:%-d %B %Y}.",
-                link=reverse("public:forward_plan", args=[locked.partnership.slug]) + f"#{locked.reference}",
+                link=locked.public_url,
             )
     return locked
 

@@ -705,6 +705,7 @@ FILLERS = {
     "public:minutes": lambda r: {"pk": r.meeting.pk},
     "public:decision_notice": lambda r: {"pk": r.decision.pk},
     "public:forward_plan": lambda r: {"partnership": r.partnership.slug},
+    "public:forward_plan_entry": lambda r: {"partnership": r.partnership.slug, "pk": r.planned_decision.pk},
     "public:interests": lambda r: {"partnership": r.partnership.slug},
     "public:forward_plan_csv": lambda r: {"partnership": r.partnership.slug},
     "public:forward_plan_pdf": lambda r: {"partnership": r.partnership.slug},

@@ -8,9 +8,11 @@ answers 404 everywhere here.
 """
 
 import datetime
+import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -26,7 +28,7 @@ from committees.models import Committee, Decision, Meeting, PlannedDecision
 from committees.papers import content, kinds, store
 from committees.views.common import meetings_in_time
 from committees.views.papers import REFRESH_SECONDS, calendar_response, committee_slug, pdf_attachment
-from partnership.exports import csv_response, safe_row
+from partnership.exports import CHUNK_SIZE, csv_response, safe_row
 from partnership.pdf import render_pdf_cached
 
 
@@ -154,8 +156,10 @@ class PersonCalendarView(View):
 
 # --- The forward plan ---------------------------------------------------------------------
 
-#: The most entries the public plan shows: a plan is weeks ahead, not years.
-PLAN_LIMIT = 500
+#: Entries on a page of the public plan; its downloads hold every entry.
+PLAN_PER_PAGE = 20
+#: Entries in the plan's RSS feed: the most recently published.
+FEED_ENTRIES = 50
 
 PLAN_COLUMNS = (
     "Reference",
@@ -175,7 +179,7 @@ PLAN_COLUMNS = (
 
 def published_plan(partnership_slug):
     """A partnership's published forward plan, of its committees that meet in public, from a
-    month ago on (at most :data:`PLAN_LIMIT` entries): ``(partnership, entries)``."""
+    month ago on: ``(partnership, entries)``, the entries a queryset in the plan's order."""
     committees = public_committees().filter(partnership__slug=partnership_slug)
     partnership = getattr(committees.first(), "partnership", None)
     if partnership is None:
@@ -189,9 +193,9 @@ def published_plan(partnership_slug):
             decision_due__gte=today - datetime.timedelta(days=31),
         )
         .select_related("committee", "organisation", "partnership")
-        .order_by("decision_due", "title", "pk")[:PLAN_LIMIT]
+        .order_by("decision_due", "title", "pk")
     )
-    return partnership, list(entries)
+    return partnership, entries
 
 
 def plan_row(entry):
@@ -212,19 +216,33 @@ def plan_row(entry):
 
 
 class ForwardPlanView(TemplateView):
+    """The plan a page at a time, in the order decisions are due; the downloads hold it all."""
+
     template_name = "committees/public/forward_plan.html"
 
     def get_context_data(self, **kwargs):
         kwargs.pop("partnership", None)  # the slug: the page has the partnership itself
         partnership, entries = published_plan(self.kwargs["partnership"])
-        return super().get_context_data(partnership=partnership, entries=entries, **kwargs)
+        page = Paginator(entries, PLAN_PER_PAGE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(partnership=partnership, page=page, **kwargs)
+
+
+class ForwardPlanEntryView(TemplateView):
+    """One entry of the published plan: the address its alerts and feed items link to."""
+
+    template_name = "committees/public/forward_plan_entry.html"
+
+    def get_context_data(self, **kwargs):
+        partnership, entries = published_plan(self.kwargs["partnership"])
+        entry = get_object_or_404(entries, pk=self.kwargs["pk"])
+        return super().get_context_data(partnership=partnership, entry=entry)
 
 
 class ForwardPlanCsvView(View):
     def get(self, request, partnership):
         found, entries = published_plan(partnership)
-        rows = [PLAN_COLUMNS, *(safe_row(plan_row(entry)) for entry in entries)]
-        return csv_response(rows, f"{found.slug}-forward-plan.csv")
+        rows = (safe_row(plan_row(entry)) for entry in entries.iterator(chunk_size=CHUNK_SIZE))
+        return csv_response(itertools.chain([PLAN_COLUMNS], rows), f"{found.slug}-forward-plan.csv")
 
 
 class ForwardPlanPdfView(View):
@@ -233,7 +251,7 @@ class ForwardPlanPdfView(View):
         context = {
             "title": f"{found.name}: forward plan",
             "partnership": found,
-            "entries": entries,
+            "entries": entries.iterator(chunk_size=CHUNK_SIZE),
             "today": timezone.localdate(),
         }
         data = render_pdf_cached("pdf/committees/forward_plan.html", context, cache_prefix="forward-plan")
@@ -258,17 +276,14 @@ class ForwardPlanFeed(Feed):
         return "Decisions to come, key decisions among them, published by the partnership's bodies."
 
     def items(self, plan):
-        return sorted(plan[1], key=lambda entry: (entry.published_on, entry.pk), reverse=True)
+        return plan[1].order_by("-published_on", "-pk")[:FEED_ENTRIES]
 
     def item_title(self, entry):
         key = " (key decision)" if entry.key_decision else ""
         return f"{entry.title}{key}: {entry.committee.name}, {entry.decision_due:%-d %B %Y}"
 
     def item_link(self, entry):
-        return (
-            reverse("public:forward_plan", kwargs={"partnership": entry.partnership.slug})
-            + f"#{entry.reference}"
-        )
+        return entry.public_url
 
     def item_guid(self, entry):
         return f"forward-plan-{entry.pk}"

@@ -123,7 +123,8 @@ def test_the_forward_plan_announces_a_published_entry(
         )
     (alert,) = mailoutbox
     assert alert.subject == f"Forward plan: {planned.title}"
-    assert f"#{planned.reference}" in alert.body
+    assert f"{planned.public_url}\n" in alert.body  # the entry's own page
+    assert client.get(planned.public_url).status_code == 200
 
 
 def test_an_address_never_confirmed_is_forgotten_a_week_after_it_was_last_asked(public_board, settings):

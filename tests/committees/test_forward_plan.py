@@ -219,4 +219,48 @@ def test_the_public_plan_takes_the_same_queries_however_long(
         PlannedDecisionFactory(committee=board.committee, organisation=world.bodies["council"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(public("forward_plan"))
-    assert response.content.decode().count('class="govuk-summary-card__title"') == 43
+    page = response.content.decode()
+    assert page.count('class="govuk-summary-card__title"') == 20
+    assert "Entries 1 to 20 of 43, in the order they are due to be decided." in page
+    assert "Page 1 of 3" in page
+    last = client.get(public("forward_plan"), {"page": "3"}).content.decode()
+    assert last.count('class="govuk-summary-card__title"') == 3 and "Entries 41 to 43 of 43" in last
+    # A page past the end, or not a number, is a page of the plan, never an error.
+    assert "Entries 41 to 43 of 43" in client.get(public("forward_plan"), {"page": "9" * 20}).content.decode()
+    assert "Entries 1 to 20 of 43" in client.get(public("forward_plan"), {"page": "²"}).content.decode()
+
+
+def test_the_plan_s_downloads_hold_every_entry_and_each_entry_has_its_own_page(client, world, board):
+    """The law asks for the whole plan: the CSV and PDF hold every entry, not a page of it; the
+    feed and the e-mail alerts link to each entry's own page, which is public once published."""
+    from committees import services
+
+    board.committee.meets_in_public = True
+    board.committee.save()
+    entries = [
+        PlannedDecisionFactory(committee=board.committee, organisation=world.bodies["council"])
+        for _ in range(25)
+    ]
+    csv = b"".join(client.get(public("forward_plan_csv")).streaming_content).decode("utf-8-sig")
+    assert all(f"\r\n{entry.reference}," in csv for entry in entries)
+    response = client.get(public("forward_plan_pdf"))
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+    )
+    assert all(f"{entry.reference}:" in text for entry in entries)
+    page = client.get(public("forward_plan")).content.decode()
+    assert f'href="{entries[0].public_url}"' in page
+
+    entry = client.get(entries[0].public_url)
+    assert entry.status_code == 200 and entries[0].title in entry.content.decode()
+
+    unpublished = PlannedDecisionFactory(
+        committee=board.committee, organisation=world.bodies["council"], published_on=None
+    )
+    assert client.get(unpublished.public_url).status_code == 404
+    services.publish_planned_decision(
+        planned=unpublished, user=world.user("council", Role.OFFICER), on=timezone.localdate()
+    )
+    assert client.get(unpublished.public_url).status_code == 200
+    rss = client.get(public("forward_plan_feed")).content.decode()
+    assert f"<link>http://testserver{unpublished.public_url}</link>" in rss

@@ -13,7 +13,15 @@ def addresses():
     from django.utils import timezone
 
     from agreements.models import Agreement
-    from committees.models import Committee, Decision, Delegation, Meeting, RegisteredInterest, Report
+    from committees.models import (
+        Committee,
+        Decision,
+        Delegation,
+        Meeting,
+        PlannedDecision,
+        RegisteredInterest,
+        Report,
+    )
     from committees.papers.kinds import MEMBERS_PACK
     from finance.models import Budget, FundExit, StatutoryReport
     from partnership.models import AuditEntry, Partnership, Reorganisation
@@ -129,6 +137,13 @@ def addresses():
             "public committee": reverse("public:committee", args=[committee.pk]),
             "public meeting": reverse("public:meeting", args=[meeting.pk]),
             "public forward plan": reverse("public:forward_plan", args=[partnership.slug]),
+            "an entry of the public forward plan": first(
+                PlannedDecision,
+                committee__meets_in_public=True,
+                partnership=partnership,
+                published_on__lte=today,
+                decision_due__gte=today,
+            ).public_url,
             "public register of interests": reverse("public:interests", args=[partnership.slug]),
             "e-mail alerts": reverse("public:committee_alerts", args=[committee.pk]),
         },
