@@ -119,7 +119,7 @@ def test_the_forward_plan_announces_a_published_entry(
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_planned_decision(
-            planned=planned, user=world.user("council", Role.OFFICER), on=planned.decision_due.replace(day=1)
+            planned=planned, user=world.user("council", Role.OFFICER), on=timezone.localdate()
         )
     (alert,) = mailoutbox
     assert alert.subject == f"Forward plan: {planned.title}"
