@@ -401,9 +401,11 @@ class RecordByKeyField(forms.CharField):
 
     The box shows a record as ``str(record)`` ("REF — Title"); what was typed is
     read up to the first " — ", so a suggestion picked from the autocomplete and a
-    reference typed by hand both work (a record's id is still accepted, for scripts
-    and links that send one). ``search_url`` (set by the form, which knows
-    the partnership) is the endpoint the autocomplete asks.
+    reference typed by hand both work. Only the key is read: a number typed is a
+    reference, never taken for a record's id, which would pick a record the person
+    did not name. (An initial value may be an id: it is shown as its record.)
+    ``search_url`` (set by the form, which knows the partnership) is the endpoint
+    the autocomplete asks.
     """
 
     widget = AutocompleteInput
@@ -433,9 +435,6 @@ class RecordByKeyField(forms.CharField):
         if not text:
             return None
         found = self.queryset.filter(**{f"{self.key}__iexact": text}).first()
-        record_id = whole_number(text)
-        if found is None and record_id is not None:  # an id, as scripts and old links send
-            found = self.queryset.filter(pk=record_id).first()
         if found is None:
             raise ValidationError(
                 f"No {self.noun} here has the reference “{text}”: type a reference as it is shown "

@@ -81,10 +81,11 @@ def test_the_parent_is_saved_from_a_typed_reference_or_a_picked_suggestion(clien
 
     for typed in (
         "NO-SUCH-REF",
+        str(parent.pk),  # a number typed is a reference, never taken for an agreement's id
         "9" * 20,
         "²",
         "١٢٣٤٥٦٧٨٩",
-    ):  # no id past a database integer, no digit int() refuses
+    ):
         response = client.post(edit_url(agreement), {**data, "parent": typed})
         assert response.status_code == 200, typed
         errors = response.context["form"].errors["parent"]

@@ -51,7 +51,7 @@ def test_a_pooled_budget_needs_a_host_and_a_section_75_agreement(client, world):
     client.force_login(world.user("council", Role.OFFICER))
     response = client.post(
         reverse("finance:budget_add", kwargs={"partnership": "ours"}),
-        {"name": "Pool", "agreement": s256.pk, "kind": "pooled", "risk_share_rule": "proportional"},
+        {"name": "Pool", "agreement": s256.reference, "kind": "pooled", "risk_share_rule": "proportional"},
     )
     html = response.content.decode()
     assert "Host body: a pooled budget needs a host body." in html
@@ -73,7 +73,7 @@ def test_budget_list_is_per_partnership(client, world, pool, their_budget):
 
 def _transfer_data(world, agreement, **overrides):
     data = {
-        "agreement": agreement.pk,
+        "agreement": agreement.reference,
         "from_organisation": world.bodies["nhs"].pk,
         "to_organisation": world.bodies["council"].pk,
         "purpose": "Social care which benefits health",

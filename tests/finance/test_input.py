@@ -119,7 +119,7 @@ def test_payment_date_outside_the_financial_year_is_refused(client, world):
     response = client.post(
         reverse("finance:transfer_add", kwargs={"partnership": "ours"}),
         {
-            "agreement": agreement.pk,
+            "agreement": agreement.reference,
             "from_organisation": world.bodies["nhs"].pk,
             "to_organisation": world.bodies["council"].pk,
             "purpose": "Reablement",

@@ -135,7 +135,7 @@ def test_the_transfer_page_names_the_field_when_the_agreement_was_not_in_force(c
     client.force_login(world.user("nhs", Role.FINANCE_OFFICER))
     url = reverse("finance:transfer_add", kwargs={"partnership": "ours"})
     data = {
-        "agreement": agreement.pk,
+        "agreement": agreement.reference,
         "from_organisation": world.bodies["nhs"].pk,
         "to_organisation": world.bodies["council"].pk,
         "purpose": "Reablement",
