@@ -65,6 +65,10 @@ class CommitteesConfig(AppConfig):
         return attention_items(user)
 
     def sweep_reminders(self):
+        """The hourly sweep: the reminders now due, and the forward plan's entries published for
+        today announced to its subscribers."""
         from committees.reminders import sweep_reminders
+        from committees.services import announce_plan_entries_due
 
+        announce_plan_entries_due()
         return sweep_reminders()

@@ -350,6 +350,7 @@ def forward_plan(partnership, ihcb, council, ccg):
         contact_name="Jane Shayler",
         contact_email="jane.shayler@bathnes.example",
         published_on=timezone.localdate(),
+        announced_on=timezone.localdate(),
     )
     upsert(
         PlannedDecision,

@@ -996,6 +996,12 @@ class PlannedDecision(TrackedModel):
     contact_name = models.CharField("contact", max_length=200)
     contact_email = models.EmailField("contact's e-mail", blank=True)
     published_on = models.DateField(null=True, blank=True, editable=False)
+    announced_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the plan's e-mail subscribers were told of it: on its publication date.",
+    )
 
     owner_permissions = {
         Role.OFFICER: ["change"],

@@ -1064,17 +1064,48 @@ def publish_planned_decision(*, planned, user, on, reason=""):
                 f"This entry is already on the published plan, since {locked.published_on:%-d %B %Y}."
             )
         locked.published_on = on
+        today = timezone.localdate()
+        if on <= today:
+            _announce_plan_entry(locked, today)
         _stamp(locked, user, reason or "Published on the forward plan", locked.organisation)
         locked.save()
-        if locked.committee.meets_in_public:
-            alerts.announce(
-                partnership=locked.partnership,
-                subject=f"Forward plan: {locked.title}",
-                body=f"{locked.committee.name} expects to decide “{locked.title}” on "
-                f"{locked.decision_due:%-d %B %Y}.",
-                link=locked.public_url,
-            )
     return locked
+
+
+def _announce_plan_entry(entry, today):
+    """Tell the plan's subscribers of ``entry`` (if its committee meets in public), once."""
+    entry.announced_on = today
+    if entry.committee.meets_in_public:
+        alerts.announce(
+            partnership=entry.partnership,
+            subject=f"Forward plan: {entry.title}",
+            body=f"{entry.committee.name} expects to decide “{entry.title}” on "
+            f"{entry.decision_due:%-d %B %Y}.",
+            link=entry.public_url,
+        )
+
+
+def announce_plan_entries_due(today=None):
+    """The sweep: announce each entry published for a later day once that day comes (its public
+    page answers only from then), each once however often the sweep runs. Returns how many."""
+    today = today or timezone.localdate()
+    due = PlannedDecision.objects.filter(announced_on__isnull=True, published_on__lte=today)
+    announced = 0
+    for pk in due.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            entry = (
+                PlannedDecision.objects.select_for_update(of=("self",))
+                .select_related("committee", "partnership")
+                .filter(pk=pk, announced_on__isnull=True)
+                .first()
+            )
+            if entry is None:
+                continue
+            _announce_plan_entry(entry, today)
+            _stamp(entry, None, "Announced to the plan's e-mail subscribers on its publication date")
+            entry.save()
+            announced += 1
+    return announced
 
 
 def ratify_decision(*, binding, user, ratified_on, ratified=True, reference="", reason=""):

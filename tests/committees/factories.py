@@ -210,6 +210,7 @@ class PlannedDecisionFactory(factory.django.DjangoModelFactory):
     key_decision = True
     contact_name = "Jane Shayler"
     published_on = factory.LazyFunction(timezone.localdate)
+    announced_on = factory.SelfAttribute("published_on")
 
 
 class DecisionBindingFactory(factory.django.DjangoModelFactory):

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,3 +148,41 @@ def test_an_address_never_confirmed_is_forgotten_a_week_after_it_was_last_asked(
     assert not Subscription.objects.filter(pk=stale.pk).exists()
     assert "unconfirmed-alerts" in settings.CELERY_BEAT_SCHEDULE
     assert forget_unconfirmed_alerts.name == settings.CELERY_BEAT_SCHEDULE["unconfirmed-alerts"]["task"]
+
+
+def test_an_entry_published_for_a_later_day_is_announced_on_that_day_once(
+    client, world, public_board, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Its public page answers only from its publication date: the subscribers are told then,
+    by the hourly sweep, once however often it runs; not when the date was set."""
+    from partnership.tasks import sweep_reminders
+
+    Subscription.objects.create(
+        email="r@example.org", partnership=world.ours, confirmed_at="2026-12-01T10:00Z"
+    )
+    planned = PlannedDecisionFactory(
+        committee=public_board.committee, organisation=world.bodies["council"], published_on=None
+    )
+    later = timezone.localdate() + datetime.timedelta(days=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_planned_decision(planned=planned, user=world.user("council", Role.OFFICER), on=later)
+        sweep_reminders()
+
+    def plan_alerts():
+        return [m for m in mailoutbox if m.subject.startswith("Forward plan:")]  # not the reminders
+
+    assert plan_alerts() == []
+    assert client.get(planned.public_url).status_code == 404
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=3), tick=False):
+        for _ in range(2):
+            with django_capture_on_commit_callbacks(execute=True):
+                sweep_reminders()
+        (alert,) = plan_alerts()
+        assert alert.subject == f"Forward plan: {planned.title}" and planned.public_url in alert.body
+        assert client.get(planned.public_url).status_code == 200
+    planned.refresh_from_db()
+    assert planned.announced_on == later
+    assert planned.history.first().history_change_reason == (
+        "Announced to the plan's e-mail subscribers on its publication date"
+    )

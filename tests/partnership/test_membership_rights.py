@@ -269,7 +269,7 @@ def test_the_joiner_saves_an_existing_budget_with_history(client, world, records
         {
             "description": "Joined and edited",
             "reason": "The Trust joined the partnership",
-            "agreement": budget.agreement_id,
+            "agreement": budget.agreement.reference,
             "host": budget.host_id,
         }
     )
