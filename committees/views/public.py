@@ -251,7 +251,7 @@ class ForwardPlanPdfView(View):
         context = {
             "title": f"{found.name}: forward plan",
             "partnership": found,
-            "entries": entries.iterator(chunk_size=CHUNK_SIZE),
+            "entries": entries,
             "today": timezone.localdate(),
         }
         data = render_pdf_cached("pdf/committees/forward_plan.html", context, cache_prefix="forward-plan")
