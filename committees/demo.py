@@ -820,6 +820,7 @@ def worked_meeting(partnership, ihcb, people, council, ccg):
         contact_name="Jane Shayler",
         contact_email="jane.shayler@bathnes.example",
         published_on=D(2018, 4, 30),
+        announced_on=D(2018, 4, 30),
     )
     decisions = {}
     for reference, item, resolution, matter, amount in (

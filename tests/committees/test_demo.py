@@ -56,6 +56,10 @@ def test_demo_loads_twice_without_duplicates_or_new_history(media_root):
     assert {model: model.objects.count() for model in MODELS} == counts
     assert {model: model.history.count() for model in MODELS} == history
     assert counts[Committee] >= 10
+    # Its published plan entries were announced when published: the sweep tells no one again.
+    from committees.services import announce_plan_entries_due
+
+    assert announce_plan_entries_due() == 0
 
 
 @pytest.mark.django_db
