@@ -143,7 +143,13 @@ MEMORY_LOG = {}
 
 def render_telling_memory(html):
     """As a worker renders a part, noting the worker's own memory (not shared with the process
-    it was forked from) in ``MEMORY_LOG["path"]``."""
+    it was forked from) in ``MEMORY_LOG["path"]``. A worker not forked from the benchmark (a
+    process running other threads, such as the test suite after a browser test, starts them
+    from a fork server) has no log: it renders, and its memory goes unreported."""
+    if "render" not in MEMORY_LOG:
+        from partnership.pdf import html_to_pdf
+
+        return html_to_pdf(html, styled=True)
     data = MEMORY_LOG["render"](html)
     rollup = Path("/proc/self/smaps_rollup").read_text()
     kb = sum(int(line.split()[1]) for line in rollup.splitlines() if line.startswith("Private_"))

@@ -106,7 +106,13 @@ def user_memberships(user):
 
 
 def forget_memberships(user):
-    for name in ("_concordat_memberships", "_concordat_partner_places", "_concordat_left_partnerships"):
+    for name in (
+        "_concordat_memberships",
+        "_concordat_partner_places",
+        "_concordat_own_places",
+        "_concordat_left_partnerships",
+        "_concordat_partnership_ids",
+    ):
         user.__dict__.pop(name, None)
     permissions_changed()
 
@@ -149,8 +155,10 @@ def _cached_partner_places(user, partnership_ids):
     if missing:
         for pk in missing:
             cache[pk] = []
-        for place in Partner.objects.filter(partnership_id__in=missing).only(
-            "partnership_id", "organisation_id", "joined", "left"
+        for place in (
+            Partner.objects.filter(partnership_id__in=missing)
+            .order_by()
+            .only("partnership_id", "organisation_id", "joined", "left")
         ):
             cache[place.partnership_id].append(place)
     return cache
@@ -172,21 +180,30 @@ def acts_for_partner_on(user, partnership_id, day, roles):
     )
 
 
+def _own_places(user):
+    """[(partnership id, left)] of every Partner place of the bodies ``user`` acts for in all
+    their partnerships (memberships not narrowed to one), fetched once per request."""
+    cached = getattr(user, "_concordat_own_places", None)
+    if cached is None:
+        from partnership.models import Partner
+
+        bodies = {m.organisation_id for m in user_memberships(user) if m.partnership_id is None}
+        places = Partner.objects.filter(organisation_id__in=bodies).order_by()
+        cached = list(places.values_list("partnership_id", "left")) if bodies else []
+        user._concordat_own_places = cached
+    return cached
+
+
 def left_partnerships(user):
     """{partnership id: leaving date} for partnerships ``user`` sees only through bodies that have
     left them (today is after every one's ``left`` date), cached per request."""
     cached = getattr(user, "_concordat_left_partnerships", None)
     if cached is not None:
         return cached
-    from partnership.models import Partner
-
     today = timezone.localdate()
-    memberships = user_memberships(user)
-    scoped = {m.partnership_id for m in memberships if m.partnership_id}
-    bodies = {m.organisation_id for m in memberships if m.partnership_id is None}
+    scoped = {m.partnership_id for m in user_memberships(user) if m.partnership_id}
     current, left = set(), {}
-    places = Partner.objects.filter(organisation_id__in=bodies).values_list("partnership_id", "left")
-    for partnership_id, left_on in places if bodies else ():
+    for partnership_id, left_on in _own_places(user):
         if left_on is None or left_on >= today:
             current.add(partnership_id)
         else:
@@ -206,20 +223,15 @@ def _created_after_leaving(model, path, user):
 
 
 def visible_partnerships(user):
-    """Partnerships ``user`` may see, as a queryset usable as a subquery."""
+    """Partnerships ``user`` may see: those any of their bodies is (or was) a partner of, and
+    those a membership is narrowed to. A queryset by id (:func:`visible_partnership_ids`)."""
     from partnership.models import Partnership
 
     if not user.is_authenticated:
         return Partnership.objects.none()
     if user.is_superuser:
         return Partnership.objects.all()
-    return Partnership.objects.filter(
-        Q(
-            partners__organisation__memberships__user=user,
-            partners__organisation__memberships__partnership__isnull=True,
-        )
-        | Q(scoped_memberships__user=user)
-    ).distinct()
+    return Partnership.objects.filter(pk__in=sorted(visible_partnership_ids(user)))
 
 
 def restrict(queryset, user, action="view"):
@@ -236,7 +248,7 @@ def restrict(queryset, user, action="view"):
     path = queryset.model.partnership_path
     if path is None:
         raise TypeError(f"{queryset.model.__name__} has no partnership_path to restrict by.")
-    ids = visible_partnerships(user).values("pk")
+    ids = sorted(visible_partnership_ids(user))
     lookup = "pk__in" if path == "pk" else f"{path}__in"
     queryset = queryset.filter(**{lookup: ids})
     after_leaving = _created_after_leaving(queryset.model, path, user)
@@ -288,7 +300,7 @@ def restrict_organisations(queryset, user):
         return queryset.none()
     if user.is_superuser:
         return queryset
-    ids = visible_partnerships(user).values("pk")
+    ids = sorted(visible_partnership_ids(user))
     return queryset.filter(Q(partner_places__partnership__in=ids) | Q(memberships__user=user)).distinct()
 
 
@@ -346,10 +358,20 @@ def visible_partnership_ids_by_user(users):
 
 
 def visible_partnership_ids(user):
-    """The ids of the partnerships ``user`` may see, cached per request."""
+    """The ids of the partnerships ``user`` may see, from their memberships and their bodies'
+    Partner places (both read once per request), so a register's query names them rather
+    than joining memberships again. For anyone not signed in, none; a superuser, all."""
+    if not user.is_authenticated:
+        return frozenset()
     cached = getattr(user, "_concordat_partnership_ids", None)
     if cached is None:
-        cached = frozenset(visible_partnerships(user).values_list("pk", flat=True))
+        if user.is_superuser:
+            from partnership.models import Partnership
+
+            cached = frozenset(Partnership.objects.values_list("pk", flat=True))
+        else:
+            scoped = {m.partnership_id for m in user_memberships(user) if m.partnership_id}
+            cached = frozenset(scoped | {partnership_id for partnership_id, _ in _own_places(user)})
         user._concordat_partnership_ids = cached
     return cached
 

@@ -7,9 +7,11 @@ inside, an action the person's roles do not allow answers 403.
 import pytest
 from django.urls import reverse
 
+from agreements.models import Agreement
 from partnership import permissions
 from partnership.choices import Role
 from partnership.models import Membership, Organisation, Partnership
+from tests.agreements.factories import AgreementFactory
 from tests.factories import MembershipFactory, UserFactory
 from tests.matrix import check_everyone
 
@@ -139,10 +141,20 @@ def test_administrator_edits_own_body_with_reason(client, world):
 
 
 @pytest.mark.django_db
-def test_visible_partnerships_is_one_query(world, django_assert_num_queries):
+def test_what_a_person_may_see_is_read_once_a_request(world, django_assert_num_queries):
+    """Their memberships and their bodies' partner places, once; after that a register is
+    restricted by naming the partnerships, with no subquery over memberships."""
     user = world.user("council", Role.OFFICER)
+    permissions.forget_memberships(user)
+    with django_assert_num_queries(2):
+        assert permissions.visible_partnership_ids(user) == {world.ours.pk}
     with django_assert_num_queries(1):
         assert list(permissions.visible_partnerships(user)) == [world.ours]
+    ours = [AgreementFactory(partnership=world.ours)]
+    AgreementFactory(partnership=world.theirs)
+    with django_assert_num_queries(1) as captured:
+        assert list(permissions.restrict(Agreement.objects.all(), user)) == ours
+    assert "membership" not in captured.captured_queries[0]["sql"]
 
 
 @pytest.mark.django_db

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 #: (permissions.left_partnerships), menu, filter choices (two), one page of posts with
 #: employer, agreement and holder, and their shares.
 LIST_QUERIES = 13
-#: Session, user, partnership, oldest post (year picker), posts, shares, menu.
-RECHARGE_QUERIES = 7
+#: Session, user, memberships, their bodies' partner places, partnership, oldest post (year
+#: picker), posts, shares, menu.
+RECHARGE_QUERIES = 8
 
 
 def make_posts(world, count):
