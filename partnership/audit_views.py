@@ -21,6 +21,7 @@ import datetime
 import django_filters
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -31,7 +32,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import TemplateView, View
 
-from partnership import audit, generic, permissions
+from partnership import as_of_pdf, audit, generic, permissions
 from partnership.exports import safe_row
 from partnership.forms import Form, errors_as_text
 from partnership.models import AuditAction, AuditEntry, Membership, Organisation
@@ -418,15 +419,66 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
 
 
 class AsOfPdfView(AsOfView):
-    def children_pages(self):
-        return {}
+    """The PDF, with every child: made here when the record has few children
+    (``AS_OF_PDF_IN_REQUEST_UP_TO``), else in the background (:mod:`partnership.as_of_pdf`)
+    while this address answers a page saying how far it has got, which refreshes itself
+    (no JavaScript) until the PDF is ready and this address answers it."""
+
+    template_name = "audit/as_of_pdf_status.html"
+    refresh_seconds = 3
 
     def get(self, request, *args, **kwargs):
         if self.day is None:
             return generic.bad_request(request, errors_as_text(self.form) or "Choose a date.")
-        context = self.get_context_data(**kwargs)
-        pdf = render_pdf_cached("pdf/audit/as_of.html", context, request=request, cache_prefix="as-of")
+        user = request.user
+        key = as_of_pdf.document_key(user, self.model, self.record_pk, self.day)
+        pdf = as_of_pdf.read(key)
+        if pdf is None and self.children_count() <= settings.AS_OF_PDF_IN_REQUEST_UP_TO:
+            context = as_of_pdf.document_context(self.partnership, self.model, self.record_pk, self.day, user)
+            pdf = render_pdf_cached("pdf/audit/as_of.html", context, request=request, cache_prefix="as-of")
+        if pdf is None:
+            status = as_of_pdf.get_status(key)
+            if status["state"] != as_of_pdf.FAILED or "retry" in request.GET:
+                status = as_of_pdf.request_build(
+                    key, self.partnership, self.model, self.record_pk, self.day, user
+                )
+            pdf = as_of_pdf.read(key)
+            if pdf is None:
+                return self.render_to_response(self.status_context(status))
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"{self.model._meta.model_name}-{self.record_pk}-as-of-{self.day.isoformat()}.pdf"
         response["Content-Disposition"] = f'inline; filename="{name}"'
         return response
+
+    @cached_property
+    def first_pages(self):
+        """The record with one child of each kind: their totals say how long the PDF would be."""
+        return audit.reconstruct(self.model, self.record_pk, self.day, self.request.user, per_page=1)
+
+    def children_count(self):
+        return sum(children.total for children in self.first_pages.children)
+
+    def status_context(self, status):
+        kwargs = {
+            "partnership": self.partnership.slug,
+            "app_label": self.model._meta.app_label,
+            "model": self.model._meta.model_name,
+            "pk": self.record_pk,
+        }
+        query = f"?date={self.day.isoformat()}"
+        failed = status["state"] == as_of_pdf.FAILED
+        return {
+            "partnership": self.partnership,
+            "kind": str(self.model._meta.verbose_name).capitalize(),
+            "label": self.first_pages.root.label if self.first_pages.root else None,
+            "children": self.children_count(),
+            "record_pk": self.record_pk,
+            "day": self.day,
+            "status": status,
+            "failed": failed,
+            "refresh": not failed,
+            "refresh_seconds": self.refresh_seconds,
+            "pdf_url": f"{reverse('audit:as_of_pdf', kwargs=kwargs)}{query}",
+            "retry_url": f"{reverse('audit:as_of_pdf', kwargs=kwargs)}{query}&retry=1",
+            "as_of_url": f"{reverse('audit:as_of', kwargs=kwargs)}{query}",
+        }

@@ -223,6 +223,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 #: With no worker (the embedded default), meeting papers are built in a thread of the web
 #: process, so the page shows the build's progress instead of waiting for it.
 PAPERS_BUILD_IN_THREAD = env.bool("PAPERS_BUILD_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
+# "As it stood on" as a PDF is made in the request for a record with up to this many children;
+# above it, in the background (Celery, or a thread as papers are) while a page shows progress.
+AS_OF_PDF_IN_REQUEST_UP_TO = env.int("AS_OF_PDF_IN_REQUEST_UP_TO", default=200)
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
@@ -242,6 +245,10 @@ CELERY_BEAT_SCHEDULE = {
     "agreement-endings": {
         "task": "agreements.tasks.apply_due_endings",
         "schedule": crontab(minute=5, hour=0),
+    },
+    "as-of-pdfs": {
+        "task": "partnership.tasks.forget_as_of_pdfs",
+        "schedule": crontab(minute=50, hour=2),
     },
     "unconfirmed-alerts": {
         "task": "committees.tasks.forget_unconfirmed_alerts",

@@ -38,3 +38,19 @@ def forget_form_submissions():
     from partnership import services
 
     return services.forget_form_submissions()
+
+
+@shared_task(acks_late=True)
+def build_as_of_pdf(key, partnership_id, model_label, record_pk, day_iso, user_id):
+    """Make a record's "as it stood on" PDF for the person who asked (``partnership.as_of_pdf``)."""
+    from partnership import as_of_pdf
+
+    return as_of_pdf.build_and_store(key, partnership_id, model_label, record_pk, day_iso, user_id)
+
+
+@shared_task
+def forget_as_of_pdfs():
+    """Every day: delete "as it stood on" PDFs made more than a day ago."""
+    from partnership import as_of_pdf
+
+    return as_of_pdf.forget_old()
