@@ -2,9 +2,10 @@
 the background with its progress shown (a budget with years of monthly monitoring).
 
 A PDF is one person's: it holds only what they may read, so it is kept under a key made of
-who asked, the record, the day and the newest audit entry. Any change anywhere since (an edit,
-an item made exempt, a membership ended) makes a new key, so a stored PDF is never served
-stale; and the view checks access again before it serves one. Progress is in the cache
+who asked, the record, the day shown, the newest audit entry and today's date. Any change
+anywhere since (an edit, an item made exempt, a membership ended) or a new day makes a new
+key, so a stored PDF is never served stale; and the view checks access again before it serves
+one. Progress is in the cache
 (Redis in production, shared with the worker); the files under ``as-of/`` in the default
 storage are forgotten after a day (``partnership.tasks.forget_as_of_pdfs``).
 """
@@ -64,7 +65,8 @@ def document_key(user, model, record_pk, day):
     from partnership.models import AuditEntry
 
     newest = AuditEntry.objects.order_by("-id").values_list("id", flat=True).first()
-    parts = (LAYOUT_VERSION, user.pk, model._meta.label_lower, record_pk, day.isoformat(), newest)
+    # Today too: what a person may read can end with a date (a member's term) and no write.
+    parts = (LAYOUT_VERSION, user.pk, model._meta.label_lower, record_pk, day, newest, timezone.localdate())
     return hashlib.sha256(":".join(str(part) for part in parts).encode()).hexdigest()[:40]
 
 

@@ -91,6 +91,12 @@ def test_a_pdf_is_the_askers_own_and_is_made_again_after_a_change(
 
     client.force_login(auditor)
     assert client.get(url)["Content-Type"] == "application/pdf"
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1)):
+        client.force_login(auditor)
+        response = client.get(url)
+        assert response["Content-Type"].startswith("text/html"), "a PDF made yesterday is made again"
+    client.force_login(auditor)
+    assert client.get(url)["Content-Type"] == "application/pdf"
     agreement.title = "Renamed again"
     agreement.save()
     response = client.get(url)
