@@ -90,6 +90,8 @@ class ProductionSite:
             CELERY_TASK_ALWAYS_EAGER="true",
             REDIS_URL="",
             EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            # "As it stood on" is made in the background (a thread here), as a large record's is.
+            AS_OF_PDF_IN_REQUEST_UP_TO="1",
         )
         python = [sys.executable, "manage.py"]
         # collectstatic and the database are independent: build them side by side.

@@ -153,8 +153,9 @@ def pdf_problems(label, answer, tmp_path):
 
 
 def when_built(visitor, path, seconds=60):
-    """The answer for a paper, once built: with no worker, papers build in a thread of the web
-    process, and until then their address answers a page saying so (or sends to it)."""
+    """The answer for a paper (or an "as it stood on" PDF), once built: with no worker, they
+    build in a thread of the web process, and until then their address answers a page saying
+    so (or sends to it)."""
     deadline = time.monotonic() + seconds
     while True:
         answer = visitor.get(path)
@@ -169,7 +170,7 @@ def test_every_kind_of_pdf_carries_the_print_stylesheet(site, officer, auditor, 
     answers = {
         label: when_built(officer, path) for label, path in {**addresses["pdfs"], **budget_reports}.items()
     }
-    answers |= {label: auditor.get(path) for label, path in addresses["auditor_pdfs"].items()}
+    answers |= {label: when_built(auditor, path) for label, path in addresses["auditor_pdfs"].items()}
     members = addresses["members_pack"]
     meeting = officer.get(members["page"])
     built = officer.post(members["build"], {"csrfmiddlewaretoken": officer.csrf_token(meeting)})
