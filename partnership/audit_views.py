@@ -421,8 +421,8 @@ class AsOfView(generic.PartnershipMixin, TemplateView):
 class AsOfPdfView(AsOfView):
     """The PDF, with every child: made here when the record has few children
     (``AS_OF_PDF_IN_REQUEST_UP_TO``), else in the background (:mod:`partnership.as_of_pdf`)
-    while this address answers a page saying how far it has got, which refreshes itself
-    (no JavaScript) until the PDF is ready and this address answers it."""
+    while this address answers a page saying how far it has got (asked again by its "Check
+    again" link, or in place by ``static/js/concordat.js``) until it answers the PDF."""
 
     template_name = "audit/as_of_pdf_status.html"
     refresh_seconds = 3

@@ -17,6 +17,47 @@
       details.open = true;
     });
   }
+  // A region showing work under way (a PDF being made) asks its address again every few
+  // seconds and shows the answer in place: the page never reloads itself (a timed refresh is
+  // not allowed, WCAG 2.2.1), and without JavaScript its "Check again" link does the same.
+  // An address that answers the PDF itself leaves a link to it in the region.
+  document.querySelectorAll("[data-app-poll]").forEach(function (region) {
+    var wait = (Number(region.getAttribute("data-app-poll")) || 3) * 1000;
+    var address = window.location.href.split("#")[0];
+    function showLink() {
+      var paragraph = document.createElement("p");
+      var link = document.createElement("a");
+      paragraph.className = "govuk-body";
+      link.className = "govuk-link";
+      link.href = address;
+      link.textContent = region.getAttribute("data-app-poll-ready") || "Ready: open it";
+      paragraph.appendChild(link);
+      region.replaceChildren(paragraph);
+    }
+    function ask() {
+      fetch(address, { credentials: "same-origin" })
+        .then(function (answer) {
+          if ((answer.headers.get("Content-Type") || "").indexOf("application/pdf") === 0) {
+            showLink();
+            return;
+          }
+          return answer.text().then(function (html) {
+            var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region.id);
+            if (!fresh) {
+              return;
+            }
+            region.innerHTML = fresh.innerHTML;
+            if (fresh.hasAttribute("data-app-poll")) {
+              window.setTimeout(ask, wait);
+            }
+          });
+        })
+        .catch(function () {
+          window.setTimeout(ask, wait * 2);
+        });
+    }
+    window.setTimeout(ask, wait);
+  });
   if (!supported) {
     return;
   }

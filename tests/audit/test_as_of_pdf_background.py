@@ -55,7 +55,7 @@ def test_many_children_are_made_in_the_background_while_a_page_says_how_far_it_h
     assert "Waiting to be made" in html
     assert "It holds 4 records under this one" in html  # two parties, a schedule, a variation
     assert "PDF of S75-1" in html
-    assert '<meta http-equiv="refresh" content="3">' in html
+    assert 'data-app-poll="3"' in html  # with JavaScript the page asks again every 3 seconds
     assert len(queued) == 1  # the build is sent once the request's transaction commits
 
     with django_capture_on_commit_callbacks() as queued_again:
@@ -124,7 +124,7 @@ def test_a_failed_build_says_so_and_is_tried_again_only_when_asked(
     with django_capture_on_commit_callbacks() as queued:
         html = client.get(url).content.decode()
     assert "The PDF could not be made" in html
-    assert 'http-equiv="refresh"' not in html  # a failure does not ask again by itself
+    assert "data-app-poll" not in html  # a failure does not ask again by itself
     assert queued == []
     assert f"{url}&amp;retry=1" in html
     with django_capture_on_commit_callbacks() as queued:

@@ -2,11 +2,16 @@
 
 import datetime
 import os
+import time
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import Agreement
+from partnership import as_of_pdf
 from partnership.choices import Role
 from tests.agreements.factories import agreement_between
 from tests.date_input import fill_date
@@ -105,3 +110,59 @@ def today_in_words():
 
     day = timezone.localdate()
     return f"{day.day} {day:%B %Y}"
+
+
+def test_a_large_records_pdf_is_made_while_a_page_shows_it_is_under_way(
+    live_server, browser, page, login, axe, demo, settings, tmp_path
+):
+    """The PDF's address answers a page saying it is being made (in a thread here, as the
+    embedded default makes it with no worker): without JavaScript "Check again" brings the
+    PDF once ready; with it, a link to the PDF appears in place. The page never reloads itself."""
+    settings.AS_OF_PDF_IN_REQUEST_UP_TO = 1
+    settings.PAPERS_BUILD_IN_THREAD = True
+    settings.MEDIA_ROOT = tmp_path
+    # Progress of this test's own: the suite's Redis outlives the run.
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(tmp_path)}
+    }
+    agreement = Agreement.objects.filter(partnership__slug="banes").first()
+    as_of = f"{live_server.url}/p/banes/audit/as-of/agreements/agreement/{agreement.pk}/"
+
+    context = browser.new_context(java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(f"{live_server.url}/accounts/login/")
+    tab.fill("#id_username", "banes-council-auditor")
+    tab.fill("#id_password", "concordat-demo")
+    tab.click("button:has-text('Sign in')")
+    tab.goto(as_of)
+    tab.get_by_role("link", name="Download this view as a PDF").click()
+    main = tab.locator("main").inner_text()
+    assert "made in the background" in main and "Check again" in main
+    is_pdf = lambda answer: answer.headers.get("content-type") == "application/pdf"  # noqa: E731
+    deadline = time.monotonic() + 60
+    while tab.locator("#as-of-pdf-progress").count() and time.monotonic() < deadline:
+        time.sleep(0.5)
+        with tab.expect_response(lambda answer: "/pdf/" in answer.url) as answer:
+            tab.get_by_role("link", name="Check again").click()
+    # Chromium shows the PDF in its viewer, so its bytes are not read here.
+    assert is_pdf(answer.value) and answer.value.status == 200
+    assert f"agreement-{agreement.pk}-as-of-" in answer.value.headers["content-disposition"]
+    context.close()
+
+    # With JavaScript: the page while the PDF waits for a worker, then a link once it is made.
+    login("banes-council-auditor", "concordat-demo")
+    auditor = get_user_model().objects.get(username="banes-council-auditor")
+    day = timezone.localdate()
+    key = as_of_pdf.document_key(auditor, Agreement, agreement.pk, day)
+    default_storage.delete(as_of_pdf.storage_name(key))
+    as_of_pdf.set_status(key, as_of_pdf.QUEUED)
+    page.goto(f"{as_of}pdf/?date={day.isoformat()}")
+    assert "Waiting to be made" in page.locator("main").inner_text()
+    assert axe(page) == []
+    as_of_pdf.build_and_store(
+        key, agreement.partnership_id, "agreements.Agreement", agreement.pk, day.isoformat(), auditor.pk
+    )
+    ready = page.get_by_role("link", name="The PDF is ready: open it")
+    ready.wait_for(timeout=15_000)
+    assert ready.get_attribute("href").endswith(f"/pdf/?date={day.isoformat()}")
+    assert axe(page) == []

@@ -38,3 +38,27 @@ def test_a_pack_builds_in_a_thread_while_the_page_shows_its_progress(client, set
     assert store.get_status(meeting, kind)["state"] == store.READY
     assert store.read_paper(meeting, kind).startswith(b"%PDF")
     assert reverse("committees:paper_download", kwargs=slug) in page
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_status_page_shows_the_pack_ready_in_place_without_reloading(
+    live_server, page, login, axe, world, media
+):
+    papers = make_papers(world)
+    meeting = content.load_meeting(papers.meeting.pk)
+    kind = kinds.paper_kind(kinds.MEMBERS_PACK)
+    login(world.user("nhs", Role.COMMITTEE_SECRETARY).username)
+    # Waiting for a worker: the page says so and asks again by itself every few seconds.
+    store.set_status(meeting.pk, kind.code, store.fingerprint(meeting, kind), store.QUEUED)
+    slug = {"partnership": world.ours.slug, "pk": meeting.pk, "kind": kind.code}
+    page.goto(live_server.url + reverse("committees:paper_status", kwargs=slug))
+    assert "Waiting to start" in page.locator("#paper-progress").inner_text()
+    assert axe(page) == []
+    page.evaluate("window.notReloaded = true")
+
+    store.build_and_store(meeting.pk, kind.code)
+    download = page.locator("#paper-progress").get_by_role("link", name="Download PDF")
+    download.wait_for(timeout=15_000)
+    assert page.evaluate("window.notReloaded") is True  # shown in place: the page did not reload
+    assert download.get_attribute("href") == reverse("committees:paper_download", kwargs=slug)

@@ -335,7 +335,7 @@ def test_prepare_then_download_the_members_pack(
     assert response["Location"] == paper_url("paper_status", papers, kinds.MEMBERS_PACK)
     page = client.get(response["Location"]).content.decode()
     assert "Ready" in page
-    assert 'http-equiv="refresh"' not in page
+    assert "data-app-poll" not in page
     download = client.get(paper_url("paper_download", papers, kinds.MEMBERS_PACK))
     assert download["Content-Type"] == "application/pdf"
     assert download["Content-Disposition"].startswith(
@@ -355,14 +355,14 @@ def test_build_redirects_only_to_this_site(client, papers, eager_celery):
 
 
 @pytest.mark.django_db
-def test_status_page_shows_progress_and_refreshes_while_building(client, papers):
+def test_status_page_shows_progress_and_asks_again_while_building(client, papers):
     meeting = content.load_meeting(papers.meeting.pk)
     kind = kinds.paper_kind(kinds.PUBLIC_PACK)
     store.set_status(meeting.pk, kind.code, store.fingerprint(meeting, kind), store.BUILDING, 2, 6)
     client.force_login(papers.world.user("nhs", Role.OFFICER))
     page = client.get(paper_url("paper_status", papers, kinds.PUBLIC_PACK)).content.decode()
     assert "Building… 2 of 6" in page
-    assert '<meta http-equiv="refresh" content="3">' in page
+    assert 'data-app-poll="3"' in page  # asks again every 3 seconds, in place, with JavaScript
 
 
 @pytest.mark.django_db
@@ -391,7 +391,7 @@ def test_papers_panel_lists_what_the_user_may_have(papers):
     assert "Decision notice IHCB/2026/01" in html
     assert "IHCB/2026/02" not in html
     assert "Prepare PDF" in html
-    assert 'http-equiv="refresh"' not in html
+    assert "data-app-poll" not in html
     html = render_panel(papers, papers.world.user("nhs", Role.COMMITTEE_SECRETARY))
     assert "Members&#x27; agenda pack" in html
     assert "Decision notice IHCB/2026/02" in html
@@ -406,7 +406,7 @@ def test_papers_panel_shows_progress_and_download(papers, eager_celery):
     store.build_and_store(meeting.pk, minutes.code)
     html = render_panel(papers, papers.world.user("nhs", Role.OFFICER))
     assert "Building… 3 of 6" in html
-    assert 'http-equiv="refresh"' in html
+    assert "data-app-poll" in html
     assert paper_url("paper_download", papers, minutes.code) in html
 
 

@@ -157,7 +157,7 @@ def test_pack_still_building_shows_progress_page(client, papers, monkeypatch):
     response = client.get(reverse("public:pack", kwargs={"pk": papers.meeting.pk}))
     assert response.status_code == 200
     text = response.content.decode()
-    assert 'http-equiv="refresh"' in text
+    assert "data-app-poll" in text
     assert "being prepared" in text
     meeting = content.load_meeting(papers.meeting.pk)
     assert store.get_status(meeting, kinds.paper_kind(kinds.PUBLIC_PACK))["state"] == store.QUEUED
