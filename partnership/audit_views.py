@@ -431,11 +431,13 @@ class AsOfPdfView(AsOfView):
         if self.day is None:
             return generic.bad_request(request, errors_as_text(self.form) or "Choose a date.")
         user = request.user
+        if self.children_count() <= settings.AS_OF_PDF_IN_REQUEST_UP_TO:
+            context = as_of_pdf.document_context(self.partnership, self.model, self.record_pk, self.day, user)
+            return self.pdf_response(
+                render_pdf_cached("pdf/audit/as_of.html", context, request=request, cache_prefix="as-of")
+            )
         key = as_of_pdf.document_key(user, self.model, self.record_pk, self.day)
         pdf = as_of_pdf.read(key)
-        if pdf is None and self.children_count() <= settings.AS_OF_PDF_IN_REQUEST_UP_TO:
-            context = as_of_pdf.document_context(self.partnership, self.model, self.record_pk, self.day, user)
-            pdf = render_pdf_cached("pdf/audit/as_of.html", context, request=request, cache_prefix="as-of")
         if pdf is None:
             status = as_of_pdf.get_status(key)
             if status["state"] != as_of_pdf.FAILED or "retry" in request.GET:
@@ -445,6 +447,9 @@ class AsOfPdfView(AsOfView):
             pdf = as_of_pdf.read(key)
             if pdf is None:
                 return self.render_to_response(self.status_context(status))
+        return self.pdf_response(pdf)
+
+    def pdf_response(self, pdf):
         response = HttpResponse(pdf, content_type="application/pdf")
         name = f"{self.model._meta.model_name}-{self.record_pk}-as-of-{self.day.isoformat()}.pdf"
         response["Content-Disposition"] = f'inline; filename="{name}"'
