@@ -11,6 +11,9 @@ class PartnershipConfig(AppConfig):
 
     def ready(self):
         from partnership import checks, sessions, signals  # noqa: F401
+        from partnership.tables import cache_signatures
+
+        cache_signatures()
 
     def partnership_sections(self, partnership, user):
         return audit_sections(partnership, user)

@@ -100,7 +100,9 @@ def user_memberships(user):
     if cached is None:
         from partnership.models import Membership
 
-        cached = list(Membership.objects.filter(user=user).select_related("organisation", "partnership"))
+        memberships = Membership.objects.filter(user_id=user.pk).select_related("organisation", "partnership")
+        # The model's order without its join to the user, who is the same on every row.
+        cached = list(memberships.order_by("organisation__name", "role"))
         user._concordat_memberships = cached
     return cached
 
