@@ -402,7 +402,11 @@ class Contribution(TrackedModel):
                 violation_error_message="A contribution must be between £0 and £10bn.",
             ),
         ]
-        indexes = [models.Index(fields=["budget", "year"])]
+        indexes = [
+            models.Index(fields=["budget", "year"]),
+            # The finance home's checks ask for a year across every budget.
+            models.Index(fields=["year", "budget"], name="contribution_by_year"),
+        ]
 
     def __str__(self):
         return f"{self.organisation.display_name}, {financial_year_label(self.year)}"
