@@ -78,7 +78,14 @@ class AgreementListView(generic.ObjectListView):
             .get_queryset()
             .select_related("partnership")
             .prefetch_related(
-                Prefetch("parties", queryset=AgreementParty.objects.select_related("organisation"))
+                # Each agreement's parties by name, without the model's order by agreement (a
+                # join to the agreements and their partnerships to sort rows already grouped).
+                Prefetch(
+                    "parties",
+                    queryset=AgreementParty.objects.select_related("organisation").order_by(
+                        "organisation__name"
+                    ),
+                )
             )
         )
 
