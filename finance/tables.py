@@ -1,6 +1,7 @@
 """Registers of budgets and Section 256 transfers."""
 
 import django_tables2 as tables
+from django.urls import reverse
 
 from finance.models import Budget, Transfer
 from partnership.tables import DateColumn
@@ -19,9 +20,18 @@ class MoneyColumn(tables.Column):
         return value
 
 
+def budget_agreement_url(record):
+    """The budget's agreement, in the budget's own partnership (already joined: no query)."""
+    return reverse(
+        "agreements:detail", kwargs={"partnership": record.partnership.slug, "pk": record.agreement_id}
+    )
+
+
 class BudgetTable(tables.Table):
     name = tables.Column(linkify=True)
-    agreement = tables.Column(accessor="agreement__reference", verbose_name="Agreement")
+    agreement = tables.Column(
+        accessor="agreement__reference", verbose_name="Agreement", linkify=budget_agreement_url
+    )
     host = tables.Column(accessor="host__short_name", verbose_name="Host body", default="—")
 
     class Meta:
@@ -33,7 +43,11 @@ class BudgetTable(tables.Table):
 
 class TransferTable(tables.Table):
     purpose = tables.Column(linkify=True)
-    agreement = tables.Column(accessor="agreement__reference", verbose_name="Agreement")
+    agreement = tables.Column(
+        accessor="agreement__reference",
+        verbose_name="Agreement",
+        linkify=lambda record: record.agreement.get_absolute_url(),
+    )
     from_organisation = tables.Column(accessor="from_organisation__short_name", verbose_name="From")
     to_organisation = tables.Column(accessor="to_organisation__short_name", verbose_name="To")
     year = tables.Column(verbose_name="Year")

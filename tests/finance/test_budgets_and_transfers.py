@@ -69,6 +69,9 @@ def test_budget_list_is_per_partnership(client, world, pool, their_budget):
     html = client.get(reverse("finance:budget_list", kwargs={"partnership": "ours"})).content.decode()
     assert "Better Care Fund pool" in html and "Their pool" not in html
     assert client.get(reverse("finance:budget_list", kwargs={"partnership": "theirs"})).status_code == 404
+    # Each budget's agreement is a link to it.
+    agreement = pool.budget.agreement
+    assert f'<a href="{agreement.get_absolute_url()}">{agreement.reference}</a>' in html
 
 
 def _transfer_data(world, agreement, **overrides):
@@ -99,6 +102,7 @@ def test_nhs_finance_officer_records_a_transfer_to_the_council(client, world):
     assert transfer.amount == D("250000.00") and transfer.payment_date == datetime.date(2018, 11, 30)
     listing = client.get(reverse("finance:transfer_list", kwargs={"partnership": "ours"})).content.decode()
     assert "£250,000.00" in listing and "2018/19" in listing
+    assert f'<a href="{agreement.get_absolute_url()}">S256-1</a>' in listing
     TransferFactory(
         agreement=agreement, from_organisation=world.bodies["nhs"], to_organisation=world.bodies["council"]
     )
