@@ -109,6 +109,9 @@ class QuorumStatus:
     bodies: list = field(default_factory=list)
     #: Attendances of voting members present whose term did not cover the day: not counted.
     out_of_term: list = field(default_factory=list)
+    #: Whether anyone's attendance is recorded: with none, the meeting is not shown quorate, but
+    #: is not said to have been inquorate either.
+    recorded: bool = True
 
     @property
     def overall_met(self):
@@ -153,6 +156,7 @@ def quorum_status(meeting, attendances=None, rules=None, on=None):
     on = on or meeting.date
     if attendances is None:
         attendances = meeting.attendances.select_related("member__organisation")
+    attendances = list(attendances)
     if rules is None:
         rules = meeting.committee.quorum_rules.select_related("organisation")
     present = [a for a in attendances if a.counts_to_quorum]
@@ -171,6 +175,7 @@ def quorum_status(meeting, attendances=None, rules=None, on=None):
             for rule in rules
         ],
         out_of_term=[a for a in present if not a.member.is_current_on(on)],
+        recorded=bool(attendances),
     )
 
 
@@ -201,6 +206,15 @@ def _committee_reasons(committee, on):
 
 def _quorum_reasons(quorum, organisation):
     """The meeting as a whole (the number present and every body's rule), then the body's own rule."""
+    if not quorum.recorded:
+        if quorum.required or quorum.bodies:
+            plural = "" if quorum.required == 1 else "s"
+            yield Reason(
+                INQUORATE,
+                "No attendance is recorded for the meeting, so it cannot be shown to be quorate "
+                f"({quorum.required} voting member{plural} needed).",
+            )
+        return
     not_counted = ""
     if quorum.out_of_term:
         names = ", ".join(a.member.person_name for a in quorum.out_of_term)

@@ -22,6 +22,36 @@ def test_no_attendance_is_not_quorate(board):
     assert status.required == 3
     assert status.present == 0
     assert not status.met
+    assert not status.recorded
+    attend(board.meeting, board.members[0], status=AttendanceStatus.APOLOGIES)
+    assert quorum_status(board.meeting).recorded
+
+
+@pytest.mark.django_db
+def test_a_meeting_with_no_attendance_recorded_is_not_said_to_be_inquorate(client, world, board):
+    """Nobody's attendance entered yet is not a meeting that failed its quorum: the pages say
+    it is not recorded, and a decision's reasons say it cannot be shown quorate."""
+    from committees.validity import binding_answer
+    from partnership.choices import Role
+
+    client.force_login(world.user("nhs", Role.OFFICER))
+    summary = client.get(board.meeting.get_absolute_url()).content.decode()
+    attendance = client.get(board.meeting.attendance_url).content.decode()
+    assert "No attendance recorded yet, 3 needed" in summary and "Not quorate" not in summary
+    assert "No attendance is recorded yet, so the meeting cannot be shown to be quorate" in attendance
+    assert "Not quorate" not in attendance
+    answer = binding_answer(
+        committee=board.meeting.committee,
+        organisation=world.bodies["council"],
+        meeting=board.meeting,
+        matter=None,
+    )
+    reasons = [reason.text for reason in answer.reasons]
+    assert (
+        "No attendance is recorded for the meeting, so it cannot be shown to be quorate "
+        "(3 voting members needed)." in reasons
+    )
+    assert not any("not quorate" in reason for reason in reasons)
 
 
 @pytest.mark.django_db
