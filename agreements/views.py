@@ -38,6 +38,7 @@ from agreements.models import (
 from agreements.tables import AgreementTable
 from agreements.text import as_html
 from partnership import generic, permissions
+from partnership.apps import records_under_agreement
 from partnership.pdf import render_pdf_cached
 
 
@@ -189,6 +190,7 @@ class AgreementDetailView(generic.ObjectDetailView):
             variations=variations,
             reviews=agreement.reviews.all(),
             sub_agreements=agreement.sub_agreements.all(),
+            records_under=records_under_agreement(agreement, user),
             party_form=PartyForm(agreement=agreement) if can_manage and editable else None,
             history_url=agreement_url(agreement, "history"),
         )

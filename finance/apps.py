@@ -36,6 +36,45 @@ class FinanceConfig(AppConfig):
             },
         ]
 
+    def agreement_records(self, agreement, user):
+        """The budgets and Section 256 transfers resting on ``agreement`` that ``user`` may see:
+        the first few of each and how many (one query each)."""
+        from urllib.parse import urlencode
+
+        from finance.models import Budget, Transfer
+        from partnership import permissions
+        from partnership.apps import HOME_ATTENTION_ITEMS, first_and_count
+
+        slug = agreement.partnership.slug
+        groups = []
+        # A transfer has no page of its own but its register's row (its address is its edit form).
+        for title, model, label, detail, register in (
+            ("Budgets", Budget, "name", "finance:budget_detail", "finance:budget_list"),
+            ("Section 256 transfers", Transfer, "purpose", None, "finance:transfer_list"),
+        ):
+            records = permissions.restrict(model.objects.filter(agreement=agreement), user)
+            shown, count = first_and_count(
+                records.order_by(label, "pk").only("pk", label), HOME_ATTENTION_ITEMS
+            )
+            if count:
+                filtered = reverse(register, kwargs={"partnership": slug})
+                groups.append(
+                    {
+                        "title": title,
+                        "records": [
+                            (
+                                getattr(record, label),
+                                detail and reverse(detail, kwargs={"partnership": slug, "pk": record.pk}),
+                            )
+                            for record in shown
+                        ],
+                        "count": count,
+                        "url": f"{filtered}?{urlencode({'agreement': agreement.reference})}",
+                        "all_linked": detail is not None,
+                    }
+                )
+        return groups
+
     def attention_items(self, user, today=None, limit=None):
         """Missing monitoring for last month on lines the user's bodies run; last year not closed
         (all, or given ``limit`` the first few and how many there are)."""

@@ -83,6 +83,28 @@ class AttentionList(list):
         self.total = total
 
 
+def first_and_count(queryset, limit):
+    """The first ``limit`` records of ``queryset`` and how many there are, in one query (each
+    row carries the total, counted before the slice)."""
+    from django.db.models import Count, Window
+
+    rows = list(queryset.annotate(total_of_all=Window(Count("pk")))[:limit])
+    return rows, rows[0].total_of_all if rows else 0
+
+
+def records_under_agreement(agreement, user):
+    """What other apps keep under ``agreement`` that ``user`` may see (budgets, Section 256
+    transfers): each app's ``agreement_records(agreement, user)`` gives groups with ``title``,
+    ``records`` ((text, url or None) of the first few), ``count``, ``url`` (its register, filtered
+    to them) and ``all_linked`` (each record has a page), so the agreements app imports none of them."""
+    groups = []
+    for config in apps.get_app_configs():
+        collect = getattr(config, "agreement_records", None)
+        if collect is not None:
+            groups.extend(collect(agreement, user))
+    return groups
+
+
 def _takes_limit(collect):
     return "limit" in inspect.signature(collect).parameters
 

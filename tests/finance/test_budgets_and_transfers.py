@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from finance import services
@@ -240,3 +242,52 @@ def test_sweep_reminds_each_finance_officer_once(world, pool):
     assert [r.subject for r in nhs_reminders] == [
         "Better Care Fund pool: monitoring for April 2019/20 not entered for 1 line your body runs"
     ]
+
+
+def test_an_agreement_shows_the_budgets_and_transfers_resting_on_it(client, world):
+    """The agreement's page names the first few budgets and Section 256 transfers under it
+    (each budget a link), says how many there are beyond those, and links to the registers
+    filtered to them; its queries are the same with one budget or eight."""
+    from tests.finance.factories import BudgetFactory
+
+    agreement = AgreementFactory(partnership=world.ours, kind="s75_pooled_fund", reference="S75-POOL")
+    other = AgreementFactory(partnership=world.ours, kind="s75_pooled_fund", reference="S75-OTHER")
+    BudgetFactory(partnership=world.ours, agreement=other, host=world.bodies["council"], name="Not this one")
+    first = BudgetFactory(
+        partnership=world.ours, agreement=agreement, host=world.bodies["council"], name="A pool"
+    )
+    client.force_login(world.user("council", Role.OFFICER))
+    client.get(agreement.get_absolute_url())
+    with CaptureQueriesContext(connection) as with_one:
+        page = client.get(agreement.get_absolute_url()).content.decode()
+    assert f'<a class="govuk-link" href="{first.get_absolute_url()}">A pool</a>' in page
+    assert "Not this one" not in page and "All 1 " not in page
+    assert "Section 256 transfers under it" not in page  # none: no row
+
+    for number in range(2, 9):
+        BudgetFactory(
+            partnership=world.ours, agreement=agreement, host=world.bodies["council"], name=f"Pool {number}"
+        )
+    with CaptureQueriesContext(connection) as with_eight:
+        page = client.get(agreement.get_absolute_url()).content.decode()
+    assert len(with_eight) == len(with_one)
+    assert page.count('href="/p/ours/finance/budgets/') == 5
+    register = reverse("finance:budget_list", kwargs={"partnership": "ours"}) + "?agreement=S75-POOL"
+    assert f'<a class="govuk-link" href="{register}">All 8 budgets under it</a>' in page
+    listing = client.get(register).content.decode()
+    assert "A pool" in listing and "Pool 8" in listing and "Not this one" not in listing
+
+    transfers = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-2")
+    TransferFactory(
+        agreement=transfers,
+        from_organisation=world.bodies["nhs"],
+        to_organisation=world.bodies["council"],
+        purpose="Reablement",
+    )
+    page = client.get(transfers.get_absolute_url()).content.decode()
+    register = reverse("finance:transfer_list", kwargs={"partnership": "ours"}) + "?agreement=S256-2"
+    assert "Section 256 transfers under it" in page and "Reablement" in page
+    assert (
+        f'<a class="govuk-link" href="{register}">See it in the register of section 256 transfers</a>' in page
+    )
+    assert "Reablement" in client.get(register).content.decode()
