@@ -97,12 +97,18 @@ def records_under_agreement(agreement, user):
     transfers): each app's ``agreement_records(agreement, user)`` gives groups with ``title``,
     ``records`` ((text, url or None) of the first few), ``count``, ``url`` (its register, filtered
     to them) and ``all_linked`` (each record has a page), so the agreements app imports none of them."""
-    groups = []
+    return from_each_app("agreement_records", agreement, user)
+
+
+def from_each_app(hook, *args):
+    """Everything the apps answer to ``hook(*args)``, in the apps' order (one whose AppConfig
+    has no such method adds nothing): how the core asks the apps built on it without importing them."""
+    found = []
     for config in apps.get_app_configs():
-        collect = getattr(config, "agreement_records", None)
+        collect = getattr(config, hook, None)
         if collect is not None:
-            groups.extend(collect(agreement, user))
-    return groups
+            found.extend(collect(*args))
+    return found
 
 
 def _takes_limit(collect):
@@ -136,12 +142,7 @@ def attention_items(user):
     method returning dicts with ``text``, ``url``, ``partnership`` and
     optionally ``due``; the core never imports the apps built on it.
     """
-    items = []
-    for config in apps.get_app_configs():
-        collect = getattr(config, "attention_items", None)
-        if collect is not None:
-            items.extend(collect(user))
-    return _by_due(items)
+    return _by_due(from_each_app("attention_items", user))
 
 
 def partnership_sections(partnership, user):
@@ -150,9 +151,4 @@ def partnership_sections(partnership, user):
     An app contributes by giving its AppConfig a ``partnership_sections(partnership,
     user)`` method returning dicts with ``title``, ``url`` and ``description``.
     """
-    sections = []
-    for config in apps.get_app_configs():
-        collect = getattr(config, "partnership_sections", None)
-        if collect is not None:
-            sections.extend(collect(partnership, user))
-    return sections
+    return from_each_app("partnership_sections", partnership, user)
