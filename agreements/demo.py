@@ -628,9 +628,11 @@ def load(context):
             party_values = {"role": role}
             if signature:
                 name, position, relied_on = signature
+                if position.startswith(name):  # the papers name the post, not the person
+                    name, position = position, ""
                 party_values.update(
                     signatory_name=name,
-                    signatory_position="" if position == name else position,
+                    signatory_position=position,
                     relied_on=relied_on,
                     signed_on=spec.get("start_date"),
                 )
