@@ -135,6 +135,15 @@ class ObjectListView(ObjectMixin, ExportMixin, SingleTableMixin, FilterView):
             title=str(self.model._meta.verbose_name_plural).capitalize(),
         )
 
+    def get_table(self, **kwargs):
+        """The table; when filters chosen leave it empty, it says so rather than that there are
+        none yet."""
+        table = super().get_table(**kwargs)
+        filterset = getattr(self, "filterset", None)
+        if filterset is not None and filterset.is_bound and filterset.form.has_changed():
+            table.empty_text = f"No {self.model._meta.verbose_name_plural} match the filters chosen."
+        return table
+
     def get_table_pagination(self, table):
         """Pages of ``paginate_by`` rows; a page number past either end shows the last page."""
         return {"paginator_class": functools.partial(RegisterPaginator, size=self.paginate_by)}

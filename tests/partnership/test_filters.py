@@ -64,3 +64,18 @@ def test_forms_offer_only_today_s_partners_and_keep_a_body_a_record_already_name
 
     post_form = PostForm(partnership=world.ours, user=world.user("council", Role.OFFICER))
     assert {body.name for body in post_form.partner_bodies} == {"Our Council", "Our ICB"}
+
+
+def test_a_register_emptied_by_its_filters_says_so_rather_than_that_there_are_none(client, world):
+    from tests.agreements.factories import AgreementFactory
+
+    AgreementFactory(partnership=world.ours, reference="FRAMEWORK-1")
+    client.force_login(world.user("council", Role.OFFICER))
+    url = reverse("agreements:list", kwargs={"partnership": "ours"})
+    assert "FRAMEWORK-1" in client.get(url).content.decode()
+    filtered = client.get(url, {"q": "no such agreement"}).content.decode()
+    assert "No agreements match the filters chosen." in filtered
+    assert "FRAMEWORK-1" not in filtered
+    transfers = reverse("finance:transfer_list", kwargs={"partnership": "ours"})
+    unfiltered = client.get(transfers, {"status": "", "year": ""}).content.decode()
+    assert "No Section 256 transfers yet." in unfiltered and "match the filters" not in unfiltered
