@@ -5,9 +5,11 @@ At ``--scale 1`` it adds what the performance issue measured: in B&NES 7,000 agr
 (one of them with 300 versions of its terms), 600 pooled budgets with 41,000 contributions
 (one budget with 300 versions), 600 more meetings of the Integrated Health and Care Board
 and 10,000 agenda items. Records are bulk-created with their history rows (as
-``bulk_create_with_history`` writes them, without audit entries: the verifier lists them as
-unrecorded), so the history and "as it stood on" pages have real rows to read. Prints, as
-JSON, the records the pages are asked about.
+``bulk_create_with_history`` writes them), so the history and "as it stood on" pages have real
+rows to read, and each history row is given its audit entry, written in bulk and sealed into
+the chain as the app seals its own (``partnership.audit.seal_pending``), so the audit log and
+the chain's verifier are measured at the same size. Prints, as JSON, the records the pages are
+asked about.
 """
 
 import argparse
@@ -30,7 +32,7 @@ def generate(scale):
     from committees.models import AgendaItem, Committee, Meeting
     from finance.choices import BudgetKind, RiskShareRule
     from finance.models import Budget, Contribution
-    from partnership import permissions
+    from partnership import audit, permissions
     from partnership.models import Partnership
     from tests.factories import add_versions
 
@@ -118,6 +120,9 @@ def generate(scale):
     permissions.grant_owner_permissions(Agreement.objects.get(pk=long_history.pk))
     add_versions(long_history, 300, "title")
     add_versions(budgets[0], 300, "description")
+    for model in (Agreement, AgreementParty, Budget, Contribution, Meeting, AgendaItem):
+        record_in_the_audit_log(model, banes.pk)
+    audit.seal_pending()
     analyse()
     return {
         "partnership": banes.slug,
@@ -132,6 +137,49 @@ def generate(scale):
             "agenda items": AgendaItem.objects.count(),
         },
     }
+
+
+def record_in_the_audit_log(model, partnership_id, batch_size=5000):
+    """An unsealed audit entry for every history row of ``model`` that has none (those
+    ``bulk_create_with_history`` wrote), as ``partnership.audit.append_entry`` writes one but in
+    bulk; every generated record is in ``partnership_id``, and is labelled by kind and id."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from partnership import audit
+    from partnership.models import AuditEntry
+
+    history_model = audit.history_model_for(model)
+    table = history_model._meta.label
+    pk_name = model._meta.pk.attname
+    content_type = ContentType.objects.get_for_model(model)
+    recorded = AuditEntry.objects.filter(history_table=table).values("history_id")
+    rows = (
+        history_model.objects.exclude(history_id__in=recorded)
+        .order_by("history_date", "history_id")
+        .values(*audit.row_fields(history_model))
+    )
+    entries = []
+    for values in rows.iterator(chunk_size=batch_size):
+        entries.append(
+            AuditEntry(
+                content_type=content_type,
+                object_id=str(values[pk_name]),
+                history_id=values["history_id"],
+                history_table=table,
+                action=audit.ACTIONS[values["history_type"]],
+                user_id=values.get("history_user_id"),
+                organisation_id=values.get("history_organisation_id"),
+                partnership_id=partnership_id,
+                reason=values.get("history_change_reason") or "",
+                timestamp=values["history_date"],
+                object_label=f"{model._meta.verbose_name} #{values[pk_name]}",
+                snapshot=audit.row_snapshot(values),
+            )
+        )
+        if len(entries) == batch_size:
+            AuditEntry.objects.bulk_create(entries)
+            entries = []
+    AuditEntry.objects.bulk_create(entries)
 
 
 def analyse():
