@@ -36,6 +36,9 @@ class FinanceConfig(AppConfig):
             },
         ]
 
+    #: Budgets (and transfers) named on their agreement's page; the rest are a link away.
+    RECORDS_UNDER_AGREEMENT_SHOWN = 5
+
     def agreement_records(self, agreement, user):
         """The budgets and Section 256 transfers resting on ``agreement`` that ``user`` may see:
         the first few of each and how many (one query each)."""
@@ -43,7 +46,7 @@ class FinanceConfig(AppConfig):
 
         from finance.models import Budget, Transfer
         from partnership import permissions
-        from partnership.apps import HOME_ATTENTION_ITEMS, first_and_count
+        from partnership.apps import first_and_count
 
         slug = agreement.partnership.slug
         groups = []
@@ -54,7 +57,7 @@ class FinanceConfig(AppConfig):
         ):
             records = permissions.restrict(model.objects.filter(agreement=agreement), user)
             shown, count = first_and_count(
-                records.order_by(label, "pk").only("pk", label), HOME_ATTENTION_ITEMS
+                records.order_by(label, "pk").only("pk", label), self.RECORDS_UNDER_AGREEMENT_SHOWN
             )
             if count:
                 filtered = reverse(register, kwargs={"partnership": slug})

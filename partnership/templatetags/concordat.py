@@ -51,6 +51,7 @@ def status_tag(value, label=None):
         "in_negotiation": "yellow",
         "awaiting_signature": "orange",
         "under_review": "orange",
+        "not_recorded": "orange",
         "in_force": "green",
         "agreed": "green",
         "active": "green",
