@@ -50,10 +50,15 @@ class FinanceConfig(AppConfig):
 
         slug = agreement.partnership.slug
         groups = []
-        # A transfer has no page of its own but its register's row (its address is its edit form).
         for title, model, label, detail, register in (
             ("Budgets", Budget, "name", "finance:budget_detail", "finance:budget_list"),
-            ("Section 256 transfers", Transfer, "purpose", None, "finance:transfer_list"),
+            (
+                "Section 256 transfers",
+                Transfer,
+                "purpose",
+                "finance:transfer_detail",
+                "finance:transfer_list",
+            ),
         ):
             records = permissions.restrict(model.objects.filter(agreement=agreement), user)
             shown, count = first_and_count(
@@ -67,13 +72,12 @@ class FinanceConfig(AppConfig):
                         "records": [
                             (
                                 getattr(record, label),
-                                detail and reverse(detail, kwargs={"partnership": slug, "pk": record.pk}),
+                                reverse(detail, kwargs={"partnership": slug, "pk": record.pk}),
                             )
                             for record in shown
                         ],
                         "count": count,
                         "url": f"{filtered}?{urlencode({'agreement': agreement.reference})}",
-                        "all_linked": detail is not None,
                     }
                 )
         return groups

@@ -935,7 +935,7 @@ class Transfer(TrackedModel):
 
     def get_absolute_url(self):
         return reverse(
-            "finance:transfer_edit",
+            "finance:transfer_detail",
             kwargs={"partnership": self.agreement.partnership.slug, "pk": self.pk},
         )
 

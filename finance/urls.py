@@ -120,5 +120,7 @@ urlpatterns = [
     ),
     path("transfers/", views.TransferListView.as_view(), name="transfer_list"),
     path("transfers/add/", views.TransferEditView.as_view(), name="transfer_add"),
+    path("transfers/<int:pk>/", views.TransferDetailView.as_view(), name="transfer_detail"),
+    path("transfers/<int:pk>/history/", views.TransferHistoryView.as_view(), name="transfer_history"),
     path("transfers/<int:pk>/edit/", views.TransferEditView.as_view(), name="transfer_edit"),
 ]

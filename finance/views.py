@@ -757,6 +757,30 @@ class TransferListView(generic.ObjectListView):
         return None
 
 
+class TransferDetailView(generic.ObjectDetailView):
+    """A Section 256 transfer's page, for everyone who sees the partnership; its Edit button
+    for those who may change it (the paying NHS body's officers)."""
+
+    model = Transfer
+    queryset = Transfer.objects.select_related(
+        "agreement__partnership", "from_organisation", "to_organisation"
+    )
+    template_name = "finance/transfer_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kwargs = {"partnership": self.partnership.slug, "pk": self.object.pk}
+        context.update(
+            history_url=reverse("finance:transfer_history", kwargs=kwargs),
+            edit_url=reverse("finance:transfer_edit", kwargs=kwargs),
+        )
+        return context
+
+
+class TransferHistoryView(generic.ObjectHistoryView):
+    model = Transfer
+
+
 class TransferEditView(generic.ObjectEditView):
     model = Transfer
     form_class = TransferForm

@@ -95,8 +95,8 @@ def first_and_count(queryset, limit):
 def records_under_agreement(agreement, user):
     """What other apps keep under ``agreement`` that ``user`` may see (budgets, Section 256
     transfers): each app's ``agreement_records(agreement, user)`` gives groups with ``title``,
-    ``records`` ((text, url or None) of the first few), ``count``, ``url`` (its register, filtered
-    to them) and ``all_linked`` (each record has a page), so the agreements app imports none of them."""
+    ``records`` ((text, url) of the first few), ``count`` and ``url`` (its register, filtered to
+    them), so the agreements app imports none of them."""
     return from_each_app("agreement_records", agreement, user)
 
 

@@ -603,6 +603,8 @@ FILLERS = {
     "finance:ledger_template": _p(budget=_pk("budget")),
     "finance:transfer_list": _p(),
     "finance:transfer_add": _p(),
+    "finance:transfer_detail": _p(pk=_pk("transfer")),
+    "finance:transfer_history": _p(pk=_pk("transfer")),
     "finance:transfer_edit": _p(pk=_pk("transfer")),
     # staffing
     "staffing:list": _p(),

@@ -278,16 +278,68 @@ def test_an_agreement_shows_the_budgets_and_transfers_resting_on_it(client, worl
     assert "A pool" in listing and "Pool 8" in listing and "Not this one" not in listing
 
     transfers = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-2")
-    TransferFactory(
+    transfer = TransferFactory(
         agreement=transfers,
         from_organisation=world.bodies["nhs"],
         to_organisation=world.bodies["council"],
         purpose="Reablement",
     )
     page = client.get(transfers.get_absolute_url()).content.decode()
-    register = reverse("finance:transfer_list", kwargs={"partnership": "ours"}) + "?agreement=S256-2"
-    assert "Section 256 transfers under it" in page and "Reablement" in page
-    assert (
-        f'<a class="govuk-link" href="{register}">See it in the register of section 256 transfers</a>' in page
+    assert "Section 256 transfers under it" in page
+    assert f'<a class="govuk-link" href="{transfer.get_absolute_url()}">Reablement</a>' in page
+    assert "All 1 " not in page
+
+
+def test_a_transfer_has_a_page_everyone_in_the_partnership_reads_and_its_payer_edits(client, world):
+    """The register links each transfer to its page (not its edit form, which an auditor or
+    the council may not open); the page shows every term, the history of its changes, and an
+    Edit button only to the paying NHS body's officers."""
+    agreement = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-3")
+    transfer = TransferFactory(
+        agreement=agreement,
+        from_organisation=world.bodies["nhs"],
+        to_organisation=world.bodies["council"],
+        purpose="Community equipment",
+        conditions="Quarterly report of spend",
+        year=2018,
+        amount=Decimal("125000.00"),
     )
-    assert "Reablement" in client.get(register).content.decode()
+    page_url = reverse("finance:transfer_detail", kwargs={"partnership": "ours", "pk": transfer.pk})
+    edit_url = reverse("finance:transfer_edit", kwargs={"partnership": "ours", "pk": transfer.pk})
+    for body, role, edits in (
+        ("council", Role.AUDITOR, False),
+        ("council", Role.FINANCE_OFFICER, False),
+        ("nhs", Role.FINANCE_OFFICER, True),
+    ):
+        client.force_login(world.user(body, role))
+        listing = client.get(
+            reverse("finance:transfer_list", kwargs={"partnership": "ours"})
+        ).content.decode()
+        assert f'href="{page_url}"' in listing and f'href="{edit_url}"' not in listing
+        page = client.get(page_url)
+        assert page.status_code == 200
+        text = page.content.decode()
+        for shown in ("Community equipment", "Quarterly report of spend", "£125,000.00", "2018/19", "S256-3"):
+            assert shown in text, (role, shown)
+        assert (f'href="{edit_url}"' in text) is edits, (body, role)
+        assert client.get(edit_url).status_code == (200 if edits else 403)
+    services.save_transfer(
+        transfer=_with(transfer, amount=Decimal("130000.00")),
+        user=world.user("nhs", Role.FINANCE_OFFICER),
+        reason="Uplift agreed",
+    )
+    client.force_login(world.user("council", Role.AUDITOR))
+    history = client.get(
+        reverse("finance:transfer_history", kwargs={"partnership": "ours", "pk": transfer.pk})
+    )
+    assert "£125,000.00" in history.content.decode() and "£130,000.00" in history.content.decode()
+    theirs = client.get(
+        reverse("finance:transfer_detail", kwargs={"partnership": "theirs", "pk": transfer.pk})
+    )
+    assert theirs.status_code == 404
+
+
+def _with(record, **values):
+    for name, value in values.items():
+        setattr(record, name, value)
+    return record
