@@ -278,16 +278,20 @@ def test_an_agreement_shows_the_budgets_and_transfers_resting_on_it(client, worl
     assert "A pool" in listing and "Pool 8" in listing and "Not this one" not in listing
 
     transfers = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-2")
-    transfer = TransferFactory(
-        agreement=transfers,
-        from_organisation=world.bodies["nhs"],
-        to_organisation=world.bodies["council"],
-        purpose="Reablement",
-    )
+    transfer = nhs_to_council(world, transfers, purpose="Reablement")
     page = client.get(transfers.get_absolute_url()).content.decode()
     assert "Section 256 transfers under it" in page
     assert f'<a class="govuk-link" href="{transfer.get_absolute_url()}">Reablement</a>' in page
     assert "All 1 " not in page
+
+
+def nhs_to_council(world, agreement, **values):
+    return TransferFactory(
+        agreement=agreement,
+        from_organisation=world.bodies["nhs"],
+        to_organisation=world.bodies["council"],
+        **values,
+    )
 
 
 def test_a_transfer_has_a_page_everyone_in_the_partnership_reads_and_its_payer_edits(client, world):
@@ -295,10 +299,9 @@ def test_a_transfer_has_a_page_everyone_in_the_partnership_reads_and_its_payer_e
     the council may not open); the page shows every term, the history of its changes, and an
     Edit button only to the paying NHS body's officers."""
     agreement = AgreementFactory(partnership=world.ours, kind="s256", reference="S256-3")
-    transfer = TransferFactory(
-        agreement=agreement,
-        from_organisation=world.bodies["nhs"],
-        to_organisation=world.bodies["council"],
+    transfer = nhs_to_council(
+        world,
+        agreement,
         purpose="Community equipment",
         conditions="Quarterly report of spend",
         year=2018,
