@@ -1,7 +1,9 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from committees import access
 from committees.models import Action, Committee, Delegation, PlannedDecision, RegisteredInterest, Report
+from partnership import permissions
 from partnership.tables import DateColumn
 
 
@@ -20,8 +22,24 @@ class CommitteeTable(tables.Table):
         empty_text = "No committees yet."
 
 
+def action_url(record, table):
+    """The action's page, where it is changed, for those who run its committee's meetings. The
+    others read it in the register and at its meeting: for them it is not a link to a page that
+    would refuse them. Who runs which committee is asked once for the page's committees."""
+    runs = table.__dict__.get("_runs_committee")
+    if runs is None:
+        user = table.request.user
+        committees = {row.record.meeting.committee for row in table.page.object_list} if table.page else set()
+        checker = permissions.permission_checker(user, committees)
+        runs = table._runs_committee = {c.pk: access.can_run(user, c, checker) for c in committees}
+    committee = record.meeting.committee
+    if committee.pk not in runs:
+        runs[committee.pk] = access.can_run(table.request.user, committee)
+    return record.get_absolute_url() if runs[committee.pk] else None
+
+
 class ActionTable(tables.Table):
-    description = tables.Column(linkify=lambda record: record.get_absolute_url())
+    description = tables.Column(linkify=action_url)
     meeting = tables.Column(
         verbose_name="Meeting",
         linkify=lambda record: record.meeting.get_absolute_url(),

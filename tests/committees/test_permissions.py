@@ -293,3 +293,21 @@ def test_actions_of_exempt_decisions_left_out_for_those_not_entitled(client, wor
         client.force_login(world.user("nhs", role))
         assert ("SECRETZEBRA" in client.get(url).content.decode()) is sees
         assert ("SECRETZEBRA" in client.get(board.meeting.minutes_url).content.decode()) is sees
+
+
+@pytest.mark.django_db
+def test_the_actions_register_links_an_action_to_its_page_only_for_those_who_may_open_it(
+    client, world, board
+):
+    """An action's page is where it is changed, by those who run its committee's meetings; for
+    anyone else its description is text, not a link to a page that would refuse them."""
+    from tests.committees.factories import ActionFactory
+
+    action = ActionFactory(meeting=board.meeting, description="Write to the providers")
+    url = reverse("committees:action_list", kwargs={"partnership": "ours"})
+    for role, opens in ((R.OFFICER, False), (R.AUDITOR, False), (R.COMMITTEE_SECRETARY, True)):
+        client.force_login(world.user("nhs", role))
+        listing = client.get(url).content.decode()
+        assert "Write to the providers" in listing and board.meeting.get_absolute_url() in listing
+        assert (f'href="{action.get_absolute_url()}"' in listing) is opens, role
+        assert client.get(action.get_absolute_url()).status_code == (200 if opens else 403), role

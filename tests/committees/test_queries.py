@@ -72,9 +72,14 @@ def test_meeting_page_queries_do_not_grow(client, world, board, django_assert_ma
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("size", [1, 20])
-def test_actions_register_queries_do_not_grow(client, world, board, django_assert_max_num_queries, size):
+@pytest.mark.parametrize("role", [Role.OFFICER, Role.COMMITTEE_SECRETARY])
+def test_actions_register_queries_do_not_grow(
+    client, world, board, django_assert_max_num_queries, size, role
+):
+    """The secretary's register links each action to its page: who runs which committee is
+    asked once for the page, not once a row."""
     fill(board, world, size)
-    client.force_login(world.user("nhs", Role.OFFICER))
+    client.force_login(world.user("nhs", role))
     url = reverse("committees:action_list", kwargs={"partnership": "ours"})
     with django_assert_max_num_queries(15):
         response = client.get(url)
