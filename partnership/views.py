@@ -125,7 +125,18 @@ class OrganisationDetailView(OrganisationMixin, DetailView):
             if context["can_manage_members"] or permissions.has_role(user, org, *permissions.Role.values)
             else Membership.objects.none()
         )
-        context["predecessors"] = org.predecessors.all()
+        context["predecessors"] = predecessors = list(org.predecessors.all())
+        # A body before or after this one may be in no partnership the person sees: named, not linked.
+        related = [body.pk for body in predecessors] + ([org.successor_id] if org.successor_id else [])
+        context["bodies_seen"] = (
+            set(
+                permissions.restrict_organisations(
+                    Organisation.objects.filter(pk__in=related), user
+                ).values_list("pk", flat=True)
+            )
+            if related
+            else set()
+        )
         return context
 
 

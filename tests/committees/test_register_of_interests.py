@@ -355,8 +355,22 @@ def test_the_entry_page_and_its_history_show_withheld_details_only_to_those_enti
     assert "WITHHELDADDRESS" not in shown and "section 32(2) of the Localism Act 2011" in shown
     assert "WITHHELDADDRESS" not in client.get(history).content.decode()
     assert client.get(page.replace("/pk", "") + "edit/").status_code == 403
+    # "As it stood on" shows every field, so it refuses them: the history does not offer it.
+    as_of = reverse(
+        "audit:as_of",
+        kwargs={
+            "partnership": "ours",
+            "app_label": "committees",
+            "model": "registeredinterest",
+            "pk": interest.pk,
+        },
+    )
+    assert as_of not in client.get(history).content.decode()
+    assert client.get(as_of).status_code == 403
     client.force_login(world.user("council", Role.COMMITTEE_SECRETARY))
     assert "WITHHELDADDRESS" in client.get(page).content.decode()
+    assert as_of in client.get(history).content.decode()
+    assert client.get(as_of).status_code == 200
 
 
 # --- The public register ------------------------------------------------------------------------------

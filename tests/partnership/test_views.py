@@ -73,3 +73,18 @@ def test_failed_logins_lock_the_account(client, settings):
         client.post(reverse("login"), {"username": "someone", "password": "wrong"})
     response = client.post(reverse("login"), {"username": "someone", "password": "wrong"})
     assert b"Too many failed sign-in attempts" in response.content
+
+
+@pytest.mark.django_db
+def test_a_body_page_names_but_does_not_link_bodies_before_or_after_it_the_person_cannot_see(client, world):
+    """A CCG that took over from CCGs outside the person's partnerships names them; only bodies
+    the person may open are links (the others' pages would answer 404)."""
+    ccg = world.bodies["nhs"]
+    elsewhere = OrganisationFactory(name="Elsewhere CCG", successor=ccg)
+    ours_before = OrganisationFactory(name="Our former CCG", successor=ccg)
+    PartnerFactory(partnership=world.ours, organisation=ours_before)
+    client.force_login(world.user("council", Role.OFFICER))
+    page = client.get(ccg.get_absolute_url()).content.decode()
+    assert f'<a class="govuk-link" href="{ours_before.get_absolute_url()}">Our former CCG</a>' in page
+    assert "Elsewhere CCG" in page and elsewhere.get_absolute_url() not in page
+    assert client.get(elsewhere.get_absolute_url()).status_code == 404
