@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -1699,3 +1699,15 @@ def save_clearance_reviewers(*, partnership, organisation, kind, users, user):
                 )
                 _stamp(reviewer, user, "Clears reports", organisation)
                 reviewer.save()
+
+
+def with_kept_record(members):
+    """``members`` (a CommitteeMember queryset), each with ``kept_by_record``: has the member
+    attended a meeting or declared an interest, which the record must keep? Such a member is not
+    removed but given an end date (one query, however many members)."""
+    from committees.models import Attendance, Declaration
+
+    return members.annotate(
+        kept_by_record=Exists(Attendance.objects.filter(member=OuterRef("pk")))
+        | Exists(Declaration.objects.filter(member=OuterRef("pk")))
+    )

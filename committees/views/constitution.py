@@ -71,7 +71,7 @@ class CommitteeDetailView(generic.ObjectDetailView):
         context = super().get_context_data(**kwargs)
         committee = self.object
         user = self.request.user
-        members = list(committee.members.select_related("organisation", "user"))
+        members = list(services.with_kept_record(committee.members.select_related("organisation", "user")))
         rules = list(committee.quorum_rules.select_related("organisation"))
         today = timezone.localdate()
         context.update(
@@ -203,13 +203,14 @@ class MemberDeleteView(generic.ConfirmActionMixin, generic.PartnershipMixin, Tem
         queryset = permissions.restrict(CommitteeMember.objects.all(), self.request.user).filter(
             committee__partnership=self.partnership
         )
-        return get_object_or_404(queryset.select_related("committee", "organisation"), pk=self.kwargs["pk"])
+        queryset = services.with_kept_record(queryset.select_related("committee", "organisation"))
+        return get_object_or_404(queryset, pk=self.kwargs["pk"])
 
     def check_permission(self):
         permissions.require(access.can_manage(self.request.user, self.member.committee))
 
     def unavailable(self):
-        if self.member.attendances.exists() or self.member.declarations.exists():
+        if self.member.kept_by_record:
             return (
                 f"{self.member} has attended meetings or declared interests, which the record must keep: "
                 "give their membership an end date instead."

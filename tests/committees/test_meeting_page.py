@@ -133,6 +133,11 @@ def test_removing_a_member_asks_first_and_one_with_a_record_is_ended_instead(cli
     response = client.post(url, {"change_reason": "Left."}, follow=True)
     assert "give their membership an end date instead" in response.content.decode()
     assert CommitteeMember.objects.filter(pk=board.council_member.pk).exists()
+    # The committee's page offers Remove only for a member the record does not keep.
+    page = text(client, board.committee.get_absolute_url())
+    assert url not in page
+    other = reverse("committees:member_delete", kwargs={"partnership": "ours", "pk": board.members[1].pk})
+    assert other in page
 
 
 def test_a_report_offers_meetings_still_to_come_and_its_own(world, board):
