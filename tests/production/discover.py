@@ -23,7 +23,7 @@ def addresses():
         Report,
     )
     from committees.papers.kinds import MEMBERS_PACK
-    from finance.models import Budget, FundExit, StatutoryReport
+    from finance.models import Budget, FundExit, StatutoryReport, Transfer
     from partnership.models import AuditEntry, Partnership, Reorganisation
     from staffing.models import Post
 
@@ -34,6 +34,8 @@ def addresses():
         return model.objects.filter(**filters).order_by("pk").first()
 
     agreement = first(Agreement, partnership=partnership)
+    pooled_fund = first(Agreement, partnership=partnership, budgets__isnull=False)
+    transfer = first(Transfer, agreement__partnership=partnership)
     budget = first(Budget, partnership=partnership, lines__monitoring__isnull=False)
     post = first(Post, partnership=partnership)
     committee = first(Committee, partnership=partnership, meets_in_public=True)
@@ -63,7 +65,11 @@ def addresses():
             "agreement history": reverse("agreements:history", kwargs={**slug, "pk": agreement.pk}),
             "budgets": reverse("finance:budget_list", kwargs=slug),
             "budget": reverse("finance:budget_detail", kwargs={**slug, "pk": budget.pk}),
+            "agreement with the budgets resting on it": reverse(
+                "agreements:detail", kwargs={**slug, "pk": pooled_fund.pk}
+            ),
             "transfers": reverse("finance:transfer_list", kwargs=slug),
+            "transfer": reverse("finance:transfer_detail", kwargs={**slug, "pk": transfer.pk}),
             "memorandum accounts": reverse(
                 "finance:fund_accounts", kwargs={**slug, "budget": budget.pk, "year": 2018}
             ),
